@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pen: the microneedling pen driver stack.
+#
+#   make            modules (for KVER), libpen, penctl and the selftests
+#   make demo       boot a VM with the simulated pen and drive it with penctl
+#   make check      every test: host tests, then the selftests in a VM
+#   make vm         a shell in the VM, modules loaded, penctl on the PATH
+#   make clean
+#
+# KVER picks the kernel to build for and boot (default: scripts/kver);
+# KDIR overrides its build tree. demo, check and vm install the Debian
+# packages they need first (scripts/install-deps).
+
+BUILD ?= build
+KVER ?= $(shell scripts/kver 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+
+.PHONY: all modules modules-clean deps check demo vm clean
+.DEFAULT_GOAL := all
+
+all: modules userspace selftests
+
+modules:
+	@test -d "$(KDIR)" || { echo "no kernel build tree '$(KDIR)'; run scripts/install-deps or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules-clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+
+include userspace.mk
+include selftests/selftests.mk
+
+deps:
+	scripts/install-deps
+
+# The sub-make re-reads KVER once install-deps has provided a kernel.
+check: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/check --kver "$$(scripts/kver)"
+
+demo: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/demo --kver "$$(scripts/kver)"
+
+vm: deps
+	$(MAKE) all
+	BUILD=$(BUILD) scripts/vm-run --kver "$$(scripts/kver)" --interactive
+
+clean: modules-clean userspace-clean selftests-clean
+	rm -rf $(BUILD)

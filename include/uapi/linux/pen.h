@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pen: userspace ABI of the microneedling pen needle-drive controller.
+ *
+ * Each pen is a character device /dev/penN. Opening it for writing makes
+ * the file the pen's single controller (a second writer gets -EBUSY);
+ * read-only opens may query the pen and stop it, nothing else. Closing the
+ * controlling file stops the needle.
+ *
+ * Every structure has fixed-width fields, no implicit padding, the same
+ * layout on 32- and 64-bit ABIs, and reserved fields that the kernel
+ * zeroes on output and requires to be zero on input. Units are in the
+ * field names: _um micrometres, _mhz millihertz (strokes per 1000 s),
+ * _ns nanoseconds of CLOCK_MONOTONIC.
+ *
+ * See docs/uapi.md for every ioctl with its errors and an example.
+ */
+#ifndef _UAPI_LINUX_PEN_H
+#define _UAPI_LINUX_PEN_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped when an ioctl is added or a reserved field gains a meaning. */
+#define PEN_API_VERSION		1
+
+#define PEN_NAME_LEN		32
+
+/**
+ * struct pen_info - identity and limits of a pen, from PEN_IOC_GET_INFO
+ * @api_version: PEN_API_VERSION of the running driver
+ * @needle_count: needles in the cartridge the pen is built for
+ * @depth_min_um: shallowest depth the pen accepts
+ * @depth_max_um: deepest depth the pen accepts
+ * @depth_step_um: depths must be depth_min_um plus a multiple of this
+ * @rate_min_mhz: slowest stroke rate the pen accepts
+ * @rate_max_mhz: fastest stroke rate the pen accepts
+ * @flags: reserved, zero
+ * @name: device name, "pen0"
+ * @driver: backend driver, "pen_sim"
+ * @model: hardware model, as the backend reports it
+ * @serial: serial number, as the backend reports it
+ * @reserved: zero
+ *
+ * Strings are NUL-terminated and NUL-padded.
+ */
+struct pen_info {
+	__u32 api_version;
+	__u32 needle_count;
+	__u32 depth_min_um;
+	__u32 depth_max_um;
+	__u32 depth_step_um;
+	__u32 rate_min_mhz;
+	__u32 rate_max_mhz;
+	__u32 flags;
+	char name[PEN_NAME_LEN];
+	char driver[PEN_NAME_LEN];
+	char model[PEN_NAME_LEN];
+	char serial[PEN_NAME_LEN];
+	__u64 reserved[8];
+};
+
+/* Which fields of struct pen_params a PEN_IOC_SET_PARAMS applies. */
+#define PEN_PARAM_DEPTH		(1U << 0)
+#define PEN_PARAM_RATE		(1U << 1)
+#define PEN_PARAM_ALL		(PEN_PARAM_DEPTH | PEN_PARAM_RATE)
+
+/**
+ * struct pen_params - setpoints, for PEN_IOC_SET_PARAMS
+ * @mask: PEN_PARAM_* bits saying which of the fields below to apply;
+ *	at least one, no unknown bits
+ * @depth_um: needle depth of each stroke
+ * @rate_mhz: strokes per 1000 seconds (120 Hz is 120000)
+ * @reserved: must be zero
+ *
+ * The fields named in @mask are validated together and applied together,
+ * or not at all. While the needle runs they take effect at the next stroke
+ * boundary, never in the middle of a stroke.
+ */
+struct pen_params {
+	__u32 mask;
+	__u32 depth_um;
+	__u32 rate_mhz;
+	__u32 reserved[5];
+};
+
+/* struct pen_status.state */
+#define PEN_STATE_STOPPED	0
+#define PEN_STATE_RUNNING	1
+
+/* struct pen_status.stop_reason: why the needle last stopped */
+#define PEN_STOP_NONE		0	/* has not run since registration */
+#define PEN_STOP_REQUEST	1	/* PEN_IOC_STOP */
+#define PEN_STOP_CLOSE		2	/* the controlling file was closed */
+#define PEN_STOP_REMOVED	3	/* the pen was unregistered (unplug, unload) */
+#define PEN_STOP_BACKEND	4	/* the backend refused a stroke */
+
+/* struct pen_status.flags */
+#define PEN_STATUS_CONTROLLED	(1U << 0)	/* a controller has it open */
+
+/**
+ * struct pen_status - live state of a pen, from PEN_IOC_GET_STATUS
+ * @state: PEN_STATE_*
+ * @stop_reason: PEN_STOP_*, why the needle last stopped
+ * @depth_um: depth setpoint; the next stroke uses it
+ * @rate_mhz: rate setpoint; the next period uses it
+ * @flags: PEN_STATUS_* bits
+ * @last_reached_um: depth the needle reached on the last stroke the
+ *	hardware reported
+ * @strokes: strokes issued since the pen was registered
+ * @run_strokes: strokes issued since the last start
+ * @missed_strokes: periods the stroke timer missed since registration,
+ *	because it fired more than a period late; never hidden
+ * @run_missed_strokes: the same, since the last start
+ * @started_ns: when the needle last started
+ * @stopped_ns: when the needle last stopped, or 0 if it runs
+ * @last_stroke_ns: when the last stroke was issued
+ * @max_lateness_ns: largest lateness of a stroke against its ideal
+ *	absolute schedule since the last start
+ * @reserved: zero
+ */
+struct pen_status {
+	__u32 state;
+	__u32 stop_reason;
+	__u32 depth_um;
+	__u32 rate_mhz;
+	__u32 flags;
+	__u32 last_reached_um;
+	__u64 strokes;
+	__u64 run_strokes;
+	__u64 missed_strokes;
+	__u64 run_missed_strokes;
+	__u64 started_ns;
+	__u64 stopped_ns;
+	__u64 last_stroke_ns;
+	__u64 max_lateness_ns;
+	__u64 reserved[8];
+};
+
+#define PEN_IOC_MAGIC		0xB8
+
+#define PEN_IOC_GET_INFO	_IOR(PEN_IOC_MAGIC, 0x00, struct pen_info)
+#define PEN_IOC_SET_PARAMS	_IOW(PEN_IOC_MAGIC, 0x01, struct pen_params)
+#define PEN_IOC_START		_IO(PEN_IOC_MAGIC, 0x02)
+#define PEN_IOC_STOP		_IO(PEN_IOC_MAGIC, 0x03)
+#define PEN_IOC_GET_STATUS	_IOR(PEN_IOC_MAGIC, 0x04, struct pen_status)
+
+#endif /* _UAPI_LINUX_PEN_H */

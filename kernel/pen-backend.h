@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Backend interface of the pen core.
+ *
+ * A backend is the driver of one kind of needle-drive hardware. It
+ * registers each pen it finds with pen_register(); the core then owns the
+ * character device, the setpoints and the stroke timer, and calls the
+ * backend through struct pen_ops. The backend reports what the hardware
+ * measured through the pen_report_*() callbacks.
+ */
+#ifndef _PEN_BACKEND_H
+#define _PEN_BACKEND_H
+
+#include <linux/types.h>
+
+struct device;
+struct pen_device;
+
+/**
+ * struct pen_hw_info - what a backend tells the core about its pen
+ * @model: hardware model, at most PEN_NAME_LEN - 1 characters
+ * @serial: serial number, at most PEN_NAME_LEN - 1 characters
+ * @needle_count: needles in the cartridge
+ * @depth_min_um: shallowest depth the hardware can drive
+ * @depth_max_um: deepest depth the hardware can drive
+ * @depth_step_um: depth resolution; non-zero
+ * @rate_min_mhz: slowest stroke rate, in millihertz; non-zero
+ * @rate_max_mhz: fastest stroke rate, in millihertz
+ *
+ * The core copies it at registration; the backend need not keep it.
+ */
+struct pen_hw_info {
+	const char *model;
+	const char *serial;
+	u32 needle_count;
+	u32 depth_min_um;
+	u32 depth_max_um;
+	u32 depth_step_um;
+	u32 rate_min_mhz;
+	u32 rate_max_mhz;
+};
+
+/**
+ * struct pen_ops - how the core drives a backend
+ * @drive_enable: power the needle drive before the first stroke of a run.
+ *	Process context, may sleep. On error the run does not start.
+ * @drive_disable: cut the needle drive now. Called first on every stop
+ *	path, from any context including the stroke timer in hard-irq
+ *	context with the core's raw spinlock held: must not sleep, must not
+ *	fail, must be safe to call when the drive is already off.
+ * @stroke: start one stroke to @depth_um. Called from the stroke timer in
+ *	hard-irq context with the core's raw spinlock held: must not sleep.
+ *	@seq numbers strokes from 0 since registration. A non-zero return
+ *	stops the needle with PEN_STOP_BACKEND.
+ *
+ * Every stroke the core issues is followed, when the hardware has
+ * measured it, by pen_report_stroke() with the same @seq.
+ */
+struct pen_ops {
+	int (*drive_enable)(struct pen_device *pen);
+	void (*drive_disable)(struct pen_device *pen);
+	int (*stroke)(struct pen_device *pen, u64 seq, u32 depth_um);
+};
+
+struct pen_device *pen_register(struct device *parent, const char *driver,
+				const struct pen_ops *ops,
+				const struct pen_hw_info *info, void *drvdata);
+void pen_unregister(struct pen_device *pen);
+
+void *pen_get_drvdata(struct pen_device *pen);
+struct device *pen_to_dev(struct pen_device *pen);
+
+/* Callbacks into the core; any context. */
+void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um);
+
+#endif /* _PEN_BACKEND_H */

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/penN: open, release and the ioctls.
+ *
+ * A file opened for writing is the pen's controller, and there is at most
+ * one: control of a needle is never shared. Read-only files may query the
+ * pen and may stop it, since stopping is always the safe direction and an
+ * emergency stop must not depend on who holds control.
+ */
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "pen-internal.h"
+
+static bool pen_file_controls(const struct file *file)
+{
+	/* Exclusivity is enforced at open, so the mode says it all. */
+	return file->f_mode & FMODE_WRITE;
+}
+
+static int pen_open(struct inode *inode, struct file *file)
+{
+	struct pen_device *pen = container_of(inode->i_cdev, struct pen_device,
+					      cdev);
+	int ret = 0;
+
+	mutex_lock(&pen->lock);
+	if (!pen->ops)
+		ret = -ENODEV;
+	else if (pen_file_controls(file) && pen->controller)
+		ret = -EBUSY;
+	else if (pen_file_controls(file))
+		pen->controller = file;
+	mutex_unlock(&pen->lock);
+	if (ret)
+		return ret;
+
+	get_device(&pen->dev);
+	file->private_data = pen;
+	return stream_open(inode, file);
+}
+
+static int pen_release(struct inode *inode, struct file *file)
+{
+	struct pen_device *pen = file->private_data;
+
+	mutex_lock(&pen->lock);
+	if (pen->controller == file) {
+		pen_stop(pen, PEN_STOP_CLOSE);
+		pen->controller = NULL;
+	}
+	mutex_unlock(&pen->lock);
+
+	put_device(&pen->dev);
+	return 0;
+}
+
+static bool pen_gone(struct pen_device *pen)
+{
+	/* A stale answer is harmless: every acting path rechecks. */
+	return !data_race(pen->ops);
+}
+
+static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
+{
+	struct pen_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.api_version = PEN_API_VERSION;
+	info.needle_count = pen->hw.needle_count;
+	info.depth_min_um = pen->hw.depth_min_um;
+	info.depth_max_um = pen->hw.depth_max_um;
+	info.depth_step_um = pen->hw.depth_step_um;
+	info.rate_min_mhz = pen->hw.rate_min_mhz;
+	info.rate_max_mhz = pen->hw.rate_max_mhz;
+	strscpy(info.name, dev_name(&pen->dev), sizeof(info.name));
+	strscpy(info.driver, pen->driver, sizeof(info.driver));
+	strscpy(info.model, pen->model, sizeof(info.model));
+	strscpy(info.serial, pen->serial, sizeof(info.serial));
+
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
+{
+	struct pen_status st;
+
+	memset(&st, 0, sizeof(st));
+	raw_spin_lock_irq(&pen->slock);
+	st.state = pen->running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
+	st.stop_reason = pen->stop_reason;
+	st.depth_um = pen->depth_um;
+	st.rate_mhz = pen->rate_mhz;
+	st.last_reached_um = pen->last_reached_um;
+	st.strokes = pen->strokes;
+	st.run_strokes = pen->run_strokes;
+	st.missed_strokes = pen->missed;
+	st.run_missed_strokes = pen->run_missed;
+	st.started_ns = pen->started_ns;
+	st.stopped_ns = pen->stopped_ns;
+	st.last_stroke_ns = pen->last_stroke_ns;
+	st.max_lateness_ns = pen->max_lateness_ns;
+	raw_spin_unlock_irq(&pen->slock);
+	/* The controller is only an observation; no need to lock for it. */
+	if (data_race(pen->controller))
+		st.flags |= PEN_STATUS_CONTROLLED;
+
+	if (copy_to_user(arg, &st, sizeof(st)))
+		return -EFAULT;
+	return 0;
+}
+
+static int pen_check_params(const struct pen_device *pen,
+			    const struct pen_params *p)
+{
+	const struct pen_hw_info *hw = &pen->hw;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
+		if (p->reserved[i])
+			return -EINVAL;
+	if (!p->mask || (p->mask & ~PEN_PARAM_ALL))
+		return -EINVAL;
+
+	if (p->mask & PEN_PARAM_DEPTH) {
+		if (p->depth_um < hw->depth_min_um ||
+		    p->depth_um > hw->depth_max_um)
+			return -ERANGE;
+		/* Off the hardware's grid: refuse rather than round. */
+		if ((p->depth_um - hw->depth_min_um) % hw->depth_step_um)
+			return -EINVAL;
+	}
+	if (p->mask & PEN_PARAM_RATE) {
+		if (p->rate_mhz < hw->rate_min_mhz ||
+		    p->rate_mhz > hw->rate_max_mhz)
+			return -ERANGE;
+	}
+	return 0;
+}
+
+static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
+				 void __user *arg)
+{
+	struct pen_params p;
+	int ret;
+
+	if (!pen_file_controls(file))
+		return -EBADF;
+	if (copy_from_user(&p, arg, sizeof(p)))
+		return -EFAULT;
+	ret = pen_check_params(pen, &p);
+	if (ret)
+		return ret;
+
+	pen_set_setpoints(pen, p.mask, p.depth_um, p.rate_mhz);
+	return 0;
+}
+
+static long pen_ioctl_stop(struct pen_device *pen)
+{
+	long ret = 0;
+
+	mutex_lock(&pen->lock);
+	if (pen->ops)
+		pen_stop(pen, PEN_STOP_REQUEST);
+	else
+		ret = -ENODEV;
+	mutex_unlock(&pen->lock);
+	return ret;
+}
+
+static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct pen_device *pen = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (pen_gone(pen))
+		return -ENODEV;
+
+	switch (cmd) {
+	case PEN_IOC_GET_INFO:
+		return pen_ioctl_get_info(pen, argp);
+	case PEN_IOC_GET_STATUS:
+		return pen_ioctl_get_status(pen, argp);
+	case PEN_IOC_SET_PARAMS:
+		return pen_ioctl_set_params(pen, file, argp);
+	case PEN_IOC_START:
+		if (!pen_file_controls(file))
+			return -EBADF;
+		return pen_start(pen);
+	case PEN_IOC_STOP:
+		return pen_ioctl_stop(pen);
+	default:
+		return -ENOTTY;
+	}
+}
+
+const struct file_operations pen_fops = {
+	.owner = THIS_MODULE,
+	.open = pen_open,
+	.release = pen_release,
+	.unlocked_ioctl = pen_ioctl,
+	/* No pointers inside the structs and one layout for all ABIs. */
+	.compat_ioctl = compat_ptr_ioctl,
+};

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel API differences between the kernels pen builds for, kept in one
+ * place so the driver code reads like code for one kernel.
+ */
+#ifndef _PEN_COMPAT_H
+#define _PEN_COMPAT_H
+
+#include <linux/device.h>
+#include <linux/hrtimer.h>
+#include <linux/version.h>
+
+/* class_create() lost its module argument in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define pen_class_create(name)	class_create(name)
+#else
+#define pen_class_create(name)	class_create(THIS_MODULE, name)
+#endif
+
+/* The bus_type and its attribute callbacks became const in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define PEN_BUS_CONST	const
+#else
+#define PEN_BUS_CONST
+#endif
+
+/* hrtimer_setup() replaced hrtimer_init() plus a function assignment in 6.13. */
+static inline void
+pen_hrtimer_setup(struct hrtimer *timer,
+		  enum hrtimer_restart (*function)(struct hrtimer *),
+		  clockid_t clock_id, enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(timer, function, clock_id, mode);
+#else
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+#endif
+}
+
+#endif /* _PEN_COMPAT_H */

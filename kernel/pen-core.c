@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pen core: the "pen" class, /dev/penN allocation and backend registration.
+ *
+ * A pen's lifetime is its class device's refcount. Registration holds one
+ * reference and every open file another, so a pen that is unregistered
+ * while files are open stays allocated, answers -ENODEV, and is freed when
+ * the last file closes. Its backend is never called after
+ * pen_unregister() returns.
+ */
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "pen-compat.h"
+#include "pen-internal.h"
+
+#define PEN_MAX_DEVICES		256
+
+static struct class *pen_class;
+static dev_t pen_devt;
+static DEFINE_IDA(pen_ida);
+
+static void pen_dev_release(struct device *dev)
+{
+	struct pen_device *pen = to_pen_device(dev);
+
+	ida_free(&pen_ida, pen->id);
+	mutex_destroy(&pen->lock);
+	kfree(pen);
+}
+
+static int pen_check_hw_info(const struct pen_ops *ops,
+			     const struct pen_hw_info *hw)
+{
+	if (!ops || !ops->drive_disable || !ops->stroke)
+		return -EINVAL;
+	if (!hw->depth_step_um || hw->depth_min_um > hw->depth_max_um)
+		return -EINVAL;
+	if (!hw->rate_min_mhz || hw->rate_min_mhz > hw->rate_max_mhz)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * pen_register() - create /dev/penN for a backend's pen
+ * @parent: the backend's device; the pen appears under it in sysfs
+ * @driver: the backend's name, reported by PEN_IOC_GET_INFO
+ * @ops: the backend's operations; must outlive the registration
+ * @hw: identity and limits, copied
+ * @drvdata: the backend's private data, for pen_get_drvdata()
+ *
+ * The pen starts stopped, with the drive off and its setpoints at the
+ * shallowest depth and slowest rate the hardware allows.
+ *
+ * Context: process, may sleep.
+ * Return: the pen, or an ERR_PTR().
+ */
+struct pen_device *pen_register(struct device *parent, const char *driver,
+				const struct pen_ops *ops,
+				const struct pen_hw_info *hw, void *drvdata)
+{
+	struct pen_device *pen;
+	int ret;
+
+	ret = pen_check_hw_info(ops, hw);
+	if (ret)
+		return ERR_PTR(ret);
+
+	pen = kzalloc(sizeof(*pen), GFP_KERNEL);
+	if (!pen)
+		return ERR_PTR(-ENOMEM);
+
+	pen->id = ida_alloc_max(&pen_ida, PEN_MAX_DEVICES - 1, GFP_KERNEL);
+	if (pen->id < 0) {
+		ret = pen->id;
+		kfree(pen);
+		return ERR_PTR(ret);
+	}
+
+	strscpy(pen->driver, driver, sizeof(pen->driver));
+	strscpy(pen->model, hw->model ?: "", sizeof(pen->model));
+	strscpy(pen->serial, hw->serial ?: "", sizeof(pen->serial));
+	pen->hw = *hw;
+	pen->hw.model = NULL;
+	pen->hw.serial = NULL;
+	pen->drvdata = drvdata;
+	pen->ops = ops;
+	mutex_init(&pen->lock);
+	pen_stroke_init(pen);
+	pen->depth_um = hw->depth_min_um;
+	pen->rate_mhz = hw->rate_min_mhz;
+	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+
+	device_initialize(&pen->dev);
+	pen->dev.class = pen_class;
+	pen->dev.parent = parent;
+	pen->dev.devt = MKDEV(MAJOR(pen_devt), pen->id);
+	pen->dev.release = pen_dev_release;
+	ret = dev_set_name(&pen->dev, "pen%d", pen->id);
+	if (ret)
+		goto err_put;
+
+	cdev_init(&pen->cdev, &pen_fops);
+	pen->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&pen->cdev, &pen->dev);
+	if (ret)
+		goto err_put;
+
+	/* Whatever the backend's probe left behind, start known-off. */
+	ops->drive_disable(pen);
+	dev_dbg(&pen->dev, "registered by %s\n", driver);
+	return pen;
+
+err_put:
+	put_device(&pen->dev);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(pen_register);
+
+/**
+ * pen_unregister() - stop a pen and remove /dev/penN
+ * @pen: the pen
+ *
+ * The needle is stopped (drive off first) with PEN_STOP_REMOVED. Files
+ * still open get -ENODEV from then on. When this returns the core makes
+ * no more calls into the backend; the backend must make no more
+ * pen_report_*() calls after it has also stopped its own timers. The pen
+ * itself may live on until its last file closes.
+ *
+ * Context: process, may sleep.
+ */
+void pen_unregister(struct pen_device *pen)
+{
+	mutex_lock(&pen->lock);
+	pen_stop(pen, PEN_STOP_REMOVED);
+	raw_spin_lock_irq(&pen->slock);
+	pen->ops = NULL;
+	raw_spin_unlock_irq(&pen->slock);
+	mutex_unlock(&pen->lock);
+
+	cdev_device_del(&pen->cdev, &pen->dev);
+	put_device(&pen->dev);
+}
+EXPORT_SYMBOL_GPL(pen_unregister);
+
+void *pen_get_drvdata(struct pen_device *pen)
+{
+	return pen->drvdata;
+}
+EXPORT_SYMBOL_GPL(pen_get_drvdata);
+
+struct device *pen_to_dev(struct pen_device *pen)
+{
+	return &pen->dev;
+}
+EXPORT_SYMBOL_GPL(pen_to_dev);
+
+/**
+ * pen_report_stroke() - the hardware measured a stroke
+ * @pen: the pen
+ * @seq: the stroke's sequence number, as passed to ops->stroke()
+ * @reached_um: the depth the needle reached
+ *
+ * Context: any.
+ */
+void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	pen->last_reached_um = reached_um;
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+}
+EXPORT_SYMBOL_GPL(pen_report_stroke);
+
+static int __init pen_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&pen_devt, 0, PEN_MAX_DEVICES, "pen");
+	if (ret)
+		return ret;
+
+	pen_class = pen_class_create("pen");
+	if (IS_ERR(pen_class)) {
+		unregister_chrdev_region(pen_devt, PEN_MAX_DEVICES);
+		return PTR_ERR(pen_class);
+	}
+	return 0;
+}
+
+static void __exit pen_exit(void)
+{
+	class_destroy(pen_class);
+	unregister_chrdev_region(pen_devt, PEN_MAX_DEVICES);
+	ida_destroy(&pen_ida);
+}
+
+module_init(pen_init);
+module_exit(pen_exit);
+
+MODULE_DESCRIPTION("Microneedling pen needle-drive core");
+MODULE_LICENSE("GPL");

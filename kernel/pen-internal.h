@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State of one pen, shared by the files of the core module.
+ */
+#ifndef _PEN_INTERNAL_H
+#define _PEN_INTERNAL_H
+
+#include <linux/cdev.h>
+#include <linux/device.h>
+#include <linux/hrtimer.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <uapi/linux/pen.h>
+
+#include "pen-backend.h"
+
+/**
+ * struct pen_device - one pen, /dev/penN
+ * @dev: the class device; its refcount is the pen's lifetime
+ * @cdev: the character device, found again with container_of() in open
+ * @id: N in penN
+ * @driver: backend driver name
+ * @model: hardware model, copied from the backend
+ * @serial: serial number, copied from the backend
+ * @hw: limits, copied from the backend (string pointers cleared)
+ * @drvdata: the backend's private data
+ * @lock: serialises ownership (@controller), start, stop and removal; held
+ *	across the sleeping drive_enable() call, never by the stroke timer
+ * @controller: the file open for writing that controls the pen, or NULL
+ * @slock: raw spinlock for everything the hard-irq stroke timer reads or
+ *	writes; raw so it stays a spinning lock on PREEMPT_RT
+ * @ops: backend operations; NULL once the pen is unregistered (@slock)
+ * @timer: the stroke timer, on an absolute schedule (@slock for the rest)
+ * @running: the needle is running
+ * @depth_um: depth setpoint, applied at the next stroke boundary
+ * @rate_mhz: rate setpoint, applied at the next stroke boundary
+ * @period_ns: stroke period for @rate_mhz, rounded to the nanosecond
+ * @stop_reason: PEN_STOP_*, why the needle last stopped
+ * @last_reached_um: depth reached on the last reported stroke
+ * @seq: sequence number of the next stroke
+ * @strokes: strokes issued since registration
+ * @run_strokes: strokes issued since the last start
+ * @missed: stroke periods missed since registration
+ * @run_missed: stroke periods missed since the last start
+ * @started_ns: when the needle last started
+ * @stopped_ns: when the needle last stopped; 0 while it runs
+ * @last_stroke_ns: when the last stroke was issued
+ * @max_lateness_ns: worst stroke lateness since the last start
+ */
+struct pen_device {
+	struct device dev;
+	struct cdev cdev;
+	int id;
+	char driver[PEN_NAME_LEN];
+	char model[PEN_NAME_LEN];
+	char serial[PEN_NAME_LEN];
+	struct pen_hw_info hw;
+	void *drvdata;
+
+	struct mutex lock;
+	struct file *controller;
+
+	raw_spinlock_t slock;
+	const struct pen_ops *ops;
+	struct hrtimer timer;
+	bool running;
+	u32 depth_um;
+	u32 rate_mhz;
+	u64 period_ns;
+	u32 stop_reason;
+	u32 last_reached_um;
+	u64 seq;
+	u64 strokes;
+	u64 run_strokes;
+	u64 missed;
+	u64 run_missed;
+	u64 started_ns;
+	u64 stopped_ns;
+	u64 last_stroke_ns;
+	u64 max_lateness_ns;
+};
+
+static inline struct pen_device *to_pen_device(struct device *dev)
+{
+	return container_of(dev, struct pen_device, dev);
+}
+
+/* pen-stroke.c */
+void pen_stroke_init(struct pen_device *pen);
+u64 pen_rate_to_period_ns(u32 rate_mhz);
+int pen_start(struct pen_device *pen);
+void pen_stop(struct pen_device *pen, u32 reason);
+void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
+		       u32 rate_mhz);
+
+/* pen-cdev.c */
+extern const struct file_operations pen_fops;
+
+#endif /* _PEN_INTERNAL_H */

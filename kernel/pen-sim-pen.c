@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated needle actuator and its record.
+ *
+ * A commanded stroke arms a lag timer; when it fires the needle has
+ * reached the commanded depth and the core is told, as real feedback
+ * would. Every stroke and every drive transition is recorded with its
+ * time, and tests read the record through debugfs to check what the
+ * driver actually made the needle do.
+ */
+#include <linux/debugfs.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/seq_file.h>
+#include <linux/vmalloc.h>
+
+#include "pen-compat.h"
+#include "pen-sim.h"
+
+static struct pen_sim_stroke *pen_sim_slot(struct pen_sim *sim, u64 n)
+{
+	return &sim->rec[do_div(n, sim->cfg.record_size)];
+}
+
+static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
+{
+	struct pen_sim *sim = container_of(timer, struct pen_sim, lag_timer);
+	struct pen_sim_stroke *s;
+	bool report = false;
+	unsigned long flags;
+	u32 reached = 0;
+	u64 seq = 0;
+
+	raw_spin_lock_irqsave(&sim->lock, flags);
+	if (sim->in_flight && sim->drive_on) {
+		s = pen_sim_slot(sim, sim->rec_count - 1);
+		s->reach_ns = ktime_get_ns();
+		s->reached_um = s->cmd_um;
+		sim->needle_um = s->cmd_um;
+		sim->in_flight = false;
+		reached = s->reached_um;
+		seq = s->seq;
+		report = true;
+	}
+	raw_spin_unlock_irqrestore(&sim->lock, flags);
+
+	/* Outside our lock: the core's lock nests outside it, not inside. */
+	if (report)
+		pen_report_stroke(sim->pen, seq, reached);
+	return HRTIMER_NORESTART;
+}
+
+static int pen_sim_drive_enable(struct pen_device *pen)
+{
+	struct pen_sim *sim = pen_get_drvdata(pen);
+
+	raw_spin_lock_irq(&sim->lock);
+	sim->drive_on = true;
+	sim->drive_enables++;
+	sim->drive_on_ns = ktime_get_ns();
+	raw_spin_unlock_irq(&sim->lock);
+	return 0;
+}
+
+static void pen_sim_drive_disable(struct pen_device *pen)
+{
+	struct pen_sim *sim = pen_get_drvdata(pen);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sim->lock, flags);
+	if (sim->drive_on) {
+		sim->drive_on = false;
+		sim->drive_disables++;
+		sim->drive_off_ns = ktime_get_ns();
+	}
+	/* No force on the needle: it is back out, a stroke cut short. */
+	sim->in_flight = false;
+	sim->needle_um = 0;
+	raw_spin_unlock_irqrestore(&sim->lock, flags);
+	/*
+	 * Only try: the lag timer may be waiting for the core's lock, which
+	 * our caller holds. A callback that still runs finds nothing to do.
+	 */
+	hrtimer_try_to_cancel(&sim->lag_timer);
+}
+
+static int pen_sim_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
+{
+	struct pen_sim *sim = pen_get_drvdata(pen);
+	struct pen_sim_stroke *s;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&sim->lock, flags);
+	if (!sim->drive_on) {
+		raw_spin_unlock_irqrestore(&sim->lock, flags);
+		return -EIO;
+	}
+	s = pen_sim_slot(sim, sim->rec_count++);
+	s->seq = seq;
+	s->cmd_ns = ktime_get_ns();
+	s->reach_ns = 0;
+	s->cmd_um = depth_um;
+	s->reached_um = 0;
+	sim->in_flight = true;
+	raw_spin_unlock_irqrestore(&sim->lock, flags);
+
+	hrtimer_start(&sim->lag_timer, ns_to_ktime((u64)sim->cfg.lag_us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_HARD);
+	return 0;
+}
+
+static const struct pen_ops pen_sim_ops = {
+	.drive_enable = pen_sim_drive_enable,
+	.drive_disable = pen_sim_drive_disable,
+	.stroke = pen_sim_stroke,
+};
+
+/* debugfs "strokes": the record, oldest first, one stroke a line. */
+
+static u64 pen_sim_rec_first(struct pen_sim *sim)
+{
+	return sim->rec_count > sim->cfg.record_size ?
+	       sim->rec_count - sim->cfg.record_size : 0;
+}
+
+static void *pen_sim_strokes_start(struct seq_file *m, loff_t *pos)
+{
+	struct pen_sim *sim = m->private;
+	u64 first, count;
+
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	raw_spin_lock_irq(&sim->lock);
+	first = pen_sim_rec_first(sim);
+	count = sim->rec_count;
+	raw_spin_unlock_irq(&sim->lock);
+	/* Position n >= 1 is the (n - 1)th stroke the record still holds. */
+	if (first + *pos - 1 >= count)
+		return NULL;
+	return pos;
+}
+
+static void *pen_sim_strokes_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return pen_sim_strokes_start(m, pos);
+}
+
+static void pen_sim_strokes_stop(struct seq_file *m, void *v)
+{
+}
+
+static int pen_sim_strokes_show(struct seq_file *m, void *v)
+{
+	struct pen_sim *sim = m->private;
+	struct pen_sim_stroke s;
+	loff_t pos;
+	u64 n;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "# seq cmd_ns reach_ns cmd_um reached_um\n");
+		return 0;
+	}
+	pos = *(loff_t *)v;
+	raw_spin_lock_irq(&sim->lock);
+	n = pen_sim_rec_first(sim) + pos - 1;
+	if (n >= sim->rec_count) {
+		raw_spin_unlock_irq(&sim->lock);
+		return SEQ_SKIP;
+	}
+	s = *pen_sim_slot(sim, n);
+	raw_spin_unlock_irq(&sim->lock);
+
+	seq_printf(m, "%llu %llu %llu %u %u\n", s.seq, s.cmd_ns, s.reach_ns,
+		   s.cmd_um, s.reached_um);
+	return 0;
+}
+
+static const struct seq_operations pen_sim_strokes_sops = {
+	.start = pen_sim_strokes_start,
+	.next = pen_sim_strokes_next,
+	.stop = pen_sim_strokes_stop,
+	.show = pen_sim_strokes_show,
+};
+DEFINE_SEQ_ATTRIBUTE(pen_sim_strokes);
+
+/* debugfs "state": the actuator's state, one "key value" a line. */
+static int pen_sim_state_show(struct seq_file *m, void *v)
+{
+	struct pen_sim *sim = m->private;
+	u64 enables, disables, on_ns, off_ns, count;
+	bool drive_on;
+	u32 needle_um;
+
+	raw_spin_lock_irq(&sim->lock);
+	drive_on = sim->drive_on;
+	needle_um = sim->needle_um;
+	enables = sim->drive_enables;
+	disables = sim->drive_disables;
+	on_ns = sim->drive_on_ns;
+	off_ns = sim->drive_off_ns;
+	count = sim->rec_count;
+	raw_spin_unlock_irq(&sim->lock);
+
+	seq_printf(m, "pen %s\n", dev_name(pen_to_dev(sim->pen)));
+	seq_printf(m, "drive %s\n", drive_on ? "on" : "off");
+	seq_printf(m, "needle_um %u\n", needle_um);
+	seq_printf(m, "drive_enables %llu\n", enables);
+	seq_printf(m, "drive_disables %llu\n", disables);
+	seq_printf(m, "drive_on_ns %llu\n", on_ns);
+	seq_printf(m, "drive_off_ns %llu\n", off_ns);
+	seq_printf(m, "strokes %llu\n", count);
+	seq_printf(m, "strokes_dropped %llu\n",
+		   count > sim->cfg.record_size ?
+		   count - sim->cfg.record_size : 0);
+	seq_printf(m, "lag_us %u\n", sim->cfg.lag_us);
+	seq_printf(m, "record_size %u\n", sim->cfg.record_size);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pen_sim_state);
+
+int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
+{
+	struct pen_device *pen;
+
+	raw_spin_lock_init(&sim->lock);
+	pen_hrtimer_setup(&sim->lag_timer, pen_sim_lag_timer, CLOCK_MONOTONIC,
+			  HRTIMER_MODE_REL_HARD);
+	sim->rec = vcalloc(sim->cfg.record_size, sizeof(*sim->rec));
+	if (!sim->rec)
+		return -ENOMEM;
+
+	snprintf(sim->serial, sizeof(sim->serial), "SIM-%08u", sim->id);
+	sim->cfg.hw.model = "pen-sim";
+	sim->cfg.hw.serial = sim->serial;
+
+	pen = pen_register(&sim->dev, "pen_sim", &pen_sim_ops, &sim->cfg.hw,
+			   sim);
+	if (IS_ERR(pen)) {
+		vfree(sim->rec);
+		sim->rec = NULL;
+		return PTR_ERR(pen);
+	}
+	/*
+	 * Keep the pen allocated until our lag timer is cancelled, which can
+	 * only be done after pen_unregister() has stopped the strokes.
+	 */
+	get_device(pen_to_dev(pen));
+	sim->pen = pen;
+
+	sim->debugfs = debugfs_create_dir(dev_name(&sim->dev), debugfs_root);
+	debugfs_create_file("strokes", 0400, sim->debugfs, sim,
+			    &pen_sim_strokes_fops);
+	debugfs_create_file("state", 0400, sim->debugfs, sim,
+			    &pen_sim_state_fops);
+	return 0;
+}
+
+void pen_sim_pen_remove(struct pen_sim *sim)
+{
+	debugfs_remove_recursive(sim->debugfs);
+	pen_unregister(sim->pen);
+	hrtimer_cancel(&sim->lag_timer);
+	put_device(pen_to_dev(sim->pen));
+	sim->pen = NULL;
+	vfree(sim->rec);
+	sim->rec = NULL;
+}

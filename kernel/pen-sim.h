@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pen_sim: a simulated pen, shared by the files of the pen_sim module.
+ */
+#ifndef _PEN_SIM_H
+#define _PEN_SIM_H
+
+#include <linux/device.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "pen-backend.h"
+
+/**
+ * struct pen_sim_stroke - what the simulated actuator was told and did
+ * @seq: the core's stroke sequence number
+ * @cmd_ns: when the stroke was commanded (CLOCK_MONOTONIC)
+ * @reach_ns: when the needle reached its depth; 0 if it never did
+ * @cmd_um: commanded depth
+ * @reached_um: depth reached
+ */
+struct pen_sim_stroke {
+	u64 seq;
+	u64 cmd_ns;
+	u64 reach_ns;
+	u32 cmd_um;
+	u32 reached_um;
+};
+
+/**
+ * struct pen_sim_config - an instance's settings, fixed at creation
+ * @hw: limits reported to the core
+ * @lag_us: time the needle takes to reach a commanded depth
+ * @record_size: strokes the record keeps; older ones are dropped, counted
+ */
+struct pen_sim_config {
+	struct pen_hw_info hw;
+	u32 lag_us;
+	u32 record_size;
+};
+
+/**
+ * struct pen_sim - one simulated pen
+ * @dev: the instance's device on the pen_sim bus
+ * @list: entry in the instance list
+ * @id: instance number, from new_device
+ * @cfg: settings
+ * @serial: serial number string
+ * @pen: the pen registered with the core
+ * @debugfs: this instance's debugfs directory
+ * @lock: everything below; raw, as it is taken in hard-irq timers
+ * @lag_timer: fires when the needle reaches the commanded depth
+ * @drive_on: the drive is powered
+ * @in_flight: a stroke is on its way down
+ * @needle_um: where the needle is
+ * @drive_enables: times the drive was powered
+ * @drive_disables: times the drive was cut while powered
+ * @drive_on_ns: when the drive was last powered
+ * @drive_off_ns: when the drive was last cut
+ * @rec: the stroke record, a ring of cfg.record_size entries
+ * @rec_count: strokes ever recorded; rec[rec_count % size] is next
+ */
+struct pen_sim {
+	struct device dev;
+	struct list_head list;
+	u32 id;
+	struct pen_sim_config cfg;
+	char serial[32];
+	struct pen_device *pen;
+	struct dentry *debugfs;
+
+	raw_spinlock_t lock;
+	struct hrtimer lag_timer;
+	bool drive_on;
+	bool in_flight;
+	u32 needle_um;
+	u64 drive_enables;
+	u64 drive_disables;
+	u64 drive_on_ns;
+	u64 drive_off_ns;
+	struct pen_sim_stroke *rec;
+	u64 rec_count;
+};
+
+/* pen-sim-pen.c: the simulated hardware */
+int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root);
+void pen_sim_pen_remove(struct pen_sim *sim);
+
+#endif /* _PEN_SIM_H */

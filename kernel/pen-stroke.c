@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stroke loop: one hrtimer per pen on an absolute schedule.
+ *
+ * The timer runs in hard-irq mode, so its lateness does not depend on a
+ * softirq thread being scheduled (which on PREEMPT_RT would put every
+ * stroke behind whatever runs at that thread's priority). Everything the
+ * callback touches is under the pen's raw spinlock, and the backend's
+ * stroke() and drive_disable() must not sleep.
+ *
+ * The schedule is absolute: each expiry is the previous expiry plus one
+ * period (hrtimer_forward()), never "now plus a period", so lateness of
+ * one stroke never shifts the ones after it and no drift accumulates.
+ * When the callback runs more than a period late, hrtimer_forward() skips
+ * the periods that have passed and reports them; they are counted as
+ * missed strokes, never issued late in a burst and never hidden.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+
+#include "pen-compat.h"
+#include "pen-internal.h"
+
+u64 pen_rate_to_period_ns(u32 rate_mhz)
+{
+	/* 1000 s in ns over strokes per 1000 s, rounded to nearest. */
+	return div_u64(NSEC_PER_SEC * 1000ULL + rate_mhz / 2, rate_mhz);
+}
+
+/* Called with pen->slock held and the needle running. */
+static void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
+{
+	/* Drive off before any bookkeeping. */
+	if (pen->ops)
+		pen->ops->drive_disable(pen);
+	pen->running = false;
+	pen->stop_reason = reason;
+	pen->stopped_ns = now_ns;
+}
+
+static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
+{
+	struct pen_device *pen = container_of(timer, struct pen_device, timer);
+	enum hrtimer_restart restart = HRTIMER_NORESTART;
+	ktime_t now, expires;
+	u64 overruns, lateness_ns;
+	unsigned long flags;
+
+	/* Hard-irq context already; irqsave keeps lockdep and RT honest. */
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	if (!pen->running || !pen->ops)
+		goto out;
+
+	now = hrtimer_cb_get_time(timer);
+	expires = hrtimer_get_expires(timer);
+	lateness_ns = ktime_after(now, expires) ?
+		      ktime_to_ns(ktime_sub(now, expires)) : 0;
+
+	/*
+	 * This is the stroke boundary: the setpoints read here are the ones
+	 * this stroke and the period after it use.
+	 */
+	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
+		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
+		goto out;
+	}
+	pen->seq++;
+	pen->strokes++;
+	pen->run_strokes++;
+	pen->last_stroke_ns = ktime_to_ns(now);
+	if (lateness_ns > pen->max_lateness_ns)
+		pen->max_lateness_ns = lateness_ns;
+
+	overruns = hrtimer_forward(timer, now, ns_to_ktime(pen->period_ns));
+	if (overruns > 1) {
+		pen->missed += overruns - 1;
+		pen->run_missed += overruns - 1;
+	}
+	restart = HRTIMER_RESTART;
+out:
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+	return restart;
+}
+
+void pen_stroke_init(struct pen_device *pen)
+{
+	raw_spin_lock_init(&pen->slock);
+	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
+			  HRTIMER_MODE_ABS_HARD);
+}
+
+/**
+ * pen_start() - power the drive and start the stroke loop
+ * @pen: the pen; the caller has checked it is controlled and not gone
+ *
+ * The first stroke is issued at once; the following ones at whole periods
+ * after it. Context: process, takes pen->lock.
+ *
+ * Return: 0, -EALREADY if the needle already runs, -ENODEV if the pen was
+ * unregistered, or the backend's drive_enable() error.
+ */
+int pen_start(struct pen_device *pen)
+{
+	ktime_t now;
+	int ret = 0;
+
+	mutex_lock(&pen->lock);
+	/* ops only goes NULL under pen->lock too, so it is stable here. */
+	if (!pen->ops) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (READ_ONCE(pen->running)) {
+		ret = -EALREADY;
+		goto out;
+	}
+	if (pen->ops->drive_enable) {
+		ret = pen->ops->drive_enable(pen);
+		if (ret)
+			goto out;
+	}
+
+	raw_spin_lock_irq(&pen->slock);
+	now = ktime_get();
+	pen->running = true;
+	pen->run_strokes = 0;
+	pen->run_missed = 0;
+	pen->max_lateness_ns = 0;
+	pen->started_ns = ktime_to_ns(now);
+	pen->stopped_ns = 0;
+	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+	hrtimer_start(&pen->timer, now, HRTIMER_MODE_ABS_HARD);
+	raw_spin_unlock_irq(&pen->slock);
+out:
+	mutex_unlock(&pen->lock);
+	return ret;
+}
+
+/**
+ * pen_stop() - stop the needle: drive off first, then the timer
+ * @pen: the pen
+ * @reason: PEN_STOP_*, recorded if the needle was running
+ *
+ * When this returns the drive is off and no stroke callback runs or will
+ * run. Safe to call when the needle is already stopped.
+ * Context: process, with pen->lock held.
+ */
+void pen_stop(struct pen_device *pen, u32 reason)
+{
+	lockdep_assert_held(&pen->lock);
+
+	raw_spin_lock_irq(&pen->slock);
+	if (pen->running)
+		pen_halt_locked(pen, reason, ktime_get_ns());
+	else if (pen->ops)
+		/* Already stopped; cutting the drive again costs nothing. */
+		pen->ops->drive_disable(pen);
+	raw_spin_unlock_irq(&pen->slock);
+
+	/*
+	 * A callback already past the lock sees running == false and does
+	 * not re-arm; wait for it so nothing of the loop outlives the stop.
+	 */
+	hrtimer_cancel(&pen->timer);
+}
+
+/**
+ * pen_set_setpoints() - store validated setpoints for the next boundary
+ * @pen: the pen
+ * @mask: PEN_PARAM_* fields to apply
+ * @depth_um: new depth, if PEN_PARAM_DEPTH
+ * @rate_mhz: new rate, if PEN_PARAM_RATE
+ *
+ * Both change under one lock hold, so the stroke timer sees both or
+ * neither. Context: any.
+ */
+void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
+		       u32 rate_mhz)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	if (mask & PEN_PARAM_DEPTH)
+		pen->depth_um = depth_um;
+	if (mask & PEN_PARAM_RATE) {
+		pen->rate_mhz = rate_mhz;
+		pen->period_ns = pen_rate_to_period_ns(rate_mhz);
+	}
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libpen: opening pen devices and the ioctl wrappers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "libpen.h"
+
+struct pen {
+	int fd;
+	char *path;
+};
+
+PEN_EXPORT struct pen *pen_open(const char *path, int flags)
+{
+	struct stat st;
+	struct pen *pen;
+	int oflags, saved;
+
+	if (!path || !*path || (flags & ~PEN_OPEN_CONTROL)) {
+		errno = EINVAL;
+		return NULL;
+	}
+
+	/*
+	 * Refuse anything but a character device before opening it: open(2)
+	 * of a FIFO would block, and opening a regular file read-write as a
+	 * "controller" only hides the mistake until the first ioctl.
+	 */
+	if (stat(path, &st) < 0)
+		return NULL;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		return NULL;
+	}
+
+	pen = calloc(1, sizeof(*pen));
+	if (!pen)
+		return NULL;
+	pen->path = strdup(path);
+	if (!pen->path)
+		goto err_free;
+
+	/*
+	 * O_CLOEXEC: a controlling descriptor inherited by some exec'd child
+	 * would keep the needle running after its owner exits.
+	 */
+	oflags = O_CLOEXEC | O_NOCTTY;
+	oflags |= (flags & PEN_OPEN_CONTROL) ? O_RDWR : O_RDONLY;
+	do {
+		pen->fd = open(path, oflags);
+	} while (pen->fd < 0 && errno == EINTR);
+	if (pen->fd < 0)
+		goto err_free;
+
+	/* The path may have been replaced between stat() and open(). */
+	if (fstat(pen->fd, &st) < 0)
+		goto err_close;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		goto err_close;
+	}
+
+	return pen;
+
+err_close:
+	saved = errno;
+	close(pen->fd);
+	errno = saved;
+err_free:
+	saved = errno;
+	free(pen->path);
+	free(pen);
+	errno = saved;
+	return NULL;
+}
+
+PEN_EXPORT struct pen *pen_open_index(unsigned int index, int flags)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/dev/pen%u", index);
+	return pen_open(path, flags);
+}
+
+PEN_EXPORT void pen_close(struct pen *pen)
+{
+	int saved = errno;
+
+	if (!pen)
+		return;
+	/*
+	 * No retry on EINTR: on Linux the descriptor is released even then,
+	 * and a retry could close a descriptor another thread just got.
+	 */
+	close(pen->fd);
+	free(pen->path);
+	free(pen);
+	errno = saved;
+}
+
+PEN_EXPORT int pen_fd(const struct pen *pen)
+{
+	if (!pen) {
+		errno = EINVAL;
+		return -1;
+	}
+	return pen->fd;
+}
+
+PEN_EXPORT const char *pen_path(const struct pen *pen)
+{
+	if (!pen) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return pen->path;
+}
+
+/*
+ * Issue one ioctl. Queries, setpoints and stops are idempotent, so an
+ * interruption is retried for them; @retry is false only for START, where
+ * the signal may well be the user asking for the needle not to run.
+ */
+static int pen_ioctl(struct pen *pen, unsigned long request, void *arg,
+		     bool retry)
+{
+	int ret;
+
+	if (!pen) {
+		errno = EINVAL;
+		return -1;
+	}
+	do {
+		ret = ioctl(pen->fd, request, arg);
+	} while (ret < 0 && errno == EINTR && retry);
+
+	return ret < 0 ? -1 : 0;
+}
+
+PEN_EXPORT int pen_get_info(struct pen *pen, struct pen_info *info)
+{
+	if (!info) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(info, 0, sizeof(*info));
+	if (pen_ioctl(pen, PEN_IOC_GET_INFO, info, true) < 0)
+		return -1;
+
+	/*
+	 * The ABI promises NUL-terminated strings; enforce it anyway, since
+	 * callers print these and a bad backend must not make them overrun.
+	 */
+	info->name[sizeof(info->name) - 1] = '\0';
+	info->driver[sizeof(info->driver) - 1] = '\0';
+	info->model[sizeof(info->model) - 1] = '\0';
+	info->serial[sizeof(info->serial) - 1] = '\0';
+	return 0;
+}
+
+PEN_EXPORT int pen_get_status(struct pen *pen, struct pen_status *status)
+{
+	if (!status) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(status, 0, sizeof(*status));
+	return pen_ioctl(pen, PEN_IOC_GET_STATUS, status, true);
+}
+
+static int pen_set(struct pen *pen, uint32_t mask, uint32_t depth_um,
+		   uint32_t rate_mhz)
+{
+	struct pen_params params;
+
+	/* The kernel rejects non-zero reserved fields: zero everything. */
+	memset(&params, 0, sizeof(params));
+	params.mask = mask;
+	if (mask & PEN_PARAM_DEPTH)
+		params.depth_um = depth_um;
+	if (mask & PEN_PARAM_RATE)
+		params.rate_mhz = rate_mhz;
+
+	return pen_ioctl(pen, PEN_IOC_SET_PARAMS, &params, true);
+}
+
+PEN_EXPORT int pen_set_depth(struct pen *pen, uint32_t depth_um)
+{
+	return pen_set(pen, PEN_PARAM_DEPTH, depth_um, 0);
+}
+
+PEN_EXPORT int pen_set_rate(struct pen *pen, uint32_t rate_mhz)
+{
+	return pen_set(pen, PEN_PARAM_RATE, 0, rate_mhz);
+}
+
+PEN_EXPORT int pen_set_params(struct pen *pen, uint32_t depth_um,
+			      uint32_t rate_mhz)
+{
+	return pen_set(pen, PEN_PARAM_DEPTH | PEN_PARAM_RATE, depth_um,
+		       rate_mhz);
+}
+
+PEN_EXPORT int pen_start(struct pen *pen)
+{
+	return pen_ioctl(pen, PEN_IOC_START, NULL, false);
+}
+
+PEN_EXPORT int pen_stop(struct pen *pen)
+{
+	return pen_ioctl(pen, PEN_IOC_STOP, NULL, true);
+}

@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libpen - userspace library for microneedling pens (/dev/penN).
+ *
+ * A thin, stateless layer over the ioctls of <linux/pen.h>, plus the unit
+ * conversions the kernel deliberately leaves to userspace: the kernel only
+ * speaks micrometres and millihertz, people speak "0.5mm" and "120Hz".
+ *
+ * Conventions, for every function below:
+ *  - Failure returns -1 (or NULL) and sets errno; success never touches
+ *    errno's meaning. There is no global error state, so the library is
+ *    safe to use from several threads on different handles.
+ *  - The library never prints and never exits.
+ *  - A handle may be used by one thread at a time.
+ */
+#ifndef LIBPEN_H
+#define LIBPEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/pen.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * struct pen - an open pen device
+ *
+ * Opaque; obtained from pen_open() or pen_open_index() and released with
+ * pen_close().
+ */
+struct pen;
+
+/**
+ * PEN_OPEN_CONTROL - pen_open() flag: become the pen's controller
+ *
+ * The device is opened read-write, which makes this handle the pen's single
+ * controller: only it may change setpoints and start the needle. Closing
+ * the handle (or the process dying) stops the needle. Without this flag the
+ * device is opened read-only: such a handle may query the pen and stop it,
+ * nothing else, so an emergency stop never has to wait for control.
+ */
+#define PEN_OPEN_CONTROL	(1 << 0)
+
+/**
+ * pen_open() - open a pen device
+ * @path: path of the character device, e.g. "/dev/pen0"
+ * @flags: 0 for a read-only handle, or PEN_OPEN_CONTROL
+ *
+ * The file descriptor is always opened with O_CLOEXEC, so a controller is
+ * never leaked into a child program that would keep the needle alive.
+ * Only character devices are opened; anything else is refused before
+ * open(2) so that, for example, a FIFO cannot block the caller.
+ *
+ * Return: a new handle, or NULL with errno set:
+ * %EINVAL: @path is NULL or empty, or @flags has unknown bits;
+ * %ENOTTY: @path is not a character device;
+ * %EBUSY: PEN_OPEN_CONTROL and another handle controls the pen;
+ * %ENOMEM: out of memory;
+ * or any errno of stat(2) and open(2), e.g. %ENOENT, %EACCES.
+ */
+struct pen *pen_open(const char *path, int flags);
+
+/**
+ * pen_open_index() - open /dev/pen<index>
+ * @index: pen number, as in the device name
+ * @flags: as for pen_open()
+ *
+ * Return: as for pen_open().
+ */
+struct pen *pen_open_index(unsigned int index, int flags);
+
+/**
+ * pen_close() - close a pen handle and free it
+ * @pen: handle, or NULL (then nothing happens)
+ *
+ * If @pen is the controller and the needle runs, the kernel stops it.
+ */
+void pen_close(struct pen *pen);
+
+/**
+ * pen_fd() - file descriptor of a pen handle
+ * @pen: handle
+ *
+ * The descriptor belongs to the handle: do not close it. It is pollable;
+ * events are reported through it in later API versions.
+ *
+ * Return: the descriptor, or -1 with errno %EINVAL if @pen is NULL.
+ */
+int pen_fd(const struct pen *pen);
+
+/**
+ * pen_path() - path a pen handle was opened with
+ * @pen: handle
+ *
+ * Return: the path, valid until pen_close(), or NULL with errno %EINVAL if
+ * @pen is NULL.
+ */
+const char *pen_path(const struct pen *pen);
+
+/**
+ * pen_get_info() - read a pen's identity and limits (PEN_IOC_GET_INFO)
+ * @pen: handle, read-only or controller
+ * @info: filled on success; its strings are always NUL-terminated
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: @pen or @info is NULL;
+ * %ENOTTY: the device is not a pen;
+ * %ENODEV: the pen was removed;
+ * or another errno from the driver.
+ */
+int pen_get_info(struct pen *pen, struct pen_info *info);
+
+/**
+ * pen_get_status() - read a pen's live state (PEN_IOC_GET_STATUS)
+ * @pen: handle, read-only or controller
+ * @status: filled on success
+ *
+ * Return: 0, or -1 with errno set as for pen_get_info().
+ */
+int pen_get_status(struct pen *pen, struct pen_status *status);
+
+/**
+ * pen_set_depth() - change the depth setpoint
+ * @pen: controller handle
+ * @depth_um: needle depth of each stroke, in micrometres
+ *
+ * The rate setpoint is left alone. If the needle runs, the new depth takes
+ * effect at the next stroke boundary.
+ *
+ * Return: 0, or -1 with errno set:
+ * %ERANGE: @depth_um is outside the pen's limits (see pen_get_info());
+ * %EINVAL: @depth_um is not on the pen's depth step, or @pen is NULL;
+ * %EBADF: @pen is not the controller;
+ * %ENODEV: the pen was removed;
+ * or another errno from the driver.
+ */
+int pen_set_depth(struct pen *pen, uint32_t depth_um);
+
+/**
+ * pen_set_rate() - change the stroke-rate setpoint
+ * @pen: controller handle
+ * @rate_mhz: strokes per 1000 seconds (120 Hz is 120000)
+ *
+ * The depth setpoint is left alone.
+ *
+ * Return: as for pen_set_depth(), %ERANGE meaning the rate is outside the
+ * pen's limits.
+ */
+int pen_set_rate(struct pen *pen, uint32_t rate_mhz);
+
+/**
+ * pen_set_params() - change depth and rate together
+ * @pen: controller handle
+ * @depth_um: needle depth, in micrometres
+ * @rate_mhz: stroke rate, in millihertz
+ *
+ * Both values are validated and applied atomically: either both take
+ * effect, at the same stroke boundary, or neither does.
+ *
+ * Return: as for pen_set_depth().
+ */
+int pen_set_params(struct pen *pen, uint32_t depth_um, uint32_t rate_mhz);
+
+/**
+ * pen_start() - start the needle with the current setpoints
+ * @pen: controller handle
+ *
+ * The needle runs until pen_stop(), until the controller is closed, or
+ * until the pen stops by itself (see struct pen_status.stop_reason).
+ * Unlike the other calls, an interrupted start is not retried: a signal
+ * that arrives meanwhile is usually a request not to run.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EBADF: @pen is not the controller;
+ * %EINTR: interrupted by a signal, the needle did not start;
+ * %EINVAL: @pen is NULL;
+ * %ENODEV: the pen was removed;
+ * or another errno from the driver.
+ */
+int pen_start(struct pen *pen);
+
+/**
+ * pen_stop() - stop the needle
+ * @pen: handle, read-only or controller: any opener may stop the pen
+ *
+ * Interruptions by signals are retried. To know the needle is stopped,
+ * read pen_get_status() afterwards rather than trusting the return value
+ * alone.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: @pen is NULL;
+ * %ENODEV: the pen was removed (its needle is then already stopped);
+ * or another errno from the driver.
+ */
+int pen_stop(struct pen *pen);
+
+/**
+ * pen_parse_depth() - parse a depth with its unit
+ * @s: the text, e.g. "0.5mm", "1.25 mm", "500um", "500µm"
+ * @depth_um: on success, the depth in micrometres
+ *
+ * The unit is required, because a bare number is ambiguous (micrometres or
+ * millimetres differ by a factor of 1000). Units are "mm", "um", "µm"
+ * (U+00B5 or U+03BC), case-insensitive; spaces or tabs may separate number
+ * and unit, nothing may precede or follow. The number is unsigned decimal
+ * with digits on both sides of an optional '.'; it is converted exactly,
+ * without floating point.
+ *
+ * The pen's limits are not checked here; the kernel does that.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: @s or @depth_um is NULL, @s is empty, malformed, negative, has
+ * no or an unknown unit, or is not a whole number of micrometres
+ * ("0.0005mm", "1.5um");
+ * %ERANGE: the depth does not fit in 32 bits of micrometres.
+ */
+int pen_parse_depth(const char *s, uint32_t *depth_um);
+
+/**
+ * pen_parse_rate() - parse a stroke rate with its unit
+ * @s: the text, e.g. "120Hz", "120.5 hz", "120000mHz", "7200spm"
+ * @rate_mhz: on success, the rate in millihertz
+ *
+ * Units, case-insensitive except as noted:
+ * "Hz": hertz, at most 3 significant decimals (whole millihertz);
+ * "mHz": millihertz, whole numbers only. The leading 'm' must be lower
+ * case, because "MHz" means megahertz and is rejected rather than read
+ * as a value 10^9 times smaller than written;
+ * "spm" or "rpm": strokes per minute (what pens call rpm), at most 3
+ * decimals, converted as spm * 1000 / 60 and rounded to the nearest
+ * millihertz, halves up. The rounding error is below 0.0005 Hz, less
+ * than the 0.001 Hz resolution of the interface.
+ * Syntax and strictness are as for pen_parse_depth(); the unit is
+ * required. The pen's limits are not checked here.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: as for pen_parse_depth(), or a value finer than the unit
+ * allows ("0.0001Hz", "1.5mHz");
+ * %ERANGE: the rate does not fit in 32 bits of millihertz.
+ */
+int pen_parse_rate(const char *s, uint32_t *rate_mhz);
+
+/**
+ * pen_parse_duration() - parse a duration
+ * @s: the text, e.g. "3s", "1.5 s", "500ms", "2m", "2min", "1h", or a bare
+ *     number of seconds such as "3"
+ * @ns: on success, the duration in nanoseconds
+ *
+ * Units are "ms", "s", "m" or "min" (minutes), "h", case-insensitive; a
+ * bare number means seconds. Syntax is as for pen_parse_depth().
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: @s or @ns is NULL, @s is empty, malformed, negative, zero, has
+ * an unknown unit, or is not a whole number of nanoseconds;
+ * %ERANGE: the duration does not fit in 64 bits of nanoseconds.
+ */
+int pen_parse_duration(const char *s, uint64_t *ns);
+
+/**
+ * pen_format_depth() - format a depth in millimetres
+ * @depth_um: depth in micrometres
+ * @buf: output buffer
+ * @len: size of @buf; 16 bytes hold any depth
+ *
+ * Writes e.g. "0.5 mm", "1.25 mm", "3 mm", "0 mm": exact, with trailing
+ * zeros of the fraction dropped.
+ *
+ * Return: the length written, as snprintf(3) returns it, or -1 with errno:
+ * %EINVAL: @buf is NULL;
+ * %ERANGE: @len is too small. @buf then holds an empty string rather than
+ * a truncated number, which could be read as a different depth.
+ */
+int pen_format_depth(uint32_t depth_um, char *buf, size_t len);
+
+/**
+ * pen_format_rate() - format a stroke rate in hertz
+ * @rate_mhz: rate in millihertz
+ * @buf: output buffer
+ * @len: size of @buf; 16 bytes hold any rate
+ *
+ * Writes e.g. "120 Hz", "120.5 Hz", "0.001 Hz".
+ *
+ * Return: as for pen_format_depth().
+ */
+int pen_format_rate(uint32_t rate_mhz, char *buf, size_t len);
+
+/**
+ * pen_state_name() - name of a PEN_STATE_* value
+ * @state: struct pen_status.state
+ *
+ * Return: "stopped", "running", "gone" (only if <linux/pen.h> defines
+ * PEN_STATE_GONE; the current driver reports a removed pen by failing with
+ * %ENODEV instead), or "unknown" for values this library does not know.
+ * Never NULL.
+ */
+const char *pen_state_name(uint32_t state);
+
+/**
+ * pen_stop_reason_name() - name of a PEN_STOP_* value
+ * @reason: struct pen_status.stop_reason
+ *
+ * Return: "none", "request", "close", "removed", "backend", or "unknown"
+ * for values this library does not know. Never NULL.
+ */
+const char *pen_stop_reason_name(uint32_t reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBPEN_H */

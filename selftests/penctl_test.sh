@@ -1,0 +1,160 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# penctl end to end against the simulated pen: every command, its JSON,
+# its error messages and exit codes, and that the needle never outlives
+# the process that runs it.
+dir=$(cd "$(dirname "$0")" && pwd)
+. "$dir/ktap.sh"
+
+SIM=500
+DBG=/sys/kernel/debug/pen_sim
+out=/tmp/penctl.out
+
+sim_create() { echo "$SIM $1" > /sys/bus/pen_sim/new_device; }
+sim_delete() { echo "$SIM" > /sys/bus/pen_sim/del_device 2>/dev/null; }
+sim_state() { sed -n "s/^$1 //p" "$DBG/pen_sim$SIM/state"; }
+# The device node of our instance.
+pen_dev() { echo "/dev/$(ls /sys/bus/pen_sim/devices/pen_sim$SIM/pen)"; }
+
+# expect RC PATTERN DESC -- CMD...: exit status RC and output matching
+# the extended regex PATTERN (stdout and stderr together).
+expect() {
+	rc=$1 pattern=$2 desc=$3
+	shift 4
+	"$@" > "$out" 2>&1
+	got=$?
+	if [ "$got" = "$rc" ] && grep -Eq -- "$pattern" "$out"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "# command: $*"
+		echo "# exit $got, wanted $rc; output:"
+		sed 's/^/#   /' "$out"
+	fi
+}
+
+# wait_for CMD...: retry CMD for up to 5 s (guest time).
+wait_for() {
+	i=0
+	while ! "$@" > /dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge 100 ] && return 1
+		sleep 0.05
+	done
+}
+running() { [ "$(sim_state drive)" = on ]; }
+stopped() { [ "$(sim_state drive)" = off ]; }
+
+ktap_plan 28
+sim_delete
+sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
+P=$(pen_dev)
+
+expect 0 "\"name\":\"${P#/dev/}\".*\"driver\":\"pen_sim\"" "list --json names the pen" \
+	-- penctl --json list
+expect 0 "^${P#/dev/} +pen_sim +pen-sim +SIM-00000500 +stopped" "list prints a table" \
+	-- penctl list
+expect 0 '"depth_max_um":2000,.*"rate_max_mhz":250000' "info --json reports the limits" \
+	-- penctl -d "$P" --json info
+expect 0 'depth: +0 mm - 2 mm, step 0.01 mm' "info prints limits in human units" \
+	-- penctl -d "$P" info
+expect 0 '"depth_um":500,.*"rate_mhz":120000' "set --depth 0.5mm --rate 120Hz" \
+	-- penctl -d "$P" --json set --depth 0.5mm --rate 120Hz
+expect 0 '"depth_um":500,.*"rate_mhz":120000' "setpoints persist after penctl exits" \
+	-- penctl -d "$P" --json status
+expect 0 '"depth_um":750,.*"rate_mhz":120000' "set accepts um and spm" \
+	-- penctl -d "$P" --json set --depth 750um --rate 7200spm
+expect 0 '"rate_mhz":116667' "rpm rounds to the nearest mHz" \
+	-- penctl -d "$P" --json set --rate 7000rpm
+
+# Usage errors: exit 2, nothing done.
+expect 2 "invalid depth '5': missing unit" "a depth without a unit is refused" \
+	-- penctl -d "$P" set --depth 5
+expect 2 "invalid rate 'fastHz'" "a malformed rate is refused" \
+	-- penctl -d "$P" set --rate fastHz
+expect 2 "invalid duration '-1'" "a negative duration is refused" \
+	-- penctl -d "$P" run --duration -1
+expect 2 "unknown command 'frob'" "an unknown command is refused" \
+	-- penctl frob
+expect 2 "invalid option '--colour'" "an unknown option is refused" \
+	-- penctl --colour status
+expect 2 "set needs --depth, --rate or both" "set without a value is refused" \
+	-- penctl -d "$P" set
+expect 0 '"depth_um":750,.*"rate_mhz":116667' "refused commands changed nothing" \
+	-- penctl -d "$P" --json status
+
+# Device errors: exit 1, naming the value and the limit.
+expect 1 "depth 2500 um out of range \(0-2000 um\)" "a depth beyond the pen's limit is named" \
+	-- penctl -d "$P" set --depth 2.5mm
+expect 1 "rate 300 Hz out of range \(25-250 Hz\)" "a rate beyond the pen's limit is named" \
+	-- penctl -d "$P" set --rate 300Hz
+expect 1 "depth 505 um is not a multiple of the 10 um step" "a depth off the step grid is named" \
+	-- penctl -d "$P" set --depth 505um
+expect 1 "/dev/pen99: no such pen" "a missing pen is named" \
+	-- penctl -d 99 info
+
+# run: strokes follow the rate (guest time is deterministic: -icount).
+expect 0 '"ended_by":"duration".*"run_strokes":(100|101|102),"run_missed_strokes":0' \
+	"run --duration 1s at 100 Hz strokes 101 times" \
+	-- penctl -d "$P" --json run --depth 0.5mm --rate 100Hz --duration 1s
+expect 0 'state: +stopped' "the needle is stopped after run" \
+	-- penctl -d "$P" status
+
+# The needle never outlives penctl.
+penctl -d "$P" start > "$out.bg" 2>&1 &
+bg=$!
+wait_for running
+expect 1 "pen is controlled by another process" "a second controller is refused" \
+	-- penctl -d "$P" set --depth 1mm
+kill -INT $bg
+wait $bg
+rc=$?
+if [ $rc = 0 ] && stopped; then ok "SIGINT stops start and exits 0"; else not_ok "SIGINT stops start and exits 0 (exit $rc, drive $(sim_state drive))"; fi
+
+penctl -d "$P" run > "$out.bg" 2>&1 &
+bg=$!
+wait_for running
+kill -TERM $bg
+wait $bg
+rc=$?
+if [ $rc = 0 ] && stopped; then ok "SIGTERM stops run and exits 0"; else not_ok "SIGTERM stops run and exits 0 (exit $rc)"; fi
+
+penctl -d "$P" run > "$out.bg" 2>&1 &
+bg=$!
+wait_for running
+kill -KILL $bg
+wait $bg
+if wait_for stopped && penctl -d "$P" status | grep -q 'stop reason: *close'; then
+	ok "SIGKILL of run stops the needle (closed by the kernel)"
+else
+	not_ok "SIGKILL of run stops the needle"
+fi
+
+penctl -d "$P" run > "$out.bg" 2>&1 &
+bg=$!
+wait_for running
+expect 0 "" "stop from another process works without control" -- penctl -d "$P" stop
+wait $bg
+rc=$?
+if [ $rc = 1 ] && grep -q "needle stopped unexpectedly.*request" "$out.bg"; then
+	ok "run exits 1 naming why when the pen stops under it"
+else
+	not_ok "run exits 1 naming why when the pen stops under it (exit $rc)"
+	sed 's/^/#   /' "$out.bg"
+fi
+
+penctl -d "$P" run > "$out.bg" 2>&1 &
+bg=$!
+wait_for running
+sim_delete
+wait $bg
+rc=$?
+if [ $rc = 1 ] && grep -q "removed" "$out.bg"; then
+	ok "run exits 1 when the pen is unplugged"
+else
+	not_ok "run exits 1 when the pen is unplugged (exit $rc)"
+	sed 's/^/#   /' "$out.bg"
+fi
+
+ktap_finish

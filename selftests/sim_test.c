@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Simulated pens come and go at run time: creation errors reach the
+ * writer, and removing a pen stops its needle and leaves open files with
+ * -ENODEV until they close.
+ */
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "pen_util.h"
+
+#define SIM_ID	400
+
+TEST(creation_errors_reach_the_writer)
+{
+	sim_delete(SIM_ID);
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "depth_max_um"));
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "colour=blue"));
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "lag_us=fast"));
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "depth_step_um=0"));
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "depth_min_um=500 depth_max_um=100"));
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "rate_min_mhz=0"));
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "record_size=0"));
+	EXPECT_EQ(-EINVAL, sim_write(SIM_BUS "/new_device", "x"));
+	EXPECT_EQ(-EINVAL, sim_write(SIM_BUS "/new_device", "\n"));
+	EXPECT_EQ(-ENOENT, sim_pen_index(SIM_ID));
+
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	EXPECT_EQ(-EEXIST, sim_create(SIM_ID, NULL));
+	EXPECT_EQ(0, sim_delete(SIM_ID));
+	EXPECT_EQ(-ENOENT, sim_delete(SIM_ID));
+	EXPECT_EQ(-EINVAL, sim_write(SIM_BUS "/del_device", "pen"));
+}
+
+TEST(a_new_pen_has_a_device_node)
+{
+	char path[64];
+	struct stat sb;
+	int n;
+
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	n = sim_pen_index(SIM_ID);
+	ASSERT_LE(0, n);
+	snprintf(path, sizeof(path), "/dev/pen%d", n);
+	ASSERT_EQ(0, stat(path, &sb));
+	EXPECT_TRUE(S_ISCHR(sb.st_mode));
+	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+	ASSERT_EQ(0, sim_delete(SIM_ID));
+	EXPECT_EQ(-1, stat(path, &sb));
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST(removal_stops_the_needle_and_open_files_get_enodev)
+{
+	struct pen_status st;
+	struct pen_params p = { .mask = PEN_PARAM_DEPTH, .depth_um = 100 };
+	struct pen_info info;
+	int rw, ro;
+
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	rw = sim_open(SIM_ID, O_RDWR);
+	ro = sim_open(SIM_ID, O_RDONLY);
+	ASSERT_LE(0, rw);
+	ASSERT_LE(0, ro);
+	ASSERT_EQ(0, pen_params_set(rw, PEN_PARAM_ALL, 500, 200000));
+	ASSERT_EQ(0, ioctl(rw, PEN_IOC_START));
+	sleep_ns(30000000);
+
+	ASSERT_EQ(0, sim_delete(SIM_ID));
+	EXPECT_EQ(-1, ioctl(rw, PEN_IOC_GET_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(ro, PEN_IOC_GET_STATUS, &st));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(rw, PEN_IOC_SET_PARAMS, &p));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(rw, PEN_IOC_START));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(ro, PEN_IOC_STOP));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(0, close(rw));
+	EXPECT_EQ(0, close(ro));
+}
+
+TEST(a_removed_pen_can_come_back)
+{
+	int i, fd;
+
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, sim_create(SIM_ID, "rate_max_mhz=250000"));
+		fd = sim_open(SIM_ID, O_RDWR);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, pen_params_set(fd, PEN_PARAM_RATE, 0, 250000));
+		ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+		/* Removed with the needle running and the file open. */
+		ASSERT_EQ(0, sim_delete(SIM_ID));
+		close(fd);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Userspace half of pen: libpen (shared, static, pkg-config) and penctl.
+#
+# Included by the top-level Makefile, or used alone:
+#   make -f userspace.mk userspace host-tests
+#
+# Targets:
+#   userspace          build/libpen.so.1 (+ libpen.so link), build/libpen.a,
+#                      build/libpen.pc, build/penctl
+#   host-tests         build and run build/test-units (no kernel needed)
+#   userspace-install  install into $(DESTDIR)$(PREFIX) ("install" too)
+#   userspace-clean    remove what this file builds
+#
+# penctl links against the shared library without an rpath: the VM copies
+# libpen.so.1 into /usr/lib; on the host run it with
+# LD_LIBRARY_PATH=build ./build/penctl.
+#
+# All variables and internal paths are prefixed PEN_ so that nothing here
+# collides with the kernel side of the top-level Makefile.
+
+# Must come before any other include: the directory of this file.
+PEN_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+PEN_STANDALONE := $(if $(filter $(lastword $(MAKEFILE_LIST)),\
+			$(firstword $(MAKEFILE_LIST))),1)
+PEN_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+BUILD ?= build
+CC ?= cc
+AR ?= ar
+INSTALL ?= install
+LN_S ?= ln -sf
+PEN_VERSION ?= 0.1.0
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+# The .pc file says libdir=${prefix}/lib and includedir=${prefix}/include,
+# so these two follow PREFIX and are not meant to be overridden.
+PEN_LIBDIR := $(PREFIX)/lib
+PEN_INCLUDEDIR := $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+
+# User CFLAGS/LDFLAGS come first; the warnings and defines after them are
+# not optional.
+CFLAGS ?= -O2 -g
+PEN_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	-I$(PEN_SRC)/include/uapi -I$(PEN_SRC)/libpen -MMD -MP
+PEN_LIB_CFLAGS := $(PEN_CFLAGS) -fvisibility=hidden
+PEN_SONAME := libpen.so.1
+
+PEN_OBJ := $(BUILD)/userspace
+PEN_LIB_SRCS := $(PEN_SRC)/libpen/device.c $(PEN_SRC)/libpen/units.c
+PEN_LIB_SH_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/shared/%.o,\
+			$(PEN_LIB_SRCS))
+PEN_LIB_ST_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/static/%.o,\
+			$(PEN_LIB_SRCS))
+PEN_PENCTL_OBJ := $(PEN_OBJ)/penctl.o
+PEN_TEST_OBJ := $(PEN_OBJ)/test-units.o
+PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJ) \
+	$(PEN_TEST_OBJ)
+
+PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
+	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units
+
+.PHONY: userspace host-tests userspace-install install userspace-clean \
+	pen-check-exports pen-FORCE
+
+userspace: $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
+	$(BUILD)/libpen.pc $(BUILD)/penctl
+
+$(PEN_OBJ)/shared/%.o: $(PEN_SRC)/libpen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_LIB_CFLAGS) -fPIC -c -o $@ $<
+
+$(PEN_OBJ)/static/%.o: $(PEN_SRC)/libpen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_LIB_CFLAGS) -c -o $@ $<
+
+$(BUILD)/$(PEN_SONAME): $(PEN_LIB_SH_OBJS) $(PEN_SRC)/libpen/libpen.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC -Wl,-soname,$(PEN_SONAME) \
+		-Wl,--version-script=$(PEN_SRC)/libpen/libpen.map \
+		-o $@ $(PEN_LIB_SH_OBJS)
+
+$(BUILD)/libpen.so: $(BUILD)/$(PEN_SONAME)
+	$(LN_S) $(PEN_SONAME) $@
+
+$(BUILD)/libpen.a: $(PEN_LIB_ST_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# Regenerated when PREFIX or PEN_VERSION change, not on every build.
+$(PEN_OBJ)/pc.vars: pen-FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX) $(PEN_VERSION)' | cmp -s - $@ || \
+		echo '$(PREFIX) $(PEN_VERSION)' > $@
+
+$(BUILD)/libpen.pc: $(PEN_SRC)/libpen/libpen.pc.in $(PEN_OBJ)/pc.vars
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(PEN_VERSION)|g' \
+		$< > $@
+
+$(PEN_PENCTL_OBJ): $(PEN_SRC)/tools/penctl/penctl.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) -DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
+
+$(BUILD)/penctl: $(PEN_PENCTL_OBJ) $(BUILD)/libpen.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PEN_PENCTL_OBJ) -L$(BUILD) -lpen
+
+$(PEN_TEST_OBJ): $(PEN_SRC)/libpen/tests/test-units.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) -c -o $@ $<
+
+# Linked against the shared library, so the tests exercise exactly what
+# ships, exports and version script included.
+$(BUILD)/test-units: $(PEN_TEST_OBJ) $(BUILD)/libpen.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PEN_TEST_OBJ) -L$(BUILD) -lpen
+
+# Only pen_* may leave the library, all at version LIBPEN_1 (older nm
+# prints no versions, hence the optional suffix).
+PEN_EXPORT_RE := ^(pen_[a-z_]+(@@LIBPEN_1)?|LIBPEN_1)$$
+pen-check-exports: $(BUILD)/$(PEN_SONAME)
+	@bad=$$(nm -D --defined-only $< | \
+		awk '$$3 !~ /$(PEN_EXPORT_RE)/ { print $$3 }'); \
+	if [ -n "$$bad" ]; then \
+		echo "libpen exports unexpected symbols: $$bad" >&2; exit 1; \
+	fi
+
+host-tests: pen-check-exports $(BUILD)/test-units
+	LD_LIBRARY_PATH=$(BUILD)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
+		$(BUILD)/test-units
+
+userspace-install: userspace
+	$(INSTALL) -d $(DESTDIR)$(PEN_LIBDIR)/pkgconfig \
+		$(DESTDIR)$(PEN_INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(BUILD)/$(PEN_SONAME) $(DESTDIR)$(PEN_LIBDIR)/
+	$(LN_S) $(PEN_SONAME) $(DESTDIR)$(PEN_LIBDIR)/libpen.so
+	$(INSTALL) -m 644 $(BUILD)/libpen.a $(DESTDIR)$(PEN_LIBDIR)/
+	$(INSTALL) -m 644 $(BUILD)/libpen.pc $(DESTDIR)$(PEN_LIBDIR)/pkgconfig/
+	$(INSTALL) -m 644 $(PEN_SRC)/libpen/libpen.h \
+		$(DESTDIR)$(PEN_INCLUDEDIR)/
+	$(INSTALL) -m 644 $(PEN_SRC)/include/uapi/linux/pen.h \
+		$(DESTDIR)$(PEN_INCLUDEDIR)/linux/
+	$(INSTALL) -m 755 $(BUILD)/penctl $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 $(PEN_SRC)/tools/penctl/penctl.1 \
+		$(DESTDIR)$(MANDIR)/man1/
+
+# A prerequisite only, no recipe: never clashes with a top-level install.
+install: userspace-install
+
+userspace-clean:
+	rm -rf $(PEN_OBJ)
+	rm -f $(PEN_OUTPUTS)
+
+-include $(PEN_ALL_OBJS:.o=.d)
+
+# Alone, "make -f userspace.mk" builds userspace; included, this file must
+# not steal the default goal from the Makefile that includes it.
+ifeq ($(PEN_STANDALONE),1)
+.DEFAULT_GOAL := userspace
+else
+.DEFAULT_GOAL := $(PEN_SAVED_GOAL)
+endif
