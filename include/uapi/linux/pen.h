@@ -137,7 +137,7 @@ struct pen_status {
 	__u64 reserved[8];
 };
 
-#define PEN_IOC_MAGIC		0xB8
+#define PEN_IOC_MAGIC		0xBD
 
 #define PEN_IOC_GET_INFO	_IOR(PEN_IOC_MAGIC, 0x00, struct pen_info)
 #define PEN_IOC_SET_PARAMS	_IOW(PEN_IOC_MAGIC, 0x01, struct pen_params)
