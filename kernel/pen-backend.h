@@ -13,6 +13,13 @@
 
 #include <linux/types.h>
 
+/*
+ * The fastest stroke rate the core accepts from any backend, 50 kHz: far
+ * above any needle, and a floor of 20 us under the hard-irq timer period
+ * so that a misconfigured backend cannot flood a CPU with interrupts.
+ */
+#define PEN_RATE_LIMIT_MHZ	50000000U
+
 struct device;
 struct pen_device;
 
@@ -25,7 +32,8 @@ struct pen_device;
  * @depth_max_um: deepest depth the hardware can drive
  * @depth_step_um: depth resolution; non-zero
  * @rate_min_mhz: slowest stroke rate, in millihertz; non-zero
- * @rate_max_mhz: fastest stroke rate, in millihertz
+ * @rate_max_mhz: fastest stroke rate, in millihertz; at most
+ *	PEN_RATE_LIMIT_MHZ
  *
  * The core copies it at registration; the backend need not keep it.
  */

@@ -47,12 +47,13 @@ static int pen_release(struct inode *inode, struct file *file)
 {
 	struct pen_device *pen = file->private_data;
 
-	mutex_lock(&pen->lock);
+	/* Only this file can clear its own control, so no lock to look. */
 	if (pen->controller == file) {
 		pen_stop(pen, PEN_STOP_CLOSE);
+		mutex_lock(&pen->lock);
 		pen->controller = NULL;
+		mutex_unlock(&pen->lock);
 	}
-	mutex_unlock(&pen->lock);
 
 	put_device(&pen->dev);
 	return 0;
@@ -126,6 +127,10 @@ static int pen_check_params(const struct pen_device *pen,
 			return -EINVAL;
 	if (!p->mask || (p->mask & ~PEN_PARAM_ALL))
 		return -EINVAL;
+	/* A value the mask leaves out must be zero, not silently ignored. */
+	if ((!(p->mask & PEN_PARAM_DEPTH) && p->depth_um) ||
+	    (!(p->mask & PEN_PARAM_RATE) && p->rate_mhz))
+		return -EINVAL;
 
 	if (p->mask & PEN_PARAM_DEPTH) {
 		if (p->depth_um < hw->depth_min_um ||
@@ -161,19 +166,6 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 	return 0;
 }
 
-static long pen_ioctl_stop(struct pen_device *pen)
-{
-	long ret = 0;
-
-	mutex_lock(&pen->lock);
-	if (pen->ops)
-		pen_stop(pen, PEN_STOP_REQUEST);
-	else
-		ret = -ENODEV;
-	mutex_unlock(&pen->lock);
-	return ret;
-}
-
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pen_device *pen = file->private_data;
@@ -194,7 +186,7 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return -EBADF;
 		return pen_start(pen);
 	case PEN_IOC_STOP:
-		return pen_ioctl_stop(pen);
+		return pen_stop(pen, PEN_STOP_REQUEST);
 	default:
 		return -ENOTTY;
 	}

@@ -41,7 +41,8 @@ static int pen_check_hw_info(const struct pen_ops *ops,
 		return -EINVAL;
 	if (!hw->depth_step_um || hw->depth_min_um > hw->depth_max_um)
 		return -EINVAL;
-	if (!hw->rate_min_mhz || hw->rate_min_mhz > hw->rate_max_mhz)
+	if (!hw->rate_min_mhz || hw->rate_min_mhz > hw->rate_max_mhz ||
+	    hw->rate_max_mhz > PEN_RATE_LIMIT_MHZ)
 		return -EINVAL;
 	return 0;
 }
@@ -105,14 +106,18 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	if (ret)
 		goto err_put;
 
+	/*
+	 * Whatever the backend's probe left behind, start known-off. Before
+	 * the node exists, so no START can race with it.
+	 */
+	ops->drive_disable(pen);
+
 	cdev_init(&pen->cdev, &pen_fops);
 	pen->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&pen->cdev, &pen->dev);
 	if (ret)
 		goto err_put;
 
-	/* Whatever the backend's probe left behind, start known-off. */
-	ops->drive_disable(pen);
 	dev_dbg(&pen->dev, "registered by %s\n", driver);
 	return pen;
 
@@ -136,13 +141,7 @@ EXPORT_SYMBOL_GPL(pen_register);
  */
 void pen_unregister(struct pen_device *pen)
 {
-	mutex_lock(&pen->lock);
-	pen_stop(pen, PEN_STOP_REMOVED);
-	raw_spin_lock_irq(&pen->slock);
-	pen->ops = NULL;
-	raw_spin_unlock_irq(&pen->slock);
-	mutex_unlock(&pen->lock);
-
+	pen_detach(pen);
 	cdev_device_del(&pen->cdev, &pen->dev);
 	put_device(&pen->dev);
 }

@@ -25,7 +25,7 @@
  * @serial: serial number, copied from the backend
  * @hw: limits, copied from the backend (string pointers cleared)
  * @drvdata: the backend's private data
- * @lock: serialises ownership (@controller), start, stop and removal; held
+ * @lock: serialises ownership (@controller), starts and removal; held
  *	across the sleeping drive_enable() call, never by the stroke timer
  * @controller: the file open for writing that controls the pen, or NULL
  * @slock: raw spinlock for everything the hard-irq stroke timer reads or
@@ -36,6 +36,8 @@
  * @depth_um: depth setpoint, applied at the next stroke boundary
  * @rate_mhz: rate setpoint, applied at the next stroke boundary
  * @period_ns: stroke period for @rate_mhz, rounded to the nanosecond
+ * @stop_gen: bumped by every stop, so a start that powered the drive
+ *	while a stop came in knows to give up
  * @stop_reason: PEN_STOP_*, why the needle last stopped
  * @last_reached_um: depth reached on the last reported stroke
  * @seq: sequence number of the next stroke
@@ -58,7 +60,7 @@ struct pen_device {
 	struct pen_hw_info hw;
 	void *drvdata;
 
-	struct mutex lock;
+	struct mutex lock;		/* see @lock above */
 	struct file *controller;
 
 	raw_spinlock_t slock;
@@ -68,6 +70,7 @@ struct pen_device {
 	u32 depth_um;
 	u32 rate_mhz;
 	u64 period_ns;
+	u32 stop_gen;
 	u32 stop_reason;
 	u32 last_reached_um;
 	u64 seq;
@@ -90,7 +93,8 @@ static inline struct pen_device *to_pen_device(struct device *dev)
 void pen_stroke_init(struct pen_device *pen);
 u64 pen_rate_to_period_ns(u32 rate_mhz);
 int pen_start(struct pen_device *pen);
-void pen_stop(struct pen_device *pen, u32 reason);
+int pen_stop(struct pen_device *pen, u32 reason);
+void pen_detach(struct pen_device *pen);
 void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		       u32 rate_mhz);
 

@@ -45,6 +45,8 @@ static const struct pen_sim_config pen_sim_defaults = {
 
 static LIST_HEAD(pen_sim_list);
 static DEFINE_MUTEX(pen_sim_list_lock);	/* the list and the ids in it */
+/* new_device may create instances: between init and exit (list lock) */
+static bool pen_sim_enabled;
 static struct dentry *pen_sim_debugfs;
 
 static PEN_BUS_CONST struct bus_type pen_sim_bus;
@@ -180,8 +182,8 @@ static void pen_sim_destroy(struct pen_sim *sim)
 	device_unregister(&sim->dev);
 }
 
-static ssize_t new_device_store(PEN_BUS_CONST struct bus_type *bus, const char *buf,
-				size_t count)
+static ssize_t new_device_store(PEN_BUS_CONST struct bus_type *bus,
+				const char *buf, size_t count)
 {
 	struct pen_sim_config cfg = pen_sim_defaults;
 	u32 id;
@@ -192,14 +194,14 @@ static ssize_t new_device_store(PEN_BUS_CONST struct bus_type *bus, const char *
 		return ret;
 
 	mutex_lock(&pen_sim_list_lock);
-	ret = pen_sim_create(id, &cfg);
+	ret = pen_sim_enabled ? pen_sim_create(id, &cfg) : -ENODEV;
 	mutex_unlock(&pen_sim_list_lock);
 	return ret ? ret : count;
 }
 static BUS_ATTR_WO(new_device);
 
-static ssize_t del_device_store(PEN_BUS_CONST struct bus_type *bus, const char *buf,
-				size_t count)
+static ssize_t del_device_store(PEN_BUS_CONST struct bus_type *bus,
+				const char *buf, size_t count)
 {
 	struct pen_sim *sim;
 	u32 id;
@@ -235,6 +237,8 @@ static void pen_sim_destroy_all(void)
 	struct pen_sim *sim, *tmp;
 
 	mutex_lock(&pen_sim_list_lock);
+	/* No new_device may slip in between this and bus_unregister(). */
+	pen_sim_enabled = false;
 	list_for_each_entry_safe(sim, tmp, &pen_sim_list, list)
 		pen_sim_destroy(sim);
 	mutex_unlock(&pen_sim_list_lock);
@@ -251,6 +255,7 @@ static int __init pen_sim_init(void)
 	pen_sim_debugfs = debugfs_create_dir("pen_sim", NULL);
 
 	mutex_lock(&pen_sim_list_lock);
+	pen_sim_enabled = true;
 	for (i = 0, ret = 0; i < instances && !ret; i++)
 		ret = pen_sim_create(i, &pen_sim_defaults);
 	mutex_unlock(&pen_sim_list_lock);

@@ -30,11 +30,20 @@ static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
 	unsigned long flags;
 	u32 reached = 0;
 	u64 seq = 0;
+	u64 now;
 
 	raw_spin_lock_irqsave(&sim->lock, flags);
+	now = ktime_get_ns();
 	if (sim->in_flight && sim->drive_on) {
 		s = pen_sim_slot(sim, sim->rec_count - 1);
-		s->reach_ns = ktime_get_ns();
+		/*
+		 * A stroke commanded while this callback was already running
+		 * re-armed the timer; it is not there yet, the re-armed
+		 * expiry reports it.
+		 */
+		if (now - s->cmd_ns < (u64)sim->cfg.lag_us * NSEC_PER_USEC)
+			goto unlock;
+		s->reach_ns = now;
 		s->reached_um = s->cmd_um;
 		sim->needle_um = s->cmd_um;
 		sim->in_flight = false;
@@ -42,6 +51,7 @@ static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
 		seq = s->seq;
 		report = true;
 	}
+unlock:
 	raw_spin_unlock_irqrestore(&sim->lock, flags);
 
 	/* Outside our lock: the core's lock nests outside it, not inside. */
@@ -104,7 +114,8 @@ static int pen_sim_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	sim->in_flight = true;
 	raw_spin_unlock_irqrestore(&sim->lock, flags);
 
-	hrtimer_start(&sim->lag_timer, ns_to_ktime((u64)sim->cfg.lag_us * NSEC_PER_USEC),
+	hrtimer_start(&sim->lag_timer,
+		      ns_to_ktime((u64)sim->cfg.lag_us * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_HARD);
 	return 0;
 }

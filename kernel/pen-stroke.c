@@ -92,36 +92,50 @@ void pen_stroke_init(struct pen_device *pen)
 
 /**
  * pen_start() - power the drive and start the stroke loop
- * @pen: the pen; the caller has checked it is controlled and not gone
+ * @pen: the pen; the caller has checked it is controlled
  *
  * The first stroke is issued at once; the following ones at whole periods
- * after it. Context: process, takes pen->lock.
+ * after it. A stop that arrives while the drive powers up wins: the start
+ * is abandoned with the drive off. Context: process, takes pen->lock.
  *
  * Return: 0, -EALREADY if the needle already runs, -ENODEV if the pen was
- * unregistered, or the backend's drive_enable() error.
+ * unregistered, -ECANCELED if a stop overtook the start, or the backend's
+ * drive_enable() error.
  */
 int pen_start(struct pen_device *pen)
 {
 	ktime_t now;
+	u32 gen;
 	int ret = 0;
 
+	/* Serialises starts, and against pen_detach() clearing ops. */
 	mutex_lock(&pen->lock);
-	/* ops only goes NULL under pen->lock too, so it is stable here. */
-	if (!pen->ops) {
+	raw_spin_lock_irq(&pen->slock);
+	if (!pen->ops)
 		ret = -ENODEV;
-		goto out;
-	}
-	if (READ_ONCE(pen->running)) {
+	else if (pen->running)
 		ret = -EALREADY;
+	gen = pen->stop_gen;
+	raw_spin_unlock_irq(&pen->slock);
+	if (ret)
 		goto out;
-	}
-	if (pen->ops->drive_enable) {
+
+	/*
+	 * drive_enable() may sleep, so it runs without slock, and stops do
+	 * not wait for it: they only take slock and bump stop_gen.
+	 */
+	if (pen->ops->drive_enable)
 		ret = pen->ops->drive_enable(pen);
-		if (ret)
-			goto out;
-	}
 
 	raw_spin_lock_irq(&pen->slock);
+	if (!ret && pen->stop_gen != gen)
+		ret = -ECANCELED;
+	if (ret) {
+		/* A half-done or overtaken enable must not leave it on. */
+		pen->ops->drive_disable(pen);
+		raw_spin_unlock_irq(&pen->slock);
+		goto out;
+	}
 	now = ktime_get();
 	pen->running = true;
 	pen->run_strokes = 0;
@@ -143,25 +157,56 @@ out:
  * @reason: PEN_STOP_*, recorded if the needle was running
  *
  * When this returns the drive is off and no stroke callback runs or will
- * run. Safe to call when the needle is already stopped.
- * Context: process, with pen->lock held.
+ * run. Safe to call when the needle is already stopped. Takes no mutex,
+ * so a stop never waits behind a start that is powering the drive.
+ * Context: process, not holding slock.
+ *
+ * Return: 0, or -ENODEV if the pen was unregistered.
  */
-void pen_stop(struct pen_device *pen, u32 reason)
+int pen_stop(struct pen_device *pen, u32 reason)
 {
-	lockdep_assert_held(&pen->lock);
+	int ret = 0;
 
 	raw_spin_lock_irq(&pen->slock);
-	if (pen->running)
+	if (!pen->ops)
+		ret = -ENODEV;
+	else if (pen->running)
 		pen_halt_locked(pen, reason, ktime_get_ns());
-	else if (pen->ops)
+	else
 		/* Already stopped; cutting the drive again costs nothing. */
 		pen->ops->drive_disable(pen);
+	pen->stop_gen++;
 	raw_spin_unlock_irq(&pen->slock);
 
 	/*
-	 * A callback already past the lock sees running == false and does
-	 * not re-arm; wait for it so nothing of the loop outlives the stop.
+	 * A callback already waiting for the lock sees running == false and
+	 * does not re-arm; wait for it so nothing of the loop outlives us.
 	 */
+	hrtimer_cancel(&pen->timer);
+	return ret;
+}
+
+/**
+ * pen_detach() - stop the pen for good and forget its backend
+ * @pen: the pen
+ *
+ * After this the backend is never called again and every ioctl fails
+ * with -ENODEV. Context: process.
+ */
+void pen_detach(struct pen_device *pen)
+{
+	/* Cut the drive at once, even while a start is powering it up ... */
+	pen_stop(pen, PEN_STOP_REMOVED);
+
+	/* ... then make sure nothing starts it again. */
+	mutex_lock(&pen->lock);
+	raw_spin_lock_irq(&pen->slock);
+	if (pen->running)
+		pen_halt_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
+	pen->ops = NULL;
+	pen->drvdata = NULL;
+	raw_spin_unlock_irq(&pen->slock);
+	mutex_unlock(&pen->lock);
 	hrtimer_cancel(&pen->timer);
 }
 

@@ -168,6 +168,15 @@ TEST_F(pen, bad_mask_is_einval)
 	expect_setpoints(_metadata, self->fd, 0, 25000);
 }
 
+TEST_F(pen, value_left_out_of_the_mask_must_be_zero)
+{
+	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 500, 120000));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_RATE, 500, 120000));
+	EXPECT_EQ(EINVAL, errno);
+	expect_setpoints(_metadata, self->fd, 0, 25000);
+}
+
 TEST_F(pen, nonzero_reserved_field_is_einval)
 {
 	size_t i;

@@ -21,11 +21,13 @@ TEST(creation_errors_reach_the_writer)
 	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "depth_min_um=500 depth_max_um=100"));
 	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "rate_min_mhz=0"));
 	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "record_size=0"));
+	/* The core refuses rates above 50 kHz from any backend. */
+	EXPECT_EQ(-EINVAL, sim_create(SIM_ID, "rate_max_mhz=50000001"));
 	EXPECT_EQ(-EINVAL, sim_write(SIM_BUS "/new_device", "x"));
 	EXPECT_EQ(-EINVAL, sim_write(SIM_BUS "/new_device", "\n"));
 	EXPECT_EQ(-ENOENT, sim_pen_index(SIM_ID));
 
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	ASSERT_EQ(0, sim_create(SIM_ID, "rate_max_mhz=50000000"));
 	EXPECT_EQ(-EEXIST, sim_create(SIM_ID, NULL));
 	EXPECT_EQ(0, sim_delete(SIM_ID));
 	EXPECT_EQ(-ENOENT, sim_delete(SIM_ID));

@@ -69,8 +69,9 @@ struct pen_info {
  * struct pen_params - setpoints, for PEN_IOC_SET_PARAMS
  * @mask: PEN_PARAM_* bits saying which of the fields below to apply;
  *	at least one, no unknown bits
- * @depth_um: needle depth of each stroke
- * @rate_mhz: strokes per 1000 seconds (120 Hz is 120000)
+ * @depth_um: needle depth of each stroke; zero unless in @mask
+ * @rate_mhz: strokes per 1000 seconds (120 Hz is 120000); zero unless in
+ *	@mask
  * @reserved: must be zero
  *
  * The fields named in @mask are validated together and applied together,
