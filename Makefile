@@ -4,7 +4,9 @@
 #
 #   make            modules (for KVER), libpen, penctl and the selftests
 #   make demo       boot a VM with the simulated pen and drive it with penctl
-#   make check      every test: host tests, then the selftests in a VM
+#   make check      every test: host tests, linters, then the selftests in
+#                   a VM on each kernel of the matrix (KERNEL=stock-6.1
+#                   for one: see scripts/kernel-info)
 #   make vm         a shell in the VM, modules loaded, penctl on the PATH
 #   make clean
 #
@@ -37,7 +39,7 @@ deps:
 # The sub-make re-reads KVER once install-deps has provided a kernel.
 check: deps
 	$(MAKE) all
-	BUILD=$(BUILD) scripts/check --kver "$$(scripts/kver)"
+	BUILD=$(BUILD) scripts/check $(if $(KERNEL),--kernel $(KERNEL))
 
 demo: deps
 	$(MAKE) all
