@@ -7,6 +7,7 @@
 #   make check      every test: host tests, linters, then the selftests in
 #                   a VM on each kernel of the matrix (KERNEL=stock-6.1
 #                   for one: see scripts/kernel-info)
+#   make lint       checkpatch, sparse, W=1, clang, cppcheck, ASan/UBSan
 #   make vm         a shell in the VM, modules loaded, penctl on the PATH
 #   make clean
 #
@@ -32,9 +33,13 @@ modules-clean:
 
 include userspace.mk
 include selftests/selftests.mk
+include lint.mk
 
 deps:
 	scripts/install-deps
+
+# lint's recipe is in lint.mk; it needs the tools and the harness header.
+lint: deps $(KSFT_DIR)/kselftest_harness.h
 
 # The sub-make re-reads KVER once install-deps has provided a kernel.
 check: deps

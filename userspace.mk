@@ -9,6 +9,8 @@
 #   userspace          build/libpen.so.1 (+ libpen.so link), build/libpen.a,
 #                      build/libpen.pc, build/penctl
 #   host-tests         build and run build/test-units (no kernel needed)
+#   host-tests-asan    the same tests built with libpen linked in statically
+#                      under AddressSanitizer and UBSan, in build/asan/
 #   userspace-install  install into $(DESTDIR)$(PREFIX) ("install" too)
 #   userspace-clean    remove what this file builds
 #
@@ -62,8 +64,8 @@ PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJ) \
 PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units
 
-.PHONY: userspace host-tests userspace-install install userspace-clean \
-	pen-check-exports pen-FORCE
+.PHONY: userspace host-tests host-tests-asan userspace-install install \
+	userspace-clean pen-check-exports pen-FORCE
 
 userspace: $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl
@@ -128,6 +130,32 @@ host-tests: pen-check-exports $(BUILD)/test-units
 	LD_LIBRARY_PATH=$(BUILD)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
 		$(BUILD)/test-units
 
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the host tests.
+# libpen's sources are linked straight into the test program, so that the
+# sanitizers see the library and no LD_LIBRARY_PATH is needed. Any report
+# is fatal (-fno-sanitize-recover=all).
+PEN_ASAN := $(BUILD)/asan
+PEN_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+PEN_ASAN_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
+			$(PEN_LIB_SRCS)) $(PEN_ASAN)/test-units.o
+
+$(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_LIB_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
+
+$(PEN_ASAN)/test-units.o: $(PEN_SRC)/libpen/tests/test-units.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
+
+$(PEN_ASAN)/test-units: $(PEN_ASAN_OBJS)
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $(PEN_ASAN_OBJS)
+
+host-tests-asan: $(PEN_ASAN)/test-units
+	ASAN_OPTIONS=detect_leaks=1$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	UBSAN_OPTIONS=print_stacktrace=1$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
+		$(PEN_ASAN)/test-units
+
 userspace-install: userspace
 	$(INSTALL) -d $(DESTDIR)$(PEN_LIBDIR)/pkgconfig \
 		$(DESTDIR)$(PEN_INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
@@ -148,10 +176,10 @@ userspace-install: userspace
 install: userspace-install
 
 userspace-clean:
-	rm -rf $(PEN_OBJ)
+	rm -rf $(PEN_OBJ) $(PEN_ASAN)
 	rm -f $(PEN_OUTPUTS)
 
--include $(PEN_ALL_OBJS:.o=.d)
+-include $(PEN_ALL_OBJS:.o=.d) $(PEN_ASAN_OBJS:.o=.d)
 
 # Alone, "make -f userspace.mk" builds userspace; included, this file must
 # not steal the default goal from the Makefile that includes it.

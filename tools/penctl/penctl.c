@@ -155,7 +155,7 @@ static const char *text(const char *s, char *buf, size_t len)
 
 	if (!*s)
 		return "-";
-	for (i = 0; s[i] && i < len - 1; i++)
+	for (i = 0; i < len - 1 && s[i]; i++)
 		buf[i] = (s[i] < 0x20 || s[i] >= 0x7f) ? '?' : s[i];
 	buf[i] = '\0';
 	return buf;
