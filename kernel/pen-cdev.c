@@ -116,38 +116,6 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	return 0;
 }
 
-static int pen_check_params(const struct pen_device *pen,
-			    const struct pen_params *p)
-{
-	const struct pen_hw_info *hw = &pen->hw;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
-		if (p->reserved[i])
-			return -EINVAL;
-	if (!p->mask || (p->mask & ~PEN_PARAM_ALL))
-		return -EINVAL;
-	/* A value the mask leaves out must be zero, not silently ignored. */
-	if ((!(p->mask & PEN_PARAM_DEPTH) && p->depth_um) ||
-	    (!(p->mask & PEN_PARAM_RATE) && p->rate_mhz))
-		return -EINVAL;
-
-	if (p->mask & PEN_PARAM_DEPTH) {
-		if (p->depth_um < hw->depth_min_um ||
-		    p->depth_um > hw->depth_max_um)
-			return -ERANGE;
-		/* Off the hardware's grid: refuse rather than round. */
-		if ((p->depth_um - hw->depth_min_um) % hw->depth_step_um)
-			return -EINVAL;
-	}
-	if (p->mask & PEN_PARAM_RATE) {
-		if (p->rate_mhz < hw->rate_min_mhz ||
-		    p->rate_mhz > hw->rate_max_mhz)
-			return -ERANGE;
-	}
-	return 0;
-}
-
 static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 				 void __user *arg)
 {
@@ -158,7 +126,7 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 		return -EBADF;
 	if (copy_from_user(&p, arg, sizeof(p)))
 		return -EFAULT;
-	ret = pen_check_params(pen, &p);
+	ret = pen_check_params(&pen->hw, &p);
 	if (ret)
 		return ret;
 

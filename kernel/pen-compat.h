@@ -8,6 +8,7 @@
 
 #include <linux/device.h>
 #include <linux/hrtimer.h>
+#include <linux/module.h>
 #include <linux/version.h>
 
 /* class_create() lost its module argument in 6.4. */
@@ -19,9 +20,9 @@
 
 /* The bus_type and its attribute callbacks became const in 6.4. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define PEN_BUS_CONST	const
+#define pen_bus_type	const struct bus_type
 #else
-#define PEN_BUS_CONST
+#define pen_bus_type	struct bus_type
 #endif
 
 /* hrtimer_setup() replaced hrtimer_init() plus a function assignment in 6.13. */
@@ -37,5 +38,16 @@ pen_hrtimer_setup(struct hrtimer *timer,
 	timer->function = function;
 #endif
 }
+
+/*
+ * EXPORT_SYMBOL_IF_KUNIT() exports into the EXPORTED_FOR_KUNIT_TESTING
+ * namespace, which a test module must import; since 6.13 a namespace is
+ * named by a string literal.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define PEN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
+#else
+#define PEN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
 
 #endif /* _PEN_COMPAT_H */

@@ -34,19 +34,6 @@ static void pen_dev_release(struct device *dev)
 	kfree(pen);
 }
 
-static int pen_check_hw_info(const struct pen_ops *ops,
-			     const struct pen_hw_info *hw)
-{
-	if (!ops || !ops->drive_disable || !ops->stroke)
-		return -EINVAL;
-	if (!hw->depth_step_um || hw->depth_min_um > hw->depth_max_um)
-		return -EINVAL;
-	if (!hw->rate_min_mhz || hw->rate_min_mhz > hw->rate_max_mhz ||
-	    hw->rate_max_mhz > PEN_RATE_LIMIT_MHZ)
-		return -EINVAL;
-	return 0;
-}
-
 /**
  * pen_register() - create /dev/penN for a backend's pen
  * @parent: the backend's device; the pen appears under it in sysfs

@@ -89,9 +89,17 @@ static inline struct pen_device *to_pen_device(struct device *dev)
 	return container_of(dev, struct pen_device, dev);
 }
 
+/*
+ * pen-rules.c: the rules that need no device. These, pen_start(),
+ * pen_stop() and pen_set_setpoints() are exported to the KUnit tests
+ * (pen-kunit.c) when the kernel has KUnit, and to nothing else.
+ */
+u64 pen_rate_to_period_ns(u32 rate_mhz);
+int pen_check_params(const struct pen_hw_info *hw, const struct pen_params *p);
+int pen_check_hw_info(const struct pen_ops *ops, const struct pen_hw_info *hw);
+
 /* pen-stroke.c */
 void pen_stroke_init(struct pen_device *pen);
-u64 pen_rate_to_period_ns(u32 rate_mhz);
 int pen_start(struct pen_device *pen);
 int pen_stop(struct pen_device *pen, u32 reason);
 void pen_detach(struct pen_device *pen);

@@ -49,7 +49,7 @@ static DEFINE_MUTEX(pen_sim_list_lock);	/* the list and the ids in it */
 static bool pen_sim_enabled;
 static struct dentry *pen_sim_debugfs;
 
-static PEN_BUS_CONST struct bus_type pen_sim_bus;
+static pen_bus_type pen_sim_bus;
 
 static void pen_sim_dev_release(struct device *dev)
 {
@@ -182,7 +182,7 @@ static void pen_sim_destroy(struct pen_sim *sim)
 	device_unregister(&sim->dev);
 }
 
-static ssize_t new_device_store(PEN_BUS_CONST struct bus_type *bus,
+static ssize_t new_device_store(pen_bus_type *bus,
 				const char *buf, size_t count)
 {
 	struct pen_sim_config cfg = pen_sim_defaults;
@@ -200,7 +200,7 @@ static ssize_t new_device_store(PEN_BUS_CONST struct bus_type *bus,
 }
 static BUS_ATTR_WO(new_device);
 
-static ssize_t del_device_store(PEN_BUS_CONST struct bus_type *bus,
+static ssize_t del_device_store(pen_bus_type *bus,
 				const char *buf, size_t count)
 {
 	struct pen_sim *sim;
@@ -227,7 +227,7 @@ static struct attribute *pen_sim_bus_attrs[] = {
 };
 ATTRIBUTE_GROUPS(pen_sim_bus);
 
-static PEN_BUS_CONST struct bus_type pen_sim_bus = {
+static pen_bus_type pen_sim_bus = {
 	.name = "pen_sim",
 	.bus_groups = pen_sim_bus_groups,
 };

@@ -15,18 +15,13 @@
  * the periods that have passed and reports them; they are counted as
  * missed strokes, never issued late in a burst and never hidden.
  */
+#include <kunit/visibility.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
-#include <linux/math64.h>
+#include <linux/module.h>
 
 #include "pen-compat.h"
 #include "pen-internal.h"
-
-u64 pen_rate_to_period_ns(u32 rate_mhz)
-{
-	/* 1000 s in ns over strokes per 1000 s, rounded to nearest. */
-	return div_u64(NSEC_PER_SEC * 1000ULL + rate_mhz / 2, rate_mhz);
-}
 
 /* Called with pen->slock held and the needle running. */
 static void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
@@ -150,6 +145,7 @@ out:
 	mutex_unlock(&pen->lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(pen_start);
 
 /**
  * pen_stop() - stop the needle: drive off first, then the timer
@@ -185,6 +181,7 @@ int pen_stop(struct pen_device *pen, u32 reason)
 	hrtimer_cancel(&pen->timer);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(pen_stop);
 
 /**
  * pen_detach() - stop the pen for good and forget its backend
@@ -234,3 +231,4 @@ void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 	}
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(pen_set_setpoints);

@@ -1,0 +1,1020 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the pen core's logic that needs no hardware: the rate to
+ * period conversion, the SET_PARAMS and hw-info validation rules, and the
+ * start/stop state machine driven against a fake backend.
+ *
+ * Built as pen_kunit.ko when the kernel has KUnit; the suites run when it
+ * is loaded (after pen.ko) and their KTAP results are in
+ * /sys/kernel/debug/kunit/<suite>/results. See docs/kunit.md.
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/limits.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "pen-compat.h"
+#include "pen-internal.h"
+
+/* 1000 s in ns: a rate in mHz times its period in ns. */
+#define PEN_MHZ_NS	(NSEC_PER_SEC * 1000ULL)
+
+/* ---- rate to period ------------------------------------------------- */
+
+static void period_exact(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(25000), 40000000ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(50000), 20000000ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(100000), 10000000ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(1000), 1000000000ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(1000000), 1000000ULL);
+}
+
+static void period_rounding(struct kunit *test)
+{
+	/* 8,333,333.3 and 3,333,333.3 ns round down ... */
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(120000), 8333333ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(300000), 3333333ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(7), 142857142857ULL);
+	/* ... 166,666,666,666.7 ns rounds up ... */
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(6), 166666666667ULL);
+	/* ... and exactly half (122,070,312.5 ns) rounds up. */
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(8192), 122070313ULL);
+}
+
+static void period_extremes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(1), PEN_MHZ_NS);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(PEN_RATE_LIMIT_MHZ),
+			20000ULL);
+	/* 232.83 ns: the rounding term must not overflow the dividend. */
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(U32_MAX), 233ULL);
+	KUNIT_EXPECT_EQ(test, pen_rate_to_period_ns(U32_MAX - 1), 233ULL);
+}
+
+/* Over the whole u32 range, |period * rate - 1000 s| <= rate / 2. */
+static void period_nearest(struct kunit *test)
+{
+	u64 rate, p, prod, err;
+
+	for (rate = 1; rate <= U32_MAX; rate += rate / 7 + 1) {
+		p = pen_rate_to_period_ns(rate);
+		prod = p * rate;
+		err = prod > PEN_MHZ_NS ? prod - PEN_MHZ_NS : PEN_MHZ_NS - prod;
+		KUNIT_EXPECT_LE_MSG(test, 2 * err, rate, "rate %llu mHz", rate);
+	}
+	p = pen_rate_to_period_ns(U32_MAX);
+	KUNIT_EXPECT_LE(test, 2 * (p * U32_MAX - PEN_MHZ_NS), (u64)U32_MAX);
+}
+
+static struct kunit_case pen_rate_cases[] = {
+	KUNIT_CASE(period_exact),
+	KUNIT_CASE(period_rounding),
+	KUNIT_CASE(period_extremes),
+	KUNIT_CASE(period_nearest),
+	{}
+};
+
+static struct kunit_suite pen_rate_suite = {
+	.name = "pen_rate",
+	.test_cases = pen_rate_cases,
+};
+
+/* ---- SET_PARAMS validation ------------------------------------------ */
+
+/* A grid that does not start at zero, so offsets matter. */
+static const struct pen_hw_info params_hw = {
+	.depth_min_um = 100,
+	.depth_max_um = 2500,
+	.depth_step_um = 25,
+	.rate_min_mhz = 25000,
+	.rate_max_mhz = 300000,
+};
+
+static void expect_params(struct kunit *test, int want, u32 mask, u32 depth,
+			  u32 rate)
+{
+	struct pen_params p = {
+		.mask = mask,
+		.depth_um = depth,
+		.rate_mhz = rate,
+	};
+
+	KUNIT_EXPECT_EQ_MSG(test, pen_check_params(&params_hw, &p), want,
+			    "mask %#x depth %u um rate %u mHz", mask, depth,
+			    rate);
+}
+
+static void params_in_range(struct kunit *test)
+{
+	expect_params(test, 0, PEN_PARAM_DEPTH, 500, 0);
+	expect_params(test, 0, PEN_PARAM_RATE, 0, 120000);
+	expect_params(test, 0, PEN_PARAM_ALL, 500, 120000);
+}
+
+static void params_depth_range(struct kunit *test)
+{
+	expect_params(test, 0, PEN_PARAM_DEPTH, 100, 0);
+	expect_params(test, 0, PEN_PARAM_DEPTH, 2500, 0);
+	expect_params(test, -ERANGE, PEN_PARAM_DEPTH, 99, 0);
+	expect_params(test, -ERANGE, PEN_PARAM_DEPTH, 2501, 0);
+	expect_params(test, -ERANGE, PEN_PARAM_DEPTH, 0, 0);
+	expect_params(test, -ERANGE, PEN_PARAM_DEPTH, 2525, 0);
+	expect_params(test, -ERANGE, PEN_PARAM_DEPTH, U32_MAX, 0);
+}
+
+static void params_rate_range(struct kunit *test)
+{
+	expect_params(test, 0, PEN_PARAM_RATE, 0, 25000);
+	expect_params(test, 0, PEN_PARAM_RATE, 0, 300000);
+	expect_params(test, -ERANGE, PEN_PARAM_RATE, 0, 24999);
+	expect_params(test, -ERANGE, PEN_PARAM_RATE, 0, 300001);
+	expect_params(test, -ERANGE, PEN_PARAM_RATE, 0, 0);
+	expect_params(test, -ERANGE, PEN_PARAM_RATE, 0, U32_MAX);
+}
+
+static void params_depth_step(struct kunit *test)
+{
+	struct pen_hw_info fine = params_hw;
+	struct pen_params p = { .mask = PEN_PARAM_DEPTH };
+	u32 d;
+
+	/* Every point of the grid, and nothing between them. */
+	for (d = params_hw.depth_min_um; d <= params_hw.depth_max_um; d++)
+		expect_params(test, (d - 100) % 25 ? -EINVAL : 0,
+			      PEN_PARAM_DEPTH, d, 0);
+
+	/* A step of 1 accepts the whole range. */
+	fine.depth_step_um = 1;
+	for (d = fine.depth_min_um; d <= fine.depth_max_um; d++) {
+		p.depth_um = d;
+		KUNIT_EXPECT_EQ_MSG(test, pen_check_params(&fine, &p), 0,
+				    "depth %u um", d);
+	}
+
+	/* A step wider than the range leaves only the minimum. */
+	fine.depth_step_um = 5000;
+	p.depth_um = 100;
+	KUNIT_EXPECT_EQ(test, pen_check_params(&fine, &p), 0);
+	p.depth_um = 2500;
+	KUNIT_EXPECT_EQ(test, pen_check_params(&fine, &p), -EINVAL);
+}
+
+static void params_mask(struct kunit *test)
+{
+	unsigned int bit;
+
+	expect_params(test, -EINVAL, 0, 0, 0);
+	expect_params(test, -EINVAL, 0, 500, 120000);
+	for (bit = 2; bit < 32; bit++) {
+		expect_params(test, -EINVAL, BIT(bit), 0, 0);
+		expect_params(test, -EINVAL, PEN_PARAM_ALL | BIT(bit), 500,
+			      120000);
+	}
+}
+
+static void params_unmasked_values(struct kunit *test)
+{
+	/* Even a value that would be valid, if the mask leaves it out. */
+	expect_params(test, -EINVAL, PEN_PARAM_DEPTH, 500, 120000);
+	expect_params(test, -EINVAL, PEN_PARAM_DEPTH, 500, 1);
+	expect_params(test, -EINVAL, PEN_PARAM_RATE, 500, 120000);
+	expect_params(test, -EINVAL, PEN_PARAM_RATE, 1, 120000);
+}
+
+static void params_reserved(struct kunit *test)
+{
+	struct pen_params p = {
+		.mask = PEN_PARAM_ALL,
+		.depth_um = 500,
+		.rate_mhz = 120000,
+	};
+	unsigned int i;
+
+	KUNIT_EXPECT_EQ(test, pen_check_params(&params_hw, &p), 0);
+	for (i = 0; i < ARRAY_SIZE(p.reserved); i++) {
+		p.reserved[i] = 1;
+		KUNIT_EXPECT_EQ_MSG(test, pen_check_params(&params_hw, &p),
+				    -EINVAL, "reserved[%u] = 1", i);
+		p.reserved[i] = U32_MAX;
+		KUNIT_EXPECT_EQ_MSG(test, pen_check_params(&params_hw, &p),
+				    -EINVAL, "reserved[%u] = U32_MAX", i);
+		p.reserved[i] = 0;
+	}
+}
+
+/* Both values are checked, so one bad one refuses the pair. */
+static void params_all_or_nothing(struct kunit *test)
+{
+	expect_params(test, -ERANGE, PEN_PARAM_ALL, 500, 300001);
+	expect_params(test, -ERANGE, PEN_PARAM_ALL, 2501, 120000);
+	expect_params(test, -EINVAL, PEN_PARAM_ALL, 510, 120000);
+	expect_params(test, -ERANGE, PEN_PARAM_ALL, 500, 0);
+}
+
+static struct kunit_case pen_params_cases[] = {
+	KUNIT_CASE(params_in_range),
+	KUNIT_CASE(params_depth_range),
+	KUNIT_CASE(params_rate_range),
+	KUNIT_CASE(params_depth_step),
+	KUNIT_CASE(params_mask),
+	KUNIT_CASE(params_unmasked_values),
+	KUNIT_CASE(params_reserved),
+	KUNIT_CASE(params_all_or_nothing),
+	{}
+};
+
+static struct kunit_suite pen_params_suite = {
+	.name = "pen_params",
+	.test_cases = pen_params_cases,
+};
+
+/* ---- hw-info validation --------------------------------------------- */
+
+static int stub_enable(struct pen_device *pen)
+{
+	return 0;
+}
+
+static void stub_disable(struct pen_device *pen)
+{
+}
+
+static int stub_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
+{
+	return 0;
+}
+
+static const struct pen_ops stub_ops = {
+	.drive_enable = stub_enable,
+	.drive_disable = stub_disable,
+	.stroke = stub_stroke,
+};
+
+static const struct pen_hw_info good_hw = {
+	.model = "kunit",
+	.serial = "K-1",
+	.needle_count = 12,
+	.depth_min_um = 0,
+	.depth_max_um = 2500,
+	.depth_step_um = 10,
+	.rate_min_mhz = 25000,
+	.rate_max_mhz = 300000,
+};
+
+static void hw_valid(struct kunit *test)
+{
+	struct pen_ops ops = stub_ops;
+	struct pen_hw_info hw = good_hw;
+
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &hw), 0);
+
+	/* drive_enable() is optional; so are the strings. */
+	ops.drive_enable = NULL;
+	hw.model = NULL;
+	hw.serial = NULL;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &hw), 0);
+
+	/* One-point ranges, and the limits of what the core accepts. */
+	hw.depth_min_um = 500;
+	hw.depth_max_um = 500;
+	hw.rate_min_mhz = 1;
+	hw.rate_max_mhz = 1;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &hw), 0);
+	hw.rate_max_mhz = PEN_RATE_LIMIT_MHZ;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &hw), 0);
+	hw.rate_min_mhz = PEN_RATE_LIMIT_MHZ;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &hw), 0);
+}
+
+static void hw_missing_ops(struct kunit *test)
+{
+	struct pen_ops ops = stub_ops;
+
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(NULL, &good_hw), -EINVAL);
+	ops.drive_disable = NULL;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &good_hw), -EINVAL);
+	ops = stub_ops;
+	ops.stroke = NULL;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&ops, &good_hw), -EINVAL);
+}
+
+static void hw_bad_depth(struct kunit *test)
+{
+	struct pen_hw_info hw = good_hw;
+
+	hw.depth_step_um = 0;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+	hw = good_hw;
+	hw.depth_min_um = 2510;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+	hw.depth_min_um = 2501;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+}
+
+static void hw_bad_rate(struct kunit *test)
+{
+	struct pen_hw_info hw = good_hw;
+
+	hw.rate_min_mhz = 0;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+	hw = good_hw;
+	hw.rate_min_mhz = hw.rate_max_mhz + 1;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+	hw = good_hw;
+	hw.rate_max_mhz = PEN_RATE_LIMIT_MHZ + 1;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+	hw.rate_max_mhz = U32_MAX;
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+}
+
+static struct kunit_case pen_hw_info_cases[] = {
+	KUNIT_CASE(hw_valid),
+	KUNIT_CASE(hw_missing_ops),
+	KUNIT_CASE(hw_bad_depth),
+	KUNIT_CASE(hw_bad_rate),
+	{}
+};
+
+static struct kunit_suite pen_hw_info_suite = {
+	.name = "pen_hw_info",
+	.test_cases = pen_hw_info_cases,
+};
+
+/* ---- the state machine, against a fake backend ---------------------- */
+
+#define FAKE_LOG_LEN	32
+/* Long enough for a few 2 ms periods on a slow, instrumented guest. */
+#define FAKE_WAIT_MS	100
+
+/**
+ * struct fake_rec - what the fake backend saw, under fake->lock
+ * @enables: drive_enable() calls
+ * @disables: drive_disable() calls
+ * @strokes: stroke() calls, failed ones included
+ * @disables_running: drive_disable() calls made while the core still
+ *	marked the needle running, i.e. before its bookkeeping
+ * @strokes_drive_off: stroke() calls with the drive off; never allowed
+ * @calls: calls of any kind
+ * @log: the first FAKE_LOG_LEN calls, 'E'nable, 'D'isable, 'S'troke
+ * @last: the last call
+ * @drive_on: the simulated drive is powered
+ * @last_seq: @seq of the last stroke()
+ * @last_depth_um: @depth_um of the last stroke()
+ */
+struct fake_rec {
+	int enables;
+	int disables;
+	int strokes;
+	int disables_running;
+	int strokes_drive_off;
+	int calls;
+	char log[FAKE_LOG_LEN + 1];
+	char last;
+	bool drive_on;
+	u64 last_seq;
+	u32 last_depth_um;
+};
+
+/**
+ * struct pen_fake - a fake backend and the pen it registered
+ * @lock: raw, taken in hard-irq context under the pen's slock
+ * @rec: what the fake saw
+ * @pen: the pen
+ * @registered: @pen is still registered; the exit unregisters it
+ * @enable_ret: drive_enable() powers the drive and returns this
+ * @stop_in_enable: drive_enable() calls pen_stop(), as a STOP from
+ *	another file would while the drive powers up
+ * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
+ */
+struct pen_fake {
+	raw_spinlock_t lock;
+	struct fake_rec rec;
+	struct pen_device *pen;
+	bool registered;
+	int enable_ret;
+	bool stop_in_enable;
+	int fail_stroke;
+};
+
+/* Rates from 500 Hz, so a test sees strokes within milliseconds. */
+static const struct pen_hw_info fake_hw = {
+	.model = "fake",
+	.serial = "KUNIT",
+	.needle_count = 12,
+	.depth_min_um = 0,
+	.depth_max_um = 2000,
+	.depth_step_um = 10,
+	.rate_min_mhz = 500000,
+	.rate_max_mhz = 2000000,
+};
+
+static void fake_log(struct pen_fake *f, char call)
+{
+	if (f->rec.calls < FAKE_LOG_LEN)
+		f->rec.log[f->rec.calls] = call;
+	f->rec.calls++;
+	f->rec.last = call;
+}
+
+static int fake_drive_enable(struct pen_device *pen)
+{
+	struct pen_fake *f = pen_get_drvdata(pen);
+	int ret;
+
+	raw_spin_lock_irq(&f->lock);
+	fake_log(f, 'E');
+	f->rec.enables++;
+	/* Even a failing enable powers the drive: the worst case. */
+	f->rec.drive_on = true;
+	ret = f->enable_ret;
+	raw_spin_unlock_irq(&f->lock);
+
+	if (READ_ONCE(f->stop_in_enable))
+		pen_stop(pen, PEN_STOP_REQUEST);
+	return ret;
+}
+
+static void fake_drive_disable(struct pen_device *pen)
+{
+	struct pen_fake *f = pen_get_drvdata(pen);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&f->lock, flags);
+	fake_log(f, 'D');
+	f->rec.disables++;
+	/* Under slock, except at registration when nothing else runs. */
+	if (pen->running)
+		f->rec.disables_running++;
+	f->rec.drive_on = false;
+	raw_spin_unlock_irqrestore(&f->lock, flags);
+}
+
+static int fake_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
+{
+	struct pen_fake *f = pen_get_drvdata(pen);
+	unsigned long flags;
+	int ret = 0;
+
+	raw_spin_lock_irqsave(&f->lock, flags);
+	fake_log(f, 'S');
+	f->rec.strokes++;
+	if (!f->rec.drive_on)
+		f->rec.strokes_drive_off++;
+	f->rec.last_seq = seq;
+	f->rec.last_depth_um = depth_um;
+	if (f->rec.strokes == f->fail_stroke)
+		ret = -EIO;
+	raw_spin_unlock_irqrestore(&f->lock, flags);
+	return ret;
+}
+
+static const struct pen_ops fake_ops = {
+	.drive_enable = fake_drive_enable,
+	.drive_disable = fake_drive_disable,
+	.stroke = fake_stroke,
+};
+
+static void fake_get(struct pen_fake *f, struct fake_rec *rec)
+{
+	raw_spin_lock_irq(&f->lock);
+	*rec = f->rec;
+	raw_spin_unlock_irq(&f->lock);
+}
+
+static void fake_set(struct pen_fake *f, int enable_ret, bool stop_in_enable,
+		     int fail_stroke)
+{
+	raw_spin_lock_irq(&f->lock);
+	f->enable_ret = enable_ret;
+	f->stop_in_enable = stop_in_enable;
+	f->fail_stroke = fail_stroke;
+	raw_spin_unlock_irq(&f->lock);
+}
+
+/**
+ * struct pen_snap - the pen's state, read under its slock
+ * @running: the needle runs
+ * @attached: the pen still has its backend
+ * @stop_reason: PEN_STOP_*
+ * @depth_um: depth setpoint
+ * @rate_mhz: rate setpoint
+ * @last_reached_um: last reported depth
+ * @period_ns: stroke period
+ * @strokes: strokes since registration
+ * @run_strokes: strokes since the last start
+ * @started_ns: last start
+ * @stopped_ns: last stop
+ */
+struct pen_snap {
+	bool running;
+	bool attached;
+	u32 stop_reason;
+	u32 depth_um;
+	u32 rate_mhz;
+	u32 last_reached_um;
+	u64 period_ns;
+	u64 strokes;
+	u64 run_strokes;
+	u64 started_ns;
+	u64 stopped_ns;
+};
+
+static void snap_pen(struct pen_device *pen, struct pen_snap *s)
+{
+	raw_spin_lock_irq(&pen->slock);
+	s->running = pen->running;
+	s->attached = pen->ops;
+	s->stop_reason = pen->stop_reason;
+	s->depth_um = pen->depth_um;
+	s->rate_mhz = pen->rate_mhz;
+	s->last_reached_um = pen->last_reached_um;
+	s->period_ns = pen->period_ns;
+	s->strokes = pen->strokes;
+	s->run_strokes = pen->run_strokes;
+	s->started_ns = pen->started_ns;
+	s->stopped_ns = pen->stopped_ns;
+	raw_spin_unlock_irq(&pen->slock);
+}
+
+/* Several periods at the slowest rate (2 ms): long enough to see a stroke. */
+static void wait_periods(void)
+{
+	usleep_range(10000, 12000);
+}
+
+static bool fake_strokes_at_least(struct pen_fake *f, int n)
+{
+	struct fake_rec rec;
+
+	fake_get(f, &rec);
+	return rec.strokes >= n;
+}
+
+/* Wait for the fake to have seen @n strokes in all. */
+static bool fake_wait_strokes(struct pen_fake *f, int n)
+{
+	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
+
+	while (!fake_strokes_at_least(f, n)) {
+		if (ktime_get_ns() > end)
+			return false;
+		usleep_range(200, 500);
+	}
+	return true;
+}
+
+static bool pen_wait_stopped(struct pen_device *pen)
+{
+	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
+	struct pen_snap s;
+
+	for (;;) {
+		snap_pen(pen, &s);
+		if (!s.running)
+			return true;
+		if (ktime_get_ns() > end)
+			return false;
+		usleep_range(200, 500);
+	}
+}
+
+/* Invariants every case ends with. */
+static void expect_safe(struct kunit *test, struct pen_fake *f)
+{
+	struct fake_rec rec;
+
+	fake_get(f, &rec);
+	KUNIT_EXPECT_EQ(test, rec.strokes_drive_off, 0);
+}
+
+/* The log's first @n calls, as a string. */
+static const char *log_head(struct fake_rec *rec, int n)
+{
+	rec->log[min(n, FAKE_LOG_LEN)] = '\0';
+	return rec->log;
+}
+
+static int state_init(struct kunit *test)
+{
+	struct pen_fake *f;
+
+	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	raw_spin_lock_init(&f->lock);
+	f->pen = pen_register(NULL, "pen_kunit", &fake_ops, &fake_hw, f);
+	if (IS_ERR(f->pen))
+		return PTR_ERR(f->pen);
+	f->registered = true;
+	test->priv = f;
+	return 0;
+}
+
+static void state_exit(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+
+	if (f && f->registered)
+		pen_unregister(f->pen);
+}
+
+static void state_registers_off(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_TRUE(test, s.attached);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
+	KUNIT_EXPECT_EQ(test, s.depth_um, fake_hw.depth_min_um);
+	KUNIT_EXPECT_EQ(test, s.rate_mhz, fake_hw.rate_min_mhz);
+	KUNIT_EXPECT_EQ(test, s.period_ns, 2000000ULL);
+	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
+
+	/* The drive is cut at registration, whatever probe left behind. */
+	fake_get(f, &rec);
+	KUNIT_EXPECT_STREQ(test, log_head(&rec, FAKE_LOG_LEN), "D");
+}
+
+static void state_start_enables_then_strokes(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 3));
+
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_TRUE(test, s.running);
+	KUNIT_EXPECT_NE(test, s.started_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, s.stopped_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, rec.enables, 1);
+	KUNIT_EXPECT_TRUE(test, rec.drive_on);
+	/* Strokes are numbered from 0 and carry the depth setpoint. */
+	KUNIT_EXPECT_EQ(test, rec.last_seq, (u64)rec.strokes - 1);
+	KUNIT_EXPECT_EQ(test, rec.last_depth_um, fake_hw.depth_min_um);
+	KUNIT_EXPECT_STREQ(test, log_head(&rec, 4), "DESS");
+	expect_safe(test, f);
+}
+
+static void state_stop_disables_first(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+	int strokes;
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+
+	fake_get(f, &rec);
+	snap_pen(f->pen, &s);
+	/* The drive went off while the core still had the needle running. */
+	KUNIT_EXPECT_EQ(test, rec.disables_running, 1);
+	KUNIT_EXPECT_EQ(test, rec.disables, 2);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REQUEST);
+	KUNIT_EXPECT_GE(test, s.stopped_ns, s.started_ns);
+	KUNIT_EXPECT_EQ(test, s.strokes, (u64)rec.strokes);
+
+	/* Synchronous: no stroke after pen_stop() has returned. */
+	strokes = rec.strokes;
+	wait_periods();
+	fake_get(f, &rec);
+	KUNIT_EXPECT_EQ(test, rec.strokes, strokes);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	expect_safe(test, f);
+}
+
+static void state_second_start(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EALREADY);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
+
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_TRUE(test, s.running);
+	KUNIT_EXPECT_EQ(test, rec.enables, 1);
+	KUNIT_EXPECT_TRUE(test, rec.drive_on);
+	expect_safe(test, f);
+}
+
+static void state_stop_when_stopped(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	/* Never started: succeeds, cuts the drive again, records nothing. */
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
+	KUNIT_EXPECT_EQ(test, rec.disables, 2);
+	KUNIT_EXPECT_EQ(test, rec.disables_running, 0);
+
+	/* A second stop keeps the reason of the one that stopped it. */
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_CLOSE), 0);
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REQUEST);
+	KUNIT_EXPECT_EQ(test, rec.disables, 4);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	expect_safe(test, f);
+}
+
+static void state_enable_fails(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	fake_set(f, -EIO, false, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
+	wait_periods();
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
+	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
+	/* The half-powered drive is cut again, and nothing else happens. */
+	KUNIT_EXPECT_STREQ(test, log_head(&rec, FAKE_LOG_LEN), "DED");
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+
+	/* The pen is not wedged: the next start works. */
+	fake_set(f, 0, false, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+	expect_safe(test, f);
+}
+
+static void state_stop_during_enable(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	fake_set(f, 0, true, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -ECANCELED);
+	wait_periods();
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
+	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+
+	fake_set(f, 0, false, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+	expect_safe(test, f);
+}
+
+static void state_setpoints_stopped(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct pen_snap s;
+
+	pen_set_setpoints(f->pen, PEN_PARAM_DEPTH, 500, 0);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.depth_um, 500U);
+	KUNIT_EXPECT_EQ(test, s.rate_mhz, fake_hw.rate_min_mhz);
+	KUNIT_EXPECT_EQ(test, s.period_ns, 2000000ULL);
+
+	pen_set_setpoints(f->pen, PEN_PARAM_RATE, 0, 1200000);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.depth_um, 500U);
+	KUNIT_EXPECT_EQ(test, s.rate_mhz, 1200000U);
+	KUNIT_EXPECT_EQ(test, s.period_ns, 833333ULL);
+
+	pen_set_setpoints(f->pen, PEN_PARAM_ALL, 700, 2000000);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.depth_um, 700U);
+	KUNIT_EXPECT_EQ(test, s.rate_mhz, 2000000U);
+	KUNIT_EXPECT_EQ(test, s.period_ns, 500000ULL);
+	KUNIT_EXPECT_FALSE(test, s.running);
+}
+
+static void state_setpoints_running(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+
+	pen_set_setpoints(f->pen, PEN_PARAM_ALL, 1200, 1000000);
+	fake_get(f, &rec);
+	/* The stroke after next at the latest has the new depth. */
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, rec.strokes + 2));
+	fake_get(f, &rec);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_TRUE(test, s.running);
+	KUNIT_EXPECT_EQ(test, rec.last_depth_um, 1200U);
+	KUNIT_EXPECT_EQ(test, s.period_ns, 1000000ULL);
+	expect_safe(test, f);
+}
+
+static void state_stroke_error(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+	int calls;
+
+	fake_set(f, 0, false, 3);
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
+
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_BACKEND);
+	KUNIT_EXPECT_NE(test, s.stopped_ns, 0ULL);
+	/* The refused stroke is not counted as issued. */
+	KUNIT_EXPECT_EQ(test, rec.strokes, 3);
+	KUNIT_EXPECT_EQ(test, s.strokes, 2ULL);
+	KUNIT_EXPECT_EQ(test, s.run_strokes, 2ULL);
+	KUNIT_EXPECT_EQ(test, rec.disables_running, 1);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+
+	/* The loop does not re-arm. */
+	calls = rec.calls;
+	wait_periods();
+	fake_get(f, &rec);
+	KUNIT_EXPECT_EQ(test, rec.calls, calls);
+
+	/* A later stop succeeds and keeps the reason. */
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_BACKEND);
+
+	/* And the pen can be started again. */
+	fake_set(f, 0, false, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 5));
+	expect_safe(test, f);
+}
+
+static void state_counters_across_runs(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+	u64 first;
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 3));
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	snap_pen(f->pen, &s);
+	first = s.strokes;
+	KUNIT_EXPECT_EQ(test, s.run_strokes, first);
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, (int)first + 2));
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	/* Totals and sequence numbers go on; the run's count restarts. */
+	KUNIT_EXPECT_EQ(test, s.strokes, (u64)rec.strokes);
+	KUNIT_EXPECT_EQ(test, s.run_strokes, s.strokes - first);
+	KUNIT_EXPECT_EQ(test, rec.last_seq, s.strokes - 1);
+	KUNIT_EXPECT_EQ(test, rec.enables, 2);
+	expect_safe(test, f);
+}
+
+static void state_unregister_running(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct pen_device *pen = f->pen;
+	struct fake_rec rec;
+	struct pen_snap s;
+	int calls;
+
+	KUNIT_ASSERT_EQ(test, pen_start(pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
+
+	/* Keep the pen, as an open file would. */
+	get_device(pen_to_dev(pen));
+	pen_unregister(pen);
+	f->registered = false;
+
+	snap_pen(pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_FALSE(test, s.attached);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REMOVED);
+	KUNIT_EXPECT_EQ(test, rec.disables_running, 1);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+
+	/* Gone for good, and the backend is never called again. */
+	calls = rec.calls;
+	KUNIT_EXPECT_EQ(test, pen_start(pen), -ENODEV);
+	KUNIT_EXPECT_EQ(test, pen_stop(pen, PEN_STOP_REQUEST), -ENODEV);
+	pen_set_setpoints(pen, PEN_PARAM_DEPTH, 100, 0);
+	wait_periods();
+	fake_get(f, &rec);
+	KUNIT_EXPECT_EQ(test, rec.calls, calls);
+	snap_pen(pen, &s);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REMOVED);
+	expect_safe(test, f);
+
+	put_device(pen_to_dev(pen));
+}
+
+static void state_unregister_stopped(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct pen_device *pen = f->pen;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	KUNIT_ASSERT_EQ(test, pen_start(pen), 0);
+	KUNIT_EXPECT_EQ(test, pen_stop(pen, PEN_STOP_REQUEST), 0);
+
+	get_device(pen_to_dev(pen));
+	pen_unregister(pen);
+	f->registered = false;
+
+	snap_pen(pen, &s);
+	fake_get(f, &rec);
+	/* The drive is cut once more; the reason it stopped stays. */
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	KUNIT_EXPECT_EQ(test, rec.disables_running, 1);
+	KUNIT_EXPECT_FALSE(test, s.attached);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REQUEST);
+	KUNIT_EXPECT_EQ(test, pen_start(pen), -ENODEV);
+	expect_safe(test, f);
+
+	put_device(pen_to_dev(pen));
+}
+
+static void state_report_stroke(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct pen_snap s;
+
+	pen_report_stroke(f->pen, 0, 345);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.last_reached_um, 345U);
+	KUNIT_EXPECT_FALSE(test, s.running);
+}
+
+static struct kunit_case pen_state_cases[] = {
+	KUNIT_CASE(state_registers_off),
+	KUNIT_CASE(state_start_enables_then_strokes),
+	KUNIT_CASE(state_stop_disables_first),
+	KUNIT_CASE(state_second_start),
+	KUNIT_CASE(state_stop_when_stopped),
+	KUNIT_CASE(state_enable_fails),
+	KUNIT_CASE(state_stop_during_enable),
+	KUNIT_CASE(state_setpoints_stopped),
+	KUNIT_CASE(state_setpoints_running),
+	KUNIT_CASE(state_stroke_error),
+	KUNIT_CASE(state_counters_across_runs),
+	KUNIT_CASE(state_unregister_running),
+	KUNIT_CASE(state_unregister_stopped),
+	KUNIT_CASE(state_report_stroke),
+	{}
+};
+
+static struct kunit_suite pen_state_suite = {
+	.name = "pen_state",
+	.init = state_init,
+	.exit = state_exit,
+	.test_cases = pen_state_cases,
+};
+
+kunit_test_suites(&pen_rate_suite, &pen_params_suite, &pen_hw_info_suite,
+		  &pen_state_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the pen core");
+MODULE_LICENSE("GPL");
+PEN_IMPORT_KUNIT_NS();
