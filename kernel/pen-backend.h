@@ -12,6 +12,7 @@
 #define _PEN_BACKEND_H
 
 #include <linux/types.h>
+#include <uapi/linux/pen.h>
 
 /*
  * The fastest stroke rate the core accepts from any backend, 50 kHz: far
@@ -80,5 +81,6 @@ struct device *pen_to_dev(struct pen_device *pen);
 
 /* Callbacks into the core; any context. */
 void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um);
+void pen_report_fault(struct pen_device *pen, u32 fault, u32 value);
 
 #endif /* _PEN_BACKEND_H */

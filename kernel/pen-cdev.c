@@ -106,6 +106,10 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	st.stopped_ns = pen->stopped_ns;
 	st.last_stroke_ns = pen->last_stroke_ns;
 	st.max_lateness_ns = pen->max_lateness_ns;
+	st.fault = pen->fault;
+	st.fault_value = pen->fault_value;
+	st.fault_ns = pen->fault_ns;
+	st.fault_seq = pen->fault_seq;
 	raw_spin_unlock_irq(&pen->slock);
 	/* The controller is only an observation; no need to lock for it. */
 	if (data_race(pen->controller))
@@ -155,6 +159,11 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return pen_start(pen);
 	case PEN_IOC_STOP:
 		return pen_stop(pen, PEN_STOP_REQUEST);
+	case PEN_IOC_CLEAR_FAULT:
+		if (!pen_file_controls(file))
+			return -EBADF;
+		pen_clear_fault(pen);
+		return 0;
 	default:
 		return -ENOTTY;
 	}

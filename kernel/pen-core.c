@@ -89,6 +89,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->dev.parent = parent;
 	pen->dev.devt = MKDEV(MAJOR(pen_devt), pen->id);
 	pen->dev.release = pen_dev_release;
+	pen->dev.groups = pen_dev_groups;
 	ret = dev_set_name(&pen->dev, "pen%d", pen->id);
 	if (ret)
 		goto err_put;
@@ -145,24 +146,6 @@ struct device *pen_to_dev(struct pen_device *pen)
 	return &pen->dev;
 }
 EXPORT_SYMBOL_GPL(pen_to_dev);
-
-/**
- * pen_report_stroke() - the hardware measured a stroke
- * @pen: the pen
- * @seq: the stroke's sequence number, as passed to ops->stroke()
- * @reached_um: the depth the needle reached
- *
- * Context: any.
- */
-void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
-{
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->last_reached_um = reached_um;
-	raw_spin_unlock_irqrestore(&pen->slock, flags);
-}
-EXPORT_SYMBOL_GPL(pen_report_stroke);
 
 static int __init pen_init(void)
 {

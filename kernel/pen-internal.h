@@ -15,6 +15,16 @@
 
 #include "pen-backend.h"
 
+/* Fault kinds, PEN_FAULT_NONE included, for the per-kind counters. */
+#define PEN_FAULT_KINDS		(PEN_FAULT_TIMING + 1)
+/* Commanded depths kept to check the hardware's late reports against. */
+#define PEN_CMD_HISTORY		4
+
+/* Limits every pen's faults are judged by; module parameters. */
+extern unsigned int pen_depth_tolerance_um;
+extern unsigned int pen_stall_strokes;
+extern unsigned int pen_max_missed_strokes;
+
 /**
  * struct pen_device - one pen, /dev/penN
  * @dev: the class device; its refcount is the pen's lifetime
@@ -49,6 +59,13 @@
  * @stopped_ns: when the needle last stopped; 0 while it runs
  * @last_stroke_ns: when the last stroke was issued
  * @max_lateness_ns: worst stroke lateness since the last start
+ * @cmd_um: depth commanded for the last PEN_CMD_HISTORY strokes, by seq
+ * @short_strokes: strokes in a row that fell short of their depth
+ * @fault: PEN_FAULT_*, the latched fault
+ * @fault_value: what it measured
+ * @fault_ns: when it latched
+ * @fault_seq: the stroke it latched at
+ * @fault_counts: faults of each kind since registration
  */
 struct pen_device {
 	struct device dev;
@@ -82,6 +99,13 @@ struct pen_device {
 	u64 stopped_ns;
 	u64 last_stroke_ns;
 	u64 max_lateness_ns;
+	u32 cmd_um[PEN_CMD_HISTORY];
+	u32 short_strokes;
+	u32 fault;
+	u32 fault_value;
+	u64 fault_ns;
+	u64 fault_seq;
+	u64 fault_counts[PEN_FAULT_KINDS];
 };
 
 static inline struct pen_device *to_pen_device(struct device *dev)
@@ -103,8 +127,14 @@ void pen_stroke_init(struct pen_device *pen);
 int pen_start(struct pen_device *pen);
 int pen_stop(struct pen_device *pen, u32 reason);
 void pen_detach(struct pen_device *pen);
+void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
+		      u64 now_ns);
+bool pen_clear_fault(struct pen_device *pen);
 void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		       u32 rate_mhz);
+
+/* pen-faults.c */
+extern const struct attribute_group *pen_dev_groups[];
 
 /* pen-cdev.c */
 extern const struct file_operations pen_fops;

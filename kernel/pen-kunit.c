@@ -976,15 +976,125 @@ static void state_unregister_stopped(struct kunit *test)
 	put_device(pen_to_dev(pen));
 }
 
+/* The number of the last stroke the core issued. */
+static u64 last_seq(struct pen_device *pen)
+{
+	u64 seq;
+
+	raw_spin_lock_irq(&pen->slock);
+	seq = pen->seq - 1;
+	raw_spin_unlock_irq(&pen->slock);
+	return seq;
+}
+
+static u32 latched_fault(struct pen_device *pen, u32 *value)
+{
+	u32 fault;
+
+	raw_spin_lock_irq(&pen->slock);
+	fault = pen->fault;
+	*value = pen->fault_value;
+	raw_spin_unlock_irq(&pen->slock);
+	return fault;
+}
+
 static void state_report_stroke(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
 	struct pen_snap s;
+	u32 value;
 
+	/* A report for a stroke never issued is not judged. */
 	pen_report_stroke(f->pen, 0, 345);
 	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.last_reached_um, 0U);
+
+	pen_set_setpoints(f->pen, PEN_PARAM_DEPTH, 400, 0);
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, 1));
+	/* 55 um short is inside the tolerance. */
+	pen_report_stroke(f->pen, last_seq(f->pen), 345);
+	snap_pen(f->pen, &s);
 	KUNIT_EXPECT_EQ(test, s.last_reached_um, 345U);
+	KUNIT_EXPECT_TRUE(test, s.running);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value), PEN_FAULT_NONE);
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	expect_safe(test, f);
+}
+
+static void state_over_depth_latches(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+	u32 value;
+
+	pen_set_setpoints(f->pen, PEN_PARAM_DEPTH, 400, 0);
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, 1));
+	pen_report_stroke(f->pen, last_seq(f->pen), 400 + 151);
+
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_FAULT);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
+			PEN_FAULT_OVER_DEPTH);
+	KUNIT_EXPECT_EQ(test, value, 151U);
+
+	/* Latched: no start until it is cleared, once. */
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
+	KUNIT_EXPECT_TRUE(test, pen_clear_fault(f->pen));
+	KUNIT_EXPECT_FALSE(test, pen_clear_fault(f->pen));
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	expect_safe(test, f);
+}
+
+static void state_stall_needs_strokes_in_a_row(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	u32 value;
+	u64 seq;
+
+	pen_set_setpoints(f->pen, PEN_PARAM_DEPTH, 400, 0);
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, 1));
+	seq = last_seq(f->pen);
+
+	/* Two short, one good: the run of short strokes starts again. */
+	pen_report_stroke(f->pen, seq, 0);
+	pen_report_stroke(f->pen, seq, 0);
+	pen_report_stroke(f->pen, seq, 400);
+	pen_report_stroke(f->pen, seq, 0);
+	pen_report_stroke(f->pen, seq, 0);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value), PEN_FAULT_NONE);
+	/* The third in a row is a stall. */
+	pen_report_stroke(f->pen, seq, 0);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value), PEN_FAULT_STALL);
+	KUNIT_EXPECT_EQ(test, value, 400U);
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
+	expect_safe(test, f);
+}
+
+static void state_hardware_fault_while_stopped(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	u32 value;
+
+	pen_report_fault(f->pen, PEN_FAULT_OVERTEMP, 70000);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
+			PEN_FAULT_OVERTEMP);
+	KUNIT_EXPECT_EQ(test, value, 70000U);
+	KUNIT_EXPECT_EQ(test, f->pen->fault_counts[PEN_FAULT_OVERTEMP], 1ULL);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
+	/* A second fault is counted but the first stays latched. */
+	pen_report_fault(f->pen, PEN_FAULT_SUPPLY_LOW, 8000);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
+			PEN_FAULT_OVERTEMP);
+	KUNIT_EXPECT_EQ(test, f->pen->fault_counts[PEN_FAULT_SUPPLY_LOW], 1ULL);
+	expect_safe(test, f);
 }
 
 static struct kunit_case pen_state_cases[] = {
@@ -998,6 +1108,9 @@ static struct kunit_case pen_state_cases[] = {
 	KUNIT_CASE(state_setpoints_stopped),
 	KUNIT_CASE(state_setpoints_running),
 	KUNIT_CASE(state_stroke_error),
+	KUNIT_CASE(state_over_depth_latches),
+	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
+	KUNIT_CASE(state_hardware_fault_while_stopped),
 	KUNIT_CASE(state_counters_across_runs),
 	KUNIT_CASE(state_unregister_running),
 	KUNIT_CASE(state_unregister_stopped),

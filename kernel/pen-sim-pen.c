@@ -9,6 +9,7 @@
  * driver actually made the needle do.
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/seq_file.h>
@@ -20,6 +21,16 @@
 static struct pen_sim_stroke *pen_sim_slot(struct pen_sim *sim, u64 n)
 {
 	return &sim->rec[do_div(n, sim->cfg.record_size)];
+}
+
+/* Where the needle ends up for a commanded depth, injections applied. */
+static u32 pen_sim_reached(struct pen_sim *sim, u32 cmd_um)
+{
+	s64 reached = (s64)cmd_um + sim->inj_depth_um;
+
+	if (sim->inj_stall_in == 0)
+		return 0;
+	return clamp_t(s64, reached, 0, U32_MAX);
 }
 
 static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
@@ -44,8 +55,8 @@ static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
 		if (now - s->cmd_ns < (u64)sim->cfg.lag_us * NSEC_PER_USEC)
 			goto unlock;
 		s->reach_ns = now;
-		s->reached_um = s->cmd_um;
-		sim->needle_um = s->cmd_um;
+		s->reached_um = sim->target_um;
+		sim->needle_um = s->reached_um;
 		sim->in_flight = false;
 		reached = s->reached_um;
 		seq = s->seq;
@@ -99,12 +110,19 @@ static int pen_sim_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	struct pen_sim *sim = pen_get_drvdata(pen);
 	struct pen_sim_stroke *s;
 	unsigned long flags;
+	u32 late_us;
 
 	raw_spin_lock_irqsave(&sim->lock, flags);
 	if (!sim->drive_on) {
 		raw_spin_unlock_irqrestore(&sim->lock, flags);
 		return -EIO;
 	}
+	/* Where this stroke will end, decided as it starts. */
+	sim->target_um = pen_sim_reached(sim, depth_um);
+	if (sim->inj_stall_in > 0)
+		sim->inj_stall_in--;
+	late_us = sim->inj_late_us;
+	sim->inj_late_us = 0;
 	s = pen_sim_slot(sim, sim->rec_count++);
 	s->seq = seq;
 	s->cmd_ns = ktime_get_ns();
@@ -113,6 +131,13 @@ static int pen_sim_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	s->reached_um = 0;
 	sim->in_flight = true;
 	raw_spin_unlock_irqrestore(&sim->lock, flags);
+
+	/*
+	 * An injected late timer: hold the CPU as a stuck interrupt would.
+	 * This is hard-irq context, so it spins; it cannot sleep.
+	 */
+	mdelay(late_us / USEC_PER_MSEC);
+	udelay(late_us % USEC_PER_MSEC);
 
 	hrtimer_start(&sim->lag_timer,
 		      ns_to_ktime((u64)sim->cfg.lag_us * NSEC_PER_USEC),
@@ -199,7 +224,7 @@ DEFINE_SEQ_ATTRIBUTE(pen_sim_strokes);
 static int pen_sim_state_show(struct seq_file *m, void *v)
 {
 	struct pen_sim *sim = m->private;
-	u64 enables, disables, on_ns, off_ns, count;
+	u64 enables, disables, on_ns, off_ns, count, inject_ns;
 	bool drive_on;
 	u32 needle_um;
 
@@ -211,6 +236,7 @@ static int pen_sim_state_show(struct seq_file *m, void *v)
 	on_ns = sim->drive_on_ns;
 	off_ns = sim->drive_off_ns;
 	count = sim->rec_count;
+	inject_ns = sim->inject_ns;
 	raw_spin_unlock_irq(&sim->lock);
 
 	seq_printf(m, "pen %s\n", dev_name(pen_to_dev(sim->pen)));
@@ -224,17 +250,100 @@ static int pen_sim_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "strokes_dropped %llu\n",
 		   count > sim->cfg.record_size ?
 		   count - sim->cfg.record_size : 0);
+	seq_printf(m, "inject_ns %llu\n", inject_ns);
 	seq_printf(m, "lag_us %u\n", sim->cfg.lag_us);
 	seq_printf(m, "record_size %u\n", sim->cfg.record_size);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pen_sim_state);
 
+/*
+ * debugfs "inject": one command a write, each going through the path a
+ * real fault takes (the stroke reports, or pen_report_fault()):
+ *   over_depth UM | short UM | stall N | late US | reset
+ *   overcurrent MA | overtemp MDEGC | supply_low MV
+ */
+static int pen_sim_inject(struct pen_sim *sim, const char *cmd, u32 value)
+{
+	static const struct {
+		const char *name;
+		u32 fault;
+	} hw_faults[] = {
+		{ "overcurrent", PEN_FAULT_OVERCURRENT },
+		{ "overtemp", PEN_FAULT_OVERTEMP },
+		{ "supply_low", PEN_FAULT_SUPPLY_LOW },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hw_faults); i++) {
+		if (strcmp(cmd, hw_faults[i].name))
+			continue;
+		raw_spin_lock_irq(&sim->lock);
+		sim->inject_ns = ktime_get_ns();
+		raw_spin_unlock_irq(&sim->lock);
+		pen_report_fault(sim->pen, hw_faults[i].fault, value);
+		return 0;
+	}
+
+	raw_spin_lock_irq(&sim->lock);
+	sim->inject_ns = ktime_get_ns();
+	if (!strcmp(cmd, "over_depth") && value <= S32_MAX) {
+		sim->inj_depth_um = value;
+	} else if (!strcmp(cmd, "short") && value <= S32_MAX) {
+		sim->inj_depth_um = -(s32)value;
+	} else if (!strcmp(cmd, "stall") && value <= S32_MAX) {
+		sim->inj_stall_in = value;
+	} else if (!strcmp(cmd, "late") && value <= 100000) {
+		sim->inj_late_us = value;
+	} else if (!strcmp(cmd, "reset")) {
+		sim->inj_depth_um = 0;
+		sim->inj_stall_in = -1;
+		sim->inj_late_us = 0;
+	} else {
+		raw_spin_unlock_irq(&sim->lock);
+		return -EINVAL;
+	}
+	raw_spin_unlock_irq(&sim->lock);
+	return 0;
+}
+
+static ssize_t pen_sim_inject_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct pen_sim *sim = file->private_data;
+	char buf[64], cmd[16];
+	u32 value = 0;
+	bool is_reset;
+	int n, ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	n = sscanf(buf, "%15s %u", cmd, &value);
+	if (n < 1)
+		return -EINVAL;
+	/* Every command but reset takes a value. */
+	is_reset = !strcmp(cmd, "reset");
+	if (is_reset ? n != 1 : n != 2)
+		return -EINVAL;
+	ret = pen_sim_inject(sim, cmd, value);
+	return ret ? ret : count;
+}
+
+static const struct file_operations pen_sim_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = pen_sim_inject_write,
+};
+
 int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 {
 	struct pen_device *pen;
 
 	raw_spin_lock_init(&sim->lock);
+	sim->inj_stall_in = -1;
 	pen_hrtimer_setup(&sim->lag_timer, pen_sim_lag_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_REL_HARD);
 	sim->rec = vcalloc(sim->cfg.record_size, sizeof(*sim->rec));
@@ -264,6 +373,8 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 			    &pen_sim_strokes_fops);
 	debugfs_create_file("state", 0400, sim->debugfs, sim,
 			    &pen_sim_state_fops);
+	debugfs_create_file("inject", 0200, sim->debugfs, sim,
+			    &pen_sim_inject_fops);
 	return 0;
 }
 

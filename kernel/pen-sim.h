@@ -55,10 +55,16 @@ struct pen_sim_config {
  * @drive_on: the drive is powered
  * @in_flight: a stroke is on its way down
  * @needle_um: where the needle is
+ * @target_um: where the stroke in flight will end
  * @drive_enables: times the drive was powered
  * @drive_disables: times the drive was cut while powered
  * @drive_on_ns: when the drive was last powered
  * @drive_off_ns: when the drive was last cut
+ * @inj_depth_um: injected: every stroke reaches this much deeper (or,
+ *	negative, shallower) than commanded
+ * @inj_stall_in: injected: strokes until the needle jams at 0; -1 never
+ * @inj_late_us: injected: the next stroke spins this long in the timer
+ * @inject_ns: when the last injection was written
  * @rec: the stroke record, a ring of cfg.record_size entries
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
  */
@@ -76,10 +82,15 @@ struct pen_sim {
 	bool drive_on;
 	bool in_flight;
 	u32 needle_um;
+	u32 target_um;
 	u64 drive_enables;
 	u64 drive_disables;
 	u64 drive_on_ns;
 	u64 drive_off_ns;
+	s32 inj_depth_um;
+	s32 inj_stall_in;
+	u32 inj_late_us;
+	u64 inject_ns;
 	struct pen_sim_stroke *rec;
 	u64 rec_count;
 };

@@ -34,12 +34,40 @@ static void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 	pen->stopped_ns = now_ns;
 }
 
+/**
+ * pen_fault_locked() - stop the needle on a fault and latch it
+ * @pen: the pen, with pen->slock held
+ * @fault: PEN_FAULT_*
+ * @value: what the fault measured (see struct pen_status.fault_value)
+ * @now_ns: when
+ *
+ * The drive goes off first, whether or not the needle was running. The
+ * first fault stays latched until cleared; every one is counted.
+ */
+void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
+		      u64 now_ns)
+{
+	if (pen->running)
+		pen_halt_locked(pen, PEN_STOP_FAULT, now_ns);
+	else if (pen->ops)
+		pen->ops->drive_disable(pen);
+
+	if (fault < PEN_FAULT_KINDS)
+		pen->fault_counts[fault]++;
+	if (pen->fault == PEN_FAULT_NONE) {
+		pen->fault = fault;
+		pen->fault_value = value;
+		pen->fault_ns = now_ns;
+		pen->fault_seq = pen->seq;
+	}
+}
+
 static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 {
 	struct pen_device *pen = container_of(timer, struct pen_device, timer);
 	enum hrtimer_restart restart = HRTIMER_NORESTART;
+	u64 overruns, lateness_ns, missed_in_row;
 	ktime_t now, expires;
-	u64 overruns, lateness_ns;
 	unsigned long flags;
 
 	/* Hard-irq context already; irqsave keeps lockdep and RT honest. */
@@ -53,9 +81,25 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 		      ktime_to_ns(ktime_sub(now, expires)) : 0;
 
 	/*
+	 * Periods already gone by are strokes the loop missed in a row; past
+	 * the limit the schedule can no longer be trusted: stop, don't catch
+	 * up.
+	 */
+	missed_in_row = div64_u64(lateness_ns, pen->period_ns);
+	if (missed_in_row > READ_ONCE(pen_max_missed_strokes)) {
+		pen->missed += missed_in_row;
+		pen->run_missed += missed_in_row;
+		pen_fault_locked(pen, PEN_FAULT_TIMING,
+				 min_t(u64, missed_in_row, U32_MAX),
+				 ktime_to_ns(now));
+		goto out;
+	}
+
+	/*
 	 * This is the stroke boundary: the setpoints read here are the ones
 	 * this stroke and the period after it use.
 	 */
+	pen->cmd_um[pen->seq % PEN_CMD_HISTORY] = pen->depth_um;
 	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
 		goto out;
@@ -93,9 +137,9 @@ void pen_stroke_init(struct pen_device *pen)
  * after it. A stop that arrives while the drive powers up wins: the start
  * is abandoned with the drive off. Context: process, takes pen->lock.
  *
- * Return: 0, -EALREADY if the needle already runs, -ENODEV if the pen was
- * unregistered, -ECANCELED if a stop overtook the start, or the backend's
- * drive_enable() error.
+ * Return: 0, -EALREADY if the needle already runs, -EIO while a fault is
+ * latched, -ENODEV if the pen was unregistered, -ECANCELED if a stop
+ * overtook the start, or the backend's drive_enable() error.
  */
 int pen_start(struct pen_device *pen)
 {
@@ -110,10 +154,15 @@ int pen_start(struct pen_device *pen)
 		ret = -ENODEV;
 	else if (pen->running)
 		ret = -EALREADY;
+	else if (pen->fault != PEN_FAULT_NONE)
+		ret = -EIO;
 	gen = pen->stop_gen;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ret)
 		goto out;
+
+	/* A loop stopped by a fault in its own callback is not yet joined. */
+	hrtimer_cancel(&pen->timer);
 
 	/*
 	 * drive_enable() may sleep, so it runs without slock, and stops do
@@ -125,6 +174,9 @@ int pen_start(struct pen_device *pen)
 	raw_spin_lock_irq(&pen->slock);
 	if (!ret && pen->stop_gen != gen)
 		ret = -ECANCELED;
+	/* A fault during power-up (a supply dip, say) also wins. */
+	if (!ret && pen->fault != PEN_FAULT_NONE)
+		ret = -EIO;
 	if (ret) {
 		/* A half-done or overtaken enable must not leave it on. */
 		pen->ops->drive_disable(pen);
@@ -138,6 +190,7 @@ int pen_start(struct pen_device *pen)
 	pen->max_lateness_ns = 0;
 	pen->started_ns = ktime_to_ns(now);
 	pen->stopped_ns = 0;
+	pen->short_strokes = 0;
 	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
 	hrtimer_start(&pen->timer, now, HRTIMER_MODE_ABS_HARD);
 	raw_spin_unlock_irq(&pen->slock);
@@ -232,3 +285,29 @@ void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(pen_set_setpoints);
+
+/**
+ * pen_clear_fault() - acknowledge a latched fault
+ * @pen: the pen
+ *
+ * The needle stays stopped; the controller may start it again. The fault
+ * counters are kept. Context: any.
+ *
+ * Return: true if a fault was latched.
+ */
+bool pen_clear_fault(struct pen_device *pen)
+{
+	unsigned long flags;
+	bool was;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	was = pen->fault != PEN_FAULT_NONE;
+	pen->fault = PEN_FAULT_NONE;
+	pen->fault_value = 0;
+	pen->fault_ns = 0;
+	pen->fault_seq = 0;
+	pen->short_strokes = 0;
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+	return was;
+}
+EXPORT_SYMBOL_IF_KUNIT(pen_clear_fault);

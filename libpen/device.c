@@ -220,3 +220,9 @@ PEN_EXPORT int pen_stop(struct pen *pen)
 {
 	return pen_ioctl(pen, PEN_IOC_STOP, NULL, true);
 }
+
+PEN_EXPORT int pen_clear_fault(struct pen *pen)
+{
+	/* Clearing is idempotent and starts nothing: retry interruptions. */
+	return pen_ioctl(pen, PEN_IOC_CLEAR_FAULT, NULL, true);
+}

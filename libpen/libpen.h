@@ -169,12 +169,15 @@ int pen_set_params(struct pen *pen, uint32_t depth_um, uint32_t rate_mhz);
  * @pen: controller handle
  *
  * The needle runs until pen_stop(), until the controller is closed, or
- * until the pen stops by itself (see struct pen_status.stop_reason).
+ * until the pen stops by itself (see struct pen_status.stop_reason), for
+ * instance because a fault latched (%PEN_STOP_FAULT).
  * Unlike the other calls, an interrupted start is not retried: a signal
  * that arrives meanwhile is usually a request not to run.
  *
  * Return: 0, or -1 with errno set:
  * %EBADF: @pen is not the controller;
+ * %EIO: a fault is latched (struct pen_status.fault says which); it must
+ * be cleared with pen_clear_fault() first;
  * %EINTR: interrupted by a signal, the needle did not start;
  * %EINVAL: @pen is NULL;
  * %ENODEV: the pen was removed;
@@ -196,6 +199,34 @@ int pen_start(struct pen *pen);
  * or another errno from the driver.
  */
 int pen_stop(struct pen *pen);
+
+/**
+ * pen_clear_fault() - clear the latched fault (PEN_IOC_CLEAR_FAULT)
+ * @pen: controller handle
+ *
+ * A fault (struct pen_status.fault) stops the needle at once and stays
+ * latched, across the controller's close, so that pen_start() fails with
+ * %EIO until the controller clears it. Clearing does not start the
+ * needle. Clearing when no fault is latched succeeds and does nothing.
+ *
+ * Read pen_get_status() first and show the fault to whoever decides to
+ * clear it: clearing acknowledges the fault, it does not repair its
+ * cause, and the same fault may latch again. The first fault stays
+ * latched until cleared and only the controller clears it, so the fault
+ * a controller has read is the one it clears. Interruptions by signals
+ * are retried.
+ *
+ * Needs API version 2 (struct pen_info.api_version); older drivers fail
+ * with %ENOTTY.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EBADF: @pen is not the controller;
+ * %EINVAL: @pen is NULL;
+ * %ENODEV: the pen was removed;
+ * %ENOTTY: the device is not a pen, or its driver predates faults;
+ * or another errno from the driver.
+ */
+int pen_clear_fault(struct pen *pen);
 
 /**
  * pen_parse_depth() - parse a depth with its unit
@@ -302,10 +333,20 @@ const char *pen_state_name(uint32_t state);
  * pen_stop_reason_name() - name of a PEN_STOP_* value
  * @reason: struct pen_status.stop_reason
  *
- * Return: "none", "request", "close", "removed", "backend", or "unknown"
- * for values this library does not know. Never NULL.
+ * Return: "none", "request", "close", "removed", "backend", "fault", or
+ * "unknown" for values this library does not know. Never NULL.
  */
 const char *pen_stop_reason_name(uint32_t reason);
+
+/**
+ * pen_fault_name() - name of a PEN_FAULT_* value
+ * @fault: struct pen_status.fault
+ *
+ * Return: "none", "over-depth", "stall", "overcurrent", "overtemp",
+ * "supply-low", "timing", or "unknown" for values this library does not
+ * know. Never NULL.
+ */
+const char *pen_fault_name(uint32_t fault);
 
 #ifdef __cplusplus
 }

@@ -402,6 +402,30 @@ PEN_EXPORT const char *pen_stop_reason_name(uint32_t reason)
 		return "removed";
 	case PEN_STOP_BACKEND:
 		return "backend";
+	case PEN_STOP_FAULT:
+		return "fault";
+	default:
+		return "unknown";
+	}
+}
+
+PEN_EXPORT const char *pen_fault_name(uint32_t fault)
+{
+	switch (fault) {
+	case PEN_FAULT_NONE:
+		return "none";
+	case PEN_FAULT_OVER_DEPTH:
+		return "over-depth";
+	case PEN_FAULT_STALL:
+		return "stall";
+	case PEN_FAULT_OVERCURRENT:
+		return "overcurrent";
+	case PEN_FAULT_OVERTEMP:
+		return "overtemp";
+	case PEN_FAULT_SUPPLY_LOW:
+		return "supply-low";
+	case PEN_FAULT_TIMING:
+		return "timing";
 	default:
 		return "unknown";
 	}

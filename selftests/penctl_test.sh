@@ -45,8 +45,32 @@ wait_for() {
 }
 running() { [ "$(sim_state drive)" = on ]; }
 stopped() { [ "$(sim_state drive)" = off ]; }
+controlled() { penctl -d "$P" --json status | grep -q '"controlled":true'; }
+# inject CMD [VALUE]: one fault injection into our simulated pen.
+inject() { echo "$*" > "$DBG/pen_sim$SIM/inject"; }
 
-ktap_plan 28
+# run_fault INJECTION PATTERN DESC [PENCTL OPTION...]: run the needle
+# (5 s at most), inject once it runs, and expect run to exit 1 with
+# output matching PATTERN and the drive off.
+run_fault() {
+	inj=$1 pattern=$2 desc=$3
+	shift 3
+	penctl -d "$P" "$@" run --depth 0.5mm --rate 100Hz --duration 5s \
+		> "$out.bg" 2>&1 &
+	bg=$!
+	wait_for running
+	inject "$inj"
+	wait $bg
+	rc=$?
+	if [ $rc = 1 ] && grep -Eq -- "$pattern" "$out.bg" && stopped; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc, drive $(sim_state drive))"
+		sed 's/^/#   /' "$out.bg"
+	fi
+}
+
+ktap_plan 42
 sim_delete
 sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
 P=$(pen_dev)
@@ -143,6 +167,54 @@ else
 	not_ok "run exits 1 naming why when the pen stops under it (exit $rc)"
 	sed 's/^/#   /' "$out.bg"
 fi
+
+# Faults, injected into the simulated pen and judged by the core: a
+# stroke 300 um deeper than commanded is beyond the 150 um tolerance.
+run_fault "over_depth 300" "needle stopped: fault over-depth \(\+300 um\)" \
+	"an over-depth fault stops run, which exits 1 naming it"
+expect 0 "fault: +over-depth \(\+300 um\) at stroke [1-9][0-9]*" \
+	"status shows the latched fault" -- penctl -d "$P" status
+expect 0 '"stop_reason":"fault","stop_reason_code":5,"fault":"over-depth","fault_code":1,"fault_value":300,"fault_ns":[1-9][0-9]*,"fault_seq":[1-9][0-9]*' \
+	"status --json has the fault keys" -- penctl -d "$P" --json status
+expect 1 "cannot start: fault over-depth latched; clear it with 'penctl -d $P clear-fault'" \
+	"start refuses while a fault is latched, naming how to clear it" \
+	-- penctl -d "$P" start --duration 1s
+sleep 30 3<> "$P" &
+holder=$!
+wait_for controlled
+expect 1 "$P: pen is controlled by another process" \
+	"clear-fault needs control of the pen" -- penctl -d "$P" clear-fault
+kill $holder
+wait $holder
+expect 0 '"state":"stopped",.*"fault":"over-depth"' \
+	"the fault stays latched after the refused start and clear" \
+	-- penctl -d "$P" --json status
+expect 0 "^\\{\"path\":\"$P\",\"cleared\":true,\"fault\":\"over-depth\"\\}\$" \
+	"clear-fault --json clears the fault and names it" \
+	-- penctl -d "$P" --json clear-fault
+expect 0 "fault: +none" "status shows no fault after clear-fault" \
+	-- penctl -d "$P" status
+expect 0 "^$P: no fault latched\$" "clear-fault without a fault says so, exit 0" \
+	-- penctl -d "$P" clear-fault
+inject reset
+expect 0 "stopped after .* \(duration reached\)" \
+	"with the injection reset, run --duration 0.2s exits 0" \
+	-- penctl -d "$P" run --duration 0.2s
+
+# Faults the hardware reports itself.
+run_fault "overcurrent 1200" "needle stopped: fault overcurrent \(1200 mA\)" \
+	"an overcurrent stops run, which exits 1 naming it"
+expect 0 "^$P: fault cleared\$" "clear-fault clears the overcurrent" \
+	-- penctl -d "$P" clear-fault
+run_fault "overtemp 85500" '"ended_by":"pen",.*"stop_reason":"fault","fault":"overtemp","fault_code":4,"fault_value":85500' \
+	"an overtemp ends run --json by the pen, with the fault keys" --json
+if grep -q "needle stopped: fault overtemp (85.500 degC)" "$out.bg"; then
+	ok "the overtemp is named in degC"
+else
+	not_ok "the overtemp is named in degC"
+	sed 's/^/#   /' "$out.bg"
+fi
+penctl -d "$P" clear-fault > /dev/null 2>&1
 
 penctl -d "$P" run > "$out.bg" 2>&1 &
 bg=$!

@@ -75,7 +75,11 @@ ASSERT_OFF(pen_status, started_ns, 56);
 ASSERT_OFF(pen_status, stopped_ns, 64);
 ASSERT_OFF(pen_status, last_stroke_ns, 72);
 ASSERT_OFF(pen_status, max_lateness_ns, 80);
-ASSERT_OFF(pen_status, reserved, 88);
+ASSERT_OFF(pen_status, fault, 88);
+ASSERT_OFF(pen_status, fault_value, 92);
+ASSERT_OFF(pen_status, fault_ns, 96);
+ASSERT_OFF(pen_status, fault_seq, 104);
+ASSERT_OFF(pen_status, reserved, 112);
 ASSERT_U64(pen_status, strokes);
 ASSERT_U64(pen_status, run_strokes);
 ASSERT_U64(pen_status, missed_strokes);
@@ -84,6 +88,8 @@ ASSERT_U64(pen_status, started_ns);
 ASSERT_U64(pen_status, stopped_ns);
 ASSERT_U64(pen_status, last_stroke_ns);
 ASSERT_U64(pen_status, max_lateness_ns);
+ASSERT_U64(pen_status, fault_ns);
+ASSERT_U64(pen_status, fault_seq);
 ASSERT_U64(pen_status, reserved);
 
 /* The ioctl numbers encode the sizes above; a mismatch breaks the ABI. */
@@ -97,7 +103,11 @@ _Static_assert(_IOC_DIR(PEN_IOC_GET_INFO) == _IOC_READ, "GET_INFO dir");
 _Static_assert(_IOC_DIR(PEN_IOC_SET_PARAMS) == _IOC_WRITE, "SET dir");
 _Static_assert(_IOC_DIR(PEN_IOC_START) == _IOC_NONE, "START dir");
 _Static_assert(_IOC_DIR(PEN_IOC_STOP) == _IOC_NONE, "STOP dir");
+_Static_assert(_IOC_DIR(PEN_IOC_CLEAR_FAULT) == _IOC_NONE, "CLEAR_FAULT dir");
+_Static_assert(_IOC_NR(PEN_IOC_CLEAR_FAULT) == 0x05, "CLEAR_FAULT number");
 _Static_assert(_IOC_TYPE(PEN_IOC_STOP) == PEN_IOC_MAGIC, "magic");
+_Static_assert(_IOC_TYPE(PEN_IOC_CLEAR_FAULT) == PEN_IOC_MAGIC, "magic");
+_Static_assert(PEN_API_VERSION >= 2, "faults need API 2");
 
 /* ---- Runner ------------------------------------------------------------ */
 
@@ -548,8 +558,29 @@ static void test_names(void)
 	      "stop reason removed");
 	check(!strcmp(pen_stop_reason_name(PEN_STOP_BACKEND), "backend"),
 	      "stop reason backend");
-	check(!strcmp(pen_stop_reason_name(5), "unknown"),
-	      "stop reason 5 unknown");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_FAULT), "fault"),
+	      "stop reason fault");
+	check(!strcmp(pen_stop_reason_name(6), "unknown"),
+	      "stop reason 6 unknown");
+	check(!strcmp(pen_stop_reason_name(UINT32_MAX), "unknown"),
+	      "stop reason UINT32_MAX unknown");
+
+	check(!strcmp(pen_fault_name(PEN_FAULT_NONE), "none"), "fault none");
+	check(!strcmp(pen_fault_name(PEN_FAULT_OVER_DEPTH), "over-depth"),
+	      "fault over-depth");
+	check(!strcmp(pen_fault_name(PEN_FAULT_STALL), "stall"),
+	      "fault stall");
+	check(!strcmp(pen_fault_name(PEN_FAULT_OVERCURRENT), "overcurrent"),
+	      "fault overcurrent");
+	check(!strcmp(pen_fault_name(PEN_FAULT_OVERTEMP), "overtemp"),
+	      "fault overtemp");
+	check(!strcmp(pen_fault_name(PEN_FAULT_SUPPLY_LOW), "supply-low"),
+	      "fault supply-low");
+	check(!strcmp(pen_fault_name(PEN_FAULT_TIMING), "timing"),
+	      "fault timing");
+	check(!strcmp(pen_fault_name(7), "unknown"), "fault 7 unknown");
+	check(!strcmp(pen_fault_name(UINT32_MAX), "unknown"),
+	      "fault UINT32_MAX unknown");
 }
 
 /* ---- Device error paths, no driver needed ------------------------------ */
@@ -677,6 +708,9 @@ static void test_not_a_pen(void)
 	errno = 0;
 	check(pen_start(pen) == -1 && errno == ENOTTY,
 	      "pen_start on /dev/null fails with ENOTTY");
+	errno = 0;
+	check(pen_clear_fault(pen) == -1 && errno == ENOTTY,
+	      "pen_clear_fault on /dev/null fails with ENOTTY");
 	pen_close(pen);
 }
 
@@ -710,6 +744,9 @@ static void test_null_handle(void)
 	errno = 0;
 	check(pen_stop(NULL) == -1 && errno == EINVAL,
 	      "pen_stop(NULL) EINVAL");
+	errno = 0;
+	check(pen_clear_fault(NULL) == -1 && errno == EINVAL,
+	      "pen_clear_fault(NULL) EINVAL");
 	errno = 1234;
 	pen_close(NULL);
 	check(errno == 1234, "pen_close(NULL) is a no-op");
@@ -774,6 +811,10 @@ int ioctl(int fd, unsigned long request, ...)
 		status->state = PEN_STATE_RUNNING;
 		status->depth_um = 500;
 		status->strokes = 1ULL << 40;
+		status->fault = PEN_FAULT_OVER_DEPTH;
+		status->fault_value = 300;
+		status->fault_ns = 1ULL << 41;
+		status->fault_seq = 42;
 	}
 	return 0;
 }
@@ -876,8 +917,26 @@ static void test_requests(void)
 	ret = pen_get_status(pen, &status);
 	check(ret == 0 && fake.request == PEN_IOC_GET_STATUS &&
 	      status.state == PEN_STATE_RUNNING && status.depth_um == 500 &&
-	      status.strokes == 1ULL << 40,
-	      "pen_get_status passes the status through");
+	      status.strokes == 1ULL << 40 &&
+	      status.fault == PEN_FAULT_OVER_DEPTH &&
+	      status.fault_value == 300 && status.fault_ns == 1ULL << 41 &&
+	      status.fault_seq == 42,
+	      "pen_get_status passes the status through, fault included");
+
+	fake_reset(pen_fd(pen));
+	fake.eintr = 1;
+	ret = pen_clear_fault(pen);
+	check(ret == 0 && fake.request == PEN_IOC_CLEAR_FAULT &&
+	      fake.calls == 2,
+	      "pen_clear_fault sends CLEAR_FAULT, retried on EINTR (calls %u)",
+	      fake.calls);
+
+	fake_reset(pen_fd(pen));
+	fake.err = EBADF;
+	errno = 0;
+	ret = pen_clear_fault(pen);
+	check(ret == -1 && errno == EBADF,
+	      "driver EBADF from CLEAR_FAULT reaches the caller");
 
 	fake_reset(pen_fd(pen));
 	fake.err = ENODEV;

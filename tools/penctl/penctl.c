@@ -148,6 +148,56 @@ static const char *usecs_str(uint64_t ns, char *buf)
 	return buf;
 }
 
+/*
+ * What a fault measured, in its unit: "+300 um" (deeper than commanded),
+ * "-500 um" (short of it), "3 periods", "1200 mA", "85.5 degC", "3100 mV".
+ */
+static const char *fault_value_str(uint32_t fault, uint32_t v, char *buf)
+{
+	switch (fault) {
+	case PEN_FAULT_OVER_DEPTH:
+		snprintf(buf, FMT_LEN, "+%u um", v);
+		break;
+	case PEN_FAULT_STALL:
+		snprintf(buf, FMT_LEN, "-%u um", v);
+		break;
+	case PEN_FAULT_TIMING:
+		snprintf(buf, FMT_LEN, "%u period%s", v, v == 1 ? "" : "s");
+		break;
+	case PEN_FAULT_OVERCURRENT:
+		snprintf(buf, FMT_LEN, "%u mA", v);
+		break;
+	case PEN_FAULT_OVERTEMP:
+		/* milli-degC, exactly: what "%.3f" of v / 1000.0 prints */
+		snprintf(buf, FMT_LEN, "%u.%03u degC", v / 1000, v % 1000);
+		break;
+	case PEN_FAULT_SUPPLY_LOW:
+		snprintf(buf, FMT_LEN, "%u mV", v);
+		break;
+	default:
+		snprintf(buf, FMT_LEN, "value %u", v);
+		break;
+	}
+	return buf;
+}
+
+/* "over-depth (+300 um)", "none", or "unknown (code 9, value 7)" */
+static const char *fault_str(const struct pen_status *st, char *buf,
+			     size_t len)
+{
+	char v[FMT_LEN];
+
+	if (st->fault == PEN_FAULT_NONE)
+		snprintf(buf, len, "none");
+	else if (!strcmp(pen_fault_name(st->fault), "unknown"))
+		snprintf(buf, len, "unknown (code %u, value %u)", st->fault,
+			 st->fault_value);
+	else
+		snprintf(buf, len, "%s (%s)", pen_fault_name(st->fault),
+			 fault_value_str(st->fault, st->fault_value, v));
+	return buf;
+}
+
 /* A driver string made safe for a terminal; "-" if empty. */
 static const char *text(const char *s, char *buf, size_t len)
 {
@@ -252,6 +302,16 @@ static void json_rate(const char *key, uint32_t mhz)
 	json_str(key, rate_str(mhz, buf));
 	snprintf(raw, sizeof(raw), "%s_mhz", key);
 	json_u64(raw, mhz);
+}
+
+/* "fault": "over-depth", "fault_code": 1, "fault_value": 300, ... */
+static void json_fault(const struct pen_status *st)
+{
+	json_str("fault", pen_fault_name(st->fault));
+	json_u64("fault_code", st->fault);
+	json_u64("fault_value", st->fault_value);
+	json_u64("fault_ns", st->fault_ns);
+	json_u64("fault_seq", st->fault_seq);
 }
 
 /* ---- Errors from the device ------------------------------------------ */
@@ -721,7 +781,7 @@ out:
 
 static void print_status(const struct ctx *c, const struct pen_status *st)
 {
-	char a[FMT_LEN];
+	char a[FMT_LEN], f[64];
 
 	if (c->json) {
 		json_begin('{');
@@ -730,6 +790,7 @@ static void print_status(const struct ctx *c, const struct pen_status *st)
 		json_u64("state_code", st->state);
 		json_str("stop_reason", pen_stop_reason_name(st->stop_reason));
 		json_u64("stop_reason_code", st->stop_reason);
+		json_fault(st);
 		json_bool("controlled", st->flags & PEN_STATUS_CONTROLLED);
 		json_depth("depth", st->depth_um);
 		json_rate("rate", st->rate_mhz);
@@ -751,6 +812,11 @@ static void print_status(const struct ctx *c, const struct pen_status *st)
 	printf("state:              %s\n", pen_state_name(st->state));
 	printf("stop reason:        %s\n",
 	       pen_stop_reason_name(st->stop_reason));
+	if (st->fault == PEN_FAULT_NONE)
+		printf("fault:              none\n");
+	else
+		printf("fault:              %s at stroke %" PRIu64 "\n",
+		       fault_str(st, f, sizeof(f)), (uint64_t)st->fault_seq);
 	printf("controlled:         %s\n",
 	       st->flags & PEN_STATUS_CONTROLLED ? "yes" : "no");
 	printf("depth:              %s\n", depth_str(st->depth_um, a));
@@ -863,6 +929,65 @@ static int cmd_stop(struct ctx *c)
 		       pen_stop_reason_name(st.stop_reason));
 	}
 out:
+	pen_close(pen);
+	return rc;
+}
+
+/*
+ * clear-fault: acknowledge the latched fault. The fault is read first, to
+ * be named; it cannot change before the clear, since the first fault
+ * stays latched and only the controller, this process, clears it.
+ */
+static int cmd_clear_fault(struct ctx *c)
+{
+	struct pen_status before, after;
+	bool cleared = false;
+	struct pen *pen;
+	int rc = EXIT_RUNTIME;
+	char f[64];
+
+	pen = open_pen(c, PEN_OPEN_CONTROL);
+	if (!pen)
+		return EXIT_RUNTIME;
+	if (pen_get_status(pen, &before) < 0) {
+		ioctl_error(c, "read pen status", errno);
+		goto out;
+	}
+	if (before.fault != PEN_FAULT_NONE) {
+		if (pen_clear_fault(pen) < 0) {
+			ioctl_error(c, "clear the fault", errno);
+			goto out;
+		}
+		cleared = true;
+	}
+
+	if (c->json) {
+		json_begin('{');
+		json_str("path", c->path);
+		json_bool("cleared", cleared);
+		json_str("fault", pen_fault_name(before.fault));
+		json_end('}');
+		putchar('\n');
+	} else {
+		printf("%s: %s\n", c->path,
+		       cleared ? "fault cleared" : "no fault latched");
+	}
+
+	/* A cause that persists (a hot motor) may latch again at once. */
+	if (cleared) {
+		if (pen_get_status(pen, &after) < 0) {
+			ioctl_error(c, "read pen status", errno);
+			goto out;
+		}
+		if (after.fault != PEN_FAULT_NONE) {
+			error("%s: fault %s latched again after clearing",
+			      c->path, fault_str(&after, f, sizeof(f)));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	/* The needle is stopped while a fault is latched: nothing to stop. */
 	pen_close(pen);
 	return rc;
 }
@@ -1007,7 +1132,7 @@ static void watch(const struct ctx *c, struct pen *pen, const sigset_t *set,
 static void print_summary(const struct ctx *c, const struct run *r,
 			  const struct pen_status *st, uint64_t elapsed)
 {
-	char a[FMT_LEN], why[64];
+	char a[FMT_LEN], why[64], f[64];
 
 	if (c->json) {
 		json_begin('{');
@@ -1019,6 +1144,7 @@ static void print_summary(const struct ctx *c, const struct run *r,
 			json_null("signal");
 		json_str("state", pen_state_name(st->state));
 		json_str("stop_reason", pen_stop_reason_name(st->stop_reason));
+		json_fault(st);
 		json_depth("depth", st->depth_um);
 		json_rate("rate", st->rate_mhz);
 		json_u64("run_strokes", st->run_strokes);
@@ -1038,8 +1164,13 @@ static void print_summary(const struct ctx *c, const struct run *r,
 		snprintf(why, sizeof(why), "%s", signal_name(r->signo));
 		break;
 	case END_PEN:
-		snprintf(why, sizeof(why), "stopped unexpectedly: %s",
-			 pen_stop_reason_name(r->last.stop_reason));
+		if (r->last.stop_reason == PEN_STOP_FAULT)
+			snprintf(why, sizeof(why),
+				 "stopped unexpectedly: fault %s",
+				 pen_fault_name(r->last.fault));
+		else
+			snprintf(why, sizeof(why), "stopped unexpectedly: %s",
+				 pen_stop_reason_name(r->last.stop_reason));
 		break;
 	case END_ERROR:
 		snprintf(why, sizeof(why), "status unreadable");
@@ -1052,12 +1183,37 @@ static void print_summary(const struct ctx *c, const struct run *r,
 	       (uint64_t)st->run_missed_strokes);
 	printf("  max lateness:   %s us\n",
 	       usecs_str(st->max_lateness_ns, a));
+	if (st->fault != PEN_FAULT_NONE)
+		printf("  fault:          %s at stroke %" PRIu64 "\n",
+		       fault_str(st, f, sizeof(f)), (uint64_t)st->fault_seq);
+}
+
+/*
+ * START failed with EIO: a latched fault refuses it. Name the fault and
+ * the command that clears it, for this pen (a bare "penctl clear-fault"
+ * would go to /dev/pen0).
+ */
+static void start_error(const struct ctx *c, struct pen *pen, int err)
+{
+	struct pen_status st;
+
+	if (err != EIO || pen_get_status(pen, &st) < 0 ||
+	    st.fault == PEN_FAULT_NONE) {
+		ioctl_error(c, "start the needle", err);
+		return;
+	}
+	if (!strcmp(c->path, DEFAULT_DEVICE))
+		error("%s: cannot start: fault %s latched; clear it with 'penctl clear-fault'",
+		      c->path, pen_fault_name(st.fault));
+	else
+		error("%s: cannot start: fault %s latched; clear it with 'penctl -d %s clear-fault'",
+		      c->path, pen_fault_name(st.fault), c->path);
 }
 
 /* start and run: set the setpoints given, run, watch, stop, summarize. */
 static int cmd_run(struct ctx *c)
 {
-	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], t[FMT_LEN];
+	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], t[FMT_LEN], f[64];
 	bool reported = false;
 	uint64_t t0, t1, elapsed;
 	struct pen_status st;
@@ -1120,7 +1276,7 @@ static int cmd_run(struct ctx *c)
 
 	t0 = now_ns();
 	if (pen_start(pen) < 0) {
-		ioctl_error(c, "start the needle", errno);
+		start_error(c, pen, errno);
 		goto out;
 	}
 	r.last = st;
@@ -1141,11 +1297,27 @@ static int cmd_run(struct ctx *c)
 			status_err = stop_err = 0;
 	}
 
+	/*
+	 * A fault that stopped the needle just before our STOP (which keeps
+	 * the stop reason of a stopped pen) ended the run, whatever else did.
+	 */
+	if (!status_err && r.end != END_PEN &&
+	    st.state == PEN_STATE_STOPPED && st.started_ns >= t0 &&
+	    st.stop_reason == PEN_STOP_FAULT) {
+		r.end = END_PEN;
+		r.last = st;
+	}
+
 	switch (r.end) {
 	case END_PEN:
-		error("%s: needle stopped unexpectedly (state %s, stop reason %s)",
-		      c->path, pen_state_name(r.last.state),
-		      pen_stop_reason_name(r.last.stop_reason));
+		if (r.last.stop_reason == PEN_STOP_FAULT)
+			error("%s: needle stopped: fault %s", c->path,
+			      fault_str(r.last.fault != PEN_FAULT_NONE ?
+					&r.last : &st, f, sizeof(f)));
+		else
+			error("%s: needle stopped unexpectedly (state %s, stop reason %s)",
+			      c->path, pen_state_name(r.last.state),
+			      pen_stop_reason_name(r.last.stop_reason));
 		reported = true;
 		break;
 	case END_ERROR:
@@ -1195,13 +1367,15 @@ static void usage(FILE *f)
 "Commands:\n"
 "  list                   list all pens (read-only)\n"
 "  info                   identity and limits of the pen\n"
-"  status                 state, setpoints and stroke counters\n"
+"  status                 state, latched fault, setpoints and counters\n"
 "  set [--depth D] [--rate R]\n"
 "                         change setpoints (at least one; both at once\n"
 "                         are applied atomically); they persist\n"
 "  start [--duration T]   run the needle until Ctrl-C (or for T), then\n"
 "                         stop it and print a summary\n"
 "  stop                   stop the needle; needs no control of the pen\n"
+"  clear-fault            clear the pen's latched fault (see status), so\n"
+"                         that it can start again\n"
 "  run [--depth D] [--rate R] [--duration T]\n"
 "                         set, start, wait for T or Ctrl-C, stop and\n"
 "                         print a summary\n"
@@ -1223,6 +1397,11 @@ static void usage(FILE *f)
 "The needle never outlives penctl: start and run stop it on exit, on\n"
 "SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGTSTP, and exit 1 if the pen\n"
 "stops by itself.\n"
+"\n"
+"A fault (over-depth, stall, overcurrent, overtemp, supply-low, timing)\n"
+"stops the needle and stays latched, refusing start and run, until\n"
+"clear-fault; status shows it, e.g. \"fault: over-depth (+300 um) at\n"
+"stroke 42\".\n"
 "\n"
 "Exit status: 0 success, 1 device or runtime error, 2 usage error.\n"
 "See penctl(1) for details.\n", f);
@@ -1246,6 +1425,7 @@ static const struct command {
 	{ "set", cmd_set, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE },
 	{ "start", cmd_run, OPT_F_DEVICE | OPT_F_DURATION },
 	{ "stop", cmd_stop, OPT_F_DEVICE },
+	{ "clear-fault", cmd_clear_fault, OPT_F_DEVICE },
 	{ "run", cmd_run,
 	  OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE | OPT_F_DURATION },
 	{ "help", cmd_help, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |

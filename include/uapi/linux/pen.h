@@ -22,7 +22,7 @@
 #include <linux/types.h>
 
 /* Bumped when an ioctl is added or a reserved field gains a meaning. */
-#define PEN_API_VERSION		1
+#define PEN_API_VERSION		2
 
 #define PEN_NAME_LEN		32
 
@@ -95,6 +95,21 @@ struct pen_params {
 #define PEN_STOP_CLOSE		2	/* the controlling file was closed */
 #define PEN_STOP_REMOVED	3	/* the pen was unregistered (unplug, unload) */
 #define PEN_STOP_BACKEND	4	/* the backend refused a stroke */
+#define PEN_STOP_FAULT		5	/* a fault latched: see struct pen_status.fault */
+
+/*
+ * struct pen_status.fault: the latched fault. A fault stops the needle at
+ * once and stays latched, so START fails with EIO, until the controller
+ * clears it with PEN_IOC_CLEAR_FAULT. The first fault is kept; later ones
+ * are only counted (sysfs faults/).
+ */
+#define PEN_FAULT_NONE		0
+#define PEN_FAULT_OVER_DEPTH	1	/* a stroke went deeper than commanded */
+#define PEN_FAULT_STALL		2	/* strokes fell short of their depth, in a row */
+#define PEN_FAULT_OVERCURRENT	3	/* reported by the hardware */
+#define PEN_FAULT_OVERTEMP	4	/* reported by the hardware */
+#define PEN_FAULT_SUPPLY_LOW	5	/* reported by the hardware */
+#define PEN_FAULT_TIMING	6	/* the loop missed too many periods in a row */
 
 /* struct pen_status.flags */
 #define PEN_STATUS_CONTROLLED	(1U << 0)	/* a controller has it open */
@@ -118,6 +133,12 @@ struct pen_params {
  * @last_stroke_ns: when the last stroke was issued
  * @max_lateness_ns: largest lateness of a stroke against its ideal
  *	absolute schedule since the last start
+ * @fault: PEN_FAULT_*, the latched fault, or PEN_FAULT_NONE
+ * @fault_value: what the fault measured: micrometres too deep
+ *	(OVER_DEPTH) or short (STALL), periods missed (TIMING), or the
+ *	hardware's reading (OVERCURRENT mA, OVERTEMP milli-degC, SUPPLY_LOW mV)
+ * @fault_ns: when the fault latched
+ * @fault_seq: the stroke it latched at (the next stroke's number)
  * @reserved: zero
  */
 struct pen_status {
@@ -135,7 +156,11 @@ struct pen_status {
 	__u64 stopped_ns;
 	__u64 last_stroke_ns;
 	__u64 max_lateness_ns;
-	__u64 reserved[8];
+	__u32 fault;
+	__u32 fault_value;
+	__u64 fault_ns;
+	__u64 fault_seq;
+	__u64 reserved[5];
 };
 
 #define PEN_IOC_MAGIC		0xBD
@@ -145,5 +170,6 @@ struct pen_status {
 #define PEN_IOC_START		_IO(PEN_IOC_MAGIC, 0x02)
 #define PEN_IOC_STOP		_IO(PEN_IOC_MAGIC, 0x03)
 #define PEN_IOC_GET_STATUS	_IOR(PEN_IOC_MAGIC, 0x04, struct pen_status)
+#define PEN_IOC_CLEAR_FAULT	_IO(PEN_IOC_MAGIC, 0x05)	/* since API 2 */
 
 #endif /* _UAPI_LINUX_PEN_H */

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Faults stop the needle at once and latch: over-depth, a stall, the
+ * hardware's own faults and a loop that falls behind. Each is injected
+ * through the simulated pen, so it takes the path a real one would, and
+ * the time the drive went off is checked against the time of the cause.
+ */
+#include "kselftest_harness.h"
+#include "pen_util.h"
+
+#define SIM_ID		600
+#define PERIOD_NS	10000000ULL	/* 100 Hz */
+#define LAG_NS		500000ULL	/* the sim's default lag */
+
+static int sim_inject(unsigned int id, const char *cmd)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/inject", id);
+	return sim_write(path, cmd);
+}
+
+static long long fault_count(unsigned int id, const char *kind)
+{
+	char path[160];
+	long long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), SIM_BUS "/devices/pen_sim%u/pen/pen%d/faults/%s",
+		 id, sim_pen_index(id), kind);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%lld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+/* Wait up to 2 s for the needle to stop by itself. */
+static struct pen_status wait_stopped(int fd)
+{
+	struct pen_status st;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		st = pen_status_of(fd);
+		if (st.state != PEN_STATE_RUNNING)
+			break;
+		sleep_ns(10000000);
+	}
+	return st;
+}
+
+FIXTURE(pen) {
+	int fd;
+};
+
+FIXTURE_SETUP(pen)
+{
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	self->fd = sim_open(SIM_ID, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
+}
+
+FIXTURE_TEARDOWN(pen)
+{
+	close(self->fd);
+	sim_delete(SIM_ID);
+}
+
+TEST_F(pen, over_depth_stops_within_a_stroke_and_latches)
+{
+	struct pen_status st;
+	long long off, cause;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(50000000);
+	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 300"));
+	st = wait_stopped(self->fd);
+	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, st.fault);
+	EXPECT_EQ(300, st.fault_value);
+	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+	/* The next stroke reaches too deep; the drive is off on its report. */
+	cause = sim_state(SIM_ID, "inject_ns");
+	off = sim_state(SIM_ID, "drive_off_ns");
+	EXPECT_LE(cause, off);
+	EXPECT_GE((long long)(PERIOD_NS + LAG_NS), off - cause)
+		TH_LOG("drive off %lld ns after the cause", off - cause);
+	EXPECT_LE((long long)st.fault_ns, off);
+	EXPECT_GT(100000, off - (long long)st.fault_ns);
+	EXPECT_EQ(1, fault_count(SIM_ID, "over_depth"));
+}
+
+TEST_F(pen, depth_error_within_tolerance_is_no_fault)
+{
+	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 150"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(100000000);
+	ASSERT_EQ(0, sim_inject(SIM_ID, "short 150"));
+	sleep_ns(100000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	EXPECT_EQ(PEN_FAULT_NONE, pen_status_of(self->fd).fault);
+	EXPECT_EQ(650, pen_status_of(self->fd).last_reached_um + 300);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+}
+
+TEST_F(pen, a_latched_fault_refuses_start_until_cleared)
+{
+	int ro = sim_open(SIM_ID, O_RDONLY);
+
+	ASSERT_LE(0, ro);
+	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 400"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, wait_stopped(self->fd).fault);
+
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(1, sim_state(SIM_ID, "drive_enables"));
+	/* Only the controller may acknowledge it. */
+	EXPECT_EQ(-1, ioctl(ro, PEN_IOC_CLEAR_FAULT));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, pen_status_of(ro).fault);
+
+	ASSERT_EQ(0, sim_inject(SIM_ID, "reset"));
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_CLEAR_FAULT));
+	EXPECT_EQ(PEN_FAULT_NONE, pen_status_of(ro).fault);
+	EXPECT_EQ(0, pen_status_of(ro).fault_ns);
+	/* Clearing with nothing latched is fine too. */
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_CLEAR_FAULT));
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(50000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(ro).state);
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	/* The count survives the clear. */
+	EXPECT_EQ(1, fault_count(SIM_ID, "over_depth"));
+	close(ro);
+}
+
+TEST_F(pen, a_jammed_needle_is_a_stall_after_three_short_strokes)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, sim_inject(SIM_ID, "stall 5"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	st = wait_stopped(self->fd);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_STALL, st.fault);
+	EXPECT_EQ(500, st.fault_value);
+	/* Five good strokes, then three that reach nothing. */
+	EXPECT_EQ(8, st.fault_seq);
+	EXPECT_EQ(8, st.run_strokes);
+	EXPECT_EQ(1, fault_count(SIM_ID, "stall"));
+}
+
+TEST_F(pen, hardware_faults_stop_the_needle_at_once)
+{
+	static const struct {
+		const char *cmd, *kind;
+		uint32_t fault, value;
+	} faults[] = {
+		{ "overcurrent 1200", "overcurrent", PEN_FAULT_OVERCURRENT, 1200 },
+		{ "overtemp 61500", "overtemp", PEN_FAULT_OVERTEMP, 61500 },
+		{ "supply_low 9100", "supply_low", PEN_FAULT_SUPPLY_LOW, 9100 },
+	};
+	struct pen_status st;
+	size_t i;
+
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+		sleep_ns(30000000);
+		ASSERT_EQ(0, sim_inject(SIM_ID, faults[i].cmd));
+		/* Reported in process context: off before the write returns. */
+		EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+		st = pen_status_of(self->fd);
+		EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+		EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+		EXPECT_EQ(faults[i].fault, st.fault);
+		EXPECT_EQ(faults[i].value, st.fault_value);
+		EXPECT_LE(sim_state(SIM_ID, "inject_ns"),
+			  sim_state(SIM_ID, "drive_off_ns"));
+		EXPECT_EQ(1, fault_count(SIM_ID, faults[i].kind));
+		ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_CLEAR_FAULT));
+	}
+}
+
+TEST_F(pen, a_fault_while_stopped_latches_too)
+{
+	ASSERT_EQ(0, sim_inject(SIM_ID, "supply_low 8000"));
+	EXPECT_EQ(PEN_FAULT_SUPPLY_LOW, pen_status_of(self->fd).fault);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(0, sim_state(SIM_ID, "drive_enables"));
+}
+
+TEST_F(pen, the_first_fault_is_kept_and_every_one_counted)
+{
+	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 300"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, wait_stopped(self->fd).fault);
+	ASSERT_EQ(0, sim_inject(SIM_ID, "overcurrent 900"));
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, pen_status_of(self->fd).fault);
+	EXPECT_EQ(300, pen_status_of(self->fd).fault_value);
+	EXPECT_EQ(1, fault_count(SIM_ID, "over_depth"));
+	EXPECT_EQ(1, fault_count(SIM_ID, "overcurrent"));
+	EXPECT_EQ(0, fault_count(SIM_ID, "timing"));
+}
+
+TEST_F(pen, a_loop_that_falls_behind_is_a_timing_fault)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_RATE, 0, 300000));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* Hold the timer 20 ms: six periods at 300 Hz, the limit is two. */
+	ASSERT_EQ(0, sim_inject(SIM_ID, "late 20000"));
+	st = wait_stopped(self->fd);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_TIMING, st.fault);
+	EXPECT_LE(3, st.fault_value);
+	EXPECT_LE(st.fault_value, st.run_missed_strokes);
+	EXPECT_EQ(1, fault_count(SIM_ID, "timing"));
+}
+
+TEST(bad_injections_are_refused)
+{
+	sim_delete(SIM_ID + 1);
+	ASSERT_EQ(0, sim_create(SIM_ID + 1, NULL));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "melt 5"));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "over_depth"));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "late 1000000"));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "reset 1"));
+	EXPECT_EQ(0, sim_inject(SIM_ID + 1, "reset"));
+	EXPECT_EQ(0, sim_delete(SIM_ID + 1));
+}
+
+TEST_HARNESS_MAIN
