@@ -10,6 +10,7 @@
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -81,6 +82,10 @@ static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
 	strscpy(info.driver, pen->driver, sizeof(info.driver));
 	strscpy(info.model, pen->model, sizeof(info.model));
 	strscpy(info.serial, pen->serial, sizeof(info.serial));
+	raw_spin_lock_irq(&pen->slock);
+	info.depth_cap_um = pen->depth_cap_um;
+	info.max_run_time_s = div_u64(pen->max_run_time_ns, NSEC_PER_SEC);
+	raw_spin_unlock_irq(&pen->slock);
 
 	if (copy_to_user(arg, &info, sizeof(info)))
 		return -EFAULT;
@@ -134,8 +139,7 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 	if (ret)
 		return ret;
 
-	pen_set_setpoints(pen, p.mask, p.depth_um, p.rate_mhz);
-	return 0;
+	return pen_set_setpoints(pen, p.mask, p.depth_um, p.rate_mhz);
 }
 
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

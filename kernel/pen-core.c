@@ -83,6 +83,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->depth_um = hw->depth_min_um;
 	pen->rate_mhz = hw->rate_min_mhz;
 	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+	pen_limits_init(pen);
 
 	device_initialize(&pen->dev);
 	pen->dev.class = pen_class;
@@ -150,6 +151,10 @@ EXPORT_SYMBOL_GPL(pen_to_dev);
 static int __init pen_init(void)
 {
 	int ret;
+
+	ret = pen_limits_module_init();
+	if (ret)
+		return ret;
 
 	ret = alloc_chrdev_region(&pen_devt, 0, PEN_MAX_DEVICES, "pen");
 	if (ret)

@@ -132,12 +132,7 @@ static struct attribute *pen_fault_attrs[] = {
 	NULL
 };
 
-static const struct attribute_group pen_fault_group = {
+const struct attribute_group pen_fault_group = {
 	.name = "faults",
 	.attrs = pen_fault_attrs,
-};
-
-const struct attribute_group *pen_dev_groups[] = {
-	&pen_fault_group,
-	NULL
 };

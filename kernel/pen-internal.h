@@ -59,6 +59,9 @@ extern unsigned int pen_max_missed_strokes;
  * @stopped_ns: when the needle last stopped; 0 while it runs
  * @last_stroke_ns: when the last stroke was issued
  * @max_lateness_ns: worst stroke lateness since the last start
+ * @depth_cap_um: the deepest depth allowed now: the lower of the
+ *	hardware's maximum and the administrator's cap
+ * @max_run_time_ns: a run stops by itself after this long
  * @cmd_um: depth commanded for the last PEN_CMD_HISTORY strokes, by seq
  * @short_strokes: strokes in a row that fell short of their depth
  * @fault: PEN_FAULT_*, the latched fault
@@ -99,6 +102,8 @@ struct pen_device {
 	u64 stopped_ns;
 	u64 last_stroke_ns;
 	u64 max_lateness_ns;
+	u32 depth_cap_um;
+	u64 max_run_time_ns;
 	u32 cmd_um[PEN_CMD_HISTORY];
 	u32 short_strokes;
 	u32 fault;
@@ -130,11 +135,16 @@ void pen_detach(struct pen_device *pen);
 void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		      u64 now_ns);
 bool pen_clear_fault(struct pen_device *pen);
-void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
-		       u32 rate_mhz);
+int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
+		      u32 rate_mhz);
 
 /* pen-faults.c */
+extern const struct attribute_group pen_fault_group;
+
+/* pen-limits.c */
 extern const struct attribute_group *pen_dev_groups[];
+void pen_limits_init(struct pen_device *pen);
+int pen_limits_module_init(void);
 
 /* pen-cdev.c */
 extern const struct file_operations pen_fops;

@@ -99,6 +99,16 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 	 * This is the stroke boundary: the setpoints read here are the ones
 	 * this stroke and the period after it use.
 	 */
+	/* The limits an administrator may lower while the needle runs. */
+	if (pen->depth_um > pen->depth_cap_um) {
+		pen_halt_locked(pen, PEN_STOP_DEPTH_CAP, ktime_to_ns(now));
+		goto out;
+	}
+	if (ktime_to_ns(now) - pen->started_ns >= pen->max_run_time_ns) {
+		pen_halt_locked(pen, PEN_STOP_RUN_TIME, ktime_to_ns(now));
+		goto out;
+	}
+
 	pen->cmd_um[pen->seq % PEN_CMD_HISTORY] = pen->depth_um;
 	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
@@ -138,8 +148,9 @@ void pen_stroke_init(struct pen_device *pen)
  * is abandoned with the drive off. Context: process, takes pen->lock.
  *
  * Return: 0, -EALREADY if the needle already runs, -EIO while a fault is
- * latched, -ENODEV if the pen was unregistered, -ECANCELED if a stop
- * overtook the start, or the backend's drive_enable() error.
+ * latched, -ERANGE if the depth setpoint is above a lowered depth cap,
+ * -ENODEV if the pen was unregistered, -ECANCELED if a stop overtook the
+ * start, or the backend's drive_enable() error.
  */
 int pen_start(struct pen_device *pen)
 {
@@ -156,6 +167,8 @@ int pen_start(struct pen_device *pen)
 		ret = -EALREADY;
 	else if (pen->fault != PEN_FAULT_NONE)
 		ret = -EIO;
+	else if (pen->depth_um > pen->depth_cap_um)
+		ret = -ERANGE;
 	gen = pen->stop_gen;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ret)
@@ -269,13 +282,20 @@ void pen_detach(struct pen_device *pen)
  *
  * Both change under one lock hold, so the stroke timer sees both or
  * neither. Context: any.
+ *
+ * Return: 0, or -ERANGE for a depth beyond the pen's depth cap.
  */
-void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
-		       u32 rate_mhz)
+int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
+		      u32 rate_mhz)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
+	/* Checked here, under the lock a lowered cap is written under. */
+	if ((mask & PEN_PARAM_DEPTH) && depth_um > pen->depth_cap_um) {
+		raw_spin_unlock_irqrestore(&pen->slock, flags);
+		return -ERANGE;
+	}
 	if (mask & PEN_PARAM_DEPTH)
 		pen->depth_um = depth_um;
 	if (mask & PEN_PARAM_RATE) {
@@ -283,6 +303,7 @@ void pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		pen->period_ns = pen_rate_to_period_ns(rate_mhz);
 	}
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(pen_set_setpoints);
 

@@ -404,6 +404,10 @@ PEN_EXPORT const char *pen_stop_reason_name(uint32_t reason)
 		return "backend";
 	case PEN_STOP_FAULT:
 		return "fault";
+	case PEN_STOP_DEPTH_CAP:
+		return "depth-cap";
+	case PEN_STOP_RUN_TIME:
+		return "run-time";
 	default:
 		return "unknown";
 	}

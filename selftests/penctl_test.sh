@@ -70,7 +70,7 @@ run_fault() {
 	fi
 }
 
-ktap_plan 42
+ktap_plan 44
 sim_delete
 sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
 P=$(pen_dev)
@@ -109,6 +109,12 @@ expect 0 '"depth_um":750,.*"rate_mhz":116667' "refused commands changed nothing"
 	-- penctl -d "$P" --json status
 
 # Device errors: exit 1, naming the value and the limit.
+echo 1500 > "/sys/class/pen/${P#/dev/}/depth_cap_um"
+expect 0 'depth cap: +1.5 mm' "info shows the depth cap" \
+	-- penctl -d "$P" info
+expect 1 "depth 1600 um above the pen's depth cap \(1500 um\)" "a depth above the cap is named" \
+	-- penctl -d "$P" set --depth 1.6mm
+echo 2000 > "/sys/class/pen/${P#/dev/}/depth_cap_um"
 expect 1 "depth 2500 um out of range \(0-2000 um\)" "a depth beyond the pen's limit is named" \
 	-- penctl -d "$P" set --depth 2.5mm
 expect 1 "rate 300 Hz out of range \(25-250 Hz\)" "a rate beyond the pen's limit is named" \

@@ -48,7 +48,9 @@ ASSERT_OFF(pen_info, name, 32);
 ASSERT_OFF(pen_info, driver, 64);
 ASSERT_OFF(pen_info, model, 96);
 ASSERT_OFF(pen_info, serial, 128);
-ASSERT_OFF(pen_info, reserved, 160);
+ASSERT_OFF(pen_info, depth_cap_um, 160);
+ASSERT_OFF(pen_info, max_run_time_s, 164);
+ASSERT_OFF(pen_info, reserved, 168);
 ASSERT_U64(pen_info, reserved);
 _Static_assert(PEN_NAME_LEN == 32, "PEN_NAME_LEN is 32");
 
@@ -560,8 +562,12 @@ static void test_names(void)
 	      "stop reason backend");
 	check(!strcmp(pen_stop_reason_name(PEN_STOP_FAULT), "fault"),
 	      "stop reason fault");
-	check(!strcmp(pen_stop_reason_name(6), "unknown"),
-	      "stop reason 6 unknown");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_DEPTH_CAP), "depth-cap"),
+	      "stop reason depth-cap");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_RUN_TIME), "run-time"),
+	      "stop reason run-time");
+	check(!strcmp(pen_stop_reason_name(8), "unknown"),
+	      "stop reason 8 unknown");
 	check(!strcmp(pen_stop_reason_name(UINT32_MAX), "unknown"),
 	      "stop reason UINT32_MAX unknown");
 

@@ -562,6 +562,11 @@ static int apply_setpoints(const struct ctx *c, struct pen *pen)
 			      info.depth_min_um, info.depth_max_um);
 			return -1;
 		}
+		if (depth && c->depth_um > info.depth_cap_um) {
+			error("%s: depth %u um above the pen's depth cap (%u um)",
+			      c->path, c->depth_um, info.depth_cap_um);
+			return -1;
+		}
 		if (depth && info.depth_step_um &&
 		    (c->depth_um - info.depth_min_um) % info.depth_step_um) {
 			error("%s: depth %u um is not a multiple of the %u um step from %u um",
@@ -756,6 +761,8 @@ static int cmd_info(struct ctx *c)
 		json_depth("depth_step", info.depth_step_um);
 		json_rate("rate_min", info.rate_min_mhz);
 		json_rate("rate_max", info.rate_max_mhz);
+		json_depth("depth_cap", info.depth_cap_um);
+		json_u64("max_run_time_s", info.max_run_time_s);
 		json_end('}');
 		putchar('\n');
 		goto out;
@@ -774,6 +781,8 @@ static int cmd_info(struct ctx *c)
 	       depth_str(info.depth_step_um, d));
 	printf("rate:        %s - %s\n", rate_str(info.rate_min_mhz, a),
 	       rate_str(info.rate_max_mhz, b));
+	printf("depth cap:   %s\n", depth_str(info.depth_cap_um, a));
+	printf("max run:     %u s\n", info.max_run_time_s);
 out:
 	pen_close(pen);
 	return rc;

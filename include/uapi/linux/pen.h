@@ -40,6 +40,9 @@
  * @driver: backend driver, "pen_sim"
  * @model: hardware model, as the backend reports it
  * @serial: serial number, as the backend reports it
+ * @depth_cap_um: the deepest depth SET_PARAMS accepts now: the lower of
+ *	@depth_max_um and the administrator's cap (sysfs depth_cap_um)
+ * @max_run_time_s: a run stops by itself after this long
  * @reserved: zero
  *
  * Strings are NUL-terminated and NUL-padded.
@@ -57,7 +60,9 @@ struct pen_info {
 	char driver[PEN_NAME_LEN];
 	char model[PEN_NAME_LEN];
 	char serial[PEN_NAME_LEN];
-	__u64 reserved[8];
+	__u32 depth_cap_um;
+	__u32 max_run_time_s;
+	__u64 reserved[7];
 };
 
 /* Which fields of struct pen_params a PEN_IOC_SET_PARAMS applies. */
@@ -96,6 +101,8 @@ struct pen_params {
 #define PEN_STOP_REMOVED	3	/* the pen was unregistered (unplug, unload) */
 #define PEN_STOP_BACKEND	4	/* the backend refused a stroke */
 #define PEN_STOP_FAULT		5	/* a fault latched: see struct pen_status.fault */
+#define PEN_STOP_DEPTH_CAP	6	/* the depth cap was lowered below the setpoint */
+#define PEN_STOP_RUN_TIME	7	/* the run reached the pen's maximum run time */
 
 /*
  * struct pen_status.fault: the latched fault. A fault stops the needle at

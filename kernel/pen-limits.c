@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Limits an administrator sets on top of the hardware's: a depth cap and
+ * a maximum continuous run time. Their defaults are module parameters;
+ * each pen's are sysfs attributes that anyone allowed to write them may
+ * lower, and only CAP_SYS_ADMIN may raise. A lowered limit takes effect
+ * at the next stroke boundary, when the stroke timer checks both.
+ */
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/kstrtox.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "pen-internal.h"
+
+/* What the "home" profile allows: sources agree on 0.5 mm at most. */
+#define PEN_HOME_DEPTH_CAP_UM	500
+#define PEN_RUN_TIME_MAX_S	(24 * 60 * 60)
+
+static char *profile = "clinic";
+module_param(profile, charp, 0444);
+MODULE_PARM_DESC(profile,
+		 "clinic (default) or home: home caps every pen at 500 um");
+
+static unsigned int depth_cap_um;
+module_param(depth_cap_um, uint, 0444);
+MODULE_PARM_DESC(depth_cap_um,
+		 "default depth cap of every pen, in um (default: none beyond the hardware's)");
+
+static unsigned int max_run_time_s = 60 * 60;
+module_param(max_run_time_s, uint, 0444);
+MODULE_PARM_DESC(max_run_time_s,
+		 "default maximum continuous run time, in s (default 3600)");
+
+int pen_limits_module_init(void)
+{
+	if (strcmp(profile, "clinic") && strcmp(profile, "home")) {
+		pr_err("pen: profile=%s: use clinic or home\n", profile);
+		return -EINVAL;
+	}
+	if (!max_run_time_s || max_run_time_s > PEN_RUN_TIME_MAX_S) {
+		pr_err("pen: max_run_time_s=%u: use 1-%u\n", max_run_time_s,
+		       PEN_RUN_TIME_MAX_S);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A new pen's limits: the lowest of the hardware's and the defaults. */
+void pen_limits_init(struct pen_device *pen)
+{
+	u32 cap = pen->hw.depth_max_um;
+
+	if (depth_cap_um)
+		cap = min(cap, depth_cap_um);
+	if (!strcmp(profile, "home"))
+		cap = min_t(u32, cap, PEN_HOME_DEPTH_CAP_UM);
+	pen->depth_cap_um = cap;
+	pen->max_run_time_ns = (u64)max_run_time_s * NSEC_PER_SEC;
+}
+
+static ssize_t depth_cap_um_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct pen_device *pen = to_pen_device(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->depth_cap_um));
+}
+
+static ssize_t depth_cap_um_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct pen_device *pen = to_pen_device(dev);
+	int ret = 0;
+	u32 cap;
+
+	if (kstrtou32(buf, 10, &cap))
+		return -EINVAL;
+	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
+		return -ERANGE;
+
+	raw_spin_lock_irq(&pen->slock);
+	if (cap > pen->depth_cap_um && !capable(CAP_SYS_ADMIN))
+		ret = -EPERM;
+	else
+		pen->depth_cap_um = cap;
+	raw_spin_unlock_irq(&pen->slock);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(depth_cap_um);
+
+static ssize_t max_run_time_s_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct pen_device *pen = to_pen_device(dev);
+
+	return sysfs_emit(buf, "%llu\n",
+			  div_u64(READ_ONCE(pen->max_run_time_ns),
+				  NSEC_PER_SEC));
+}
+
+static ssize_t max_run_time_s_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct pen_device *pen = to_pen_device(dev);
+	int ret = 0;
+	u64 ns;
+	u32 s;
+
+	if (kstrtou32(buf, 10, &s))
+		return -EINVAL;
+	if (!s || s > PEN_RUN_TIME_MAX_S)
+		return -ERANGE;
+	ns = (u64)s * NSEC_PER_SEC;
+
+	raw_spin_lock_irq(&pen->slock);
+	if (ns > pen->max_run_time_ns && !capable(CAP_SYS_ADMIN))
+		ret = -EPERM;
+	else
+		pen->max_run_time_ns = ns;
+	raw_spin_unlock_irq(&pen->slock);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(max_run_time_s);
+
+static struct attribute *pen_limit_attrs[] = {
+	&dev_attr_depth_cap_um.attr,
+	&dev_attr_max_run_time_s.attr,
+	NULL
+};
+
+static const struct attribute_group pen_limit_group = {
+	.attrs = pen_limit_attrs,
+};
+
+const struct attribute_group *pen_dev_groups[] = {
+	&pen_limit_group,
+	&pen_fault_group,
+	NULL
+};
