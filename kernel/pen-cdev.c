@@ -51,6 +51,8 @@ static int pen_release(struct inode *inode, struct file *file)
 	/* Only this file can clear its own control, so no lock to look. */
 	if (pen->controller == file) {
 		pen_stop(pen, PEN_STOP_CLOSE);
+		/* The next controller arms its own watchdog, if any. */
+		pen_set_watchdog(pen, 0);
 		mutex_lock(&pen->lock);
 		pen->controller = NULL;
 		mutex_unlock(&pen->lock);
@@ -142,6 +144,23 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 	return pen_set_setpoints(pen, p.mask, p.depth_um, p.rate_mhz);
 }
 
+static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
+{
+	struct pen_watchdog wd;
+	unsigned int i;
+
+	if (copy_from_user(&wd, arg, sizeof(wd)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(wd.reserved); i++)
+		if (wd.reserved[i])
+			return -EINVAL;
+	if (wd.timeout_ms && (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
+			      wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
+		return -ERANGE;
+	pen_set_watchdog(pen, wd.timeout_ms);
+	return 0;
+}
+
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pen_device *pen = file->private_data;
@@ -167,6 +186,15 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		if (!pen_file_controls(file))
 			return -EBADF;
 		pen_clear_fault(pen);
+		return 0;
+	case PEN_IOC_SET_WATCHDOG:
+		if (!pen_file_controls(file))
+			return -EBADF;
+		return pen_ioctl_set_watchdog(pen, argp);
+	case PEN_IOC_KICK_WATCHDOG:
+		if (!pen_file_controls(file))
+			return -EBADF;
+		pen_kick_watchdog(pen);
 		return 0;
 	default:
 		return -ENOTTY;

@@ -121,6 +121,7 @@ PEN_FAULT_ATTR(overcurrent, PEN_FAULT_OVERCURRENT);
 PEN_FAULT_ATTR(overtemp, PEN_FAULT_OVERTEMP);
 PEN_FAULT_ATTR(supply_low, PEN_FAULT_SUPPLY_LOW);
 PEN_FAULT_ATTR(timing, PEN_FAULT_TIMING);
+PEN_FAULT_ATTR(watchdog, PEN_FAULT_WATCHDOG);
 
 static struct attribute *pen_fault_attrs[] = {
 	&pen_fault_attr_over_depth.attr.attr,
@@ -129,6 +130,7 @@ static struct attribute *pen_fault_attrs[] = {
 	&pen_fault_attr_overtemp.attr.attr,
 	&pen_fault_attr_supply_low.attr.attr,
 	&pen_fault_attr_timing.attr.attr,
+	&pen_fault_attr_watchdog.attr.attr,
 	NULL
 };
 

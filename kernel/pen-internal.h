@@ -16,7 +16,7 @@
 #include "pen-backend.h"
 
 /* Fault kinds, PEN_FAULT_NONE included, for the per-kind counters. */
-#define PEN_FAULT_KINDS		(PEN_FAULT_TIMING + 1)
+#define PEN_FAULT_KINDS		(PEN_FAULT_WATCHDOG + 1)
 /* Commanded depths kept to check the hardware's late reports against. */
 #define PEN_CMD_HISTORY		4
 
@@ -62,6 +62,8 @@ extern unsigned int pen_max_missed_strokes;
  * @depth_cap_um: the deepest depth allowed now: the lower of the
  *	hardware's maximum and the administrator's cap
  * @max_run_time_ns: a run stops by itself after this long
+ * @watchdog_ns: the controller's watchdog timeout; 0 when disarmed
+ * @last_kick_ns: when the controller last kicked it (or started)
  * @cmd_um: depth commanded for the last PEN_CMD_HISTORY strokes, by seq
  * @short_strokes: strokes in a row that fell short of their depth
  * @fault: PEN_FAULT_*, the latched fault
@@ -104,6 +106,8 @@ struct pen_device {
 	u64 max_lateness_ns;
 	u32 depth_cap_um;
 	u64 max_run_time_ns;
+	u64 watchdog_ns;
+	u64 last_kick_ns;
 	u32 cmd_um[PEN_CMD_HISTORY];
 	u32 short_strokes;
 	u32 fault;
@@ -135,6 +139,8 @@ void pen_detach(struct pen_device *pen);
 void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		      u64 now_ns);
 bool pen_clear_fault(struct pen_device *pen);
+void pen_set_watchdog(struct pen_device *pen, u32 timeout_ms);
+void pen_kick_watchdog(struct pen_device *pen);
 int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz);
 

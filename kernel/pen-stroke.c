@@ -108,6 +108,16 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 		pen_halt_locked(pen, PEN_STOP_RUN_TIME, ktime_to_ns(now));
 		goto out;
 	}
+	/* A controller that stopped kicking may be hung: stop, and latch. */
+	if (pen->watchdog_ns &&
+	    ktime_to_ns(now) - pen->last_kick_ns > pen->watchdog_ns) {
+		pen_fault_locked(pen, PEN_FAULT_WATCHDOG,
+				 min_t(u64, div_u64(ktime_to_ns(now) -
+						    pen->last_kick_ns,
+						    NSEC_PER_MSEC), U32_MAX),
+				 ktime_to_ns(now));
+		goto out;
+	}
 
 	pen->cmd_um[pen->seq % PEN_CMD_HISTORY] = pen->depth_um;
 	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
@@ -202,6 +212,7 @@ int pen_start(struct pen_device *pen)
 	pen->run_missed = 0;
 	pen->max_lateness_ns = 0;
 	pen->started_ns = ktime_to_ns(now);
+	pen->last_kick_ns = pen->started_ns;	/* START counts as a kick */
 	pen->stopped_ns = 0;
 	pen->short_strokes = 0;
 	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
@@ -332,3 +343,35 @@ bool pen_clear_fault(struct pen_device *pen)
 	return was;
 }
 EXPORT_SYMBOL_IF_KUNIT(pen_clear_fault);
+
+/**
+ * pen_set_watchdog() - arm, re-arm or disarm the controller's watchdog
+ * @pen: the pen
+ * @timeout_ms: 0 to disarm, else a validated timeout
+ *
+ * Arming counts as a kick. Context: any.
+ */
+void pen_set_watchdog(struct pen_device *pen, u32 timeout_ms)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	pen->watchdog_ns = (u64)timeout_ms * NSEC_PER_MSEC;
+	pen->last_kick_ns = ktime_get_ns();
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+}
+
+/**
+ * pen_kick_watchdog() - the controller is alive
+ * @pen: the pen
+ *
+ * Context: any.
+ */
+void pen_kick_watchdog(struct pen_device *pen)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	pen->last_kick_ns = ktime_get_ns();
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+}

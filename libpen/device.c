@@ -226,3 +226,17 @@ PEN_EXPORT int pen_clear_fault(struct pen *pen)
 	/* Clearing is idempotent and starts nothing: retry interruptions. */
 	return pen_ioctl(pen, PEN_IOC_CLEAR_FAULT, NULL, true);
 }
+
+PEN_EXPORT int pen_set_watchdog(struct pen *pen, uint32_t timeout_ms)
+{
+	struct pen_watchdog wd;
+
+	memset(&wd, 0, sizeof(wd));
+	wd.timeout_ms = timeout_ms;
+	return pen_ioctl(pen, PEN_IOC_SET_WATCHDOG, &wd, true);
+}
+
+PEN_EXPORT int pen_kick_watchdog(struct pen *pen)
+{
+	return pen_ioctl(pen, PEN_IOC_KICK_WATCHDOG, NULL, true);
+}

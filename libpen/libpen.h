@@ -229,6 +229,34 @@ int pen_stop(struct pen *pen);
 int pen_clear_fault(struct pen *pen);
 
 /**
+ * pen_set_watchdog() - arm or disarm the controller's heartbeat
+ * @pen: controller handle
+ * @timeout_ms: 0 to disarm, or %PEN_WATCHDOG_MIN_MS to %PEN_WATCHDOG_MAX_MS
+ *
+ * Once armed, while the needle runs, the controller must call
+ * pen_kick_watchdog() (or start the needle) at least every @timeout_ms,
+ * or the kernel stops the needle with %PEN_FAULT_WATCHDOG: a hung
+ * controller cannot leave the needle running. Arming counts as a kick.
+ * The watchdog is disarmed when the controller closes the pen.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EBADF: @pen is not the controller;
+ * %ERANGE: @timeout_ms is neither 0 nor in the accepted range;
+ * %EINVAL: @pen is NULL;
+ * %ENODEV: the pen was removed;
+ * %ENOTTY: the driver predates the watchdog (API version 2).
+ */
+int pen_set_watchdog(struct pen *pen, uint32_t timeout_ms);
+
+/**
+ * pen_kick_watchdog() - tell the kernel the controller is alive
+ * @pen: controller handle
+ *
+ * Return: 0, or -1 with errno set as for pen_set_watchdog().
+ */
+int pen_kick_watchdog(struct pen *pen);
+
+/**
  * pen_parse_depth() - parse a depth with its unit
  * @s: the text, e.g. "0.5mm", "1.25 mm", "500um", "500µm"
  * @depth_um: on success, the depth in micrometres

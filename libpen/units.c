@@ -430,6 +430,8 @@ PEN_EXPORT const char *pen_fault_name(uint32_t fault)
 		return "supply-low";
 	case PEN_FAULT_TIMING:
 		return "timing";
+	case PEN_FAULT_WATCHDOG:
+		return "watchdog";
 	default:
 		return "unknown";
 	}

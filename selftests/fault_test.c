@@ -227,6 +227,83 @@ TEST_F(pen, a_loop_that_falls_behind_is_a_timing_fault)
 	EXPECT_EQ(1, fault_count(SIM_ID, "timing"));
 }
 
+static int set_watchdog(int fd, uint32_t timeout_ms)
+{
+	struct pen_watchdog wd = { .timeout_ms = timeout_ms };
+
+	return ioctl(fd, PEN_IOC_SET_WATCHDOG, &wd);
+}
+
+TEST_F(pen, a_controller_that_stops_kicking_is_a_watchdog_fault)
+{
+	struct pen_status st;
+	uint64_t last_kick;
+	long long off;
+	int i;
+
+	ASSERT_EQ(0, set_watchdog(self->fd, 100));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	/* Kicked in time, it runs on well past the timeout. */
+	for (i = 0; i < 6; i++) {
+		sleep_ns(50000000);
+		ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_KICK_WATCHDOG));
+	}
+	last_kick = now_ns();
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	/* Then the controller "hangs". */
+	st = wait_stopped(self->fd);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_WATCHDOG, st.fault);
+	EXPECT_LE(100, st.fault_value);
+	/* Off within a stroke period of the timeout running out. */
+	off = sim_state(SIM_ID, "drive_off_ns");
+	EXPECT_LE((long long)last_kick + 100000000LL, off);
+	EXPECT_GE((long long)last_kick + 100000000LL + (long long)PERIOD_NS,
+		  off);
+	EXPECT_EQ(1, fault_count(SIM_ID, "watchdog"));
+}
+
+TEST_F(pen, a_disarmed_watchdog_needs_no_kicks)
+{
+	ASSERT_EQ(0, set_watchdog(self->fd, 50));
+	ASSERT_EQ(0, set_watchdog(self->fd, 0));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(200000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+}
+
+TEST_F(pen, the_watchdog_is_the_controllers_alone)
+{
+	struct pen_watchdog wd = { .timeout_ms = 100, .reserved = { 0, 1 } };
+	int ro = sim_open(SIM_ID, O_RDONLY);
+
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-1, set_watchdog(ro, 100));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(ro, PEN_IOC_KICK_WATCHDOG));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, set_watchdog(self->fd, PEN_WATCHDOG_MIN_MS - 1));
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_EQ(-1, set_watchdog(self->fd, PEN_WATCHDOG_MAX_MS + 1));
+	EXPECT_EQ(ERANGE, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_SET_WATCHDOG, &wd));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_SET_WATCHDOG, NULL));
+	EXPECT_EQ(EFAULT, errno);
+
+	/* A new controller does not inherit an armed watchdog. */
+	ASSERT_EQ(0, set_watchdog(self->fd, 50));
+	close(self->fd);
+	self->fd = sim_open(SIM_ID, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(200000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(ro).state);
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	close(ro);
+}
+
 TEST(bad_injections_are_refused)
 {
 	sim_delete(SIM_ID + 1);

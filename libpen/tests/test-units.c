@@ -56,6 +56,9 @@ _Static_assert(PEN_NAME_LEN == 32, "PEN_NAME_LEN is 32");
 
 _Static_assert(sizeof(struct pen_params) == 32, "pen_params is 32 bytes");
 _Static_assert(sizeof(struct pen_params) % 8 == 0, "pen_params size % 8");
+_Static_assert(sizeof(struct pen_watchdog) == 16, "pen_watchdog is 16 bytes");
+ASSERT_OFF(pen_watchdog, timeout_ms, 0);
+ASSERT_OFF(pen_watchdog, reserved, 4);
 ASSERT_OFF(pen_params, mask, 0);
 ASSERT_OFF(pen_params, depth_um, 4);
 ASSERT_OFF(pen_params, rate_mhz, 8);
@@ -584,7 +587,9 @@ static void test_names(void)
 	      "fault supply-low");
 	check(!strcmp(pen_fault_name(PEN_FAULT_TIMING), "timing"),
 	      "fault timing");
-	check(!strcmp(pen_fault_name(7), "unknown"), "fault 7 unknown");
+	check(!strcmp(pen_fault_name(PEN_FAULT_WATCHDOG), "watchdog"),
+	      "fault watchdog");
+	check(!strcmp(pen_fault_name(8), "unknown"), "fault 8 unknown");
 	check(!strcmp(pen_fault_name(UINT32_MAX), "unknown"),
 	      "fault UINT32_MAX unknown");
 }
@@ -753,6 +758,10 @@ static void test_null_handle(void)
 	errno = 0;
 	check(pen_clear_fault(NULL) == -1 && errno == EINVAL,
 	      "pen_clear_fault(NULL) EINVAL");
+	check(pen_set_watchdog(NULL, 100) == -1 && errno == EINVAL,
+	      "pen_set_watchdog(NULL) EINVAL");
+	check(pen_kick_watchdog(NULL) == -1 && errno == EINVAL,
+	      "pen_kick_watchdog(NULL) EINVAL");
 	errno = 1234;
 	pen_close(NULL);
 	check(errno == 1234, "pen_close(NULL) is a no-op");

@@ -164,6 +164,9 @@ static const char *fault_value_str(uint32_t fault, uint32_t v, char *buf)
 	case PEN_FAULT_TIMING:
 		snprintf(buf, FMT_LEN, "%u period%s", v, v == 1 ? "" : "s");
 		break;
+	case PEN_FAULT_WATCHDOG:
+		snprintf(buf, FMT_LEN, "%u ms since the last kick", v);
+		break;
 	case PEN_FAULT_OVERCURRENT:
 		snprintf(buf, FMT_LEN, "%u mA", v);
 		break;

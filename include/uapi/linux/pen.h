@@ -117,6 +117,7 @@ struct pen_params {
 #define PEN_FAULT_OVERTEMP	4	/* reported by the hardware */
 #define PEN_FAULT_SUPPLY_LOW	5	/* reported by the hardware */
 #define PEN_FAULT_TIMING	6	/* the loop missed too many periods in a row */
+#define PEN_FAULT_WATCHDOG	7	/* the controller stopped kicking the watchdog */
 
 /* struct pen_status.flags */
 #define PEN_STATUS_CONTROLLED	(1U << 0)	/* a controller has it open */
@@ -142,8 +143,9 @@ struct pen_params {
  *	absolute schedule since the last start
  * @fault: PEN_FAULT_*, the latched fault, or PEN_FAULT_NONE
  * @fault_value: what the fault measured: micrometres too deep
- *	(OVER_DEPTH) or short (STALL), periods missed (TIMING), or the
- *	hardware's reading (OVERCURRENT mA, OVERTEMP milli-degC, SUPPLY_LOW mV)
+ *	(OVER_DEPTH) or short (STALL), periods missed (TIMING), milliseconds
+ *	since the last kick (WATCHDOG), or the hardware's reading
+ *	(OVERCURRENT mA, OVERTEMP milli-degC, SUPPLY_LOW mV)
  * @fault_ns: when the fault latched
  * @fault_seq: the stroke it latched at (the next stroke's number)
  * @reserved: zero
@@ -170,6 +172,22 @@ struct pen_status {
 	__u64 reserved[5];
 };
 
+/* Watchdog timeouts PEN_IOC_SET_WATCHDOG accepts; 0 disarms. */
+#define PEN_WATCHDOG_MIN_MS	10
+#define PEN_WATCHDOG_MAX_MS	60000
+
+/**
+ * struct pen_watchdog - the controller's heartbeat, for PEN_IOC_SET_WATCHDOG
+ * @timeout_ms: 0 to disarm, or PEN_WATCHDOG_MIN_MS to PEN_WATCHDOG_MAX_MS:
+ *	if the needle runs and neither START nor PEN_IOC_KICK_WATCHDOG came
+ *	within this long, it stops with PEN_FAULT_WATCHDOG
+ * @reserved: must be zero
+ */
+struct pen_watchdog {
+	__u32 timeout_ms;
+	__u32 reserved[3];
+};
+
 #define PEN_IOC_MAGIC		0xBD
 
 #define PEN_IOC_GET_INFO	_IOR(PEN_IOC_MAGIC, 0x00, struct pen_info)
@@ -178,5 +196,7 @@ struct pen_status {
 #define PEN_IOC_STOP		_IO(PEN_IOC_MAGIC, 0x03)
 #define PEN_IOC_GET_STATUS	_IOR(PEN_IOC_MAGIC, 0x04, struct pen_status)
 #define PEN_IOC_CLEAR_FAULT	_IO(PEN_IOC_MAGIC, 0x05)	/* since API 2 */
+#define PEN_IOC_SET_WATCHDOG	_IOW(PEN_IOC_MAGIC, 0x06, struct pen_watchdog)
+#define PEN_IOC_KICK_WATCHDOG	_IO(PEN_IOC_MAGIC, 0x07)	/* since API 2 */
 
 #endif /* _UAPI_LINUX_PEN_H */
