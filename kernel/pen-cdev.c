@@ -117,6 +117,10 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	st.fault_value = pen->fault_value;
 	st.fault_ns = pen->fault_ns;
 	st.fault_seq = pen->fault_seq;
+	st.cartridge_id = pen->cart_id;
+	st.cartridge_state = pen->cart_state;
+	st.cartridge_budget = pen->cart_budget;
+	st.cartridge_strokes = pen->cart_strokes;
 	raw_spin_unlock_irq(&pen->slock);
 	/* The controller is only an observation; no need to lock for it. */
 	if (data_race(pen->controller))

@@ -30,6 +30,7 @@ static void pen_dev_release(struct device *dev)
 	struct pen_device *pen = to_pen_device(dev);
 
 	ida_free(&pen_ida, pen->id);
+	xa_destroy(&pen->used_cartridges);
 	mutex_destroy(&pen->lock);
 	kfree(pen);
 }
@@ -79,6 +80,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->drvdata = drvdata;
 	pen->ops = ops;
 	mutex_init(&pen->lock);
+	xa_init(&pen->used_cartridges);
 	pen_stroke_init(pen);
 	pen->depth_um = hw->depth_min_um;
 	pen->rate_mhz = hw->rate_min_mhz;

@@ -11,6 +11,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 #include <uapi/linux/pen.h>
 
 #include "pen-backend.h"
@@ -64,6 +65,12 @@ extern unsigned int pen_max_missed_strokes;
  * @max_run_time_ns: a run stops by itself after this long
  * @watchdog_ns: the controller's watchdog timeout; 0 when disarmed
  * @last_kick_ns: when the controller last kicked it (or started)
+ * @cart_state: PEN_CARTRIDGE_*
+ * @cart_id: the inserted cartridge's id
+ * @cart_budget: strokes it is good for
+ * @cart_strokes: strokes made with it
+ * @used_cartridges: ids of every cartridge inserted since registration,
+ *	so that none is used twice (@lock)
  * @cmd_um: depth commanded for the last PEN_CMD_HISTORY strokes, by seq
  * @short_strokes: strokes in a row that fell short of their depth
  * @fault: PEN_FAULT_*, the latched fault
@@ -108,6 +115,11 @@ struct pen_device {
 	u64 max_run_time_ns;
 	u64 watchdog_ns;
 	u64 last_kick_ns;
+	u32 cart_state;
+	u64 cart_id;
+	u32 cart_budget;
+	u64 cart_strokes;
+	struct xarray used_cartridges;
 	u32 cmd_um[PEN_CMD_HISTORY];
 	u32 short_strokes;
 	u32 fault;
@@ -140,6 +152,7 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		      u64 now_ns);
 bool pen_clear_fault(struct pen_device *pen);
 void pen_set_watchdog(struct pen_device *pen, u32 timeout_ms);
+void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns);
 void pen_kick_watchdog(struct pen_device *pen);
 int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz);

@@ -613,6 +613,8 @@ static int state_init(struct kunit *test)
 	if (IS_ERR(f->pen))
 		return PTR_ERR(f->pen);
 	f->registered = true;
+	/* A fresh cartridge, good for far more strokes than any case makes. */
+	pen_report_cartridge_inserted(f->pen, 1, U32_MAX);
 	test->priv = f;
 	return 0;
 }

@@ -8,8 +8,8 @@
  *   echo ID > /sys/bus/pen_sim/del_device
  *
  * Keys set the instance's limits and model: depth_min_um, depth_max_um,
- * depth_step_um, rate_min_mhz, rate_max_mhz, needles, lag_us and
- * record_size. The errors of creation reach the writer. The module
+ * depth_step_um, rate_min_mhz, rate_max_mhz, needles, lag_us,
+ * record_size and cartridge_budget. The errors of creation reach the writer. The module
  * creates the instances 0 .. instances-1 when it loads.
  */
 #include <linux/debugfs.h>
@@ -38,6 +38,7 @@ static const struct pen_sim_config pen_sim_defaults = {
 	},
 	.lag_us = 500,
 	.record_size = 65536,
+	.cartridge_budget = 1000000,
 };
 
 /* The largest record we allocate: 16 Mi strokes, 512 MiB. */
@@ -73,6 +74,7 @@ static const struct pen_sim_key pen_sim_keys[] = {
 	PEN_SIM_KEY("needles", hw.needle_count),
 	PEN_SIM_KEY("lag_us", lag_us),
 	PEN_SIM_KEY("record_size", record_size),
+	PEN_SIM_KEY("cartridge_budget", cartridge_budget),
 };
 
 static int pen_sim_parse_option(struct pen_sim_config *cfg, char *opt)

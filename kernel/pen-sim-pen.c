@@ -257,12 +257,23 @@ static int pen_sim_state_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pen_sim_state);
 
+/* Ids of the cartridges pen_sim inserts by itself: fresh every time. */
+static atomic64_t pen_sim_cartridge_ids = ATOMIC64_INIT(0x51000000);
+
 /*
  * debugfs "inject": one command a write, each going through the path a
  * real fault takes (the stroke reports, or pen_report_fault()):
  *   over_depth UM | short UM | stall N | late US | reset
  *   overcurrent MA | overtemp MDEGC | supply_low MV
+ *   cartridge_insert ID BUDGET | cartridge_remove
  */
+static void pen_sim_mark_inject(struct pen_sim *sim)
+{
+	raw_spin_lock_irq(&sim->lock);
+	sim->inject_ns = ktime_get_ns();
+	raw_spin_unlock_irq(&sim->lock);
+}
+
 static int pen_sim_inject(struct pen_sim *sim, const char *cmd, u32 value)
 {
 	static const struct {
@@ -311,9 +322,9 @@ static ssize_t pen_sim_inject_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	struct pen_sim *sim = file->private_data;
-	char buf[64], cmd[16];
-	u32 value = 0;
-	bool is_reset;
+	unsigned long long id;
+	char buf[80], cmd[20];
+	u32 value = 0, budget;
 	int n, ret;
 
 	if (count >= sizeof(buf))
@@ -321,12 +332,25 @@ static ssize_t pen_sim_inject_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	n = sscanf(buf, "%15s %u", cmd, &value);
+
+	/* Cartridges take the path a cartridge's detect interrupt would. */
+	if (sscanf(buf, "cartridge_insert %llu %u", &id, &budget) == 2) {
+		pen_sim_mark_inject(sim);
+		pen_report_cartridge_inserted(sim->pen, id, budget);
+		return count;
+	}
+	if (sscanf(buf, "%19s %u", cmd, &value) == 1 &&
+	    !strcmp(cmd, "cartridge_remove")) {
+		pen_sim_mark_inject(sim);
+		pen_report_cartridge_removed(sim->pen);
+		return count;
+	}
+
+	n = sscanf(buf, "%19s %u", cmd, &value);
 	if (n < 1)
 		return -EINVAL;
-	/* Every command but reset takes a value. */
-	is_reset = !strcmp(cmd, "reset");
-	if (is_reset ? n != 1 : n != 2)
+	/* Every other command but reset takes one value. */
+	if (!strcmp(cmd, "reset") ? n != 1 : n != 2)
 		return -EINVAL;
 	ret = pen_sim_inject(sim, cmd, value);
 	return ret ? ret : count;
@@ -367,6 +391,12 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 	 */
 	get_device(pen_to_dev(pen));
 	sim->pen = pen;
+	if (sim->cfg.cartridge_budget) {
+		u64 id = atomic64_inc_return(&pen_sim_cartridge_ids);
+
+		pen_report_cartridge_inserted(pen, id,
+					      sim->cfg.cartridge_budget);
+	}
 
 	sim->debugfs = debugfs_create_dir(dev_name(&sim->dev), debugfs_root);
 	debugfs_create_file("strokes", 0400, sim->debugfs, sim,

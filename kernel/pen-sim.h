@@ -34,11 +34,14 @@ struct pen_sim_stroke {
  * @hw: limits reported to the core
  * @lag_us: time the needle takes to reach a commanded depth
  * @record_size: strokes the record keeps; older ones are dropped, counted
+ * @cartridge_budget: strokes of the cartridge inserted at creation; 0 for
+ *	none
  */
 struct pen_sim_config {
 	struct pen_hw_info hw;
 	u32 lag_us;
 	u32 record_size;
+	u32 cartridge_budget;
 };
 
 /**

@@ -24,7 +24,7 @@
 #include "pen-internal.h"
 
 /* Called with pen->slock held and the needle running. */
-static void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
+void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 {
 	/* Drive off before any bookkeeping. */
 	if (pen->ops)
@@ -119,12 +119,20 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 		goto out;
 	}
 
+	/* A spent cartridge stops the needle between strokes. */
+	if (pen->cart_strokes >= pen->cart_budget) {
+		pen->cart_state = PEN_CARTRIDGE_SPENT;
+		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_SPENT, ktime_to_ns(now));
+		goto out;
+	}
+
 	pen->cmd_um[pen->seq % PEN_CMD_HISTORY] = pen->depth_um;
 	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
 		goto out;
 	}
 	pen->seq++;
+	pen->cart_strokes++;
 	pen->strokes++;
 	pen->run_strokes++;
 	pen->last_stroke_ns = ktime_to_ns(now);
@@ -159,7 +167,8 @@ void pen_stroke_init(struct pen_device *pen)
  *
  * Return: 0, -EALREADY if the needle already runs, -EIO while a fault is
  * latched, -ERANGE if the depth setpoint is above a lowered depth cap,
- * -ENODEV if the pen was unregistered, -ECANCELED if a stop overtook the
+ * -ENOMEDIUM without a cartridge, -ESTALE for a reused one, -ENOSPC for a
+ * spent one, -ENODEV if the pen was unregistered, -ECANCELED if a stop overtook the
  * start, or the backend's drive_enable() error.
  */
 int pen_start(struct pen_device *pen)
@@ -179,6 +188,12 @@ int pen_start(struct pen_device *pen)
 		ret = -EIO;
 	else if (pen->depth_um > pen->depth_cap_um)
 		ret = -ERANGE;
+	else if (pen->cart_state == PEN_CARTRIDGE_NONE)
+		ret = -ENOMEDIUM;
+	else if (pen->cart_state == PEN_CARTRIDGE_REUSED)
+		ret = -ESTALE;
+	else if (pen->cart_state == PEN_CARTRIDGE_SPENT)
+		ret = -ENOSPC;
 	gen = pen->stop_gen;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ret)

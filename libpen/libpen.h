@@ -376,6 +376,14 @@ const char *pen_stop_reason_name(uint32_t reason);
  */
 const char *pen_fault_name(uint32_t fault);
 
+/**
+ * pen_cartridge_state_name() - name of a PEN_CARTRIDGE_* state
+ * @state: struct pen_status.cartridge_state
+ *
+ * Return: "none", "ready", "reused", "spent", or "unknown"; never NULL.
+ */
+const char *pen_cartridge_state_name(uint32_t state);
+
 #ifdef __cplusplus
 }
 #endif

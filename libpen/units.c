@@ -408,6 +408,26 @@ PEN_EXPORT const char *pen_stop_reason_name(uint32_t reason)
 		return "depth-cap";
 	case PEN_STOP_RUN_TIME:
 		return "run-time";
+	case PEN_STOP_CARTRIDGE_REMOVED:
+		return "cartridge-removed";
+	case PEN_STOP_CARTRIDGE_SPENT:
+		return "cartridge-spent";
+	default:
+		return "unknown";
+	}
+}
+
+PEN_EXPORT const char *pen_cartridge_state_name(uint32_t state)
+{
+	switch (state) {
+	case PEN_CARTRIDGE_NONE:
+		return "none";
+	case PEN_CARTRIDGE_READY:
+		return "ready";
+	case PEN_CARTRIDGE_REUSED:
+		return "reused";
+	case PEN_CARTRIDGE_SPENT:
+		return "spent";
 	default:
 		return "unknown";
 	}

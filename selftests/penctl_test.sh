@@ -70,7 +70,7 @@ run_fault() {
 	fi
 }
 
-ktap_plan 44
+ktap_plan 46
 sim_delete
 sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
 P=$(pen_dev)
@@ -91,6 +91,13 @@ expect 0 '"depth_um":750,.*"rate_mhz":120000' "set accepts um and spm" \
 	-- penctl -d "$P" --json set --depth 750um --rate 7200spm
 expect 0 '"rate_mhz":116667' "rpm rounds to the nearest mHz" \
 	-- penctl -d "$P" --json set --rate 7000rpm
+
+expect 0 'cartridge: +ready, id [0-9]+, 0 of 1000000 strokes used' "status shows the cartridge" \
+	-- penctl -d "$P" status
+echo cartridge_remove > "$DBG/pen_sim$SIM/inject"
+expect 1 "cannot start: no cartridge inserted" "start without a cartridge is refused, named" \
+	-- penctl -d "$P" run --duration 0.1s
+echo "cartridge_insert 5005 1000000" > "$DBG/pen_sim$SIM/inject"
 
 # Usage errors: exit 2, nothing done.
 expect 2 "invalid depth '5': missing unit" "a depth without a unit is refused" \

@@ -84,7 +84,11 @@ ASSERT_OFF(pen_status, fault, 88);
 ASSERT_OFF(pen_status, fault_value, 92);
 ASSERT_OFF(pen_status, fault_ns, 96);
 ASSERT_OFF(pen_status, fault_seq, 104);
-ASSERT_OFF(pen_status, reserved, 112);
+ASSERT_OFF(pen_status, cartridge_id, 112);
+ASSERT_OFF(pen_status, cartridge_state, 120);
+ASSERT_OFF(pen_status, cartridge_budget, 124);
+ASSERT_OFF(pen_status, cartridge_strokes, 128);
+ASSERT_OFF(pen_status, reserved, 136);
 ASSERT_U64(pen_status, strokes);
 ASSERT_U64(pen_status, run_strokes);
 ASSERT_U64(pen_status, missed_strokes);
@@ -569,8 +573,18 @@ static void test_names(void)
 	      "stop reason depth-cap");
 	check(!strcmp(pen_stop_reason_name(PEN_STOP_RUN_TIME), "run-time"),
 	      "stop reason run-time");
-	check(!strcmp(pen_stop_reason_name(8), "unknown"),
-	      "stop reason 8 unknown");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_CARTRIDGE_REMOVED),
+		      "cartridge-removed"), "stop reason cartridge-removed");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_CARTRIDGE_SPENT),
+		      "cartridge-spent"), "stop reason cartridge-spent");
+	check(!strcmp(pen_stop_reason_name(10), "unknown"),
+	      "stop reason 10 unknown");
+	check(!strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_NONE), "none") &&
+	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_READY), "ready") &&
+	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_REUSED), "reused") &&
+	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_SPENT), "spent") &&
+	      !strcmp(pen_cartridge_state_name(4), "unknown"),
+	      "cartridge state names");
 	check(!strcmp(pen_stop_reason_name(UINT32_MAX), "unknown"),
 	      "stop reason UINT32_MAX unknown");
 

@@ -803,6 +803,10 @@ static void print_status(const struct ctx *c, const struct pen_status *st)
 		json_str("stop_reason", pen_stop_reason_name(st->stop_reason));
 		json_u64("stop_reason_code", st->stop_reason);
 		json_fault(st);
+		json_str("cartridge", pen_cartridge_state_name(st->cartridge_state));
+		json_u64("cartridge_id", st->cartridge_id);
+		json_u64("cartridge_budget", st->cartridge_budget);
+		json_u64("cartridge_strokes", st->cartridge_strokes);
 		json_bool("controlled", st->flags & PEN_STATUS_CONTROLLED);
 		json_depth("depth", st->depth_um);
 		json_rate("rate", st->rate_mhz);
@@ -829,6 +833,14 @@ static void print_status(const struct ctx *c, const struct pen_status *st)
 	else
 		printf("fault:              %s at stroke %" PRIu64 "\n",
 		       fault_str(st, f, sizeof(f)), (uint64_t)st->fault_seq);
+	if (st->cartridge_state == PEN_CARTRIDGE_NONE)
+		printf("cartridge:          none\n");
+	else
+		printf("cartridge:          %s, id %" PRIu64 ", %" PRIu64
+		       " of %u strokes used\n",
+		       pen_cartridge_state_name(st->cartridge_state),
+		       (uint64_t)st->cartridge_id,
+		       (uint64_t)st->cartridge_strokes, st->cartridge_budget);
 	printf("controlled:         %s\n",
 	       st->flags & PEN_STATUS_CONTROLLED ? "yes" : "no");
 	printf("depth:              %s\n", depth_str(st->depth_um, a));
@@ -1209,6 +1221,21 @@ static void start_error(const struct ctx *c, struct pen *pen, int err)
 {
 	struct pen_status st;
 
+	/* The cartridge errnos read badly through strerror(): say what. */
+	if (err == ENOMEDIUM) {
+		error("%s: cannot start: no cartridge inserted", c->path);
+		return;
+	}
+	if (err == ESTALE) {
+		error("%s: cannot start: the cartridge was used before; cartridges are single use",
+		      c->path);
+		return;
+	}
+	if (err == ENOSPC) {
+		error("%s: cannot start: the cartridge's stroke budget is spent",
+		      c->path);
+		return;
+	}
 	if (err != EIO || pen_get_status(pen, &st) < 0 ||
 	    st.fault == PEN_FAULT_NONE) {
 		ioctl_error(c, "start the needle", err);

@@ -103,6 +103,19 @@ struct pen_params {
 #define PEN_STOP_FAULT		5	/* a fault latched: see struct pen_status.fault */
 #define PEN_STOP_DEPTH_CAP	6	/* the depth cap was lowered below the setpoint */
 #define PEN_STOP_RUN_TIME	7	/* the run reached the pen's maximum run time */
+#define PEN_STOP_CARTRIDGE_REMOVED 8	/* the cartridge came out */
+#define PEN_STOP_CARTRIDGE_SPENT 9	/* the cartridge's stroke budget ran out */
+
+/*
+ * struct pen_status.cartridge_state. Needle cartridges are sterile and
+ * single use: START needs a READY one (ENOMEDIUM without, ESTALE for a
+ * cartridge already used since the pen was registered, ENOSPC for one
+ * whose stroke budget is spent).
+ */
+#define PEN_CARTRIDGE_NONE	0	/* no cartridge inserted */
+#define PEN_CARTRIDGE_READY	1	/* a fresh cartridge, strokes left */
+#define PEN_CARTRIDGE_REUSED	2	/* its id was used before: refused */
+#define PEN_CARTRIDGE_SPENT	3	/* its stroke budget is used up */
 
 /*
  * struct pen_status.fault: the latched fault. A fault stops the needle at
@@ -148,6 +161,10 @@ struct pen_params {
  *	(OVERCURRENT mA, OVERTEMP milli-degC, SUPPLY_LOW mV)
  * @fault_ns: when the fault latched
  * @fault_seq: the stroke it latched at (the next stroke's number)
+ * @cartridge_id: the inserted cartridge's id, 0 if none
+ * @cartridge_state: PEN_CARTRIDGE_*
+ * @cartridge_budget: strokes the inserted cartridge is good for
+ * @cartridge_strokes: strokes made with it so far
  * @reserved: zero
  */
 struct pen_status {
@@ -169,7 +186,11 @@ struct pen_status {
 	__u32 fault_value;
 	__u64 fault_ns;
 	__u64 fault_seq;
-	__u64 reserved[5];
+	__u64 cartridge_id;
+	__u32 cartridge_state;
+	__u32 cartridge_budget;
+	__u64 cartridge_strokes;
+	__u64 reserved[2];
 };
 
 /* Watchdog timeouts PEN_IOC_SET_WATCHDOG accepts; 0 disarms. */

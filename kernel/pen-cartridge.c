@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Needle cartridges are sterile and single use. The backend reports
+ * insertion, with the cartridge's id and stroke budget, and removal; the
+ * core refuses any id it has seen since the pen was registered, counts
+ * strokes against the budget (the stroke timer stops the needle between
+ * strokes when it runs out) and stops the needle at once when the
+ * cartridge comes out.
+ */
+#include <linux/device.h>
+#include <linux/xarray.h>
+
+#include "pen-internal.h"
+
+/**
+ * pen_report_cartridge_inserted() - a cartridge went in
+ * @pen: the pen
+ * @id: its id, unique to the cartridge; non-zero
+ * @budget: strokes it is good for
+ *
+ * A cartridge whose id was inserted before is refused (START fails with
+ * -ESTALE). Context: process, may sleep (cartridge ids are read from
+ * the cartridge's memory, which sleeps anyway).
+ */
+void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
+				   u32 budget)
+{
+	int used;
+
+	mutex_lock(&pen->lock);
+	/* Remember every id; one we cannot remember is refused too. */
+	used = !id || id > ULONG_MAX ||
+	       xa_insert(&pen->used_cartridges, id, xa_mk_value(0),
+			 GFP_KERNEL);
+
+	raw_spin_lock_irq(&pen->slock);
+	/* A new cartridge while running means the old one came out. */
+	if (pen->running)
+		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
+	pen->cart_id = id;
+	pen->cart_budget = budget;
+	pen->cart_strokes = 0;
+	if (used)
+		pen->cart_state = PEN_CARTRIDGE_REUSED;
+	else if (!budget)
+		pen->cart_state = PEN_CARTRIDGE_SPENT;
+	else
+		pen->cart_state = PEN_CARTRIDGE_READY;
+	raw_spin_unlock_irq(&pen->slock);
+	mutex_unlock(&pen->lock);
+
+	if (used)
+		dev_warn(&pen->dev, "cartridge %llu refused: used before\n", id);
+}
+EXPORT_SYMBOL_GPL(pen_report_cartridge_inserted);
+
+/**
+ * pen_report_cartridge_removed() - the cartridge came out
+ * @pen: the pen
+ *
+ * A running needle stops at once. Context: any.
+ */
+void pen_report_cartridge_removed(struct pen_device *pen)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	if (pen->running)
+		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
+	pen->cart_state = PEN_CARTRIDGE_NONE;
+	pen->cart_id = 0;
+	pen->cart_budget = 0;
+	pen->cart_strokes = 0;
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+}
+EXPORT_SYMBOL_GPL(pen_report_cartridge_removed);
