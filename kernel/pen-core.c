@@ -13,6 +13,8 @@
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/module.h>
+#include <linux/pm.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -150,6 +152,36 @@ struct device *pen_to_dev(struct pen_device *pen)
 }
 EXPORT_SYMBOL_GPL(pen_to_dev);
 
+/*
+ * The needle never runs through a suspend: it stops, and stays stopped
+ * on resume until its controller starts it again.
+ */
+static int pen_suspend(struct device *dev)
+{
+	pen_stop(to_pen_device(dev), PEN_STOP_SUSPEND);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(pen_pm_ops, pen_suspend, NULL);
+
+static int pen_stop_for_shutdown(struct device *dev, void *data)
+{
+	pen_stop(to_pen_device(dev), PEN_STOP_SHUTDOWN);
+	return 0;
+}
+
+/* Reboot, halt and power-off: every needle stops before devices go. */
+static int pen_reboot_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	class_for_each_device(pen_class, NULL, NULL, pen_stop_for_shutdown);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pen_reboot_nb = {
+	.notifier_call = pen_reboot_notify,
+};
+
 static int __init pen_init(void)
 {
 	int ret;
@@ -167,11 +199,14 @@ static int __init pen_init(void)
 		unregister_chrdev_region(pen_devt, PEN_MAX_DEVICES);
 		return PTR_ERR(pen_class);
 	}
+	pen_class->pm = pm_sleep_ptr(&pen_pm_ops);
+	register_reboot_notifier(&pen_reboot_nb);
 	return 0;
 }
 
 static void __exit pen_exit(void)
 {
+	unregister_reboot_notifier(&pen_reboot_nb);
 	class_destroy(pen_class);
 	unregister_chrdev_region(pen_devt, PEN_MAX_DEVICES);
 	ida_destroy(&pen_ida);

@@ -412,6 +412,10 @@ PEN_EXPORT const char *pen_stop_reason_name(uint32_t reason)
 		return "cartridge-removed";
 	case PEN_STOP_CARTRIDGE_SPENT:
 		return "cartridge-spent";
+	case PEN_STOP_SUSPEND:
+		return "suspend";
+	case PEN_STOP_SHUTDOWN:
+		return "shutdown";
 	default:
 		return "unknown";
 	}

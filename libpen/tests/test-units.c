@@ -577,8 +577,11 @@ static void test_names(void)
 		      "cartridge-removed"), "stop reason cartridge-removed");
 	check(!strcmp(pen_stop_reason_name(PEN_STOP_CARTRIDGE_SPENT),
 		      "cartridge-spent"), "stop reason cartridge-spent");
-	check(!strcmp(pen_stop_reason_name(10), "unknown"),
-	      "stop reason 10 unknown");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_SUSPEND), "suspend") &&
+	      !strcmp(pen_stop_reason_name(PEN_STOP_SHUTDOWN), "shutdown"),
+	      "stop reasons suspend and shutdown");
+	check(!strcmp(pen_stop_reason_name(12), "unknown"),
+	      "stop reason 12 unknown");
 	check(!strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_NONE), "none") &&
 	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_READY), "ready") &&
 	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_REUSED), "reused") &&

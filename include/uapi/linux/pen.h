@@ -105,6 +105,8 @@ struct pen_params {
 #define PEN_STOP_RUN_TIME	7	/* the run reached the pen's maximum run time */
 #define PEN_STOP_CARTRIDGE_REMOVED 8	/* the cartridge came out */
 #define PEN_STOP_CARTRIDGE_SPENT 9	/* the cartridge's stroke budget ran out */
+#define PEN_STOP_SUSPEND	10	/* the system suspended or hibernated */
+#define PEN_STOP_SHUTDOWN	11	/* the system is shutting down or rebooting */
 
 /*
  * struct pen_status.cartridge_state. Needle cartridges are sterile and
