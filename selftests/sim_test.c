@@ -101,4 +101,25 @@ TEST(a_removed_pen_can_come_back)
 	}
 }
 
+TEST(unloading_the_backend_stops_its_running_needles)
+{
+	struct pen_info info;
+	int fd;
+
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	fd = sim_open(SIM_ID, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* The open file pins pen.ko, not its backend. */
+	ASSERT_EQ(0, system("rmmod pen_sim"));
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_GET_INFO, &info));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_NE(0, system("rmmod pen 2>/dev/null"));
+	EXPECT_EQ(0, close(fd));
+	ASSERT_EQ(0, system("insmod /lib/pen/pen_sim.ko"));
+	EXPECT_EQ(0, access("/dev/pen0", F_OK));
+}
+
 TEST_HARNESS_MAIN
