@@ -166,7 +166,13 @@ static DEFINE_SIMPLE_DEV_PM_OPS(pen_pm_ops, pen_suspend, NULL);
 
 static int pen_stop_for_shutdown(struct device *dev, void *data)
 {
-	pen_stop(to_pen_device(dev), PEN_STOP_SHUTDOWN);
+	struct pen_device *pen = to_pen_device(dev);
+	bool was_running = READ_ONCE(pen->running);
+
+	pen_stop(pen, PEN_STOP_SHUTDOWN);
+	/* Nobody stopped it first: worth a line in the last log there is. */
+	if (was_running)
+		dev_warn(dev, "needle was running at shutdown; stopped\n");
 	return 0;
 }
 
