@@ -119,6 +119,8 @@ TEST_F(pen, pulling_the_cartridge_stops_the_needle_at_once)
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	EXPECT_LE(sim_state(SIM_ID, "inject_ns"),
 		  sim_state(SIM_ID, "drive_off_ns"));
+	report_drive_off("cartridge pulled", sim_state(SIM_ID, "inject_ns"),
+			 sim_state(SIM_ID, "drive_off_ns"), 10000000);
 	st = pen_status_of(self->fd);
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);

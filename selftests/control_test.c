@@ -75,11 +75,15 @@ TEST_F(pen, readonly_open_queries_but_cannot_drive)
 TEST_F(pen, readonly_open_can_stop_the_needle)
 {
 	int ro = sim_open(SIM_ID, O_RDONLY);
+	uint64_t cause;
 
 	ASSERT_LE(0, ro);
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
 	sleep_ns(20000000);
+	cause = now_ns();
 	EXPECT_EQ(0, ioctl(ro, PEN_IOC_STOP));
+	report_drive_off("STOP", cause, sim_state(SIM_ID, "drive_off_ns"),
+			 10000000);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	EXPECT_EQ(PEN_STATE_STOPPED, pen_status_of(self->fd).state);
 	EXPECT_EQ(PEN_STOP_REQUEST, pen_status_of(self->fd).stop_reason);
@@ -116,6 +120,8 @@ static void expect_stops_after(struct __test_metadata *_metadata,
 	EXPECT_EQ(0, st.flags);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	EXPECT_LE(cause_ns, (uint64_t)sim_state(SIM_ID, "drive_off_ns"));
+	report_drive_off("controller closed or killed", cause_ns,
+			 sim_state(SIM_ID, "drive_off_ns"), 10000000);
 	/* And nothing strokes after the drive went off. */
 	strokes = sim_state(SIM_ID, "strokes");
 	sleep_ns(50000000);

@@ -89,6 +89,7 @@ TEST_F(pen, over_depth_stops_within_a_stroke_and_latches)
 	cause = sim_state(SIM_ID, "inject_ns");
 	off = sim_state(SIM_ID, "drive_off_ns");
 	EXPECT_LE(cause, off);
+	report_drive_off("over-depth", cause, off, PERIOD_NS);
 	EXPECT_GE((long long)(PERIOD_NS + LAG_NS), off - cause)
 		TH_LOG("drive off %lld ns after the cause", off - cause);
 	EXPECT_LE((long long)st.fault_ns, off);
@@ -183,6 +184,8 @@ TEST_F(pen, hardware_faults_stop_the_needle_at_once)
 		EXPECT_EQ(faults[i].value, st.fault_value);
 		EXPECT_LE(sim_state(SIM_ID, "inject_ns"),
 			  sim_state(SIM_ID, "drive_off_ns"));
+		report_drive_off(faults[i].kind, sim_state(SIM_ID, "inject_ns"),
+				 sim_state(SIM_ID, "drive_off_ns"), PERIOD_NS);
 		EXPECT_EQ(1, fault_count(SIM_ID, faults[i].kind));
 		ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_CLEAR_FAULT));
 	}
@@ -257,6 +260,8 @@ TEST_F(pen, a_controller_that_stops_kicking_is_a_watchdog_fault)
 	EXPECT_LE(100, st.fault_value);
 	/* Off within a stroke period of the timeout running out. */
 	off = sim_state(SIM_ID, "drive_off_ns");
+	report_drive_off("watchdog (from the timeout)",
+			 (long long)last_kick + 100000000LL, off, PERIOD_NS);
 	EXPECT_LE((long long)last_kick + 100000000LL, off);
 	EXPECT_GE((long long)last_kick + 100000000LL + (long long)PERIOD_NS,
 		  off);

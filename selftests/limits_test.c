@@ -156,6 +156,8 @@ TEST_F(pen, lowering_the_cap_below_the_setpoint_stops_at_the_next_stroke)
 	st = wait_stopped(self->fd);
 	EXPECT_EQ(PEN_STOP_DEPTH_CAP, st.stop_reason);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+	report_drive_off("depth cap lowered", lowered,
+			 sim_state(SIM_ID, "drive_off_ns"), 10000000);
 	/* Off at the next boundary: within one period of the change. */
 	EXPECT_GE(lowered + 10000000, (uint64_t)sim_state(SIM_ID, "drive_off_ns"));
 	/* No stroke deeper than the cap after it was lowered. */
@@ -185,6 +187,8 @@ TEST_F(pen, a_run_stops_by_itself_at_the_maximum_run_time)
 	/* Strokes at 0, 10, ... 990 ms; the boundary at 1 s stops it. */
 	EXPECT_EQ(100, st.run_strokes);
 	off = sim_state(SIM_ID, "drive_off_ns");
+	report_drive_off("maximum run time", st.started_ns + 1000000000LL, off,
+			 10000000);
 	EXPECT_LE((long long)st.started_ns + 1000000000LL, off);
 	EXPECT_GE((long long)st.started_ns + 1010000000LL, off);
 }

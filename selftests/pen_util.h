@@ -192,4 +192,15 @@ static inline struct pen_status pen_status_of(int fd)
 	return st;
 }
 
+/*
+ * Print how long after its cause the drive went off, for the record in
+ * the test log (docs/safety.md); the tests assert the bounds themselves.
+ */
+static inline void report_drive_off(const char *path, long long cause_ns,
+				    long long off_ns, long long period_ns)
+{
+	printf("# drive-off delay, %s: %lld us, %.2f stroke periods\n", path,
+	       (off_ns - cause_ns) / 1000, (double)(off_ns - cause_ns) / period_ns);
+}
+
 #endif /* PEN_UTIL_H */

@@ -43,6 +43,8 @@ TEST(suspend_stops_the_needle_and_it_stays_stopped)
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	EXPECT_LE(before, (uint64_t)sim_state(SIM_ID, "drive_off_ns"));
 	EXPECT_GE(after, (uint64_t)sim_state(SIM_ID, "drive_off_ns"));
+	report_drive_off("suspend (from the write to /sys/power/state)",
+			 before, sim_state(SIM_ID, "drive_off_ns"), 10000000);
 	/* Resumed, it does not start again by itself. */
 	sleep_ns(50000000);
 	EXPECT_EQ(PEN_STATE_STOPPED, pen_status_of(fd).state);
