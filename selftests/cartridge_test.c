@@ -9,28 +9,6 @@
 
 #define SIM_ID	800
 
-static int sim_inject(unsigned int id, const char *cmd)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/inject", id);
-	return sim_write(path, cmd);
-}
-
-static struct pen_status wait_stopped(int fd)
-{
-	struct pen_status st;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		st = pen_status_of(fd);
-		if (st.state != PEN_STATE_RUNNING)
-			break;
-		sleep_ns(10000000);
-	}
-	return st;
-}
-
 FIXTURE(pen) {
 	int fd;
 };
@@ -80,7 +58,7 @@ TEST_F(pen, strokes_count_against_the_budget_until_it_is_spent)
 
 	/* The rest of the budget, then a stop between strokes. */
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 2000);
 	EXPECT_EQ(PEN_STOP_CARTRIDGE_SPENT, st.stop_reason);
 	EXPECT_EQ(PEN_CARTRIDGE_SPENT, st.cartridge_state);
 	EXPECT_EQ(25, st.cartridge_strokes);

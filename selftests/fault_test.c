@@ -12,14 +12,6 @@
 #define PERIOD_NS	10000000ULL	/* 100 Hz */
 #define LAG_NS		500000ULL	/* the sim's default lag */
 
-static int sim_inject(unsigned int id, const char *cmd)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/inject", id);
-	return sim_write(path, cmd);
-}
-
 static long long fault_count(unsigned int id, const char *kind)
 {
 	char path[160];
@@ -35,21 +27,6 @@ static long long fault_count(unsigned int id, const char *kind)
 		n = -1;
 	fclose(f);
 	return n;
-}
-
-/* Wait up to 2 s for the needle to stop by itself. */
-static struct pen_status wait_stopped(int fd)
-{
-	struct pen_status st;
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		st = pen_status_of(fd);
-		if (st.state != PEN_STATE_RUNNING)
-			break;
-		sleep_ns(10000000);
-	}
-	return st;
 }
 
 FIXTURE(pen) {
@@ -79,7 +56,7 @@ TEST_F(pen, over_depth_stops_within_a_stroke_and_latches)
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
 	sleep_ns(50000000);
 	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 300"));
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 2000);
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
 	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, st.fault);
@@ -117,7 +94,7 @@ TEST_F(pen, a_latched_fault_refuses_start_until_cleared)
 	ASSERT_LE(0, ro);
 	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 400"));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, wait_stopped(self->fd).fault);
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, pen_wait_stopped(self->fd, 2000).fault);
 
 	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
 	EXPECT_EQ(EIO, errno);
@@ -148,7 +125,7 @@ TEST_F(pen, a_jammed_needle_is_a_stall_after_three_short_strokes)
 
 	ASSERT_EQ(0, sim_inject(SIM_ID, "stall 5"));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 2000);
 	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
 	EXPECT_EQ(PEN_FAULT_STALL, st.fault);
 	EXPECT_EQ(500, st.fault_value);
@@ -204,7 +181,7 @@ TEST_F(pen, the_first_fault_is_kept_and_every_one_counted)
 {
 	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 300"));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, wait_stopped(self->fd).fault);
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, pen_wait_stopped(self->fd, 2000).fault);
 	ASSERT_EQ(0, sim_inject(SIM_ID, "overcurrent 900"));
 	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, pen_status_of(self->fd).fault);
 	EXPECT_EQ(300, pen_status_of(self->fd).fault_value);
@@ -222,7 +199,7 @@ TEST_F(pen, a_loop_that_falls_behind_is_a_timing_fault)
 	sleep_ns(30000000);
 	/* Hold the timer 20 ms: six periods at 300 Hz, the limit is two. */
 	ASSERT_EQ(0, sim_inject(SIM_ID, "late 20000"));
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 2000);
 	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
 	EXPECT_EQ(PEN_FAULT_TIMING, st.fault);
 	EXPECT_LE(3, st.fault_value);
@@ -254,7 +231,7 @@ TEST_F(pen, a_controller_that_stops_kicking_is_a_watchdog_fault)
 	last_kick = now_ns();
 	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
 	/* Then the controller "hangs". */
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 2000);
 	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
 	EXPECT_EQ(PEN_FAULT_WATCHDOG, st.fault);
 	EXPECT_LE(100, st.fault_value);

@@ -32,20 +32,6 @@ static struct pen_info info_of(int fd)
 	return info;
 }
 
-static struct pen_status wait_stopped(int fd)
-{
-	struct pen_status st;
-	int i;
-
-	for (i = 0; i < 300; i++) {
-		st = pen_status_of(fd);
-		if (st.state != PEN_STATE_RUNNING)
-			break;
-		sleep_ns(10000000);
-	}
-	return st;
-}
-
 /* Drop CAP_SYS_ADMIN from this process, staying root otherwise. */
 static int drop_cap_sys_admin(void)
 {
@@ -153,7 +139,7 @@ TEST_F(pen, lowering_the_cap_below_the_setpoint_stops_at_the_next_stroke)
 	ASSERT_EQ(0, pen_attr_write(SIM_ID, "depth_cap_um", "500"));
 	/* From here on the cap is in force. */
 	lowered = now_ns();
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 3000);
 	EXPECT_EQ(PEN_STOP_DEPTH_CAP, st.stop_reason);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	report_drive_off("depth cap lowered", lowered,
@@ -182,7 +168,7 @@ TEST_F(pen, a_run_stops_by_itself_at_the_maximum_run_time)
 	ASSERT_EQ(0, pen_attr_write(SIM_ID, "max_run_time_s", "1"));
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	st = wait_stopped(self->fd);
+	st = pen_wait_stopped(self->fd, 3000);
 	EXPECT_EQ(PEN_STOP_RUN_TIME, st.stop_reason);
 	/* Strokes at 0, 10, ... 990 ms; the boundary at 1 s stops it. */
 	EXPECT_EQ(100, st.run_strokes);

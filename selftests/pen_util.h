@@ -172,6 +172,15 @@ static inline void sleep_ns(uint64_t ns)
 		;
 }
 
+/* Send one command to simulated pen @id's fault injection file. */
+static inline int sim_inject(unsigned int id, const char *cmd)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/inject", id);
+	return sim_write(path, cmd);
+}
+
 static inline int pen_params_set(int fd, uint32_t mask, uint32_t depth_um,
 				 uint32_t rate_mhz)
 {
@@ -189,6 +198,20 @@ static inline struct pen_status pen_status_of(int fd)
 	memset(&st, 0xff, sizeof(st));
 	if (ioctl(fd, PEN_IOC_GET_STATUS, &st))
 		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+/* Wait up to @max_ms for the needle to stop by itself; its last status. */
+static inline struct pen_status pen_wait_stopped(int fd, unsigned int max_ms)
+{
+	struct pen_status st = pen_status_of(fd);
+	unsigned int waited;
+
+	for (waited = 0; st.state == PEN_STATE_RUNNING && waited < max_ms;
+	     waited += 10) {
+		sleep_ns(10000000);
+		st = pen_status_of(fd);
+	}
 	return st;
 }
 
