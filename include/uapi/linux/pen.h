@@ -22,7 +22,7 @@
 #include <linux/types.h>
 
 /* Bumped when an ioctl is added or a reserved field gains a meaning. */
-#define PEN_API_VERSION		2
+#define PEN_API_VERSION		3
 
 #define PEN_NAME_LEN		32
 
@@ -209,6 +209,165 @@ struct pen_status {
 struct pen_watchdog {
 	__u32 timeout_ms;
 	__u32 reserved[3];
+};
+
+/*
+ * Events: read() on any open file of /dev/penN returns whole struct
+ * pen_event records, oldest first, as many as fit in the buffer (which
+ * must hold at least one; -EINVAL otherwise). read() blocks until there
+ * is one, or fails with -EAGAIN under O_NONBLOCK; poll() reports EPOLLIN
+ * when there is one. Once the pen is removed, read() returns what is
+ * still buffered, then fails with -ENODEV, and poll() reports EPOLLHUP.
+ *
+ * Each open file has its own ring of PEN_EVENT_RING_SIZE records, filled
+ * from the moment it was opened. Nothing is dropped silently: when a
+ * file's ring is full, the events that do not fit are counted, and a
+ * PEN_EVENT_OVERFLOW record saying how many takes their place in the
+ * stream as soon as there is room. Since API 3.
+ */
+#define PEN_EVENT_RING_SIZE	1024
+
+/* struct pen_event.type */
+#define PEN_EVENT_STROKE	1	/* a stroke's outcome: struct pen_event_stroke */
+#define PEN_EVENT_STATE		2	/* started or stopped: struct pen_event_state */
+#define PEN_EVENT_SETPOINT	3	/* new setpoints accepted: struct pen_event_setpoint */
+#define PEN_EVENT_FAULT		4	/* a fault: struct pen_event_fault */
+#define PEN_EVENT_FAULT_CLEARED	5	/* the latched fault was cleared: struct pen_event_fault */
+#define PEN_EVENT_CARTRIDGE	6	/* a cartridge changed: struct pen_event_cartridge */
+#define PEN_EVENT_OVERFLOW	7	/* events this file lost: struct pen_event_overflow */
+
+/* struct pen_event.flags, PEN_EVENT_STROKE */
+#define PEN_STROKE_MEASURED	(1U << 0)	/* the hardware reported reached_um */
+/* struct pen_event.flags, PEN_EVENT_FAULT */
+#define PEN_FAULT_LATCHED	(1U << 0)	/* it is the latched fault now */
+
+/**
+ * struct pen_event_stroke - one stroke, once its outcome is known
+ * @cmd_um: depth commanded
+ * @reached_um: depth the hardware measured; 0 without PEN_STROKE_MEASURED
+ *	(the drive was cut, or the hardware never reported it)
+ * @lateness_ns: how long after its ideal time on the absolute schedule
+ *	the stroke was issued; the event's timestamp_ns is when it was
+ * @reached_ns: when the hardware reported it; 0 if it did not
+ * @missed: periods skipped right before this stroke, because the loop
+ *	ran more than a period late; they are in missed_strokes too
+ * @rate_mhz: the stroke rate in force for it
+ * @reserved: zero
+ */
+struct pen_event_stroke {
+	__u32 cmd_um;
+	__u32 reached_um;
+	__u64 lateness_ns;
+	__u64 reached_ns;
+	__u32 missed;
+	__u32 rate_mhz;
+	__u64 reserved;
+};
+
+/**
+ * struct pen_event_state - the needle started or stopped
+ * @state: PEN_STATE_*, the new state
+ * @stop_reason: PEN_STOP_*, why it stopped; PEN_STOP_NONE on a start
+ * @depth_um: depth setpoint at the change
+ * @rate_mhz: rate setpoint at the change
+ * @reserved: zero
+ */
+struct pen_event_state {
+	__u32 state;
+	__u32 stop_reason;
+	__u32 depth_um;
+	__u32 rate_mhz;
+	__u64 reserved[3];
+};
+
+/**
+ * struct pen_event_setpoint - setpoints accepted by PEN_IOC_SET_PARAMS
+ * @depth_um: depth setpoint now
+ * @rate_mhz: rate setpoint now
+ * @mask: PEN_PARAM_* bits the call changed
+ * @reserved0: zero
+ * @reserved: zero
+ *
+ * They apply from the stroke numbered by the event's seq on.
+ */
+struct pen_event_setpoint {
+	__u32 depth_um;
+	__u32 rate_mhz;
+	__u32 mask;
+	__u32 reserved0;
+	__u64 reserved[3];
+};
+
+/**
+ * struct pen_event_fault - a fault, or a cleared one
+ * @fault: PEN_FAULT_*
+ * @value: what it measured, as struct pen_status.fault_value
+ * @reserved: zero
+ *
+ * Every fault is reported, latched (PEN_FAULT_LATCHED) or only counted
+ * because another was already latched.
+ */
+struct pen_event_fault {
+	__u32 fault;
+	__u32 value;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pen_event_cartridge - a cartridge went in, came out or ran out
+ * @id: its id; 0 when none is inserted
+ * @state: PEN_CARTRIDGE_*, its state now
+ * @budget: strokes it is good for
+ * @strokes: strokes made with it
+ * @reserved: zero
+ */
+struct pen_event_cartridge {
+	__u64 id;
+	__u32 state;
+	__u32 budget;
+	__u64 strokes;
+	__u64 reserved[2];
+};
+
+/**
+ * struct pen_event_overflow - this file's ring was full
+ * @lost: events that did not fit, from the event's timestamp_ns and seq on
+ * @reserved: zero
+ */
+struct pen_event_overflow {
+	__u64 lost;
+	__u64 reserved[4];
+};
+
+/**
+ * struct pen_event - one record of the event stream, 64 bytes
+ * @type: PEN_EVENT_*
+ * @flags: per type, see above
+ * @timestamp_ns: when it happened (for a stroke, when it was issued)
+ * @seq: for a stroke its number; otherwise the number of the next
+ *	stroke, so that every event has its place among the strokes
+ * @stroke: PEN_EVENT_STROKE
+ * @state: PEN_EVENT_STATE
+ * @setpoint: PEN_EVENT_SETPOINT
+ * @fault: PEN_EVENT_FAULT and PEN_EVENT_FAULT_CLEARED
+ * @cartridge: PEN_EVENT_CARTRIDGE
+ * @overflow: PEN_EVENT_OVERFLOW
+ * @raw: the union as words; unused words are zero
+ */
+struct pen_event {
+	__u32 type;
+	__u32 flags;
+	__u64 timestamp_ns;
+	__u64 seq;
+	union {
+		struct pen_event_stroke stroke;
+		struct pen_event_state state;
+		struct pen_event_setpoint setpoint;
+		struct pen_event_fault fault;
+		struct pen_event_cartridge cartridge;
+		struct pen_event_overflow overflow;
+		__u64 raw[5];
+	};
 };
 
 #define PEN_IOC_MAGIC		0xBD
