@@ -46,6 +46,7 @@ void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 		pen->cart_state = PEN_CARTRIDGE_SPENT;
 	else
 		pen->cart_state = PEN_CARTRIDGE_READY;
+	pen_ev_cartridge_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irq(&pen->slock);
 	mutex_unlock(&pen->lock);
 
@@ -71,6 +72,7 @@ void pen_report_cartridge_removed(struct pen_device *pen)
 	pen->cart_id = 0;
 	pen->cart_budget = 0;
 	pen->cart_strokes = 0;
+	pen_ev_cartridge_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 EXPORT_SYMBOL_GPL(pen_report_cartridge_removed);

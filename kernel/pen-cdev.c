@@ -4,8 +4,8 @@
  *
  * A file opened for writing is the pen's controller, and there is at most
  * one: control of a needle is never shared. Read-only files may query the
- * pen and may stop it, since stopping is always the safe direction and an
- * emergency stop must not depend on who holds control.
+ * pen, read its events and stop it, since stopping is always the safe
+ * direction and an emergency stop must not depend on who holds control.
  */
 #include <linux/compat.h>
 #include <linux/fs.h>
@@ -26,7 +26,13 @@ static int pen_open(struct inode *inode, struct file *file)
 {
 	struct pen_device *pen = container_of(inode->i_cdev, struct pen_device,
 					      cdev);
+	struct pen_file *pf;
 	int ret = 0;
+
+	/* Its event ring fills from now on, before it can take control. */
+	pf = pen_file_alloc(pen);
+	if (!pf)
+		return -ENOMEM;
 
 	mutex_lock(&pen->lock);
 	if (!pen->ops)
@@ -36,17 +42,20 @@ static int pen_open(struct inode *inode, struct file *file)
 	else if (pen_file_controls(file))
 		pen->controller = file;
 	mutex_unlock(&pen->lock);
-	if (ret)
+	if (ret) {
+		pen_file_free(pf);
 		return ret;
+	}
 
 	get_device(&pen->dev);
-	file->private_data = pen;
+	file->private_data = pf;
 	return stream_open(inode, file);
 }
 
 static int pen_release(struct inode *inode, struct file *file)
 {
-	struct pen_device *pen = file->private_data;
+	struct pen_file *pf = file->private_data;
+	struct pen_device *pen = pf->pen;
 
 	/* Only this file can clear its own control, so no lock to look. */
 	if (pen->controller == file) {
@@ -58,8 +67,21 @@ static int pen_release(struct inode *inode, struct file *file)
 		mutex_unlock(&pen->lock);
 	}
 
+	pen_file_free(pf);
 	put_device(&pen->dev);
 	return 0;
+}
+
+static ssize_t pen_read(struct file *file, char __user *buf, size_t count,
+			loff_t *ppos)
+{
+	return pen_file_read(file->private_data, buf, count,
+			     file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t pen_poll(struct file *file, poll_table *wait)
+{
+	return pen_file_poll(file->private_data, file, wait);
 }
 
 static bool pen_gone(struct pen_device *pen)
@@ -167,7 +189,8 @@ static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct pen_device *pen = file->private_data;
+	struct pen_file *pf = file->private_data;
+	struct pen_device *pen = pf->pen;
 	void __user *argp = (void __user *)arg;
 
 	if (pen_gone(pen))
@@ -209,6 +232,8 @@ const struct file_operations pen_fops = {
 	.owner = THIS_MODULE,
 	.open = pen_open,
 	.release = pen_release,
+	.read = pen_read,
+	.poll = pen_poll,
 	.unlocked_ioctl = pen_ioctl,
 	/* No pointers inside the structs and one layout for all ABIs. */
 	.compat_ioctl = compat_ptr_ioctl,

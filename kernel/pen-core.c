@@ -31,6 +31,7 @@ static void pen_dev_release(struct device *dev)
 {
 	struct pen_device *pen = to_pen_device(dev);
 
+	pen_events_release(pen);
 	ida_free(&pen_ida, pen->id);
 	xa_destroy(&pen->used_cartridges);
 	mutex_destroy(&pen->lock);
@@ -84,6 +85,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	mutex_init(&pen->lock);
 	xa_init(&pen->used_cartridges);
 	pen_stroke_init(pen);
+	pen_events_init(pen);
 	pen->depth_um = hw->depth_min_um;
 	pen->rate_mhz = hw->rate_min_mhz;
 	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
@@ -111,6 +113,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	if (ret)
 		goto err_put;
 
+	pen_debugfs_add(pen);
 	dev_dbg(&pen->dev, "registered by %s\n", driver);
 	return pen;
 
@@ -135,6 +138,9 @@ EXPORT_SYMBOL_GPL(pen_register);
 void pen_unregister(struct pen_device *pen)
 {
 	pen_detach(pen);
+	/* Readers still waiting learn the pen is gone. */
+	pen_events_hangup(pen);
+	pen_debugfs_remove(pen);
 	cdev_device_del(&pen->cdev, &pen->dev);
 	put_device(&pen->dev);
 }
@@ -205,6 +211,7 @@ static int __init pen_init(void)
 		unregister_chrdev_region(pen_devt, PEN_MAX_DEVICES);
 		return PTR_ERR(pen_class);
 	}
+	pen_debugfs_module_init();
 	pen_class->pm = pm_sleep_ptr(&pen_pm_ops);
 	register_reboot_notifier(&pen_reboot_nb);
 	return 0;
@@ -214,6 +221,7 @@ static void __exit pen_exit(void)
 {
 	unregister_reboot_notifier(&pen_reboot_nb);
 	class_destroy(pen_class);
+	pen_debugfs_module_exit();
 	unregister_chrdev_region(pen_devt, PEN_MAX_DEVICES);
 	ida_destroy(&pen_ida);
 }

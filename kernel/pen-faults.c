@@ -47,8 +47,10 @@ void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
 	raw_spin_lock_irqsave(&pen->slock, flags);
 	if (seq >= pen->seq || pen->seq - seq > PEN_CMD_HISTORY)
 		goto out;
-	cmd = pen->cmd_um[seq % PEN_CMD_HISTORY];
+	cmd = pen->hist[seq % PEN_CMD_HISTORY].cmd_um;
 	pen->last_reached_um = reached_um;
+	/* The stroke's record first, then whatever it turns out to cause. */
+	pen_ev_stroke_reached_locked(pen, seq, reached_um, now);
 
 	if (reached_um > cmd && reached_um - cmd > tol) {
 		pen_fault_locked(pen, PEN_FAULT_OVER_DEPTH, reached_um - cmd,

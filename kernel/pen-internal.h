@@ -8,9 +8,14 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/kfifo.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <uapi/linux/pen.h>
 
@@ -18,8 +23,68 @@
 
 /* Fault kinds, PEN_FAULT_NONE included, for the per-kind counters. */
 #define PEN_FAULT_KINDS		(PEN_FAULT_WATCHDOG + 1)
-/* Commanded depths kept to check the hardware's late reports against. */
+/*
+ * Strokes kept until the hardware reports them: what was commanded, to
+ * judge the report, and the rest of the stroke's event record.
+ */
 #define PEN_CMD_HISTORY		4
+/* Lateness histogram buckets: [0, 1) ns, then [2^(k-1), 2^k) ns. */
+#define PEN_LATENESS_BUCKETS	40
+
+/**
+ * struct pen_stroke_rec - a stroke issued, waiting for its outcome
+ * @issued_ns: when
+ * @lateness_ns: after its ideal time
+ * @cmd_um: depth commanded
+ * @missed: periods skipped right before it
+ * @rate_mhz: rate in force
+ */
+struct pen_stroke_rec {
+	u64 issued_ns;
+	u64 lateness_ns;
+	u32 cmd_um;
+	u32 missed;
+	u32 rate_mhz;
+};
+
+/**
+ * struct pen_timing - stroke timing since registration, for debugfs
+ * @count: strokes measured
+ * @sum_ns: their lateness added up
+ * @min_ns: least lateness
+ * @max_ns: most lateness
+ * @hist: lateness histogram, see PEN_LATENESS_BUCKETS
+ */
+struct pen_timing {
+	u64 count;
+	u64 sum_ns;
+	u64 min_ns;
+	u64 max_ns;
+	u64 hist[PEN_LATENESS_BUCKETS];
+};
+
+/**
+ * struct pen_file - one open file of /dev/penN: its own event ring
+ * @pen: the pen
+ * @node: in pen->readers (pen->slock)
+ * @read_lock: one read() at a time takes records out of @events
+ * @events: the ring; filled under pen->slock, emptied under @read_lock
+ * @lost: events that did not fit since the last overflow record
+ *	(pen->slock), with the time and seq of the first
+ * @lost_ns: see @lost
+ * @lost_seq: see @lost
+ * @lost_total: events this file lost since it was opened (pen->slock)
+ */
+struct pen_file {
+	struct pen_device *pen;
+	struct list_head node;
+	struct mutex read_lock;		/* see @read_lock above */
+	DECLARE_KFIFO_PTR(events, struct pen_event);
+	u64 lost;
+	u64 lost_ns;
+	u64 lost_seq;
+	u64 lost_total;
+};
 
 /* Limits every pen's faults are judged by; module parameters. */
 extern unsigned int pen_depth_tolerance_um;
@@ -71,7 +136,17 @@ extern unsigned int pen_max_missed_strokes;
  * @cart_strokes: strokes made with it
  * @used_cartridges: ids of every cartridge inserted since registration,
  *	so that none is used twice (@lock)
- * @cmd_um: depth commanded for the last PEN_CMD_HISTORY strokes, by seq
+ * @hist: the last PEN_CMD_HISTORY strokes issued, by seq
+ * @ev_seq: the first stroke whose event record is not out yet; strokes
+ *	@ev_seq to @seq - 1 wait for the hardware's report
+ * @readers: every open file, each with its event ring (@slock)
+ * @ev_wait: readers wait here for events and for removal
+ * @ev_wake: wakes @ev_wait from wherever events are made, hard-irq
+ *	included, where a wait queue's lock (sleeping on PREEMPT_RT) cannot
+ *	be taken
+ * @events_lost: events lost by all files since registration (@slock)
+ * @timing: stroke timing statistics (@slock)
+ * @debugfs: the pen's debugfs directory
  * @short_strokes: strokes in a row that fell short of their depth
  * @fault: PEN_FAULT_*, the latched fault
  * @fault_value: what it measured
@@ -120,7 +195,14 @@ struct pen_device {
 	u32 cart_budget;
 	u64 cart_strokes;
 	struct xarray used_cartridges;
-	u32 cmd_um[PEN_CMD_HISTORY];
+	struct pen_stroke_rec hist[PEN_CMD_HISTORY];
+	u64 ev_seq;
+	struct list_head readers;
+	wait_queue_head_t ev_wait;
+	struct irq_work ev_wake;
+	u64 events_lost;
+	struct pen_timing timing;
+	struct dentry *debugfs;
 	u32 short_strokes;
 	u32 fault;
 	u32 fault_value;
@@ -156,6 +238,36 @@ void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns);
 void pen_kick_watchdog(struct pen_device *pen);
 int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz);
+
+/* pen-events.c: the event stream and the tracepoints; *_locked need slock */
+void pen_events_init(struct pen_device *pen);
+void pen_events_release(struct pen_device *pen);
+struct pen_file *pen_file_alloc(struct pen_device *pen);
+void pen_file_free(struct pen_file *pf);
+ssize_t pen_file_read(struct pen_file *pf, char __user *buf, size_t count,
+		      bool nonblock);
+__poll_t pen_file_poll(struct pen_file *pf, struct file *file,
+		       poll_table *wait);
+void pen_events_hangup(struct pen_device *pen);
+void pen_ev_stroke_issued_locked(struct pen_device *pen, u64 now_ns,
+				 u64 lateness_ns, u32 missed);
+void pen_ev_stroke_reached_locked(struct pen_device *pen, u64 seq,
+				  u32 reached_um, u64 now_ns);
+void pen_ev_strokes_flush_locked(struct pen_device *pen);
+void pen_timing_add(struct pen_timing *t, u64 lateness_ns);
+void pen_ev_state_locked(struct pen_device *pen, u64 now_ns);
+void pen_ev_setpoint_locked(struct pen_device *pen, u32 mask, u64 now_ns);
+void pen_ev_fault_locked(struct pen_device *pen, u32 type, u32 fault,
+			 u32 value, bool latched, u64 now_ns);
+void pen_ev_cartridge_locked(struct pen_device *pen, u64 now_ns);
+
+/* pen-stats.c: read-only sysfs attributes and debugfs */
+extern const struct attribute_group pen_info_group;
+extern const struct attribute_group pen_stats_group;
+void pen_debugfs_module_init(void);
+void pen_debugfs_module_exit(void);
+void pen_debugfs_add(struct pen_device *pen);
+void pen_debugfs_remove(struct pen_device *pen);
 
 /* pen-faults.c */
 extern const struct attribute_group pen_fault_group;

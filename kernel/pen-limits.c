@@ -139,7 +139,9 @@ static const struct attribute_group pen_limit_group = {
 };
 
 const struct attribute_group *pen_dev_groups[] = {
+	&pen_info_group,
 	&pen_limit_group,
+	&pen_stats_group,
 	&pen_fault_group,
 	NULL
 };

@@ -32,6 +32,9 @@ void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 	pen->running = false;
 	pen->stop_reason = reason;
 	pen->stopped_ns = now_ns;
+	/* Records of the strokes cut short, then of the stop itself. */
+	pen_ev_strokes_flush_locked(pen);
+	pen_ev_state_locked(pen, now_ns);
 }
 
 /**
@@ -47,26 +50,38 @@ void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		      u64 now_ns)
 {
-	if (pen->running)
-		pen_halt_locked(pen, PEN_STOP_FAULT, now_ns);
-	else if (pen->ops)
+	bool was_running = pen->running;
+	bool latch = pen->fault == PEN_FAULT_NONE;
+
+	if (pen->ops)
 		pen->ops->drive_disable(pen);
+	if (was_running) {
+		pen->running = false;
+		pen->stop_reason = PEN_STOP_FAULT;
+		pen->stopped_ns = now_ns;
+	}
 
 	if (fault < PEN_FAULT_KINDS)
 		pen->fault_counts[fault]++;
-	if (pen->fault == PEN_FAULT_NONE) {
+	if (latch) {
 		pen->fault = fault;
 		pen->fault_value = value;
 		pen->fault_ns = now_ns;
 		pen->fault_seq = pen->seq;
 	}
+
+	/* Read in order: the strokes cut short, the fault, the stop. */
+	pen_ev_strokes_flush_locked(pen);
+	pen_ev_fault_locked(pen, PEN_EVENT_FAULT, fault, value, latch, now_ns);
+	if (was_running)
+		pen_ev_state_locked(pen, now_ns);
 }
 
 static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 {
 	struct pen_device *pen = container_of(timer, struct pen_device, timer);
 	enum hrtimer_restart restart = HRTIMER_NORESTART;
-	u64 overruns, lateness_ns, missed_in_row;
+	u64 overruns, lateness_ns, missed_in_row, missed;
 	ktime_t now, expires;
 	unsigned long flags;
 
@@ -123,27 +138,33 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 	if (pen->cart_strokes >= pen->cart_budget) {
 		pen->cart_state = PEN_CARTRIDGE_SPENT;
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_SPENT, ktime_to_ns(now));
+		pen_ev_cartridge_locked(pen, ktime_to_ns(now));
 		goto out;
 	}
 
-	pen->cmd_um[pen->seq % PEN_CMD_HISTORY] = pen->depth_um;
+	/*
+	 * The next expiry, one whole period on; the periods this callback
+	 * came too late for are skipped, and are this stroke's missed ones.
+	 */
+	overruns = hrtimer_forward(timer, now, ns_to_ktime(pen->period_ns));
+	missed = overruns > 1 ? overruns - 1 : 0;
+
 	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
 		goto out;
 	}
+	/* No report can come in before this: we hold slock. */
+	pen_ev_stroke_issued_locked(pen, ktime_to_ns(now), lateness_ns, missed);
 	pen->seq++;
 	pen->cart_strokes++;
 	pen->strokes++;
 	pen->run_strokes++;
+	pen->missed += missed;
+	pen->run_missed += missed;
 	pen->last_stroke_ns = ktime_to_ns(now);
 	if (lateness_ns > pen->max_lateness_ns)
 		pen->max_lateness_ns = lateness_ns;
-
-	overruns = hrtimer_forward(timer, now, ns_to_ktime(pen->period_ns));
-	if (overruns > 1) {
-		pen->missed += overruns - 1;
-		pen->run_missed += overruns - 1;
-	}
+	pen_timing_add(&pen->timing, lateness_ns);
 	restart = HRTIMER_RESTART;
 out:
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -232,6 +253,7 @@ int pen_start(struct pen_device *pen)
 	pen->short_strokes = 0;
 	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
 	hrtimer_start(&pen->timer, now, HRTIMER_MODE_ABS_HARD);
+	pen_ev_state_locked(pen, pen->started_ns);
 	raw_spin_unlock_irq(&pen->slock);
 out:
 	mutex_unlock(&pen->lock);
@@ -328,6 +350,7 @@ int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		pen->rate_mhz = rate_mhz;
 		pen->period_ns = pen_rate_to_period_ns(rate_mhz);
 	}
+	pen_ev_setpoint_locked(pen, mask, ktime_get_ns());
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 	return 0;
 }
@@ -349,6 +372,9 @@ bool pen_clear_fault(struct pen_device *pen)
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
 	was = pen->fault != PEN_FAULT_NONE;
+	if (was)
+		pen_ev_fault_locked(pen, PEN_EVENT_FAULT_CLEARED, pen->fault,
+				    pen->fault_value, false, ktime_get_ns());
 	pen->fault = PEN_FAULT_NONE;
 	pen->fault_value = 0;
 	pen->fault_ns = 0;

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The event stream: what the pen did, stroke by stroke, for read() and
+ * poll() on /dev/penN, and the same facts as tracepoints.
+ *
+ * Events are made where they happen, much of it in the hard-irq stroke
+ * timer under pen->slock, so making one must be cheap and must not sleep:
+ * each open file has a kfifo ring that is filled under pen->slock and
+ * emptied by that file's read() under its own mutex (kfifo needs no lock
+ * between one producer and one consumer). Readers are woken through an
+ * irq_work, since a wait queue's lock sleeps on PREEMPT_RT.
+ *
+ * Nothing is dropped silently. A full ring counts what it could not take,
+ * and an overflow record with that count goes into the stream at the gap,
+ * as soon as there is room for it and the event after it.
+ *
+ * A stroke's record is made when its outcome is known: when the hardware
+ * reports the depth it reached, or, unmeasured, when the drive is cut
+ * first or the report never comes. So every stroke issued makes exactly
+ * one record, in stroke order.
+ */
+#include <linux/kfifo.h>
+#include <linux/ktime.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "pen-internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "pen-trace.h"
+
+static void pen_ev_wake(struct irq_work *work)
+{
+	struct pen_device *pen = container_of(work, struct pen_device,
+					      ev_wake);
+
+	wake_up_interruptible_poll(&pen->ev_wait, EPOLLIN | EPOLLRDNORM);
+}
+
+void pen_events_init(struct pen_device *pen)
+{
+	INIT_LIST_HEAD(&pen->readers);
+	init_waitqueue_head(&pen->ev_wait);
+	init_irq_work(&pen->ev_wake, pen_ev_wake);
+	pen->timing.min_ns = U64_MAX;
+}
+
+/* The pen is being freed: no wake-up may still be pending on it. */
+void pen_events_release(struct pen_device *pen)
+{
+	irq_work_sync(&pen->ev_wake);
+}
+
+/* The pen is gone: wake every reader, so read() and poll() see it. */
+void pen_events_hangup(struct pen_device *pen)
+{
+	wake_up_interruptible_poll(&pen->ev_wait, EPOLLHUP | EPOLLERR);
+}
+
+static void pen_file_push(struct pen_file *pf, const struct pen_event *ev)
+{
+	struct pen_event ov;
+
+	if (pf->lost) {
+		/* The overflow record and this event, or neither. */
+		if (kfifo_avail(&pf->events) < 2)
+			goto lose;
+		memset(&ov, 0, sizeof(ov));
+		ov.type = PEN_EVENT_OVERFLOW;
+		ov.timestamp_ns = pf->lost_ns;
+		ov.seq = pf->lost_seq;
+		ov.overflow.lost = pf->lost;
+		kfifo_put(&pf->events, ov);
+		pf->lost = 0;
+	}
+	if (kfifo_in(&pf->events, ev, 1))
+		return;
+lose:
+	if (!pf->lost++) {
+		pf->lost_ns = ev->timestamp_ns;
+		pf->lost_seq = ev->seq;
+	}
+	pf->lost_total++;
+	pf->pen->events_lost++;
+}
+
+/* Called with pen->slock held; @ev goes to every open file. */
+static void pen_emit_locked(struct pen_device *pen, const struct pen_event *ev)
+{
+	struct pen_file *pf;
+
+	lockdep_assert_held(&pen->slock);
+	if (list_empty(&pen->readers))
+		return;
+	list_for_each_entry(pf, &pen->readers, node)
+		pen_file_push(pf, ev);
+	irq_work_queue(&pen->ev_wake);
+}
+
+static void pen_ev_init(struct pen_event *ev, u32 type, u64 now_ns, u64 seq)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->timestamp_ns = now_ns;
+	ev->seq = seq;
+}
+
+void pen_timing_add(struct pen_timing *t, u64 lateness_ns)
+{
+	unsigned int b = min_t(unsigned int, fls64(lateness_ns),
+			       PEN_LATENESS_BUCKETS - 1);
+
+	t->count++;
+	t->sum_ns += lateness_ns;
+	t->min_ns = min(t->min_ns, lateness_ns);
+	t->max_ns = max(t->max_ns, lateness_ns);
+	t->hist[b]++;
+}
+
+/* The record of stroke @seq, the oldest one still waiting. */
+static void pen_ev_stroke_emit(struct pen_device *pen, u64 seq, u32 flags,
+			       u32 reached_um, u64 reached_ns)
+{
+	const struct pen_stroke_rec *r = &pen->hist[seq % PEN_CMD_HISTORY];
+	struct pen_event ev;
+
+	pen_ev_init(&ev, PEN_EVENT_STROKE, r->issued_ns, seq);
+	ev.flags = flags;
+	ev.stroke.cmd_um = r->cmd_um;
+	ev.stroke.reached_um = reached_um;
+	ev.stroke.lateness_ns = r->lateness_ns;
+	ev.stroke.reached_ns = reached_ns;
+	ev.stroke.missed = r->missed;
+	ev.stroke.rate_mhz = r->rate_mhz;
+	trace_pen_stroke(pen->id, seq, r->issued_ns, r->lateness_ns, r->cmd_um,
+			 reached_um, flags, r->missed, r->rate_mhz);
+	pen_emit_locked(pen, &ev);
+	pen->ev_seq = seq + 1;
+}
+
+/**
+ * pen_ev_stroke_issued_locked() - stroke pen->seq is about to be issued
+ * @pen: the pen, pen->slock held
+ * @now_ns: when
+ * @lateness_ns: how late against the absolute schedule
+ * @missed: periods skipped right before it
+ *
+ * Keeps what its record needs until the hardware reports it. The oldest
+ * stroke still waiting when the history is full will not be reported
+ * any more: its record goes out unmeasured.
+ */
+void pen_ev_stroke_issued_locked(struct pen_device *pen, u64 now_ns,
+				 u64 lateness_ns, u32 missed)
+{
+	struct pen_stroke_rec *r = &pen->hist[pen->seq % PEN_CMD_HISTORY];
+
+	if (pen->seq - pen->ev_seq >= PEN_CMD_HISTORY)
+		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
+	r->issued_ns = now_ns;
+	r->lateness_ns = lateness_ns;
+	r->cmd_um = pen->depth_um;
+	r->missed = missed;
+	r->rate_mhz = pen->rate_mhz;
+}
+
+/**
+ * pen_ev_stroke_reached_locked() - the hardware reported stroke @seq
+ * @pen: the pen, pen->slock held
+ * @seq: the stroke, one that was issued
+ * @reached_um: the depth it reached
+ * @now_ns: when the report came
+ *
+ * Strokes before it that were never reported go out unmeasured first, so
+ * the records stay in stroke order. A report for a stroke whose record
+ * is already out (the drive was cut first) makes none.
+ */
+void pen_ev_stroke_reached_locked(struct pen_device *pen, u64 seq,
+				  u32 reached_um, u64 now_ns)
+{
+	if (seq < pen->ev_seq || seq >= pen->seq)
+		return;
+	while (pen->ev_seq < seq)
+		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
+	pen_ev_stroke_emit(pen, seq, PEN_STROKE_MEASURED, reached_um, now_ns);
+}
+
+/* The drive was cut: no stroke still waiting will be measured. */
+void pen_ev_strokes_flush_locked(struct pen_device *pen)
+{
+	while (pen->ev_seq < pen->seq)
+		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
+}
+
+/* The needle started or stopped; pen->running says which. */
+void pen_ev_state_locked(struct pen_device *pen, u64 now_ns)
+{
+	struct pen_event ev;
+	u32 state = pen->running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
+	u32 reason = pen->running ? PEN_STOP_NONE : pen->stop_reason;
+
+	pen_ev_init(&ev, PEN_EVENT_STATE, now_ns, pen->seq);
+	ev.state.state = state;
+	ev.state.stop_reason = reason;
+	ev.state.depth_um = pen->depth_um;
+	ev.state.rate_mhz = pen->rate_mhz;
+	trace_pen_state(pen->id, pen->seq, state, reason, pen->depth_um,
+			pen->rate_mhz);
+	pen_emit_locked(pen, &ev);
+}
+
+/* New setpoints; the next stroke, pen->seq, is the first to use them. */
+void pen_ev_setpoint_locked(struct pen_device *pen, u32 mask, u64 now_ns)
+{
+	struct pen_event ev;
+
+	pen_ev_init(&ev, PEN_EVENT_SETPOINT, now_ns, pen->seq);
+	ev.setpoint.depth_um = pen->depth_um;
+	ev.setpoint.rate_mhz = pen->rate_mhz;
+	ev.setpoint.mask = mask;
+	pen_emit_locked(pen, &ev);
+}
+
+/**
+ * pen_ev_fault_locked() - a fault, or a cleared one
+ * @pen: the pen, pen->slock held
+ * @type: PEN_EVENT_FAULT or PEN_EVENT_FAULT_CLEARED
+ * @fault: PEN_FAULT_*
+ * @value: what it measured
+ * @latched: it is the latched fault now
+ * @now_ns: when
+ */
+void pen_ev_fault_locked(struct pen_device *pen, u32 type, u32 fault,
+			 u32 value, bool latched, u64 now_ns)
+{
+	struct pen_event ev;
+
+	pen_ev_init(&ev, type, now_ns, pen->seq);
+	ev.flags = latched ? PEN_FAULT_LATCHED : 0;
+	ev.fault.fault = fault;
+	ev.fault.value = value;
+	if (type == PEN_EVENT_FAULT)
+		trace_pen_fault(pen->id, pen->seq, fault, value, latched);
+	pen_emit_locked(pen, &ev);
+}
+
+/* The cartridge changed; pen->cart_* say how it is now. */
+void pen_ev_cartridge_locked(struct pen_device *pen, u64 now_ns)
+{
+	struct pen_event ev;
+
+	pen_ev_init(&ev, PEN_EVENT_CARTRIDGE, now_ns, pen->seq);
+	ev.cartridge.id = pen->cart_id;
+	ev.cartridge.state = pen->cart_state;
+	ev.cartridge.budget = pen->cart_budget;
+	ev.cartridge.strokes = pen->cart_strokes;
+	pen_emit_locked(pen, &ev);
+}
+
+/**
+ * pen_file_alloc() - a new open file's state, its event ring empty
+ * @pen: the pen
+ *
+ * From here on the file receives every event. Context: process.
+ *
+ * Return: the file's state, or NULL without memory.
+ */
+struct pen_file *pen_file_alloc(struct pen_device *pen)
+{
+	struct pen_file *pf;
+
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return NULL;
+	if (kfifo_alloc(&pf->events, PEN_EVENT_RING_SIZE, GFP_KERNEL)) {
+		kfree(pf);
+		return NULL;
+	}
+	pf->pen = pen;
+	mutex_init(&pf->read_lock);
+
+	raw_spin_lock_irq(&pen->slock);
+	list_add_tail(&pf->node, &pen->readers);
+	raw_spin_unlock_irq(&pen->slock);
+	return pf;
+}
+
+void pen_file_free(struct pen_file *pf)
+{
+	struct pen_device *pen = pf->pen;
+
+	raw_spin_lock_irq(&pen->slock);
+	list_del(&pf->node);
+	raw_spin_unlock_irq(&pen->slock);
+	kfifo_free(&pf->events);
+	mutex_destroy(&pf->read_lock);
+	kfree(pf);
+}
+
+static bool pen_file_gone(struct pen_file *pf)
+{
+	/* A stale answer only delays the -ENODEV to the next look. */
+	return !data_race(pf->pen->ops);
+}
+
+/*
+ * A ring read empty while events were lost: the overflow record cannot
+ * wait for a next event that may never come. Called by the reader.
+ */
+static void pen_file_flush_lost(struct pen_file *pf)
+{
+	struct pen_device *pen = pf->pen;
+	struct pen_event ov;
+
+	/* Unlocked look first; the lock below decides. */
+	if (!data_race(pf->lost) || !kfifo_is_empty(&pf->events))
+		return;
+	raw_spin_lock_irq(&pen->slock);
+	if (pf->lost) {
+		memset(&ov, 0, sizeof(ov));
+		ov.type = PEN_EVENT_OVERFLOW;
+		ov.timestamp_ns = pf->lost_ns;
+		ov.seq = pf->lost_seq;
+		ov.overflow.lost = pf->lost;
+		kfifo_put(&pf->events, ov);
+		pf->lost = 0;
+	}
+	raw_spin_unlock_irq(&pen->slock);
+}
+
+static bool pen_file_readable(struct pen_file *pf)
+{
+	/* Racy but only a hint: read() flushes the count under the lock. */
+	return !kfifo_is_empty(&pf->events) || data_race(pf->lost);
+}
+
+/**
+ * pen_file_read() - read() on /dev/penN: whole event records
+ * @pf: the file
+ * @buf: where to
+ * @count: room, at least one record
+ * @nonblock: fail with -EAGAIN rather than wait
+ *
+ * Return: bytes read, or -EINVAL, -EAGAIN, -EFAULT, -ERESTARTSYS, or
+ * -ENODEV once the pen is removed and its last records are read.
+ */
+ssize_t pen_file_read(struct pen_file *pf, char __user *buf, size_t count,
+		      bool nonblock)
+{
+	struct pen_device *pen = pf->pen;
+	struct pen_event ev;
+	ssize_t done = 0;
+	int ret;
+
+	if (count < sizeof(ev))
+		return -EINVAL;
+	ret = mutex_lock_interruptible(&pf->read_lock);
+	if (ret)
+		return ret;
+
+	for (;;) {
+		pen_file_flush_lost(pf);
+		if (!kfifo_is_empty(&pf->events))
+			break;
+		if (pen_file_gone(pf)) {
+			ret = -ENODEV;
+			goto out;
+		}
+		if (nonblock) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		ret = wait_event_interruptible(pen->ev_wait,
+					       pen_file_readable(pf) ||
+					       pen_file_gone(pf));
+		if (ret)
+			goto out;
+	}
+
+	/* Peek, copy, then skip: a fault in the copy loses no record. */
+	while (count - done >= sizeof(ev) && kfifo_peek(&pf->events, &ev)) {
+		if (copy_to_user(buf + done, &ev, sizeof(ev))) {
+			if (!done)
+				ret = -EFAULT;
+			break;
+		}
+		kfifo_skip(&pf->events);
+		done += sizeof(ev);
+	}
+out:
+	mutex_unlock(&pf->read_lock);
+	return done ?: ret;
+}
+
+__poll_t pen_file_poll(struct pen_file *pf, struct file *file,
+		       poll_table *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &pf->pen->ev_wait, wait);
+	if (pen_file_readable(pf))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (pen_file_gone(pf))
+		mask |= EPOLLHUP | EPOLLERR;
+	return mask;
+}
