@@ -4,16 +4,21 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "libpen.h"
+
+#define NSEC_PER_SEC	1000000000LL
 
 struct pen {
 	int fd;
@@ -239,4 +244,70 @@ PEN_EXPORT int pen_set_watchdog(struct pen *pen, uint32_t timeout_ms)
 PEN_EXPORT int pen_kick_watchdog(struct pen *pen)
 {
 	return pen_ioctl(pen, PEN_IOC_KICK_WATCHDOG, NULL, true);
+}
+
+PEN_EXPORT int pen_wait_events(struct pen *pen, int64_t timeout_ns)
+{
+	struct timespec ts, *tsp = NULL;
+	struct pollfd pfd;
+	int ret;
+
+	if (!pen) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (timeout_ns >= 0) {
+		ts.tv_sec = timeout_ns / NSEC_PER_SEC;
+		ts.tv_nsec = timeout_ns % NSEC_PER_SEC;
+		tsp = &ts;
+	}
+
+	/*
+	 * ppoll() rather than poll(): nanoseconds, no rounding up to whole
+	 * milliseconds. POLLHUP and POLLERR need not be asked for: a removed
+	 * pen is "ready" too, so that the caller's read learns ENODEV
+	 * instead of waiting for events that will never come.
+	 */
+	pfd.fd = pen->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	ret = ppoll(&pfd, 1, tsp, NULL);
+	if (ret <= 0)
+		return ret < 0 ? -1 : 0;
+	if (pfd.revents & POLLNVAL) {
+		errno = EBADF;
+		return -1;
+	}
+	return 1;
+}
+
+PEN_EXPORT ssize_t pen_read_events(struct pen *pen, struct pen_event *buf,
+				   size_t max_events)
+{
+	ssize_t n;
+
+	if (!pen || !buf || !max_events) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* read(2) takes at most SSIZE_MAX bytes; any more wouldn't fit. */
+	if (max_events > SSIZE_MAX / sizeof(*buf))
+		max_events = SSIZE_MAX / sizeof(*buf);
+
+	/*
+	 * One read, not retried on EINTR: a caller blocked here for lack of
+	 * events must be able to act on the signal that interrupted it.
+	 */
+	n = read(pen->fd, buf, max_events * sizeof(*buf));
+	if (n < 0)
+		return -1;
+	/*
+	 * The driver hands out whole records only. Anything else is not a
+	 * pen, and a record cut in two must not be taken for an event.
+	 */
+	if (n % sizeof(*buf)) {
+		errno = EIO;
+		return -1;
+	}
+	return n / sizeof(*buf);
 }

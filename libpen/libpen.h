@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <linux/pen.h>
 
@@ -84,8 +85,10 @@ void pen_close(struct pen *pen);
  * pen_fd() - file descriptor of a pen handle
  * @pen: handle
  *
- * The descriptor belongs to the handle: do not close it. It is pollable;
- * events are reported through it in later API versions.
+ * The descriptor belongs to the handle: do not close it. It is pollable:
+ * since API version 3 it reports the pen's events (see pen_wait_events()),
+ * so an event loop may watch it with poll(2) or epoll(7) beside its other
+ * descriptors, then call pen_read_events().
  *
  * Return: the descriptor, or -1 with errno %EINVAL if @pen is NULL.
  */
@@ -193,6 +196,10 @@ int pen_start(struct pen *pen);
  * read pen_get_status() afterwards rather than trusting the return value
  * alone.
  *
+ * pen_stop() is async-signal-safe: it makes no call but ioctl(2) and
+ * touches nothing but @pen and errno, so a signal handler may stop the
+ * needle at once, whatever the program was doing when the signal came.
+ *
  * Return: 0, or -1 with errno set:
  * %EINVAL: @pen is NULL;
  * %ENODEV: the pen was removed (its needle is then already stopped);
@@ -255,6 +262,69 @@ int pen_set_watchdog(struct pen *pen, uint32_t timeout_ms);
  * Return: 0, or -1 with errno set as for pen_set_watchdog().
  */
 int pen_kick_watchdog(struct pen *pen);
+
+/**
+ * pen_wait_events() - wait until the pen has events to read
+ * @pen: handle, read-only or controller
+ * @timeout_ns: how long to wait at most, in nanoseconds; 0 only looks,
+ *	a negative value waits for as long as it takes
+ *
+ * Each open handle has its own ring of events (struct pen_event), filled
+ * from the moment it was opened: every stroke's outcome, starts and
+ * stops, setpoint changes, faults, cartridge changes. This waits, with
+ * ppoll(2), until that ring holds at least one record or the pen has been
+ * removed; pen_read_events() then does not block. After the pen's removal
+ * it keeps returning 1: pen_read_events() hands out what was buffered,
+ * then fails with %ENODEV.
+ *
+ * A signal handled meanwhile ends the wait with %EINTR, SA_RESTART or
+ * not; the wait is not retried, because the signal is usually something
+ * the caller must act on (a request to stop, say).
+ *
+ * Needs API version 3 (struct pen_info.api_version). An older driver has
+ * no events: its descriptor polls as always readable, and
+ * pen_read_events() fails with %EINVAL. Check the version first. The
+ * event functions are at the symbol version LIBPEN_1.1 of libpen.so.1.
+ *
+ * Return: 1 if events (or the pen's removal) are ready, 0 if @timeout_ns
+ * passed first, or -1 with errno set:
+ * %EINVAL: @pen is NULL;
+ * %EINTR: a signal arrived;
+ * %EBADF: the handle's descriptor was closed behind its back;
+ * or another errno of ppoll(2), e.g. %ENOMEM.
+ */
+int pen_wait_events(struct pen *pen, int64_t timeout_ns);
+
+/**
+ * pen_read_events() - read the pen's events
+ * @pen: handle, read-only or controller
+ * @buf: room for @max_events records
+ * @max_events: how many records @buf holds, at least 1
+ *
+ * Reads, with a single read(2), as many whole records as are buffered and
+ * fit, oldest first, into @buf. Records are never split or dropped here:
+ * whatever does not fit stays for the next call. If the handle's ring
+ * was full, the events that did not fit are counted, and a
+ * %PEN_EVENT_OVERFLOW record says how many were lost, at the place in
+ * the stream where they were.
+ *
+ * Blocks until there is a record, unless the descriptor is non-blocking
+ * (set O_NONBLOCK on pen_fd()); use pen_wait_events() to wait with a
+ * timeout.
+ *
+ * Return: the number of records read (0 only at the end of a file that
+ * is not a pen), or -1 with errno set:
+ * %EINVAL: @pen or @buf is NULL, @max_events is 0, or the driver predates
+ * events (API version 3);
+ * %EAGAIN: the descriptor is non-blocking and there is no record;
+ * %EINTR: a signal handler installed without SA_RESTART ran before any
+ * record came (not retried, so that the caller can act on the signal);
+ * %ENODEV: the pen was removed and every record it left is read;
+ * %EIO: the device returned a partial record: it is not a pen;
+ * or another errno of read(2).
+ */
+ssize_t pen_read_events(struct pen *pen, struct pen_event *buf,
+			size_t max_events);
 
 /**
  * pen_parse_depth() - parse a depth with its unit
@@ -383,6 +453,20 @@ const char *pen_fault_name(uint32_t fault);
  * Return: "none", "ready", "reused", "spent", or "unknown"; never NULL.
  */
 const char *pen_cartridge_state_name(uint32_t state);
+
+/**
+ * pen_event_type_name() - name of a PEN_EVENT_* type
+ * @type: struct pen_event.type
+ *
+ * Unlike the other name functions, an unknown type has no name: a
+ * program that meets one should show the number, since it is an event
+ * this library cannot describe (a newer driver's).
+ *
+ * Return: "stroke", "state", "setpoint", "fault", "fault-cleared",
+ * "cartridge", "overflow", or NULL with errno %EINVAL for a type this
+ * library does not know.
+ */
+const char *pen_event_type_name(uint32_t type);
 
 #ifdef __cplusplus
 }

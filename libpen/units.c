@@ -460,3 +460,26 @@ PEN_EXPORT const char *pen_fault_name(uint32_t fault)
 		return "unknown";
 	}
 }
+
+PEN_EXPORT const char *pen_event_type_name(uint32_t type)
+{
+	switch (type) {
+	case PEN_EVENT_STROKE:
+		return "stroke";
+	case PEN_EVENT_STATE:
+		return "state";
+	case PEN_EVENT_SETPOINT:
+		return "setpoint";
+	case PEN_EVENT_FAULT:
+		return "fault";
+	case PEN_EVENT_FAULT_CLEARED:
+		return "fault-cleared";
+	case PEN_EVENT_CARTRIDGE:
+		return "cartridge";
+	case PEN_EVENT_OVERFLOW:
+		return "overflow";
+	default:
+		errno = EINVAL;
+		return NULL;
+	}
+}

@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # penctl end to end against the simulated pen: every command, its JSON,
-# its error messages and exit codes, and that the needle never outlives
-# the process that runs it.
+# its error messages and exit codes, that the needle never outlives the
+# process that runs it, and the event stream: monitor, run --log, replay.
 dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/ktap.sh"
 
 SIM=500
+SIM2=501		# the pen that monitor watches being unplugged
 DBG=/sys/kernel/debug/pen_sim
 out=/tmp/penctl.out
+log=/tmp/penctl.log
 
 sim_create() { echo "$SIM $1" > /sys/bus/pen_sim/new_device; }
-sim_delete() { echo "$SIM" > /sys/bus/pen_sim/del_device 2>/dev/null; }
+sim_delete() { echo "${1:-$SIM}" > /sys/bus/pen_sim/del_device 2>/dev/null; }
 sim_state() { sed -n "s/^$1 //p" "$DBG/pen_sim$SIM/state"; }
 # The device node of our instance.
 pen_dev() { echo "/dev/$(ls /sys/bus/pen_sim/devices/pen_sim$SIM/pen)"; }
@@ -48,6 +50,13 @@ stopped() { [ "$(sim_state drive)" = off ]; }
 controlled() { penctl -d "$P" --json status | grep -q '"controlled":true'; }
 # inject CMD [VALUE]: one fault injection into our simulated pen.
 inject() { echo "$*" > "$DBG/pen_sim$SIM/inject"; }
+# opened PID DEV: process PID has DEV open (so its events are flowing).
+opened() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "-> $2\$"; }
+# log_matches LOG: replay finds LOG's events match the driver's counters.
+log_matches() {
+	penctl replay "$1" > "$out.replay" 2>&1 &&
+		grep -q "matches the driver's counters: yes" "$out.replay"
+}
 
 # run_fault INJECTION PATTERN DESC [PENCTL OPTION...]: run the needle
 # (5 s at most), inject once it runs, and expect run to exit 1 with
@@ -70,8 +79,9 @@ run_fault() {
 	fi
 }
 
-ktap_plan 46
+ktap_plan 62
 sim_delete
+sim_delete $SIM2
 sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
 P=$(pen_dev)
 
@@ -228,6 +238,145 @@ else
 	sed 's/^/#   /' "$out.bg"
 fi
 penctl -d "$P" clear-fault > /dev/null 2>&1
+
+# Events. Two monitors watch a run: one --json with --count, one for
+# people with --duration.
+penctl -d "$P" --json monitor --count 20 > "$out.mon" 2>&1 &
+mon=$!
+penctl -d "$P" monitor --duration 3s > "$out.hmon" 2>&1 &
+hmon=$!
+wait_for opened $mon "$P"
+wait_for opened $hmon "$P"
+penctl -d "$P" run --depth 0.5mm --rate 100Hz --duration 1s > /dev/null 2>&1
+wait $mon
+rc=$?
+n=$(grep -c '^{"type":"[a-z-]*",.*}$' "$out.mon")
+if [ $rc = 0 ] && [ "$n" = 20 ] && [ "$(wc -l < "$out.mon")" = 20 ]; then
+	ok "monitor --count 20 --json prints 20 JSON lines while run drives the pen"
+else
+	not_ok "monitor --count 20 --json prints 20 JSON lines while run drives the pen (exit $rc, $n lines)"
+	sed 's/^/#   /' "$out.mon"
+fi
+expect 0 "strokes: +[1-9][0-9]* \([1-9][0-9]* measured\)" \
+	"replay parses every line monitor --json printed" -- penctl replay "$out.mon"
+wait $hmon
+rc=$?
+if [ $rc = 0 ] &&
+   grep -q "^$P: monitoring events" "$out.hmon" &&
+   grep -q "setpoint 0.5 mm, 100 Hz from stroke [0-9]*$" "$out.hmon" &&
+   grep -q "state running at 0.5 mm, 100 Hz$" "$out.hmon" &&
+   grep -Eq "stroke [0-9]+: 0.5 mm, reached 0.5 mm \(\+0 um\), late [0-9.]+ us$" "$out.hmon" &&
+   grep -q "state stopped (stop reason: request)$" "$out.hmon"; then
+	ok "monitor prints setpoints, starts, strokes and stops for people"
+else
+	not_ok "monitor prints setpoints, starts, strokes and stops for people (exit $rc)"
+	head -n 8 "$out.hmon" | sed 's/^/#   /'
+	tail -n 4 "$out.hmon" | sed 's/^/#   /'
+fi
+
+penctl -d "$P" monitor > "$out.bg" 2>&1 &
+bg=$!
+wait_for opened $bg "$P"
+kill -INT $bg
+wait $bg
+rc=$?
+if [ $rc = 0 ]; then ok "SIGINT ends monitor with exit 0"; else not_ok "SIGINT ends monitor with exit 0 (exit $rc)"; fi
+expect 2 "invalid count 'many': not a whole number" "a bad --count is refused, naming it" \
+	-- penctl -d "$P" monitor --count many
+
+# A monitor that cannot keep up loses events, and says how many: 5 s at
+# 250 Hz is more strokes than its ring of 1024 holds.
+penctl -d "$P" monitor --duration 8s > "$out.mon" 2>&1 &
+mon=$!
+wait_for opened $mon "$P"
+kill -STOP $mon
+penctl -d "$P" run --rate 250Hz --duration 5s > /dev/null 2>&1
+kill -CONT $mon
+wait $mon
+rc=$?
+if [ $rc = 0 ] &&
+   grep -Eq "^[0-9.]+ \*\*\* OVERFLOW: [1-9][0-9]* events lost here: the reader fell behind \*\*\*$" "$out.mon"; then
+	ok "a monitor that fell behind prints an OVERFLOW line counting the lost events"
+else
+	not_ok "a monitor that fell behind prints an OVERFLOW line counting the lost events (exit $rc)"
+	tail -n 3 "$out.mon" | sed 's/^/#   /'
+fi
+
+# run --log: the log's strokes are the driver's, one for one.
+expect 0 "stopped after .* \(duration reached\)" "run --log writes a session log" \
+	-- penctl -d "$P" run --depth 0.5mm --rate 100Hz --duration 1s --log "$log"
+strokes=$(grep -c '^{"type":"stroke",' "$log")
+counted=$(sed -n 's/^{"type":"summary",.*"run_strokes":\([0-9]*\),.*/\1/p' "$log")
+if head -n 1 "$log" | grep -q "^{\"type\":\"session\",.*\"name\":\"${P#/dev/}\"" &&
+   tail -n 2 "$log" | head -n 1 | grep -q '^{"type":"state",.*"state":"stopped"' &&
+   tail -n 1 "$log" | grep -q '^{"type":"summary","ended_by":"duration",' &&
+   [ "$strokes" -gt 0 ] && [ "$strokes" = "$counted" ]; then
+	ok "the log has $strokes stroke lines, the summary's run_strokes"
+else
+	not_ok "the log's stroke lines ($strokes) equal the summary's run_strokes ($counted)"
+	head -n 3 "$log" | sed 's/^/#   /'
+	tail -n 3 "$log" | sed 's/^/#   /'
+fi
+expect 0 "matches the driver's counters: yes" "replay finds the log matches the driver's counters" \
+	-- penctl replay "$log"
+sed '3s/.*/{"type":"stroke","seq":/' "$log" > "$log.bad"
+expect 1 "$log.bad: line 3: not JSON" "replay of a corrupt log exits 1 naming the line" \
+	-- penctl replay "$log.bad"
+expect 1 "/nonexistent/x.log: cannot open log: No such file" \
+	"a log that cannot be opened is refused before the start" \
+	-- penctl -d "$P" run --depth 1mm --duration 1s --log /nonexistent/x.log
+expect 0 '"state":"stopped",.*"depth_um":500,' "the refused log changed nothing" \
+	-- penctl -d "$P" --json status
+
+penctl -d "$P" run --log "$log" > "$out.bg" 2>&1 &
+bg=$!
+wait_for running
+sleep 0.3
+kill -TERM $bg
+wait $bg
+rc=$?
+if [ $rc = 0 ] && stopped &&
+   tail -n 1 "$log" | grep -q '"ended_by":"signal","signal":"SIGTERM"' &&
+   log_matches "$log"; then
+	ok "SIGTERM ends run --log with a complete log"
+else
+	not_ok "SIGTERM ends run --log with a complete log (exit $rc)"
+	tail -n 3 "$log" | sed 's/^/#   /'
+	sed 's/^/#   /' "$out.replay"
+fi
+
+run_fault "over_depth 300" "needle stopped: fault over-depth \(\+300 um\)" \
+	"an over-depth fault ends run --log, which exits 1" --log "$log"
+if log_matches "$log" && grep -q "faults: *1 (over-depth 1)" "$out.replay" &&
+   grep -q '^{"type":"fault",.*"fault":"over-depth",.*"fault_value":300,"latched":true}$' "$log"; then
+	ok "the log has the fault, and matches the driver's counters"
+else
+	not_ok "the log has the fault, and matches the driver's counters"
+	sed 's/^/#   /' "$out.replay"
+fi
+inject reset
+penctl -d "$P" clear-fault > /dev/null 2>&1
+
+# A monitor of a pen that is unplugged prints what it left, then fails.
+echo "$SIM2" > /sys/bus/pen_sim/new_device
+P2="/dev/$(ls /sys/bus/pen_sim/devices/pen_sim$SIM2/pen)"
+penctl -d "$P2" monitor > "$out.mon" 2>&1 &
+mon=$!
+wait_for opened $mon "$P2"
+penctl -d "$P2" run --rate 100Hz > /dev/null 2>&1 &
+bg=$!
+wait_for grep -q "^[0-9.]* stroke " "$out.mon"
+sim_delete $SIM2
+wait $mon
+rc=$?
+wait $bg
+if [ $rc = 1 ] && grep -q "state stopped (stop reason: removed)$" "$out.mon" &&
+   tail -n 1 "$out.mon" | grep -q "^penctl: $P2: cannot read events: pen is gone (removed)$"; then
+	ok "monitor of an unplugged pen prints its last events, then exits 1"
+else
+	not_ok "monitor of an unplugged pen prints its last events, then exits 1 (exit $rc)"
+	tail -n 4 "$out.mon" | sed 's/^/#   /'
+fi
 
 penctl -d "$P" run > "$out.bg" 2>&1 &
 bg=$!

@@ -1,15 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Host tests of libpen: unit parsing and formatting, the ABI layout of
- * <linux/pen.h>, and the device paths that need no pen driver.
+ * <linux/pen.h>, and the device paths that need no pen driver, events
+ * included (through a pipe standing in for the device).
+ *
+ *   test-units [PENCTL]
+ *
+ * Given the path of a penctl binary, it also runs penctl's host-testable
+ * parts: usage errors and replay of session logs. They are here, not in
+ * a program of their own, so that there is still one totals line.
  *
  * Output is TAP-like, one "ok N - ..." or "not ok N - ..." per check,
  * ending with exactly one line "N passed, N failed" that CI reads. The
  * exit status is non-zero if anything failed.
  */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +29,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/pen.h>
@@ -118,6 +131,76 @@ _Static_assert(_IOC_TYPE(PEN_IOC_STOP) == PEN_IOC_MAGIC, "magic");
 _Static_assert(_IOC_TYPE(PEN_IOC_CLEAR_FAULT) == PEN_IOC_MAGIC, "magic");
 _Static_assert(PEN_API_VERSION >= 2, "faults need API 2");
 
+/* The event stream (API 3): a 64-byte record, its union at offset 24. */
+_Static_assert(PEN_API_VERSION >= 3, "events need API 3");
+_Static_assert(sizeof(struct pen_event) == 64, "pen_event is 64 bytes");
+ASSERT_OFF(pen_event, type, 0);
+ASSERT_OFF(pen_event, flags, 4);
+ASSERT_OFF(pen_event, timestamp_ns, 8);
+ASSERT_OFF(pen_event, seq, 16);
+ASSERT_OFF(pen_event, stroke, 24);
+ASSERT_OFF(pen_event, state, 24);
+ASSERT_OFF(pen_event, setpoint, 24);
+ASSERT_OFF(pen_event, fault, 24);
+ASSERT_OFF(pen_event, cartridge, 24);
+ASSERT_OFF(pen_event, overflow, 24);
+ASSERT_OFF(pen_event, raw, 24);
+ASSERT_U64(pen_event, timestamp_ns);
+ASSERT_U64(pen_event, seq);
+_Static_assert(sizeof(((struct pen_event *)0)->raw) == 40,
+	       "pen_event.raw is the whole union");
+
+_Static_assert(sizeof(struct pen_event_stroke) == 40, "stroke is 40 bytes");
+ASSERT_OFF(pen_event_stroke, cmd_um, 0);
+ASSERT_OFF(pen_event_stroke, reached_um, 4);
+ASSERT_OFF(pen_event_stroke, lateness_ns, 8);
+ASSERT_OFF(pen_event_stroke, reached_ns, 16);
+ASSERT_OFF(pen_event_stroke, missed, 24);
+ASSERT_OFF(pen_event_stroke, rate_mhz, 28);
+ASSERT_OFF(pen_event_stroke, reserved, 32);
+
+_Static_assert(sizeof(struct pen_event_state) == 40, "state is 40 bytes");
+ASSERT_OFF(pen_event_state, state, 0);
+ASSERT_OFF(pen_event_state, stop_reason, 4);
+ASSERT_OFF(pen_event_state, depth_um, 8);
+ASSERT_OFF(pen_event_state, rate_mhz, 12);
+ASSERT_OFF(pen_event_state, reserved, 16);
+
+_Static_assert(sizeof(struct pen_event_setpoint) == 40,
+	       "setpoint is 40 bytes");
+ASSERT_OFF(pen_event_setpoint, depth_um, 0);
+ASSERT_OFF(pen_event_setpoint, rate_mhz, 4);
+ASSERT_OFF(pen_event_setpoint, mask, 8);
+ASSERT_OFF(pen_event_setpoint, reserved0, 12);
+ASSERT_OFF(pen_event_setpoint, reserved, 16);
+
+_Static_assert(sizeof(struct pen_event_fault) == 40, "fault is 40 bytes");
+ASSERT_OFF(pen_event_fault, fault, 0);
+ASSERT_OFF(pen_event_fault, value, 4);
+ASSERT_OFF(pen_event_fault, reserved, 8);
+
+_Static_assert(sizeof(struct pen_event_cartridge) == 40,
+	       "cartridge is 40 bytes");
+ASSERT_OFF(pen_event_cartridge, id, 0);
+ASSERT_OFF(pen_event_cartridge, state, 8);
+ASSERT_OFF(pen_event_cartridge, budget, 12);
+ASSERT_OFF(pen_event_cartridge, strokes, 16);
+ASSERT_OFF(pen_event_cartridge, reserved, 24);
+
+_Static_assert(sizeof(struct pen_event_overflow) == 40,
+	       "overflow is 40 bytes");
+ASSERT_OFF(pen_event_overflow, lost, 0);
+ASSERT_OFF(pen_event_overflow, reserved, 8);
+
+/* The numbers are ABI too: logs and other programs store them. */
+_Static_assert(PEN_EVENT_STROKE == 1 && PEN_EVENT_STATE == 2 &&
+	       PEN_EVENT_SETPOINT == 3 && PEN_EVENT_FAULT == 4 &&
+	       PEN_EVENT_FAULT_CLEARED == 5 && PEN_EVENT_CARTRIDGE == 6 &&
+	       PEN_EVENT_OVERFLOW == 7, "event type numbers");
+_Static_assert(PEN_STROKE_MEASURED == 1 && PEN_FAULT_LATCHED == 1,
+	       "event flags");
+_Static_assert(PEN_EVENT_RING_SIZE == 1024, "PEN_EVENT_RING_SIZE");
+
 /* ---- Runner ------------------------------------------------------------ */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -162,6 +245,10 @@ static const char *errname(int err)
 		return "EINTR";
 	case ENODEV:
 		return "ENODEV";
+	case EAGAIN:
+		return "EAGAIN";
+	case EIO:
+		return "EIO";
 	default:
 		return strerror(err);
 	}
@@ -611,6 +698,36 @@ static void test_names(void)
 	      "fault UINT32_MAX unknown");
 }
 
+static void event_name_is(uint32_t type, const char *want)
+{
+	const char *got;
+
+	errno = 0;
+	got = pen_event_type_name(type);
+	if (want)
+		check(got && !strcmp(got, want) && errno == 0,
+		      "event type %u is '%s' (got '%s')", type, want,
+		      got ? got : "(null)");
+	else
+		check(!got && errno == EINVAL,
+		      "event type %u has no name: NULL, EINVAL (errno %s)",
+		      type, errname(errno));
+}
+
+static void test_event_names(void)
+{
+	event_name_is(PEN_EVENT_STROKE, "stroke");
+	event_name_is(PEN_EVENT_STATE, "state");
+	event_name_is(PEN_EVENT_SETPOINT, "setpoint");
+	event_name_is(PEN_EVENT_FAULT, "fault");
+	event_name_is(PEN_EVENT_FAULT_CLEARED, "fault-cleared");
+	event_name_is(PEN_EVENT_CARTRIDGE, "cartridge");
+	event_name_is(PEN_EVENT_OVERFLOW, "overflow");
+	event_name_is(0, NULL);
+	event_name_is(8, NULL);
+	event_name_is(UINT32_MAX, NULL);
+}
+
 /* ---- Device error paths, no driver needed ------------------------------ */
 
 static void open_fails(const char *path, int flags, int err)
@@ -987,7 +1104,491 @@ static void test_requests(void)
 }
 #endif
 
-int main(void)
+/* ---- Events, with a pipe standing in for the device -------------------- */
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void test_events_null(void)
+{
+	struct pen_event ev;
+
+	errno = 0;
+	check(pen_wait_events(NULL, 0) == -1 && errno == EINVAL,
+	      "pen_wait_events(NULL) EINVAL");
+	errno = 0;
+	check(pen_read_events(NULL, &ev, 1) == -1 && errno == EINVAL,
+	      "pen_read_events(NULL) EINVAL");
+}
+
+/*
+ * The handle's descriptor is replaced by the read end of a pipe, which
+ * polls and reads like the driver: records written into the other end
+ * are events, closing it is the pen's removal (POLLHUP).
+ */
+static void test_events(void)
+{
+	struct pen_event in[3], out[4];
+	struct sigaction sa, old_sa;
+	struct itimerval it;
+	struct pen *pen;
+	uint64_t t0, t;
+	int p[2], fd, fl, ret;
+	ssize_t n;
+	size_t i;
+
+	pen = pen_open("/dev/null", 0);
+	if (!pen) {
+		check(false, "pen_open('/dev/null') for event tests");
+		return;
+	}
+	fd = pen_fd(pen);
+	if (pipe(p) < 0 || dup2(p[0], fd) < 0) {
+		check(false, "pipe for event tests: %s", strerror(errno));
+		pen_close(pen);
+		return;
+	}
+	close(p[0]);
+
+	memset(in, 0, sizeof(in));
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		in[i].type = PEN_EVENT_STROKE;
+		in[i].flags = PEN_STROKE_MEASURED;
+		in[i].timestamp_ns = 1000 + i;
+		in[i].seq = i;
+		in[i].stroke.cmd_um = 500;
+		in[i].stroke.reached_um = 490 + i;
+	}
+
+	check(pen_wait_events(pen, 0) == 0, "pen_wait_events(0) with none: 0");
+	t0 = mono_ns();
+	ret = pen_wait_events(pen, 20000000);
+	t = mono_ns() - t0;
+	check(ret == 0 && t >= 20000000,
+	      "pen_wait_events(20 ms) with none: 0 after the timeout (%d, %llu ns)",
+	      ret, (unsigned long long)t);
+
+	errno = 0;
+	check(pen_read_events(pen, out, 0) == -1 && errno == EINVAL,
+	      "pen_read_events for 0 records: EINVAL");
+	errno = 0;
+	check(pen_read_events(pen, NULL, 1) == -1 && errno == EINVAL,
+	      "pen_read_events into NULL: EINVAL");
+
+	fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	errno = 0;
+	n = pen_read_events(pen, out, 4);
+	check(n == -1 && errno == EAGAIN,
+	      "pen_read_events with none, O_NONBLOCK: EAGAIN (%zd, errno %s)",
+	      n, errname(errno));
+	fcntl(fd, F_SETFL, fl);
+
+	if (write(p[1], in, sizeof(in)) != sizeof(in))
+		check(false, "write the events: %s", strerror(errno));
+	check(pen_wait_events(pen, -1) == 1,
+	      "pen_wait_events(forever) with events: 1");
+	memset(out, 0, sizeof(out));
+	n = pen_read_events(pen, out, 2);
+	check(n == 2 && !memcmp(out, in, 2 * sizeof(in[0])),
+	      "pen_read_events takes no more than asked: 2 whole records (%zd)",
+	      n);
+	n = pen_read_events(pen, out, 4);
+	check(n == 1 && !memcmp(out, &in[2], sizeof(in[0])),
+	      "the third record stayed for the next read (%zd)", n);
+
+	/* Half a record is not an event. */
+	if (write(p[1], in, 10) != 10)
+		check(false, "write half a record: %s", strerror(errno));
+	errno = 0;
+	n = pen_read_events(pen, out, 4);
+	check(n == -1 && errno == EIO,
+	      "a partial record fails with EIO (%zd, errno %s)", n,
+	      errname(errno));
+
+	/* A signal ends the wait; not retried. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, &old_sa);
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_usec = 20000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	errno = 0;
+	ret = pen_wait_events(pen, 5000000000LL);
+	check(ret == -1 && errno == EINTR,
+	      "a signal ends pen_wait_events with EINTR (%d, errno %s)", ret,
+	      errname(errno));
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+
+	/* A hangup is "ready", so that the reader learns of it. */
+	close(p[1]);
+	t0 = mono_ns();
+	ret = pen_wait_events(pen, 5000000000LL);
+	t = mono_ns() - t0;
+	check(ret == 1 && t < 1000000000ULL,
+	      "a hangup makes pen_wait_events return 1 at once (%d)", ret);
+	n = pen_read_events(pen, out, 4);
+	check(n == 0, "end of file reads 0 records (%zd)", n);
+
+	pen_close(pen);
+}
+
+/* The new functions went to a new version node, the old ones stayed. */
+static void test_versions(void)
+{
+	static const char *const v1_1[] = {
+		"pen_wait_events", "pen_read_events", "pen_event_type_name",
+	};
+	size_t i;
+
+	if (!dlvsym(RTLD_DEFAULT, "pen_open", "LIBPEN_1")) {
+		printf("# libpen is linked in statically: no symbol versions to check\n");
+		return;
+	}
+	check(!dlvsym(RTLD_DEFAULT, "pen_open", "LIBPEN_1.1"),
+	      "pen_open is at LIBPEN_1 only");
+	for (i = 0; i < ARRAY_SIZE(v1_1); i++)
+		check(dlvsym(RTLD_DEFAULT, v1_1[i], "LIBPEN_1.1") &&
+		      !dlvsym(RTLD_DEFAULT, v1_1[i], "LIBPEN_1"),
+		      "%s is at LIBPEN_1.1, not LIBPEN_1", v1_1[i]);
+}
+
+/* ---- penctl ------------------------------------------------------------ */
+
+static const char *penctl;
+static char tmp_dir[] = "/tmp/test-penctl.XXXXXX";
+static char penctl_out[8192];
+
+/* Run penctl with @argv (NULL-terminated, without argv[0]); its status. */
+static int run_penctl(const char *const *argv)
+{
+	char path[64], *args[16];
+	int status, fd;
+	size_t i, n;
+	ssize_t got;
+	pid_t pid;
+
+	args[0] = (char *)penctl;
+	for (n = 1; argv[n - 1] && n < ARRAY_SIZE(args) - 1; n++)
+		args[n] = (char *)argv[n - 1];
+	args[n] = NULL;
+
+	snprintf(path, sizeof(path), "%s/out", tmp_dir);
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(penctl, args);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		close(fd);
+		return -1;
+	}
+	got = pread(fd, penctl_out, sizeof(penctl_out) - 1, 0);
+	penctl_out[got > 0 ? got : 0] = '\0';
+	close(fd);
+	/* One line per check in the report, whatever penctl printed. */
+	for (i = 0; penctl_out[i]; i++)
+		if (penctl_out[i] == '\n' && penctl_out[i + 1])
+			penctl_out[i] = '|';
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* penctl ARGV... exits with @rc and says @want (on stdout or stderr). */
+static void penctl_is(int rc, const char *want, const char *const *argv)
+{
+	const char *const *a;
+	const char *base;
+	char args[256];
+	size_t len = 0;
+	bool ok;
+	int got;
+
+	args[0] = '\0';
+	for (a = argv; *a && len < sizeof(args); a++) {
+		/* Files by their name: the temporary directory is noise. */
+		base = strncmp(*a, tmp_dir, strlen(tmp_dir)) ? *a :
+		       *a + strlen(tmp_dir) + 1;
+		len += snprintf(args + len, sizeof(args) - len, " %s", base);
+	}
+	got = run_penctl(argv);
+	ok = got == rc && strstr(penctl_out, want);
+	check(ok, "penctl%s: exit %d, says \"%s\"", args, rc, want);
+	if (!ok)
+		printf("# exit %d: %s\n", got, penctl_out);
+}
+
+#define PENCTL(rc, want, ...) \
+	penctl_is(rc, want, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* A session log of LINES (each without its newline) in the temp dir. */
+static const char *write_log(const char *name, const char *const *lines)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp_dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return path;
+	for (; *lines; lines++)
+		fprintf(f, "%s\n", *lines);
+	fclose(f);
+	return path;
+}
+
+#define LOG(name, ...) \
+	write_log(name, (const char *const[]){ __VA_ARGS__, NULL })
+
+#define L_SESSION \
+	"{\"type\":\"session\",\"version\":1,\"penctl\":\"0.1.0\"," \
+	"\"path\":\"/dev/pen0\",\"name\":\"pen0\"," \
+	"\"driver\":\"pen_sim\",\"model\":\"pen-sim\"," \
+	"\"serial\":\"SIM-1\",\"api_version\":3,\"depth\":\"0.5 mm\"," \
+	"\"depth_um\":500,\"rate\":\"100 Hz\",\"rate_mhz\":100000," \
+	"\"duration_ns\":null," \
+	"\"start_time\":\"2026-01-01T00:00:00.000Z\"," \
+	"\"start_ns\":1000}"
+#define L_SETPOINT \
+	"{\"type\":\"setpoint\",\"seq\":0,\"timestamp_ns\":1100," \
+	"\"flags\":0,\"depth_um\":500,\"rate_mhz\":100000,\"mask\":3}"
+#define L_RUNNING \
+	"{\"type\":\"state\",\"seq\":0,\"timestamp_ns\":2000," \
+	"\"flags\":0,\"state\":\"running\",\"state_code\":1," \
+	"\"stop_reason\":\"none\",\"stop_reason_code\":0," \
+	"\"depth_um\":500,\"rate_mhz\":100000}"
+#define L_STROKE0 \
+	"{\"type\":\"stroke\",\"seq\":0,\"timestamp_ns\":2000," \
+	"\"flags\":1,\"measured\":true,\"cmd_um\":500," \
+	"\"reached_um\":498,\"lateness_ns\":1500,\"reached_ns\":2500," \
+	"\"missed\":0,\"rate_mhz\":100000}"
+#define L_STROKE1 \
+	"{\"type\":\"stroke\",\"seq\":1,\"timestamp_ns\":10002000," \
+	"\"flags\":1,\"measured\":true,\"cmd_um\":500," \
+	"\"reached_um\":503,\"lateness_ns\":2500," \
+	"\"reached_ns\":10002500,\"missed\":2,\"rate_mhz\":100000}"
+#define L_FAULT \
+	"{\"type\":\"fault\",\"seq\":2,\"timestamp_ns\":20002000," \
+	"\"flags\":1,\"fault\":\"over-depth\",\"fault_code\":1," \
+	"\"fault_value\":300,\"latched\":true}"
+#define L_STROKE2 \
+	"{\"type\":\"stroke\",\"seq\":2,\"timestamp_ns\":20002000," \
+	"\"flags\":0,\"measured\":false,\"cmd_um\":500," \
+	"\"reached_um\":0,\"lateness_ns\":100,\"reached_ns\":0," \
+	"\"missed\":0,\"rate_mhz\":100000}"
+#define L_STOPPED \
+	"{\"type\":\"state\",\"seq\":3,\"timestamp_ns\":1000002000," \
+	"\"flags\":0,\"state\":\"stopped\",\"state_code\":0," \
+	"\"stop_reason\":\"fault\",\"stop_reason_code\":5," \
+	"\"depth_um\":500,\"rate_mhz\":100000}"
+#define L_OVERFLOW \
+	"{\"type\":\"overflow\",\"seq\":2,\"timestamp_ns\":20000000," \
+	"\"flags\":0,\"lost\":5}"
+#define L_SUMMARY(strokes, missed) \
+	"{\"type\":\"summary\",\"ended_by\":\"pen\",\"signal\":null," \
+	"\"events\":7,\"lost_events\":0,\"elapsed_ns\":1000000000," \
+	"\"error\":null,\"state\":\"stopped\"," \
+	"\"stop_reason\":\"fault\",\"stop_reason_code\":5," \
+	"\"fault\":\"over-depth\",\"fault_code\":1," \
+	"\"fault_value\":300,\"fault_ns\":20002000,\"fault_seq\":2," \
+	"\"run_strokes\":" \
+	#strokes \
+	",\"run_missed_strokes\":" \
+	#missed \
+	",\"max_lateness_ns\":2500,\"started_ns\":2000," \
+	"\"stopped_ns\":1000002000,\"end_ns\":1000003000}"
+#define L_SUMMARY_GONE \
+	"{\"type\":\"summary\",\"ended_by\":\"pen\",\"signal\":null," \
+	"\"events\":3,\"lost_events\":0,\"elapsed_ns\":5," \
+	"\"error\":\"pen is gone (removed)\",\"state\":null," \
+	"\"stop_reason\":null,\"stop_reason_code\":null," \
+	"\"fault\":null,\"fault_code\":null,\"fault_value\":null," \
+	"\"fault_ns\":null,\"fault_seq\":null,\"run_strokes\":null," \
+	"\"run_missed_strokes\":null,\"max_lateness_ns\":null," \
+	"\"started_ns\":null,\"stopped_ns\":null,\"end_ns\":9}"
+
+static void test_penctl_usage(void)
+{
+	PENCTL(2, "invalid count '0': must be greater than zero",
+	       "monitor", "--count", "0");
+	PENCTL(2, "invalid count 'abc': not a whole number",
+	       "monitor", "--count", "abc");
+	PENCTL(2, "invalid count '-1': negative", "monitor", "--count=-1");
+	PENCTL(2, "invalid count '99999999999999999999': too large",
+	       "monitor", "--count", "99999999999999999999");
+	PENCTL(2, "invalid count '': empty", "monitor", "--count", "");
+	PENCTL(2, "option '--count' given twice",
+	       "monitor", "--count", "1", "--count", "2");
+	PENCTL(2, "option '--count' does not apply to 'status'",
+	       "status", "--count", "3");
+	PENCTL(2, "option '--log' does not apply to 'monitor'",
+	       "monitor", "--log", "x");
+	PENCTL(2, "invalid log file '': empty", "run", "--log", "");
+	PENCTL(2, "option '--log' needs a value", "run", "--log");
+	PENCTL(2, "invalid duration 'soon'",
+	       "monitor", "--duration", "soon");
+	PENCTL(2, "replay needs a FILE", "replay");
+	PENCTL(2, "unexpected argument 'b'", "replay", "a", "b");
+	PENCTL(2, "option '--device' does not apply to 'replay'",
+	       "-d", "1", "replay", "a");
+	PENCTL(2, "unexpected argument 'x'", "monitor", "x");
+	PENCTL(0, "monitor [--duration T] [--count N]", "--help");
+	PENCTL(0, "replay FILE", "help");
+	/* Not pens: refused before anything is written. */
+	PENCTL(1, "/dev/null: cannot read pen info: not a pen device",
+	       "-d", "/dev/null", "monitor");
+	PENCTL(1, "/dev/null: cannot read pen info: not a pen device",
+	       "-d", "/dev/null", "run", "--log", "/nonexistent/x.log");
+}
+
+static void test_penctl_replay(void)
+{
+	const char *f;
+
+	f = LOG("good.log", L_SESSION, L_SETPOINT, L_RUNNING, L_STROKE0,
+		L_STROKE1, L_FAULT, L_STROKE2, L_STOPPED, L_SUMMARY(3, 2));
+	PENCTL(0, "matches the driver's counters: yes", "replay", f);
+	PENCTL(0, "session of pen0 (pen_sim, pen-sim, serial SIM-1), started 2026-01-01T00:00:00.000Z",
+	       "replay", f);
+	PENCTL(0, "strokes:            3 (2 measured)", "replay", f);
+	PENCTL(0, "missed strokes:     2", "replay", f);
+	PENCTL(0, "faults:             1 (over-depth 1)", "replay", f);
+	PENCTL(0, "setpoint changes:   1", "replay", f);
+	PENCTL(0, "overflow:           none", "replay", f);
+	PENCTL(0, "depth error:        min -2 um, mean +0.5 um, max +3 um",
+	       "replay", f);
+	PENCTL(0, "max lateness:       2.500 us", "replay", f);
+	PENCTL(0, "duration:           1.000 s|", "replay", f);
+	PENCTL(0, "\"strokes\":3,\"measured_strokes\":2,\"missed_strokes\":2,"
+	       "\"faults\":1,\"faults_by_name\":{\"over-depth\":1},"
+	       "\"setpoint_changes\":1,\"overflow_records\":0,"
+	       "\"lost_events\":0,\"depth_error_min_um\":-2,"
+	       "\"depth_error_mean_um\":0.5,\"depth_error_max_um\":3,"
+	       "\"max_lateness_ns\":2500,\"duration_ns\":1000000000",
+	       "--json", "replay", f);
+	PENCTL(0, "\"driver_run_strokes\":3,"
+	       "\"driver_run_missed_strokes\":2,\"matches\":true}",
+	       "replay", f, "--json");
+
+	f = LOG("mismatch.log", L_SESSION, L_RUNNING, L_STROKE0, L_STROKE1,
+		L_STOPPED, L_SUMMARY(3, 2));
+	PENCTL(1, "matches the driver's counters: no", "replay", f);
+	PENCTL(1, "does not match the driver's counters", "replay", f);
+	PENCTL(1, "\"matches\":false", "--json", "replay", f);
+	f = LOG("missed.log", L_RUNNING, L_STROKE0, L_STROKE1, L_STROKE2,
+		L_STOPPED, L_SUMMARY(3, 1));
+	PENCTL(1, "matches the driver's counters: no", "replay", f);
+
+	f = LOG("overflow.log", L_RUNNING, L_STROKE0, L_OVERFLOW, L_STOPPED,
+		L_SUMMARY(3, 2));
+	PENCTL(1, "overflow:           1 record, 5 events lost", "replay", f);
+	PENCTL(1, "5 events were lost to overflow", "replay", f);
+
+	/* No summary (a crash) or no counters in it (a removed pen). */
+	f = LOG("crash.log", L_SESSION, L_RUNNING, L_STROKE0, L_STROKE1);
+	PENCTL(0, "unknown (no summary record", "replay", f);
+	PENCTL(0, "(the log ends with the needle running)", "replay", f);
+	PENCTL(0, "duration:           0.010 s", "replay", f);
+	PENCTL(0, "\"summary\":false,\"driver_run_strokes\":null,"
+	       "\"driver_run_missed_strokes\":null,\"matches\":null}",
+	       "--json", "replay", f);
+	f = LOG("gone.log", L_SESSION, L_RUNNING, L_STROKE0,
+		L_SUMMARY_GONE);
+	PENCTL(0, "unknown (none in the summary: pen is gone (removed))",
+	       "replay", f);
+	/* monitor --json output has neither. */
+	f = LOG("monitor.log", L_STROKE2, L_FAULT);
+	PENCTL(0, "events without a session record", "replay", f);
+	PENCTL(0, "depth error:        no measured strokes", "replay", f);
+	f = LOG("empty.log", NULL);
+	PENCTL(0, "strokes:            0 (0 measured)", "replay", f);
+
+	/* Malformed: the file and the line are named, exit 1. */
+	f = LOG("corrupt.log", L_SESSION, L_RUNNING, "{\"type\":\"stroke\", x",
+		L_STOPPED);
+	PENCTL(1, "corrupt.log: line 3: not JSON", "replay", f);
+	f = LOG("cut.log", L_SESSION, L_RUNNING, "{\"type\":\"stroke\",\"seq\":0");
+	PENCTL(1, "cut.log: line 3: not JSON: it ends in the middle",
+	       "replay", f);
+	f = LOG("trailing.log", L_RUNNING L_STROKE0);
+	PENCTL(1, "trailing.log: line 1: not JSON: more after the object",
+	       "replay", f);
+	f = LOG("array.log", L_RUNNING, "[1,2]");
+	PENCTL(1, "array.log: line 2: not a JSON object", "replay", f);
+	f = LOG("notype.log", "{\"seq\":1}");
+	PENCTL(1, "notype.log: line 1: a record without \"type\"",
+	       "replay", f);
+	f = LOG("nocmd.log", L_RUNNING,
+		"{\"type\":\"stroke\",\"timestamp_ns\":1,\"measured\":true}");
+	PENCTL(1, "nocmd.log: line 2: stroke record without \"cmd_um\"",
+	       "replay", f);
+	f = LOG("negative.log",
+		"{\"type\":\"overflow\",\"timestamp_ns\":1,\"lost\":-5}");
+	PENCTL(1, "negative.log: line 1: overflow record: \"lost\" is negative",
+	       "replay", f);
+	f = LOG("string.log",
+		"{\"type\":\"stroke\",\"timestamp_ns\":\"1\"}");
+	PENCTL(1, "string.log: line 1: stroke record: \"timestamp_ns\" is not an integer",
+	       "replay", f);
+	f = LOG("blank.log", L_RUNNING, "", L_STOPPED);
+	PENCTL(1, "blank.log: line 2: empty line", "replay", f);
+	f = LOG("after.log", L_RUNNING, L_SUMMARY(0, 0), L_STOPPED);
+	PENCTL(1, "after.log: line 3: a record after the summary",
+	       "replay", f);
+	f = LOG("session2.log", L_SESSION, L_RUNNING, L_SESSION);
+	PENCTL(1, "session2.log: line 3: a session record that is not the first line",
+	       "replay", f);
+	PENCTL(1, "/nonexistent.log: No such file or directory",
+	       "replay", "/nonexistent.log");
+}
+
+static void test_penctl(const char *path)
+{
+	char file[sizeof(tmp_dir) + 300];
+	struct dirent *e;
+	DIR *dir;
+
+	if (!path) {
+		printf("# penctl tests need penctl's path as argument; skipped\n");
+		return;
+	}
+	penctl = path;
+	if (!mkdtemp(tmp_dir)) {
+		check(false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	test_penctl_usage();
+	test_penctl_replay();
+
+	dir = opendir(tmp_dir);
+	while (dir && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", tmp_dir, e->d_name);
+		unlink(file);
+	}
+	if (dir)
+		closedir(dir);
+	rmdir(tmp_dir);
+}
+
+int main(int argc, char **argv)
 {
 	test_parse_depth();
 	test_parse_rate();
@@ -995,10 +1596,15 @@ int main(void)
 	test_format();
 	test_round_trip();
 	test_names();
+	test_event_names();
 	test_open_errors();
 	test_not_a_pen();
 	test_null_handle();
+	test_events_null();
 	test_requests();
+	test_events();
+	test_versions();
+	test_penctl(argc > 1 ? argv[1] : NULL);
 
 	printf("1..%u\n", passed + failed);
 	printf("%u passed, %u failed\n", passed, failed);

@@ -4,12 +4,15 @@
  *
  * A thin front-end on libpen: all unit handling and device access live in
  * the library; penctl parses arguments, explains failures in one line and
- * makes sure a needle it started is stopped before it exits.
+ * makes sure a needle it started is stopped before it exits. It also
+ * prints the pen's event stream (monitor), logs a run's events (run
+ * --log) and sums such a log up (replay, the one user of json-c).
  *
  * Exit status: 0 success, 1 device or runtime error, 2 usage error.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -21,8 +24,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <json-c/json.h>
 #include <libpen.h>
 
 #ifndef PENCTL_VERSION
@@ -45,6 +51,8 @@
 #define OPT_F_DEPTH	(1U << 1)
 #define OPT_F_RATE	(1U << 2)
 #define OPT_F_DURATION	(1U << 3)
+#define OPT_F_COUNT	(1U << 4)
+#define OPT_F_LOG	(1U << 5)
 
 /* Long-only options; short ones use their character. */
 enum {
@@ -52,6 +60,8 @@ enum {
 	OPT_DEPTH,
 	OPT_RATE,
 	OPT_DURATION,
+	OPT_COUNT,
+	OPT_LOG,
 };
 
 struct ctx {
@@ -63,9 +73,13 @@ struct ctx {
 	const char *depth_arg;
 	const char *rate_arg;
 	const char *duration_arg;
+	const char *count_arg;
+	const char *log_arg;		/* run --log FILE */
+	const char *file;		/* replay FILE */
 	uint32_t depth_um;
 	uint32_t rate_mhz;
 	uint64_t duration_ns;
+	uint64_t count;
 };
 
 /* Big enough for any pen_format_depth() or pen_format_rate() output. */
@@ -185,20 +199,25 @@ static const char *fault_value_str(uint32_t fault, uint32_t v, char *buf)
 }
 
 /* "over-depth (+300 um)", "none", or "unknown (code 9, value 7)" */
-static const char *fault_str(const struct pen_status *st, char *buf,
-			     size_t len)
+static const char *fault_desc(uint32_t fault, uint32_t value, char *buf,
+			      size_t len)
 {
 	char v[FMT_LEN];
 
-	if (st->fault == PEN_FAULT_NONE)
+	if (fault == PEN_FAULT_NONE)
 		snprintf(buf, len, "none");
-	else if (!strcmp(pen_fault_name(st->fault), "unknown"))
-		snprintf(buf, len, "unknown (code %u, value %u)", st->fault,
-			 st->fault_value);
+	else if (!strcmp(pen_fault_name(fault), "unknown"))
+		snprintf(buf, len, "unknown (code %u, value %u)", fault, value);
 	else
-		snprintf(buf, len, "%s (%s)", pen_fault_name(st->fault),
-			 fault_value_str(st->fault, st->fault_value, v));
+		snprintf(buf, len, "%s (%s)", pen_fault_name(fault),
+			 fault_value_str(fault, value, v));
 	return buf;
+}
+
+static const char *fault_str(const struct pen_status *st, char *buf,
+			     size_t len)
+{
+	return fault_desc(st->fault, st->fault_value, buf, len);
 }
 
 /* A driver string made safe for a terminal; "-" if empty. */
@@ -216,43 +235,56 @@ static const char *text(const char *s, char *buf, size_t len)
 
 static bool json_first;
 
+/*
+ * Where the json_* helpers write: stdout, or the session log of run --log
+ * while one of its lines is being made.
+ */
+static FILE *json_fp;
+
+static FILE *jout(void)
+{
+	return json_fp ? json_fp : stdout;
+}
+
 static void json_string(const char *s)
 {
-	putchar('"');
+	FILE *f = jout();
+
+	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = *s;
 
 		if (c == '"' || c == '\\')
-			printf("\\%c", c);
+			fprintf(f, "\\%c", c);
 		else if (c < 0x20 || c >= 0x7f)
 			/*
 			 * Driver strings are meant to be ASCII; anything else
 			 * is escaped byte by byte so the output is valid JSON
 			 * even if a backend reports garbage.
 			 */
-			printf("\\u%04x", c);
+			fprintf(f, "\\u%04x", c);
 		else
-			putchar(c);
+			fputc(c, f);
 	}
-	putchar('"');
+	fputc('"', f);
 }
 
 static void json_begin(char c)
 {
-	putchar(c);
+	fputc(c, jout());
 	json_first = true;
 }
 
 static void json_end(char c)
 {
-	putchar(c);
+	fputc(c, jout());
 	json_first = false;
 }
 
 static void json_sep(void)
 {
 	if (!json_first)
-		putchar(',');
+		fputc(',', jout());
 	json_first = false;
 }
 
@@ -260,7 +292,7 @@ static void json_key(const char *key)
 {
 	json_sep();
 	json_string(key);
-	putchar(':');
+	fputc(':', jout());
 }
 
 static void json_str(const char *key, const char *val)
@@ -272,19 +304,32 @@ static void json_str(const char *key, const char *val)
 static void json_u64(const char *key, uint64_t val)
 {
 	json_key(key);
-	printf("%" PRIu64, val);
+	fprintf(jout(), "%" PRIu64, val);
 }
 
-static void json_bool(const char *key, bool val)
+static void json_i64(const char *key, int64_t val)
 {
 	json_key(key);
-	fputs(val ? "true" : "false", stdout);
+	fprintf(jout(), "%" PRId64, val);
+}
+
+/* @num: a JSON number already formatted */
+static void json_num(const char *key, const char *num)
+{
+	json_key(key);
+	fputs(num, jout());
+}
+
+static void json_boolean(const char *key, bool val)
+{
+	json_key(key);
+	fputs(val ? "true" : "false", jout());
 }
 
 static void json_null(const char *key)
 {
 	json_key(key);
-	fputs("null", stdout);
+	fputs("null", jout());
 }
 
 /* "KEY": "0.5 mm", "KEY_um": 500 */
@@ -315,6 +360,164 @@ static void json_fault(const struct pen_status *st)
 	json_u64("fault_value", st->fault_value);
 	json_u64("fault_ns", st->fault_ns);
 	json_u64("fault_seq", st->fault_seq);
+}
+
+/* ---- Events ------------------------------------------------------------ */
+
+/*
+ * One event as one JSON object: the line format of monitor --json and of
+ * the session log, which replay reads back. penctl(1) lists every key.
+ * Only raw integers: at 300 strokes a second the log must stay small.
+ */
+static void json_event(const struct pen_event *e)
+{
+	const char *type = pen_event_type_name(e->type);
+	size_t i;
+
+	json_begin('{');
+	json_str("type", type ? type : "unknown");
+	if (!type)
+		json_u64("type_code", e->type);
+	json_u64("seq", e->seq);
+	json_u64("timestamp_ns", e->timestamp_ns);
+	json_u64("flags", e->flags);
+	switch (e->type) {
+	case PEN_EVENT_STROKE:
+		json_boolean("measured", e->flags & PEN_STROKE_MEASURED);
+		json_u64("cmd_um", e->stroke.cmd_um);
+		json_u64("reached_um", e->stroke.reached_um);
+		json_u64("lateness_ns", e->stroke.lateness_ns);
+		json_u64("reached_ns", e->stroke.reached_ns);
+		json_u64("missed", e->stroke.missed);
+		json_u64("rate_mhz", e->stroke.rate_mhz);
+		break;
+	case PEN_EVENT_STATE:
+		json_str("state", pen_state_name(e->state.state));
+		json_u64("state_code", e->state.state);
+		json_str("stop_reason",
+			 pen_stop_reason_name(e->state.stop_reason));
+		json_u64("stop_reason_code", e->state.stop_reason);
+		json_u64("depth_um", e->state.depth_um);
+		json_u64("rate_mhz", e->state.rate_mhz);
+		break;
+	case PEN_EVENT_SETPOINT:
+		json_u64("depth_um", e->setpoint.depth_um);
+		json_u64("rate_mhz", e->setpoint.rate_mhz);
+		json_u64("mask", e->setpoint.mask);
+		break;
+	case PEN_EVENT_FAULT:
+	case PEN_EVENT_FAULT_CLEARED:
+		json_str("fault", pen_fault_name(e->fault.fault));
+		json_u64("fault_code", e->fault.fault);
+		json_u64("fault_value", e->fault.value);
+		if (e->type == PEN_EVENT_FAULT)
+			json_boolean("latched", e->flags & PEN_FAULT_LATCHED);
+		break;
+	case PEN_EVENT_CARTRIDGE:
+		json_str("cartridge",
+			 pen_cartridge_state_name(e->cartridge.state));
+		json_u64("cartridge_state_code", e->cartridge.state);
+		json_u64("cartridge_id", e->cartridge.id);
+		json_u64("cartridge_budget", e->cartridge.budget);
+		json_u64("cartridge_strokes", e->cartridge.strokes);
+		break;
+	case PEN_EVENT_OVERFLOW:
+		json_u64("lost", e->overflow.lost);
+		break;
+	default:
+		/* A newer driver's event: keep what it said, undecoded. */
+		json_key("raw");
+		json_begin('[');
+		for (i = 0; i < ARRAY_SIZE(e->raw); i++) {
+			json_sep();
+			fprintf(jout(), "%llu", (unsigned long long)e->raw[i]);
+		}
+		json_end(']');
+		break;
+	}
+	json_end('}');
+}
+
+/* CLOCK_MONOTONIC nanoseconds as seconds: "1234.567890123" */
+static const char *stamp_str(uint64_t ns, char *buf)
+{
+	snprintf(buf, FMT_LEN, "%" PRIu64 ".%09" PRIu64, ns / NSEC_PER_SEC,
+		 ns % NSEC_PER_SEC);
+	return buf;
+}
+
+/* One event as one line for people: its time, its type, what it says. */
+static void print_event(const struct pen_event *e)
+{
+	const struct pen_event_stroke *s = &e->stroke;
+	char t[FMT_LEN], a[FMT_LEN], b[FMT_LEN], f[64];
+
+	printf("%s ", stamp_str(e->timestamp_ns, t));
+	switch (e->type) {
+	case PEN_EVENT_STROKE:
+		printf("stroke %" PRIu64 ": %s", (uint64_t)e->seq,
+		       depth_str(s->cmd_um, a));
+		if (e->flags & PEN_STROKE_MEASURED)
+			printf(", reached %s (%+" PRId64 " um)",
+			       depth_str(s->reached_um, b),
+			       (int64_t)s->reached_um - (int64_t)s->cmd_um);
+		else
+			printf(", not measured");
+		printf(", late %s us", usecs_str(s->lateness_ns, a));
+		if (s->missed)
+			printf(", %u period%s missed before it", s->missed,
+			       s->missed == 1 ? "" : "s");
+		putchar('\n');
+		break;
+	case PEN_EVENT_STATE:
+		if (e->state.state == PEN_STATE_RUNNING)
+			printf("state running at %s, %s\n",
+			       depth_str(e->state.depth_um, a),
+			       rate_str(e->state.rate_mhz, b));
+		else
+			printf("state %s (stop reason: %s)\n",
+			       pen_state_name(e->state.state),
+			       pen_stop_reason_name(e->state.stop_reason));
+		break;
+	case PEN_EVENT_SETPOINT:
+		printf("setpoint %s, %s from stroke %" PRIu64 "\n",
+		       depth_str(e->setpoint.depth_um, a),
+		       rate_str(e->setpoint.rate_mhz, b), (uint64_t)e->seq);
+		break;
+	case PEN_EVENT_FAULT:
+		printf("fault %s at stroke %" PRIu64 ", %s\n",
+		       fault_desc(e->fault.fault, e->fault.value, f,
+				  sizeof(f)), (uint64_t)e->seq,
+		       e->flags & PEN_FAULT_LATCHED ? "latched" :
+		       "counted (another fault is latched)");
+		break;
+	case PEN_EVENT_FAULT_CLEARED:
+		printf("fault-cleared %s\n",
+		       fault_desc(e->fault.fault, e->fault.value, f,
+				  sizeof(f)));
+		break;
+	case PEN_EVENT_CARTRIDGE:
+		if (e->cartridge.state == PEN_CARTRIDGE_NONE)
+			printf("cartridge none\n");
+		else
+			printf("cartridge %s, id %" PRIu64 ", %" PRIu64
+			       " of %u strokes used\n",
+			       pen_cartridge_state_name(e->cartridge.state),
+			       (uint64_t)e->cartridge.id,
+			       (uint64_t)e->cartridge.strokes,
+			       e->cartridge.budget);
+		break;
+	case PEN_EVENT_OVERFLOW:
+		/* Shouted: everything after it is missing events. */
+		printf("*** OVERFLOW: %" PRIu64
+		       " events lost here: the reader fell behind ***\n",
+		       (uint64_t)e->overflow.lost);
+		break;
+	default:
+		printf("event of unknown type %u at stroke %" PRIu64 "\n",
+		       e->type, (uint64_t)e->seq);
+		break;
+	}
 }
 
 /* ---- Errors from the device ------------------------------------------ */
@@ -480,6 +683,33 @@ out:
 	error("invalid %s '%s': %s", t->name, s, why);
 }
 
+/* A count of things: a whole decimal number, at least 1. */
+static int parse_count(const char *s, uint64_t *count)
+{
+	const char *p, *why = NULL;
+	uint64_t v = 0;
+
+	if (!*s)
+		why = "empty value";
+	else if (*s == '-')
+		why = "negative values are not allowed";
+	for (p = s; !why && *p; p++) {
+		if (!is_digit(*p))
+			why = "not a whole number";
+		else if (__builtin_mul_overflow(v, 10, &v) ||
+			 __builtin_add_overflow(v, *p - '0', &v))
+			why = "too large";
+	}
+	if (!why && !v)
+		why = "must be greater than zero";
+	if (why) {
+		error("invalid count '%s': %s", s, why);
+		return -1;
+	}
+	*count = v;
+	return 0;
+}
+
 static int parse_values(struct ctx *c)
 {
 	if ((c->given & OPT_F_DEPTH) &&
@@ -495,6 +725,16 @@ static int parse_values(struct ctx *c)
 	if ((c->given & OPT_F_DURATION) &&
 	    pen_parse_duration(c->duration_arg, &c->duration_ns) < 0) {
 		value_error(&duration_type, c->duration_arg, errno);
+		return -1;
+	}
+	if ((c->given & OPT_F_COUNT) && parse_count(c->count_arg, &c->count))
+		return -1;
+	if ((c->given & OPT_F_LOG) && !*c->log_arg) {
+		error("invalid log file '': empty");
+		return -1;
+	}
+	if (c->file && !*c->file) {
+		error("invalid file '': empty");
 		return -1;
 	}
 	return 0;
@@ -714,8 +954,8 @@ static int cmd_list(struct ctx *c)
 			json_str("model", info.model);
 			json_str("serial", info.serial);
 			json_str("state", pen_state_name(st.state));
-			json_bool("controlled",
-				  st.flags & PEN_STATUS_CONTROLLED);
+			json_boolean("controlled",
+				     st.flags & PEN_STATUS_CONTROLLED);
 			json_end('}');
 		} else {
 			printf("%-8s %-12s %-16s %-16s %s\n",
@@ -807,7 +1047,7 @@ static void print_status(const struct ctx *c, const struct pen_status *st)
 		json_u64("cartridge_id", st->cartridge_id);
 		json_u64("cartridge_budget", st->cartridge_budget);
 		json_u64("cartridge_strokes", st->cartridge_strokes);
-		json_bool("controlled", st->flags & PEN_STATUS_CONTROLLED);
+		json_boolean("controlled", st->flags & PEN_STATUS_CONTROLLED);
 		json_depth("depth", st->depth_um);
 		json_rate("rate", st->rate_mhz);
 		json_depth("last_reached", st->last_reached_um);
@@ -988,7 +1228,7 @@ static int cmd_clear_fault(struct ctx *c)
 	if (c->json) {
 		json_begin('{');
 		json_str("path", c->path);
-		json_bool("cleared", cleared);
+		json_boolean("cleared", cleared);
 		json_str("fault", pen_fault_name(before.fault));
 		json_end('}');
 		putchar('\n');
@@ -1047,11 +1287,58 @@ static const char *signal_name(int signo)
 	return "signal";
 }
 
+/*
+ * The stop signal that came, 0 if none has; and the pen that its handler
+ * stops. stop_pen only changes while the stop signals are blocked, so the
+ * handler never sees it change under it.
+ */
+static volatile sig_atomic_t stop_signo;
+static struct pen *stop_pen;
+
+static void on_stop_signal(int signo)
+{
+	int saved = errno;
+
+	if (!stop_signo)
+		stop_signo = signo;
+	/*
+	 * Stop the needle here, at once, wherever the main loop is: it may
+	 * be blocked writing the log to a full pipe. The STOP's state event
+	 * also wakes a pen_wait_events() that the signal came just before,
+	 * which the flag alone would leave asleep until its timeout.
+	 */
+	if (stop_pen)
+		pen_stop(stop_pen);
+	errno = saved;
+}
+
+/*
+ * Hand the stop signals in @set to on_stop_signal(). SA_RESTART keeps
+ * writes to stdout and to the log whole; ppoll() and nanosleep() end with
+ * EINTR all the same, which is what wakes the waits.
+ */
+static int catch_signals(const sigset_t *set)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_mask = *set;
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		if (sigismember(set, stop_signals[i].signo) == 1 &&
+		    sigaction(stop_signals[i].signo, &sa, NULL) < 0)
+			return -1;
+	return 0;
+}
+
 enum end {
 	END_DURATION,		/* --duration elapsed */
 	END_SIGNAL,		/* a stop signal arrived */
 	END_PEN,		/* the pen stopped without being asked */
-	END_ERROR,		/* the status could not be read */
+	END_ERROR,		/* the status or the events could not be read */
+	END_LOG,		/* the session log could not be written */
 };
 
 static const char *const end_names[] = {
@@ -1059,6 +1346,7 @@ static const char *const end_names[] = {
 	[END_SIGNAL] = "signal",
 	[END_PEN] = "pen",
 	[END_ERROR] = "error",
+	[END_LOG] = "log",
 };
 
 static uint64_t now_ns(void)
@@ -1087,67 +1375,333 @@ static int wait_signal(const sigset_t *set, uint64_t ns)
 	return -1;
 }
 
+/* Sleep for @ns, less if a signal comes. */
+static void sleep_ns(uint64_t ns)
+{
+	struct timespec ts = {
+		.tv_sec = ns / NSEC_PER_SEC,
+		.tv_nsec = ns % NSEC_PER_SEC,
+	};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Events taken per read(2): 4 KiB. */
+#define EVENT_BATCH	64
+
+/* How long the last events may take to come once the needle is stopped. */
+#define DRAIN_NS	NSEC_PER_SEC
+
+/* Version of the session log's format, in its session line. */
+#define LOG_VERSION	1
+
+/*
+ * The log's stdio buffer, larger than any line it gets (the longest, the
+ * session line, is bounded by the escaped device path), so that the
+ * fflush() ending each line is that line's single write(2).
+ */
+#define LOG_BUF_SIZE	65536
+static char log_buf[LOG_BUF_SIZE];
+
 struct run {
 	enum end end;
 	int signo;
 	int err;
+	const char *what;		/* what failed, for END_ERROR */
 	struct pen_status last;		/* the last status read */
+	bool events;			/* the driver has events (API 3) */
+	bool stopped;			/* a "stopped" state event was read */
+	bool gone;			/* the events ended: the pen was removed */
+	int drain_err;			/* reading the last events failed */
+	FILE *log;			/* --log, or NULL */
+	int log_err;			/* the first error writing it */
+	uint64_t logged;		/* event lines written */
+	uint64_t lost;			/* events the overflow records lost */
 };
+
+/*
+ * Created or truncated, never appended to: a log holds one session. Not
+ * inherited by anything penctl could run, like the pen.
+ */
+static FILE *open_log(const struct ctx *c)
+{
+	FILE *f;
+	int fd;
+
+	fd = open(c->log_arg, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		error("%s: cannot open log: %s", c->log_arg, strerror(errno));
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		error("%s: cannot open log: %s", c->log_arg, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	setvbuf(f, log_buf, _IOFBF, sizeof(log_buf));
+	return f;
+}
+
+/* Make a log line: the json_* helpers write to the log until log_end(). */
+static bool log_begin(struct run *r)
+{
+	if (!r->log || r->log_err)
+		return false;
+	json_fp = r->log;
+	return true;
+}
+
+/* End the line and write it out whole: a crash loses at most the next. */
+static void log_end(struct run *r)
+{
+	fputc('\n', r->log);
+	if (fflush(r->log) == EOF)
+		r->log_err = errno ? errno : EIO;
+	json_fp = NULL;
+}
+
+static void log_event(struct run *r, const struct pen_event *e)
+{
+	if (!log_begin(r))
+		return;
+	json_event(e);
+	log_end(r);
+	r->logged++;
+}
+
+/* The first line: which pen, its setpoints, and when. */
+static void log_session(const struct ctx *c, struct run *r,
+			const struct pen_info *info,
+			const struct pen_status *st)
+{
+	struct timespec ts;
+	char when[64];
+	struct tm tm;
+	size_t n = 0;
+
+	if (!log_begin(r))
+		return;
+	/* Wall-clock time for people; start_ns places it among the events. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (gmtime_r(&ts.tv_sec, &tm))
+		n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n)
+		snprintf(when + n, sizeof(when) - n, ".%03dZ",
+			 (int)(ts.tv_nsec / 1000000 % 1000));
+	else
+		snprintf(when, sizeof(when), "unknown");
+
+	json_begin('{');
+	json_str("type", "session");
+	json_u64("version", LOG_VERSION);
+	json_str("penctl", PENCTL_VERSION);
+	json_str("path", c->path);
+	json_str("name", info->name);
+	json_str("driver", info->driver);
+	json_str("model", info->model);
+	json_str("serial", info->serial);
+	json_u64("api_version", info->api_version);
+	json_depth("depth", st->depth_um);
+	json_rate("rate", st->rate_mhz);
+	if (c->given & OPT_F_DURATION)
+		json_u64("duration_ns", c->duration_ns);
+	else
+		json_null("duration_ns");
+	json_str("start_time", when);
+	json_u64("start_ns", now_ns());
+	json_end('}');
+	log_end(r);
+}
+
+/*
+ * The last line: how the run ended and the driver's own counters, which
+ * replay checks the events against. @st is NULL if the status could not
+ * be read at the end (@err says why): then the counters are null.
+ */
+static void log_summary(struct run *r, const struct pen_status *st,
+			int err, uint64_t elapsed)
+{
+	static const char *const keys[] = {
+		"state", "stop_reason", "stop_reason_code", "fault",
+		"fault_code", "fault_value", "fault_ns", "fault_seq",
+		"run_strokes", "run_missed_strokes", "max_lateness_ns",
+		"started_ns", "stopped_ns",
+	};
+	size_t i;
+
+	if (!log_begin(r))
+		return;
+	json_begin('{');
+	json_str("type", "summary");
+	json_str("ended_by", end_names[r->end]);
+	if (r->end == END_SIGNAL)
+		json_str("signal", signal_name(r->signo));
+	else
+		json_null("signal");
+	json_u64("events", r->logged);
+	json_u64("lost_events", r->lost);
+	json_u64("elapsed_ns", elapsed);
+	if (st) {
+		json_null("error");
+		json_str("state", pen_state_name(st->state));
+		json_str("stop_reason", pen_stop_reason_name(st->stop_reason));
+		json_u64("stop_reason_code", st->stop_reason);
+		json_fault(st);
+		json_u64("run_strokes", st->run_strokes);
+		json_u64("run_missed_strokes", st->run_missed_strokes);
+		json_u64("max_lateness_ns", st->max_lateness_ns);
+		json_u64("started_ns", st->started_ns);
+		json_u64("stopped_ns", st->stopped_ns);
+	} else {
+		json_str("error", ioctl_strerror(err));
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			json_null(keys[i]);
+	}
+	json_u64("end_ns", now_ns());
+	json_end('}');
+	log_end(r);
+}
+
+/*
+ * Take the events buffered now, without waiting: log them, and note a
+ * stop or the pen's removal. At most a ring's worth, so that a flood of
+ * events cannot keep the caller from its other duties. Returns 0, or -1
+ * with errno set if they could not be read.
+ */
+static int read_events(struct pen *pen, struct run *r)
+{
+	struct pen_event buf[EVENT_BATCH];
+	unsigned int round;
+	ssize_t n, i;
+	int ret;
+
+	for (round = 0; round <= PEN_EVENT_RING_SIZE / EVENT_BATCH; round++) {
+		ret = pen_wait_events(pen, 0);
+		if (ret <= 0)
+			return ret < 0 && errno != EINTR ? -1 : 0;
+		n = pen_read_events(pen, buf, ARRAY_SIZE(buf));
+		if (n < 0) {
+			if (errno == ENODEV) {
+				r->gone = true;
+				return 0;
+			}
+			return errno == EINTR || errno == EAGAIN ? 0 : -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (buf[i].type == PEN_EVENT_STATE &&
+			    buf[i].state.state == PEN_STATE_STOPPED)
+				r->stopped = true;
+			if (buf[i].type == PEN_EVENT_OVERFLOW)
+				r->lost += buf[i].overflow.lost;
+			log_event(r, &buf[i]);
+		}
+		if (!n)
+			return 0;
+	}
+	return 0;
+}
 
 /*
  * Watch the running needle until the duration is over, a stop signal
  * arrives, or the pen stops by itself, which must never go unnoticed.
+ * Events wake the loop as they come and are logged; the status is read
+ * every POLL_NS as well, and at once after a "stopped" event.
  */
-static void watch(const struct ctx *c, struct pen *pen, const sigset_t *set,
-		  uint64_t t0, struct run *r)
+static void watch(const struct ctx *c, struct pen *pen, uint64_t t0,
+		  struct run *r)
 {
+	uint64_t now, wait, left, next_status = t0 + POLL_NS;
+	bool duration = c->given & OPT_F_DURATION;
 	struct pen_status st;
-	uint64_t wait, elapsed;
-	int sig;
+	int ret;
 
 	for (;;) {
-		wait = POLL_NS;
-		if (c->given & OPT_F_DURATION) {
-			elapsed = now_ns() - t0;
-			if (elapsed >= c->duration_ns) {
-				r->end = END_DURATION;
-				return;
-			}
-			if (c->duration_ns - elapsed < wait)
-				wait = c->duration_ns - elapsed;
-		}
-
-		sig = wait_signal(set, wait);
-		if (sig > 0) {
+		if (stop_signo) {
 			r->end = END_SIGNAL;
-			r->signo = sig;
+			r->signo = stop_signo;
 			return;
 		}
-		/* sigtimedwait() cannot really fail here; don't spin if so. */
-		if (sig < 0) {
-			r->end = END_ERROR;
-			r->err = errno;
+		if (r->log_err) {
+			r->end = END_LOG;
+			return;
+		}
+		now = now_ns();
+		if (duration && now - t0 >= c->duration_ns) {
+			r->end = END_DURATION;
 			return;
 		}
 
-		if (pen_get_status(pen, &st) < 0) {
-			/*
-			 * A removed pen answers every ioctl with ENODEV; its
-			 * needle was stopped on the way out.
-			 */
-			if (errno == ENODEV) {
-				r->end = END_PEN;
-				r->last.state = PEN_STATE_STOPPED;
-				r->last.stop_reason = PEN_STOP_REMOVED;
+		if (r->gone || now >= next_status || r->stopped) {
+			if (r->gone || pen_get_status(pen, &st) < 0) {
+				/*
+				 * A removed pen answers every ioctl with
+				 * ENODEV; its needle was stopped on the way
+				 * out.
+				 */
+				if (r->gone || errno == ENODEV) {
+					r->end = END_PEN;
+					r->last.state = PEN_STATE_STOPPED;
+					r->last.stop_reason = PEN_STOP_REMOVED;
+					return;
+				}
+				r->end = END_ERROR;
+				r->err = errno;
+				r->what = "read pen status";
 				return;
 			}
+			r->last = st;
+			if (st.state != PEN_STATE_RUNNING) {
+				/* Our own handler's STOP is the signal's. */
+				r->end = stop_signo ? END_SIGNAL : END_PEN;
+				r->signo = stop_signo;
+				return;
+			}
+			r->stopped = false;
+			next_status = now + POLL_NS;
+		}
+
+		wait = next_status - now;
+		if (duration) {
+			left = c->duration_ns - (now - t0);
+			if (left < wait)
+				wait = left;
+		}
+		if (!r->events) {
+			sleep_ns(wait);
+			continue;
+		}
+		ret = pen_wait_events(pen, wait);
+		if (ret > 0)
+			ret = read_events(pen, r);
+		if (ret < 0 && errno != EINTR) {
 			r->end = END_ERROR;
 			r->err = errno;
+			r->what = "read pen events";
 			return;
 		}
-		r->last = st;
-		if (r->last.state != PEN_STATE_RUNNING) {
-			r->end = END_PEN;
+	}
+}
+
+/*
+ * The needle is stopped: read the events still to come, up to the
+ * "stopped" state event that closes the run, so that the log is complete
+ * before its summary. Bounded, in case that event was lost.
+ */
+static void drain_events(struct pen *pen, struct run *r)
+{
+	uint64_t end = now_ns() + DRAIN_NS, now;
+
+	for (;;) {
+		if (read_events(pen, r) < 0) {
+			r->drain_err = errno;
+			return;
+		}
+		now = now_ns();
+		if (r->stopped || r->gone || r->log_err || now >= end)
+			return;
+		if (pen_wait_events(pen, end - now) < 0 && errno != EINTR) {
+			r->drain_err = errno;
 			return;
 		}
 	}
@@ -1197,7 +1751,10 @@ static void print_summary(const struct ctx *c, const struct run *r,
 				 pen_stop_reason_name(r->last.stop_reason));
 		break;
 	case END_ERROR:
-		snprintf(why, sizeof(why), "status unreadable");
+		snprintf(why, sizeof(why), "cannot %s", r->what);
+		break;
+	case END_LOG:
+		snprintf(why, sizeof(why), "log unwritable");
 		break;
 	}
 	printf("%s: stopped after %s s (%s)\n", c->path,
@@ -1253,33 +1810,56 @@ static void start_error(const struct ctx *c, struct pen *pen, int err)
 static int cmd_run(struct ctx *c)
 {
 	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], t[FMT_LEN], f[64];
-	bool reported = false;
+	bool reported = false, have_status = true;
 	uint64_t t0, t1, elapsed;
 	struct pen_status st;
+	struct pen_info info;
 	struct run r = { 0 };
 	struct pen *pen;
-	int rc = EXIT_RUNTIME, sig, stop_err = 0, status_err = 0;
+	int rc = EXIT_RUNTIME, sig, stop_err = 0, status_err = 0, st_err = 0;
 	sigset_t set;
 	size_t i;
 
 	/*
 	 * Block the stop signals before touching the pen: from here on one
-	 * arriving at any moment waits in the queue for sigtimedwait() and
-	 * ends in an orderly STOP, instead of killing penctl half-way.
+	 * arriving at any moment waits in the queue, to cancel the start or,
+	 * once the needle runs, to be handled by on_stop_signal(), instead
+	 * of killing penctl half-way.
 	 */
 	sigemptyset(&set);
 	for (i = 0; i < N_STOP_SIGNALS; i++)
 		sigaddset(&set, stop_signals[i].signo);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
-		error("cannot block signals: %s", strerror(errno));
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    catch_signals(&set) < 0) {
+		error("cannot set up signals: %s", strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	/* A closed stdout must not kill penctl before it has stopped. */
+	/* A closed stdout or log must not kill penctl before it has stopped. */
 	signal(SIGPIPE, SIG_IGN);
 
 	pen = open_pen(c, PEN_OPEN_CONTROL);
 	if (!pen)
 		return EXIT_RUNTIME;
+	if (pen_get_info(pen, &info) < 0) {
+		ioctl_error(c, "read pen info", errno);
+		goto out;
+	}
+	/*
+	 * Older drivers have no events: the run is then watched through the
+	 * status alone, and cannot be logged.
+	 */
+	r.events = info.api_version >= 3;
+	if (c->given & OPT_F_LOG) {
+		if (!r.events) {
+			error("%s: cannot log: the driver has no event stream (API %u; --log needs 3)",
+			      c->path, info.api_version);
+			goto out;
+		}
+		/* Before the setpoints: a refused log changes nothing. */
+		r.log = open_log(c);
+		if (!r.log)
+			goto out;
+	}
 	if (apply_setpoints(c, pen) < 0)
 		goto out;
 	if (pen_get_status(pen, &st) < 0) {
@@ -1291,7 +1871,8 @@ static int cmd_run(struct ctx *c)
 	 * Say so before starting, not after: a write can block (a terminal
 	 * stopped with Ctrl-S, a full pipe), and blocked in write() penctl
 	 * could not act on Ctrl-C while the needle ran. After the start,
-	 * nothing is written until the needle is stopped.
+	 * nothing but the log is written until the needle is stopped, and
+	 * a stop signal stops the needle even while the log's write blocks.
 	 */
 	if (!c->json) {
 		if (c->given & OPT_F_DURATION)
@@ -1313,6 +1894,13 @@ static int cmd_run(struct ctx *c)
 		goto out;
 	}
 
+	log_session(c, &r, &info, &st);
+	if (r.log_err) {
+		error("%s: cannot write log: %s", c->log_arg,
+		      strerror(r.log_err));
+		goto out;
+	}
+
 	t0 = now_ns();
 	if (pen_start(pen) < 0) {
 		start_error(c, pen, errno);
@@ -1321,7 +1909,15 @@ static int cmd_run(struct ctx *c)
 	r.last = st;
 	r.last.state = PEN_STATE_RUNNING;
 
-	watch(c, pen, &set, t0, &r);
+	/*
+	 * Let the stop signals in while the needle runs; one that came
+	 * during the start is handled now, and stops it.
+	 */
+	stop_pen = pen;
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	watch(c, pen, t0, &r);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	stop_pen = NULL;
 
 	/* Always STOP explicitly, even if the pen says it stopped. */
 	if (pen_stop(pen) < 0)
@@ -1329,7 +1925,8 @@ static int cmd_run(struct ctx *c)
 	t1 = now_ns();
 
 	if (pen_get_status(pen, &st) < 0) {
-		status_err = errno;
+		status_err = st_err = errno;
+		have_status = false;
 		st = r.last;
 		/* Gone, as already reported: nothing left to stop. */
 		if (status_err == ENODEV && r.end == END_PEN)
@@ -1347,6 +1944,18 @@ static int cmd_run(struct ctx *c)
 		r.last = st;
 	}
 
+	/* The kernel's own timestamps are the needle's true run time. */
+	elapsed = t1 - t0;
+	if (st.started_ns >= t0 && st.stopped_ns >= st.started_ns &&
+	    st.stopped_ns <= t1)
+		elapsed = st.stopped_ns - st.started_ns;
+
+	if (r.log) {
+		if (!r.gone)
+			drain_events(pen, &r);
+		log_summary(&r, have_status ? &st : NULL, st_err, elapsed);
+	}
+
 	switch (r.end) {
 	case END_PEN:
 		if (r.last.stop_reason == PEN_STOP_FAULT)
@@ -1360,7 +1969,7 @@ static int cmd_run(struct ctx *c)
 		reported = true;
 		break;
 	case END_ERROR:
-		ioctl_error(c, "read pen status", r.err);
+		ioctl_error(c, r.what, r.err);
 		reported = true;
 		break;
 	default:
@@ -1381,18 +1990,639 @@ static int cmd_run(struct ctx *c)
 		error("%s: needle still running after STOP", c->path);
 		reported = true;
 	}
+	/* A log that lost lines is a failed run, whatever else happened. */
+	if (r.log_err) {
+		error("%s: cannot write log: %s", c->log_arg,
+		      strerror(r.log_err));
+		reported = true;
+	} else if (r.drain_err) {
+		ioctl_error(c, "read pen events", r.drain_err);
+		reported = true;
+	}
 
-	/* The kernel's own timestamps are the needle's true run time. */
-	elapsed = t1 - t0;
-	if (st.started_ns >= t0 && st.stopped_ns >= st.started_ns &&
-	    st.stopped_ns <= t1)
-		elapsed = st.stopped_ns - st.started_ns;
 	print_summary(c, &r, &st, elapsed);
 
 	if (!reported)
 		rc = 0;
 out:
 	pen_close(pen);
+	if (r.log && fclose(r.log) == EOF && !rc) {
+		error("%s: cannot write log: %s", c->log_arg, strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
+}
+
+/* ---- monitor: the event stream, as it comes ---------------------------- */
+
+/*
+ * How long monitor waits for events at most before it looks at the clock
+ * and the signal flag again. A signal normally ends the wait at once;
+ * only one that comes between the look and the wait is left for this.
+ */
+#define MONITOR_POLL_NS	((uint64_t)100000000)
+
+static int cmd_monitor(struct ctx *c)
+{
+	struct pen_event buf[EVENT_BATCH];
+	uint64_t deadline = 0, printed = 0, now, wait;
+	struct pen_info info;
+	struct pen *pen;
+	ssize_t n, i;
+	size_t want;
+	sigset_t set;
+	int ret;
+
+	/* Line by line, so that a pipe sees each event as it comes. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (catch_signals(&set) < 0) {
+		error("cannot set up signals: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+
+	/* Read-only: a monitor runs beside the controller, never as one. */
+	pen = open_pen(c, 0);
+	if (!pen)
+		return EXIT_RUNTIME;
+	if (pen_get_info(pen, &info) < 0) {
+		ioctl_error(c, "read pen info", errno);
+		goto err;
+	}
+	if (info.api_version < 3) {
+		error("%s: the driver has no event stream (API %u; monitor needs 3)",
+		      c->path, info.api_version);
+		goto err;
+	}
+
+	if (!c->json)
+		printf("%s: monitoring events (Ctrl-C stops)\n", c->path);
+	if (c->given & OPT_F_DURATION)
+		deadline = now_ns() + c->duration_ns;
+
+	for (;;) {
+		if (stop_signo)
+			break;
+		wait = MONITOR_POLL_NS;
+		if (deadline) {
+			now = now_ns();
+			if (now >= deadline)
+				break;
+			if (deadline - now < wait)
+				wait = deadline - now;
+		}
+
+		ret = pen_wait_events(pen, wait);
+		if (ret < 0 && errno != EINTR) {
+			ioctl_error(c, "wait for events", errno);
+			goto err;
+		}
+		if (ret <= 0)
+			continue;
+
+		/* Read no more than --count still needs: the rest stays. */
+		want = ARRAY_SIZE(buf);
+		if ((c->given & OPT_F_COUNT) && c->count - printed < want)
+			want = c->count - printed;
+		n = pen_read_events(pen, buf, want);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			/* After a removal, ENODEV once all is printed. */
+			ioctl_error(c, "read events", errno);
+			goto err;
+		}
+		for (i = 0; i < n; i++) {
+			if (c->json) {
+				json_event(&buf[i]);
+				putchar('\n');
+			} else {
+				print_event(&buf[i]);
+			}
+			/* In JSON the record alone might go unseen. */
+			if (c->json && buf[i].type == PEN_EVENT_OVERFLOW)
+				error("%s: monitor fell behind: %" PRIu64
+				      " events lost", c->path,
+				      (uint64_t)buf[i].overflow.lost);
+		}
+		printed += n;
+		if ((c->given & OPT_F_COUNT) && printed >= c->count)
+			break;
+	}
+	pen_close(pen);
+	return 0;
+err:
+	pen_close(pen);
+	return EXIT_RUNTIME;
+}
+
+/* ---- replay: a session log summed up ------------------------------------ */
+
+#define MAX_FAULT_KINDS	16
+
+struct replay {
+	const char *file;
+	unsigned long line;
+	bool session, summary, counters;
+	char name[64], driver[64], model[64], serial[64], start_time[64];
+	uint64_t records, strokes, measured, missed, faults, setpoints;
+	uint64_t overflows, lost, other;
+	int64_t err_min, err_max, err_sum;
+	uint64_t max_lateness;
+	/* The time the needle ran: the sum of running..stopped intervals. */
+	bool running, ended_running;
+	uint64_t run_since, run_ns, last_ns;
+	struct {
+		char name[32];
+		uint64_t count;
+	} kinds[MAX_FAULT_KINDS];
+	size_t n_kinds;
+	uint64_t other_faults;		/* of kinds beyond MAX_FAULT_KINDS */
+	/* From the summary line. */
+	uint64_t sum_strokes, sum_missed;
+	char ended_by[32], stop_reason[32], sum_fault[32], sum_error[128];
+};
+
+static void __attribute__((format(printf, 2, 3)))
+replay_error(const struct replay *rp, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	error("%s: line %lu: %s", rp->file, rp->line, buf);
+}
+
+/* @key of @obj, of JSON type @type; NULL (and an error) if not. */
+static struct json_object *member(const struct replay *rp,
+				  struct json_object *obj, const char *type,
+				  const char *key, enum json_type want)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(obj, key, &v)) {
+		replay_error(rp, "%s record without \"%s\"", type, key);
+		return NULL;
+	}
+	if (!json_object_is_type(v, want)) {
+		replay_error(rp, "%s record: \"%s\" is not %s", type, key,
+			     want == json_type_int ? "an integer" :
+			     want == json_type_boolean ? "true or false" :
+			     want == json_type_string ? "a string" :
+			     "of the right type");
+		return NULL;
+	}
+	return v;
+}
+
+static int get_u64(const struct replay *rp, struct json_object *obj,
+		   const char *type, const char *key, uint64_t *val)
+{
+	struct json_object *v = member(rp, obj, type, key, json_type_int);
+
+	if (!v)
+		return -1;
+	/* json-c keeps integers up to UINT64_MAX; negatives are wrong here. */
+	if (json_object_get_int64(v) < 0) {
+		replay_error(rp, "%s record: \"%s\" is negative", type, key);
+		return -1;
+	}
+	*val = json_object_get_uint64(v);
+	return 0;
+}
+
+static int get_bool(const struct replay *rp, struct json_object *obj,
+		    const char *type, const char *key, bool *val)
+{
+	struct json_object *v = member(rp, obj, type, key, json_type_boolean);
+
+	if (!v)
+		return -1;
+	*val = json_object_get_boolean(v);
+	return 0;
+}
+
+static int get_str(const struct replay *rp, struct json_object *obj,
+		   const char *type, const char *key, const char **val)
+{
+	struct json_object *v = member(rp, obj, type, key, json_type_string);
+
+	if (!v)
+		return -1;
+	*val = json_object_get_string(v);
+	return 0;
+}
+
+/*
+ * Copy a string from the log for printing. The log is input like any
+ * other: control characters (JSON escapes can make them) must not reach
+ * the terminal.
+ */
+static void copy_text(char *buf, size_t len, const char *s)
+{
+	size_t i;
+
+	snprintf(buf, len, "%s", s);
+	for (i = 0; buf[i]; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
+}
+
+/* An optional string of a record: "" if missing or not a string. */
+static void copy_str(struct json_object *obj, const char *key, char *buf,
+		     size_t len)
+{
+	struct json_object *v;
+
+	buf[0] = '\0';
+	if (json_object_object_get_ex(obj, key, &v) &&
+	    json_object_is_type(v, json_type_string))
+		copy_text(buf, len, json_object_get_string(v));
+}
+
+static void count_fault(struct replay *rp, const char *fault)
+{
+	char name[sizeof(rp->kinds[0].name)];
+	size_t i;
+
+	copy_text(name, sizeof(name), fault);
+	rp->faults++;
+	for (i = 0; i < rp->n_kinds; i++) {
+		if (!strcmp(rp->kinds[i].name, name)) {
+			rp->kinds[i].count++;
+			return;
+		}
+	}
+	if (rp->n_kinds == MAX_FAULT_KINDS) {
+		rp->other_faults++;
+		return;
+	}
+	strcpy(rp->kinds[i].name, name);
+	rp->kinds[i].count = 1;
+	rp->n_kinds++;
+}
+
+static int replay_stroke(struct replay *rp, struct json_object *obj)
+{
+	uint64_t cmd, reached, lateness, missed;
+	bool measured;
+	int64_t err;
+
+	if (get_bool(rp, obj, "stroke", "measured", &measured) ||
+	    get_u64(rp, obj, "stroke", "cmd_um", &cmd) ||
+	    get_u64(rp, obj, "stroke", "reached_um", &reached) ||
+	    get_u64(rp, obj, "stroke", "lateness_ns", &lateness) ||
+	    get_u64(rp, obj, "stroke", "missed", &missed))
+		return -1;
+	if (cmd > UINT32_MAX || reached > UINT32_MAX) {
+		replay_error(rp, "stroke record: depth out of range");
+		return -1;
+	}
+	rp->strokes++;
+	rp->missed += missed;
+	if (lateness > rp->max_lateness)
+		rp->max_lateness = lateness;
+	if (!measured)
+		return 0;
+	err = (int64_t)reached - (int64_t)cmd;
+	if (!rp->measured++) {
+		rp->err_min = err;
+		rp->err_max = err;
+	}
+	if (err < rp->err_min)
+		rp->err_min = err;
+	if (err > rp->err_max)
+		rp->err_max = err;
+	rp->err_sum += err;
+	return 0;
+}
+
+static int replay_state(struct replay *rp, struct json_object *obj,
+			uint64_t ts)
+{
+	const char *state;
+
+	if (get_str(rp, obj, "state", "state", &state))
+		return -1;
+	if (!strcmp(state, "running") && !rp->running) {
+		rp->running = true;
+		rp->run_since = ts;
+	} else if (strcmp(state, "running") && rp->running) {
+		rp->running = false;
+		if (ts > rp->run_since)
+			rp->run_ns += ts - rp->run_since;
+	}
+	return 0;
+}
+
+static int replay_summary(struct replay *rp, struct json_object *obj)
+{
+	struct json_object *s, *m;
+
+	/* Null counters: the pen was gone when the run ended. */
+	if (!json_object_object_get_ex(obj, "run_strokes", &s) ||
+	    !json_object_object_get_ex(obj, "run_missed_strokes", &m)) {
+		replay_error(rp, "summary record without \"run_strokes\" and \"run_missed_strokes\"");
+		return -1;
+	}
+	if (s && m) {
+		if (get_u64(rp, obj, "summary", "run_strokes",
+			    &rp->sum_strokes) ||
+		    get_u64(rp, obj, "summary", "run_missed_strokes",
+			    &rp->sum_missed))
+			return -1;
+		rp->counters = true;
+	} else if (s || m) {
+		replay_error(rp, "summary record with only one of its counters");
+		return -1;
+	}
+	copy_str(obj, "ended_by", rp->ended_by, sizeof(rp->ended_by));
+	copy_str(obj, "stop_reason", rp->stop_reason, sizeof(rp->stop_reason));
+	copy_str(obj, "fault", rp->sum_fault, sizeof(rp->sum_fault));
+	copy_str(obj, "error", rp->sum_error, sizeof(rp->sum_error));
+	return 0;
+}
+
+/* One line of the log, without its newline. */
+static int replay_line(struct replay *rp, const char *text, size_t len)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	const char *type, *name;
+	uint64_t ts, lost;
+	size_t end;
+	int ret = -1;
+
+	if (!len) {
+		replay_error(rp, "empty line");
+		return -1;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		error("out of memory");
+		return -1;
+	}
+	obj = json_tokener_parse_ex(tok, text, len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (!obj) {
+		replay_error(rp, "not JSON: %s",
+			     jerr == json_tokener_continue ?
+			     "it ends in the middle" :
+			     json_tokener_error_desc(jerr));
+		return -1;
+	}
+	if (end != len) {
+		replay_error(rp, "not JSON: more after the object");
+		goto out;
+	}
+	if (!json_object_is_type(obj, json_type_object)) {
+		replay_error(rp, "not a JSON object");
+		goto out;
+	}
+	if (get_str(rp, obj, "a", "type", &type))
+		goto out;
+	if (rp->summary) {
+		replay_error(rp, "a record after the summary");
+		goto out;
+	}
+
+	if (!strcmp(type, "session")) {
+		if (rp->session || rp->records) {
+			replay_error(rp, "a session record that is not the first line");
+			goto out;
+		}
+		rp->session = true;
+		copy_str(obj, "name", rp->name, sizeof(rp->name));
+		copy_str(obj, "driver", rp->driver, sizeof(rp->driver));
+		copy_str(obj, "model", rp->model, sizeof(rp->model));
+		copy_str(obj, "serial", rp->serial, sizeof(rp->serial));
+		copy_str(obj, "start_time", rp->start_time,
+			 sizeof(rp->start_time));
+		ret = 0;
+		goto out;
+	}
+	if (!strcmp(type, "summary")) {
+		rp->summary = true;
+		ret = replay_summary(rp, obj);
+		goto out;
+	}
+
+	/* An event: each has its time. */
+	if (get_u64(rp, obj, type, "timestamp_ns", &ts))
+		goto out;
+	rp->records++;
+	if (ts > rp->last_ns)
+		rp->last_ns = ts;
+	if (!strcmp(type, "stroke")) {
+		ret = replay_stroke(rp, obj);
+	} else if (!strcmp(type, "state")) {
+		ret = replay_state(rp, obj, ts);
+	} else if (!strcmp(type, "setpoint")) {
+		rp->setpoints++;
+		ret = 0;
+	} else if (!strcmp(type, "fault")) {
+		ret = get_str(rp, obj, type, "fault", &name);
+		if (!ret)
+			count_fault(rp, name);
+	} else if (!strcmp(type, "overflow")) {
+		ret = get_u64(rp, obj, type, "lost", &lost);
+		if (!ret) {
+			rp->overflows++;
+			rp->lost += lost;
+		}
+	} else {
+		/* fault-cleared, cartridge, or a newer driver's event. */
+		rp->other++;
+		ret = 0;
+	}
+out:
+	json_object_put(obj);
+	return ret;
+}
+
+static void print_replay(const struct ctx *c, const struct replay *rp,
+			 bool match)
+{
+	char a[FMT_LEN], mean[FMT_LEN];
+	size_t i;
+
+	if (rp->measured)
+		snprintf(mean, sizeof(mean), "%.1f",
+			 (double)rp->err_sum / rp->measured);
+
+	if (c->json) {
+		json_begin('{');
+		json_str("file", rp->file);
+		if (rp->session) {
+			json_str("name", rp->name);
+			json_str("driver", rp->driver);
+			json_str("model", rp->model);
+			json_str("serial", rp->serial);
+			json_str("start_time", rp->start_time);
+		} else {
+			json_null("name");
+			json_null("driver");
+			json_null("model");
+			json_null("serial");
+			json_null("start_time");
+		}
+		json_u64("events", rp->records);
+		json_u64("strokes", rp->strokes);
+		json_u64("measured_strokes", rp->measured);
+		json_u64("missed_strokes", rp->missed);
+		json_u64("faults", rp->faults);
+		json_key("faults_by_name");
+		json_begin('{');
+		for (i = 0; i < rp->n_kinds; i++)
+			json_u64(rp->kinds[i].name, rp->kinds[i].count);
+		if (rp->other_faults)
+			json_u64("other", rp->other_faults);
+		json_end('}');
+		json_u64("setpoint_changes", rp->setpoints);
+		json_u64("overflow_records", rp->overflows);
+		json_u64("lost_events", rp->lost);
+		if (rp->measured) {
+			json_i64("depth_error_min_um", rp->err_min);
+			json_num("depth_error_mean_um", mean);
+			json_i64("depth_error_max_um", rp->err_max);
+		} else {
+			json_null("depth_error_min_um");
+			json_null("depth_error_mean_um");
+			json_null("depth_error_max_um");
+		}
+		json_u64("max_lateness_ns", rp->max_lateness);
+		json_u64("duration_ns", rp->run_ns);
+		json_boolean("ends_running", rp->ended_running);
+		json_boolean("summary", rp->summary);
+		if (rp->counters) {
+			json_u64("driver_run_strokes", rp->sum_strokes);
+			json_u64("driver_run_missed_strokes", rp->sum_missed);
+			json_boolean("matches", match);
+		} else {
+			json_null("driver_run_strokes");
+			json_null("driver_run_missed_strokes");
+			json_null("matches");
+		}
+		json_end('}');
+		putchar('\n');
+		return;
+	}
+
+	if (rp->session)
+		printf("%s: session of %s (%s, %s, serial %s), started %s\n",
+		       rp->file, rp->name, rp->driver, rp->model, rp->serial,
+		       rp->start_time);
+	else
+		printf("%s: events without a session record\n", rp->file);
+	printf("  strokes:            %" PRIu64 " (%" PRIu64 " measured)\n",
+	       rp->strokes, rp->measured);
+	printf("  missed strokes:     %" PRIu64 "\n", rp->missed);
+	if (!rp->faults) {
+		printf("  faults:             none\n");
+	} else {
+		printf("  faults:             %" PRIu64 " (", rp->faults);
+		for (i = 0; i < rp->n_kinds; i++)
+			printf("%s%s %" PRIu64, i ? ", " : "",
+			       rp->kinds[i].name, rp->kinds[i].count);
+		if (rp->other_faults)
+			printf(", other %" PRIu64, rp->other_faults);
+		printf(")\n");
+	}
+	printf("  setpoint changes:   %" PRIu64 "\n", rp->setpoints);
+	if (!rp->overflows)
+		printf("  overflow:           none\n");
+	else
+		printf("  overflow:           %" PRIu64 " record%s, %" PRIu64
+		       " events lost\n", rp->overflows,
+		       rp->overflows == 1 ? "" : "s", rp->lost);
+	if (rp->measured)
+		printf("  depth error:        min %+" PRId64
+		       " um, mean %s%s um, max %+" PRId64 " um\n",
+		       rp->err_min, rp->err_sum >= 0 ? "+" : "", mean,
+		       rp->err_max);
+	else
+		printf("  depth error:        no measured strokes\n");
+	printf("  max lateness:       %s us\n",
+	       usecs_str(rp->max_lateness, a));
+	printf("  duration:           %s s%s\n", secs_str(rp->run_ns, a),
+	       rp->ended_running ? " (the log ends with the needle running)" :
+	       "");
+	if (rp->counters)
+		printf("  driver's counters:  %" PRIu64 " strokes, %" PRIu64
+		       " missed (ended by %s, stop reason %s, fault %s)\n",
+		       rp->sum_strokes, rp->sum_missed, rp->ended_by,
+		       rp->stop_reason, rp->sum_fault);
+	if (!rp->summary)
+		printf("  matches the driver's counters: unknown (no summary record%s)\n",
+		       rp->session ? ": the session did not end cleanly" : "");
+	else if (!rp->counters)
+		printf("  matches the driver's counters: unknown (none in the summary: %s)\n",
+		       *rp->sum_error ? rp->sum_error : "not read");
+	else
+		printf("  matches the driver's counters: %s\n",
+		       match ? "yes" : "no");
+}
+
+static int cmd_replay(struct ctx *c)
+{
+	struct replay rp;
+	size_t cap = 0;
+	char *line = NULL;
+	ssize_t len;
+	bool match;
+	FILE *f;
+	int rc = EXIT_RUNTIME;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.file = c->file;
+	f = fopen(c->file, "re");
+	if (!f) {
+		error("%s: %s", c->file, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		rp.line++;
+		if (len && line[len - 1] == '\n')
+			len--;
+		if (replay_line(&rp, line, len) < 0)
+			goto out;
+	}
+	if (ferror(f)) {
+		error("%s: %s", c->file, strerror(errno));
+		goto out;
+	}
+	if (rp.running) {
+		rp.ended_running = true;
+		if (rp.last_ns > rp.run_since)
+			rp.run_ns += rp.last_ns - rp.run_since;
+	}
+
+	match = rp.counters && rp.strokes == rp.sum_strokes &&
+		rp.missed == rp.sum_missed;
+	print_replay(c, &rp, match);
+	if (rp.counters && !match) {
+		if (rp.lost)
+			error("%s: the log does not match the driver's counters (%" PRIu64
+			      " events were lost to overflow)", c->file, rp.lost);
+		else
+			error("%s: the log does not match the driver's counters: %" PRIu64
+			      " strokes and %" PRIu64 " missed logged, %" PRIu64
+			      " and %" PRIu64 " counted", c->file, rp.strokes,
+			      rp.missed, rp.sum_strokes, rp.sum_missed);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(f);
 	return rc;
 }
 
@@ -1415,21 +2645,31 @@ static void usage(FILE *f)
 "  stop                   stop the needle; needs no control of the pen\n"
 "  clear-fault            clear the pen's latched fault (see status), so\n"
 "                         that it can start again\n"
-"  run [--depth D] [--rate R] [--duration T]\n"
+"  run [--depth D] [--rate R] [--duration T] [--log FILE]\n"
 "                         set, start, wait for T or Ctrl-C, stop and\n"
-"                         print a summary\n"
+"                         print a summary; --log writes the run's events\n"
+"                         to FILE as JSON lines (start takes it too)\n"
+"  monitor [--duration T] [--count N]\n"
+"                         print the pen's events as they come, one a\n"
+"                         line (JSON with --json), read-only, until\n"
+"                         Ctrl-C, T or N events\n"
+"  replay FILE            totals of a --log file (or of monitor --json),\n"
+"                         checked against the driver's counters\n"
 "  help                   this help\n"
 "\n"
 "Options:\n"
 "  -d, --device PATH|INDEX  pen device (default " DEFAULT_DEVICE
 "; a number N\n"
 "                           means /dev/penN)\n"
-"      --json               print one JSON document on stdout\n"
+"      --json               print one JSON document on stdout (monitor:\n"
+"                           one JSON object a line)\n"
 "      --depth D            needle depth; unit required: 0.5mm, 500um\n"
 "      --rate R             stroke rate; unit required: 120Hz, 120.5Hz,\n"
 "                           120000mHz, 7200spm or 7200rpm (per minute)\n"
 "      --duration T         run time: 500ms, 3s, 1.5s, 2m, 1h; a bare\n"
 "                           number is seconds\n"
+"      --count N            monitor: stop after N events\n"
+"      --log FILE           run, start: the session log to write\n"
 "  -h, --help               this help\n"
 "  -V, --version            version\n"
 "\n"
@@ -1441,6 +2681,9 @@ static void usage(FILE *f)
 "stops the needle and stays latched, refusing start and run, until\n"
 "clear-fault; status shows it, e.g. \"fault: over-depth (+300 um) at\n"
 "stroke 42\".\n"
+"\n"
+"A monitor that falls behind loses events; it says so with an OVERFLOW\n"
+"line counting them.\n"
 "\n"
 "Exit status: 0 success, 1 device or runtime error, 2 usage error.\n"
 "See penctl(1) for details.\n", f);
@@ -1457,18 +2700,22 @@ static const struct command {
 	const char *name;
 	int (*fn)(struct ctx *c);
 	unsigned int allowed;		/* OPT_F_* the command accepts */
+	const char *operand;		/* the one operand it takes, if any */
 } commands[] = {
-	{ "list", cmd_list, 0 },
-	{ "info", cmd_info, OPT_F_DEVICE },
-	{ "status", cmd_status, OPT_F_DEVICE },
-	{ "set", cmd_set, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE },
-	{ "start", cmd_run, OPT_F_DEVICE | OPT_F_DURATION },
-	{ "stop", cmd_stop, OPT_F_DEVICE },
-	{ "clear-fault", cmd_clear_fault, OPT_F_DEVICE },
-	{ "run", cmd_run,
-	  OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE | OPT_F_DURATION },
+	{ "list", cmd_list, 0, NULL },
+	{ "info", cmd_info, OPT_F_DEVICE, NULL },
+	{ "status", cmd_status, OPT_F_DEVICE, NULL },
+	{ "set", cmd_set, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE, NULL },
+	{ "start", cmd_run, OPT_F_DEVICE | OPT_F_DURATION | OPT_F_LOG, NULL },
+	{ "stop", cmd_stop, OPT_F_DEVICE, NULL },
+	{ "clear-fault", cmd_clear_fault, OPT_F_DEVICE, NULL },
+	{ "run", cmd_run, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |
+			  OPT_F_DURATION | OPT_F_LOG, NULL },
+	{ "monitor", cmd_monitor, OPT_F_DEVICE | OPT_F_DURATION | OPT_F_COUNT,
+	  NULL },
+	{ "replay", cmd_replay, 0, "FILE" },
 	{ "help", cmd_help, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |
-			    OPT_F_DURATION },
+			    OPT_F_DURATION | OPT_F_COUNT | OPT_F_LOG, NULL },
 };
 
 static const struct option long_opts[] = {
@@ -1477,13 +2724,16 @@ static const struct option long_opts[] = {
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "log", required_argument, NULL, OPT_LOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Indexed by the OPT_F_* bit number. */
 static const char *const opt_names[] = {
-	"--device", "--depth", "--rate", "--duration",
+	"--device", "--depth", "--rate", "--duration", "--count", "--log",
 };
 
 /* Record a value option; each may be given once, so none is ignored. */
@@ -1503,7 +2753,7 @@ int main(int argc, char **argv)
 {
 	const struct command *cmd = NULL;
 	bool help = false, version = false;
-	const char *args[2] = { NULL, NULL };
+	const char *args[3] = { NULL, NULL, NULL };
 	struct ctx c = { 0 };
 	int opt, nargs = 0, rc;
 	unsigned int bad;
@@ -1519,7 +2769,7 @@ int main(int argc, char **argv)
 				  NULL)) != -1) {
 		switch (opt) {
 		case 1:
-			if (nargs < 2)
+			if (nargs < (int)ARRAY_SIZE(args))
 				args[nargs] = optarg;
 			nargs++;
 			break;
@@ -1537,6 +2787,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DURATION:
 			if (take(&c, OPT_F_DURATION, &c.duration_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_COUNT:
+			if (take(&c, OPT_F_COUNT, &c.count_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_LOG:
+			if (take(&c, OPT_F_LOG, &c.log_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_JSON:
@@ -1564,7 +2822,7 @@ int main(int argc, char **argv)
 	}
 	/* Operands after "--". */
 	for (; optind < argc; optind++) {
-		if (nargs < 2)
+		if (nargs < (int)ARRAY_SIZE(args))
 			args[nargs] = argv[optind];
 		nargs++;
 	}
@@ -1589,10 +2847,16 @@ int main(int argc, char **argv)
 		error("unknown command '%s'", args[0]);
 		return EXIT_USAGE;
 	}
-	if (nargs > 1) {
-		error("unexpected argument '%s'", args[1]);
+	if (cmd->operand && nargs < 2) {
+		error("%s needs a %s", cmd->name, cmd->operand);
 		return EXIT_USAGE;
 	}
+	if (nargs > (cmd->operand ? 2 : 1)) {
+		error("unexpected argument '%s'", args[cmd->operand ? 2 : 1]);
+		return EXIT_USAGE;
+	}
+	if (cmd->operand)
+		c.file = args[1];
 	bad = c.given & ~cmd->allowed;
 	if (bad) {
 		error("option '%s' does not apply to '%s'",
