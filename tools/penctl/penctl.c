@@ -2355,7 +2355,7 @@ static int replay_line(struct replay *rp, const char *text, size_t len)
 	struct json_object *obj;
 	enum json_tokener_error jerr;
 	const char *type, *name;
-	uint64_t ts, lost;
+	uint64_t ts, lost, missed;
 	size_t end;
 	int ret = -1;
 
@@ -2432,6 +2432,15 @@ static int replay_line(struct replay *rp, const char *text, size_t len)
 		ret = get_str(rp, obj, type, "fault", &name);
 		if (!ret)
 			count_fault(rp, name);
+		/*
+		 * A timing fault's periods were missed with no stroke after
+		 * them to carry the count; the driver counts them all the same.
+		 */
+		if (!ret && !strcmp(name, pen_fault_name(PEN_FAULT_TIMING))) {
+			ret = get_u64(rp, obj, type, "fault_value", &missed);
+			if (!ret)
+				rp->missed += missed;
+		}
 	} else if (!strcmp(type, "overflow")) {
 		ret = get_u64(rp, obj, type, "lost", &lost);
 		if (!ret) {
