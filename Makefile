@@ -2,7 +2,8 @@
 #
 # pen: the microneedling pen driver stack.
 #
-#   make            modules (for KVER), libpen, penctl and the selftests
+#   make            modules (for KVER), libpen, penctl, pentrace and the
+#                   selftests
 #   make demo       boot a VM with the simulated pen and drive it with penctl
 #   make check      every test: host tests, linters, then the selftests in
 #                   a VM on each kernel of the matrix (KERNEL=stock-6.1
@@ -22,7 +23,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 .PHONY: all modules modules-clean deps check demo vm clean
 .DEFAULT_GOAL := all
 
-all: modules userspace selftests
+all: modules userspace pentrace selftests
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree '$(KDIR)'; run scripts/install-deps or set KDIR" >&2; exit 1; }
@@ -32,6 +33,7 @@ modules-clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
 include userspace.mk
+include tools/pentrace/pentrace.mk
 include selftests/selftests.mk
 include lint.mk
 
@@ -54,5 +56,5 @@ vm: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/vm-run --kver "$$(scripts/kver)" --interactive
 
-clean: modules-clean userspace-clean selftests-clean
+clean: modules-clean userspace-clean pentrace-clean selftests-clean
 	rm -rf $(BUILD)

@@ -1,0 +1,158 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# pentrace's paths that need no pen and no BPF, run on the build host:
+# options, usage errors, and the check of the tracepoint's format against
+# made-up tracefs trees (PENTRACE_TRACEFS). Built under ASan and UBSan by
+# "make pentrace-asan" (scripts/lint), where any sanitizer report fails.
+#
+#   tools/pentrace/host-test.sh PENTRACE
+#
+# Prints one line per test and "pentrace host tests: N passed, N failed";
+# exits nonzero if any failed. The selftest (selftests/pentrace_test.sh)
+# covers the rest in a VM.
+bin=${1:?usage: host-test.sh PENTRACE}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# expect RC STDERR_REGEX DESC -- ARGS...: pentrace ARGS exits RC, says
+# nothing but one line matching STDERR_REGEX on stderr (or nothing, for
+# an empty regex), and no sanitizer complains.
+expect() {
+	rc=$1 pattern=$2 desc=$3
+	shift 4
+	"$bin" "$@" > "$tmp/out" 2> "$tmp/err"
+	got=$?
+	lines=$(wc -l < "$tmp/err")
+	if grep -q 'Sanitizer\|runtime error' "$tmp/err"; then
+		why="sanitizer report"
+	elif [ "$got" != "$rc" ]; then
+		why="exit $got, wanted $rc"
+	elif [ -z "$pattern" ] && [ "$lines" != 0 ]; then
+		why="unexpected message"
+	elif [ -n "$pattern" ] && { [ "$lines" != 1 ] ||
+		! grep -Eq -- "$pattern" "$tmp/err"; }; then
+		why="wanted one line matching: $pattern"
+	else
+		pass=$((pass + 1))
+		echo "ok - $desc"
+		return
+	fi
+	fail=$((fail + 1))
+	echo "not ok - $desc ($why)"
+	sed 's/^/#   /' "$tmp/err"
+}
+
+# fake_tracefs DIR [SED_EXPR]: a tracefs with pen:pen_stroke's format as
+# the driver defines it, edited by SED_EXPR.
+fake_tracefs() {
+	mkdir -p "$1/events/pen/pen_stroke"
+	sed -e "${2:-}" > "$1/events/pen/pen_stroke/format" <<-'EOF'
+	name: pen_stroke
+	ID: 1340
+	format:
+		field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+		field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+		field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+		field:int common_pid;	offset:4;	size:4;	signed:1;
+
+		field:u64 seq;	offset:8;	size:8;	signed:0;
+		field:u64 issued_ns;	offset:16;	size:8;	signed:0;
+		field:u64 lateness_ns;	offset:24;	size:8;	signed:0;
+		field:u32 pen;	offset:32;	size:4;	signed:0;
+		field:u32 cmd_um;	offset:36;	size:4;	signed:0;
+		field:u32 reached_um;	offset:40;	size:4;	signed:0;
+		field:u32 flags;	offset:44;	size:4;	signed:0;
+		field:u32 missed;	offset:48;	size:4;	signed:0;
+		field:u32 rate_mhz;	offset:52;	size:4;	signed:0;
+
+	print fmt: "pen%u seq=%llu", REC->pen, REC->seq
+	EOF
+}
+
+expect 0 "" "--help prints the usage, exit 0" -- --help
+grep -q '^Usage: pentrace ' "$tmp/out" ||
+	{ fail=$((fail + 1)); echo "not ok - --help names the usage"; }
+expect 0 "" "-V prints the version, exit 0" -- -V
+grep -q '^pentrace [0-9]' "$tmp/out" ||
+	{ fail=$((fail + 1)); echo "not ok - -V names the version"; }
+
+expect 2 "^pentrace: invalid interval 'x': not a number of seconds$" \
+	"a malformed interval" -- -i x
+expect 2 "^pentrace: invalid interval '1\.': malformed number$" \
+	"an interval with a dangling point" -- --interval 1.
+expect 2 "^pentrace: invalid duration '-3': negative values are not allowed$" \
+	"a negative duration" -- -d -3
+expect 2 "^pentrace: invalid duration '0\.0': must be greater than zero$" \
+	"a zero duration" -- -d 0.0
+expect 2 "^pentrace: invalid duration '0\.0000000001': finer than 1 ns$" \
+	"a duration finer than 1 ns" -- -d 0.0000000001
+expect 2 "^pentrace: invalid duration '99999999999': too large" \
+	"a duration beyond a year" -- -d 99999999999
+expect 2 "^pentrace: invalid duration '2m': not a number of seconds$" \
+	"a duration in minutes" -- -d 2m
+expect 2 "^pentrace: invalid pen 'x1': not a pen number" \
+	"a malformed pen" -- -p x1
+expect 2 "^pentrace: invalid pen '4294967296': number too large$" \
+	"a pen number beyond 32 bits" -- -p 4294967296
+expect 2 "^pentrace: invalid option '--frob'$" "an unknown long option" -- --frob
+expect 2 "^pentrace: invalid option '-x'$" "an unknown short option" -- -x
+expect 2 "^pentrace: option '-i' needs a value$" "a missing value" -- -i
+expect 2 "^pentrace: option '--pen' given twice$" "an option twice" -- -p 1 --pen 2
+expect 2 "^pentrace: unexpected argument 'now'$" "an operand" -- now
+
+export PENTRACE_TRACEFS="$tmp/none"
+expect 1 "^pentrace: PENTRACE_TRACEFS=.*/none: no tracefs there" \
+	"no tracefs where PENTRACE_TRACEFS says" -- -d 1
+
+export PENTRACE_TRACEFS="$tmp/nopen"
+mkdir -p "$PENTRACE_TRACEFS/events/sched"
+expect 1 "^pentrace: the pen module (is not loaded \(no .*/nopen/events/pen\)|is loaded but has no tracepoints)" \
+	"no events/pen: the module is not loaded" -- -d 1
+
+export PENTRACE_TRACEFS="$tmp/old"
+mkdir -p "$PENTRACE_TRACEFS/events/pen/pen_fault"
+expect 1 "^pentrace: the pen module has no pen:pen_stroke tracepoint" \
+	"events/pen without pen_stroke: an older driver" -- -d 1
+
+export PENTRACE_TRACEFS="$tmp/moved"
+fake_tracefs "$PENTRACE_TRACEFS" 's/cmd_um;\toffset:36/cmd_um;\toffset:40/'
+expect 1 "^pentrace: pen:pen_stroke's field 'cmd_um' is at offset 40, size 4, unsigned; pentrace was built for offset 36, size 4, unsigned" \
+	"a field at another offset is refused" -- -d 1
+
+export PENTRACE_TRACEFS="$tmp/resized"
+fake_tracefs "$PENTRACE_TRACEFS" 's/u32 missed;\toffset:48;\tsize:4/u64 missed;\toffset:48;\tsize:8/'
+expect 1 "^pentrace: pen:pen_stroke's field 'missed' is at offset 48, size 8" \
+	"a field of another size is refused" -- -d 1
+
+export PENTRACE_TRACEFS="$tmp/signed"
+fake_tracefs "$PENTRACE_TRACEFS" 's/reached_um;\(.*\)signed:0/reached_um;\1signed:1/'
+expect 1 "^pentrace: pen:pen_stroke's field 'reached_um' .*, signed; pentrace was built for .*, unsigned" \
+	"a field of other signedness is refused" -- -d 1
+
+export PENTRACE_TRACEFS="$tmp/missing"
+fake_tracefs "$PENTRACE_TRACEFS" '/rate_mhz/d'
+expect 1 "^pentrace: pen:pen_stroke has no field 'rate_mhz'" \
+	"a missing field is refused" -- -d 1
+
+# The right format passes the check; what follows depends on the host
+# (no BPF for us, or no such tracepoint in its real tracefs), but it must
+# not be about the format.
+export PENTRACE_TRACEFS="$tmp/good"
+fake_tracefs "$PENTRACE_TRACEFS"
+"$bin" -d 0.1 > "$tmp/out" 2> "$tmp/err"
+got=$?
+if grep -q 'Sanitizer\|runtime error' "$tmp/err"; then
+	fail=$((fail + 1)); echo "not ok - the driver's format passes the check (sanitizer report)"
+	sed 's/^/#   /' "$tmp/err"
+elif grep -q "field\|format" "$tmp/err" || [ "$got" -gt 1 ]; then
+	fail=$((fail + 1)); echo "not ok - the driver's format passes the check (exit $got)"
+	sed 's/^/#   /' "$tmp/err"
+else
+	pass=$((pass + 1)); echo "ok - the driver's format passes the check"
+	sed 's/^/#   then: /' "$tmp/err"
+fi
+
+echo "pentrace host tests: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tools/pentrace: per-pen stroke statistics from the pen:pen_stroke
+# tracepoint, a libbpf tool. Included by the top-level Makefile, or used
+# alone: make -f tools/pentrace/pentrace.mk pentrace
+#
+# Targets:
+#   pentrace           $(BUILD)/pentrace; intermediates (the BPF object,
+#                      its skeleton) in $(BUILD)/obj/pentrace/
+#   pentrace-install   $(DESTDIR)$(SBINDIR)/pentrace and pentrace.8
+#                      ("install" too)
+#   pentrace-asan      pentrace under AddressSanitizer and UBSan, run
+#                      through tools/pentrace/host-test.sh (scripts/lint)
+#   pentrace-clean     remove what this file builds
+#
+# The BPF program is built by clang (-target bpf) into an object that
+# "bpftool gen object" links (dropping the DWARF) and "bpftool gen
+# skeleton" embeds in a header; pentrace.c includes that header and links
+# libbpf and json-c, found with pkg-config.
+#
+# Variables are prefixed PT_ so that nothing collides with the other
+# makefiles the top-level one includes.
+
+# Must come before any other include: the directory of this file.
+PT_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+PT_STANDALONE := $(if $(filter $(lastword $(MAKEFILE_LIST)),\
+			$(firstword $(MAKEFILE_LIST))),1)
+PT_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+BUILD ?= build
+CC ?= cc
+INSTALL ?= install
+PKG_CONFIG ?= pkg-config
+PEN_VERSION ?= 0.1.0
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+CFLAGS ?= -O2 -g
+
+# clang-19 is the one scripts/install-deps installs; bpftool is in
+# /usr/sbin, which a user's PATH may lack.
+PT_CLANG ?= clang-19
+BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
+
+PT_OBJ := $(BUILD)/obj/pentrace
+PT_PKGS := libbpf json-c
+
+# -target bpf has no system headers of its own: linux/bpf.h comes from
+# /usr/include, and the asm/ headers it needs from Debian's multiarch
+# directory, which only the host compiler knows.
+PT_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || \
+			gcc -print-multiarch 2>/dev/null)
+PT_BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror -MMD -MP \
+	-I$(PT_SRC) $(if $(PT_MULTIARCH),-idirafter /usr/include/$(PT_MULTIARCH))
+
+PT_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	-DPENTRACE_VERSION='"$(PEN_VERSION)"' -I$(PT_SRC) -I$(PT_OBJ) -MMD -MP
+
+PT_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+.PHONY: pentrace pentrace-install install pentrace-asan pentrace-clean
+
+pentrace: $(BUILD)/pentrace
+
+$(PT_OBJ)/pentrace.bpf.o: $(PT_SRC)/pentrace.bpf.c
+	@mkdir -p $(@D)
+	$(PT_CLANG) $(PT_BPF_CFLAGS) -c -o $@ $<
+
+# gen object is libbpf's static linker: the result has the program, its
+# BTF and nothing of the DWARF, which the skeleton would otherwise carry.
+$(PT_OBJ)/pentrace.skel.h: $(PT_OBJ)/pentrace.bpf.o
+	$(BPFTOOL) gen object $(PT_OBJ)/pentrace.linked.o $<
+	$(BPFTOOL) gen skeleton $(PT_OBJ)/pentrace.linked.o name pentrace \
+		> $@.tmp
+	mv $@.tmp $@
+
+# pkg-config runs in the recipe, so that a missing package fails the
+# build with pkg-config's own message.
+$(PT_OBJ)/pentrace.o: $(PT_SRC)/pentrace.c $(PT_OBJ)/pentrace.skel.h
+	@mkdir -p $(@D)
+	flags=$$($(PKG_CONFIG) --cflags $(PT_PKGS)) && \
+	$(CC) $(PT_CFLAGS) $$flags -c -o $@ $<
+
+$(BUILD)/pentrace: $(PT_OBJ)/pentrace.o
+	libs=$$($(PKG_CONFIG) --libs $(PT_PKGS)) && \
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $$libs
+
+$(PT_OBJ)/asan/pentrace.o: $(PT_SRC)/pentrace.c $(PT_OBJ)/pentrace.skel.h
+	@mkdir -p $(@D)
+	flags=$$($(PKG_CONFIG) --cflags $(PT_PKGS)) && \
+	$(CC) $(PT_CFLAGS) $(PT_SAN_FLAGS) $$flags -c -o $@ $<
+
+$(PT_OBJ)/asan/pentrace: $(PT_OBJ)/asan/pentrace.o
+	libs=$$($(PKG_CONFIG) --libs $(PT_PKGS)) && \
+	$(CC) $(CFLAGS) $(PT_SAN_FLAGS) $(LDFLAGS) -o $@ $< $$libs
+
+# Any sanitizer report is fatal, and host-test.sh fails on it.
+pentrace-asan: $(PT_OBJ)/asan/pentrace
+	ASAN_OPTIONS=detect_leaks=1$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	UBSAN_OPTIONS=print_stacktrace=1$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
+		$(PT_SRC)/host-test.sh $(PT_OBJ)/asan/pentrace
+
+pentrace-install: $(BUILD)/pentrace
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 755 $(BUILD)/pentrace $(DESTDIR)$(SBINDIR)/
+	$(INSTALL) -m 644 $(PT_SRC)/pentrace.8 $(DESTDIR)$(MANDIR)/man8/
+
+# A prerequisite only, no recipe: adds to the install of userspace.mk.
+install: pentrace-install
+
+pentrace-clean:
+	rm -rf $(PT_OBJ)
+	rm -f $(BUILD)/pentrace
+
+-include $(PT_OBJ)/pentrace.bpf.d $(PT_OBJ)/pentrace.d \
+	$(PT_OBJ)/asan/pentrace.d
+
+# Alone, this file builds pentrace; included, it must not steal the
+# default goal from the Makefile that includes it.
+ifeq ($(PT_STANDALONE),1)
+.DEFAULT_GOAL := pentrace
+else
+.DEFAULT_GOAL := $(PT_SAVED_GOAL)
+endif
