@@ -226,4 +226,165 @@ static inline void report_drive_off(const char *path, long long cause_ns,
 	       (off_ns - cause_ns) / 1000, (double)(off_ns - cause_ns) / period_ns);
 }
 
+/*
+ * The event stream: read() on any open file of /dev/penN returns whole
+ * struct pen_event records. A growing array of them, for the tests.
+ */
+#include <poll.h>
+#include <stddef.h>
+
+struct pen_events {
+	struct pen_event *ev;
+	size_t n;
+	size_t cap;
+};
+
+static inline int pen_events_add(struct pen_events *e,
+				 const struct pen_event *ev, size_t n)
+{
+	struct pen_event *grown;
+	size_t cap = e->cap ? e->cap : 1024;
+
+	while (cap < e->n + n)
+		cap *= 2;
+	if (cap != e->cap) {
+		grown = realloc(e->ev, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		e->ev = grown;
+		e->cap = cap;
+	}
+	memcpy(e->ev + e->n, ev, n * sizeof(*ev));
+	e->n += n;
+	return 0;
+}
+
+static inline void pen_events_free(struct pen_events *e)
+{
+	free(e->ev);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * One read() of up to @max records from @fd (blocking unless the file is
+ * O_NONBLOCK), appended to @e: the number of records, or -errno. A read
+ * that returns part of a record is -EPROTO.
+ */
+static inline long pen_events_read(int fd, struct pen_events *e, size_t max)
+{
+	struct pen_event *buf = calloc(max, sizeof(*buf));
+	ssize_t n;
+	long ret;
+
+	if (!buf)
+		return -ENOMEM;
+	n = read(fd, buf, max * sizeof(*buf));
+	if (n < 0)
+		ret = -errno;
+	else if (n % sizeof(*buf))
+		ret = -EPROTO;
+	else if (pen_events_add(e, buf, n / sizeof(*buf)))
+		ret = -ENOMEM;
+	else
+		ret = n / sizeof(*buf);
+	free(buf);
+	return ret;
+}
+
+/*
+ * Everything @fd has buffered now, without blocking (poll() says when to
+ * stop), appended to @e: 0 once empty, or -errno of a failed read
+ * (-ENODEV once the pen is gone and the file drained).
+ */
+static inline int pen_events_drain(int fd, struct pen_events *e)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long n;
+
+	for (;;) {
+		p.revents = 0;
+		n = poll(&p, 1, 0);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		n = pen_events_read(fd, e, 256);
+		if (n == -EAGAIN)
+			return 0;
+		if (n < 0)
+			return n;
+	}
+}
+
+static inline size_t pen_events_count(const struct pen_events *e,
+				      uint32_t type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < e->n; i++)
+		n += e->ev[i].type == type;
+	return n;
+}
+
+/*
+ * True if the bytes of @ev's union that its type leaves unused, and the
+ * flags its type does not define, are zero; false for an unknown type.
+ */
+static inline int pen_event_unused_zero(const struct pen_event *ev)
+{
+	size_t used, i;	/* bytes of the union the type uses */
+	uint32_t flags = 0;
+
+	switch (ev->type) {
+	case PEN_EVENT_STROKE:
+		used = offsetof(struct pen_event_stroke, reserved);
+		flags = PEN_STROKE_MEASURED;
+		break;
+	case PEN_EVENT_STATE:
+		used = offsetof(struct pen_event_state, reserved);
+		break;
+	case PEN_EVENT_SETPOINT:
+		used = offsetof(struct pen_event_setpoint, reserved0);
+		break;
+	case PEN_EVENT_FAULT:
+		used = offsetof(struct pen_event_fault, reserved);
+		flags = PEN_FAULT_LATCHED;
+		break;
+	case PEN_EVENT_FAULT_CLEARED:
+		used = offsetof(struct pen_event_fault, reserved);
+		break;
+	case PEN_EVENT_CARTRIDGE:
+		used = offsetof(struct pen_event_cartridge, reserved);
+		break;
+	case PEN_EVENT_OVERFLOW:
+		used = offsetof(struct pen_event_overflow, reserved);
+		break;
+	default:
+		return 0;
+	}
+	if (ev->flags & ~flags)
+		return 0;
+	for (i = used; i < sizeof(ev->raw); i++)
+		if (((const unsigned char *)ev->raw)[i])
+			return 0;
+	return 1;
+}
+
+static inline const char *pen_event_name(uint32_t type)
+{
+	static const char * const names[] = {
+		[PEN_EVENT_STROKE] = "STROKE",
+		[PEN_EVENT_STATE] = "STATE",
+		[PEN_EVENT_SETPOINT] = "SETPOINT",
+		[PEN_EVENT_FAULT] = "FAULT",
+		[PEN_EVENT_FAULT_CLEARED] = "FAULT_CLEARED",
+		[PEN_EVENT_CARTRIDGE] = "CARTRIDGE",
+		[PEN_EVENT_OVERFLOW] = "OVERFLOW",
+	};
+
+	if (type < sizeof(names) / sizeof(names[0]) && names[type])
+		return names[type];
+	return "?";
+}
+
 #endif /* PEN_UTIL_H */
