@@ -11,6 +11,7 @@
 #ifndef _PEN_BACKEND_H
 #define _PEN_BACKEND_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <uapi/linux/pen.h>
 
@@ -35,6 +36,8 @@ struct pen_device;
  * @rate_min_mhz: slowest stroke rate, in millihertz; non-zero
  * @rate_max_mhz: fastest stroke rate, in millihertz; at most
  *	PEN_RATE_LIMIT_MHZ
+ * @buttons: PEN_BUTTON_* bits: the buttons the pen has; with any, the
+ *	core registers an input device for them
  *
  * The core copies it at registration; the backend need not keep it.
  */
@@ -47,7 +50,22 @@ struct pen_hw_info {
 	u32 depth_step_um;
 	u32 rate_min_mhz;
 	u32 rate_max_mhz;
+	u32 buttons;
 };
+
+/* A pen's buttons, for struct pen_hw_info.buttons and pen_report_button() */
+enum pen_button {
+	PEN_BUTTON_MAIN,
+	PEN_BUTTON_SPEED_UP,
+	PEN_BUTTON_SPEED_DOWN,
+	PEN_BUTTON_FOOTSWITCH,
+	PEN_BUTTON_COUNT
+};
+
+/* The main and speed buttons come together; the footswitch is optional. */
+#define PEN_BUTTONS_HANDPIECE	(BIT(PEN_BUTTON_MAIN) | \
+				 BIT(PEN_BUTTON_SPEED_UP) | \
+				 BIT(PEN_BUTTON_SPEED_DOWN))
 
 /**
  * struct pen_ops - how the core drives a backend
@@ -86,5 +104,8 @@ void pen_report_fault(struct pen_device *pen, u32 fault, u32 value);
 void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 				   u32 budget);
 void pen_report_cartridge_removed(struct pen_device *pen);
+/* A button was pressed or released; process context (threaded irq too). */
+void pen_report_button(struct pen_device *pen, enum pen_button button,
+		       bool pressed);
 
 #endif /* _PEN_BACKEND_H */

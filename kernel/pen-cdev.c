@@ -102,6 +102,10 @@ static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
 	info.depth_step_um = pen->hw.depth_step_um;
 	info.rate_min_mhz = pen->hw.rate_min_mhz;
 	info.rate_max_mhz = pen->hw.rate_max_mhz;
+	if (pen->hw.buttons & PEN_BUTTONS_HANDPIECE)
+		info.flags |= PEN_INFO_BUTTONS;
+	if (pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH))
+		info.flags |= PEN_INFO_FOOTSWITCH;
 	strscpy(info.name, dev_name(&pen->dev), sizeof(info.name));
 	strscpy(info.driver, pen->driver, sizeof(info.driver));
 	strscpy(info.model, pen->model, sizeof(info.model));

@@ -113,6 +113,14 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	if (ret)
 		goto err_put;
 
+	/* The buttons are the pen's own child device: after the pen. */
+	ret = pen_input_register(pen);
+	if (ret) {
+		pen_detach(pen);
+		cdev_device_del(&pen->cdev, &pen->dev);
+		goto err_put;
+	}
+
 	pen_debugfs_add(pen);
 	dev_dbg(&pen->dev, "registered by %s\n", driver);
 	return pen;
@@ -140,6 +148,7 @@ void pen_unregister(struct pen_device *pen)
 	pen_detach(pen);
 	/* Readers still waiting learn the pen is gone. */
 	pen_events_hangup(pen);
+	pen_input_unregister(pen);
 	pen_debugfs_remove(pen);
 	cdev_device_del(&pen->cdev, &pen->dev);
 	put_device(&pen->dev);

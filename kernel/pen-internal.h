@@ -21,6 +21,8 @@
 
 #include "pen-backend.h"
 
+struct input_dev;
+
 /* Fault kinds, PEN_FAULT_NONE included, for the per-kind counters. */
 #define PEN_FAULT_KINDS		(PEN_FAULT_WATCHDOG + 1)
 /*
@@ -147,6 +149,8 @@ extern unsigned int pen_max_missed_strokes;
  * @events_lost: events lost by all files since registration (@slock)
  * @timing: stroke timing statistics (@slock)
  * @debugfs: the pen's debugfs directory
+ * @input: the input device of its buttons, or NULL (@lock)
+ * @input_phys: its phys, "penN/input0"
  * @short_strokes: strokes in a row that fell short of their depth
  * @fault: PEN_FAULT_*, the latched fault
  * @fault_value: what it measured
@@ -203,6 +207,8 @@ struct pen_device {
 	u64 events_lost;
 	struct pen_timing timing;
 	struct dentry *debugfs;
+	struct input_dev *input;
+	char input_phys[PEN_NAME_LEN];
 	u32 short_strokes;
 	u32 fault;
 	u32 fault_value;
@@ -268,6 +274,10 @@ void pen_debugfs_module_init(void);
 void pen_debugfs_module_exit(void);
 void pen_debugfs_add(struct pen_device *pen);
 void pen_debugfs_remove(struct pen_device *pen);
+
+/* pen-input.c */
+int pen_input_register(struct pen_device *pen);
+void pen_input_unregister(struct pen_device *pen);
 
 /* pen-faults.c */
 extern const struct attribute_group pen_fault_group;

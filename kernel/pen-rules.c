@@ -77,8 +77,8 @@ EXPORT_SYMBOL_IF_KUNIT(pen_check_params);
  * @hw: its limits
  *
  * Return: 0, or -EINVAL if an operation the core needs is missing, the
- * depth step is zero, a range is empty or the fastest rate is above
- * PEN_RATE_LIMIT_MHZ.
+ * depth step is zero, a range is empty, the fastest rate is above
+ * PEN_RATE_LIMIT_MHZ or an unknown button is named.
  */
 int pen_check_hw_info(const struct pen_ops *ops, const struct pen_hw_info *hw)
 {
@@ -88,6 +88,8 @@ int pen_check_hw_info(const struct pen_ops *ops, const struct pen_hw_info *hw)
 		return -EINVAL;
 	if (!hw->rate_min_mhz || hw->rate_min_mhz > hw->rate_max_mhz ||
 	    hw->rate_max_mhz > PEN_RATE_LIMIT_MHZ)
+		return -EINVAL;
+	if (hw->buttons & ~GENMASK(PEN_BUTTON_COUNT - 1, 0))
 		return -EINVAL;
 	return 0;
 }

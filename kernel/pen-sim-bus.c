@@ -9,8 +9,9 @@
  *
  * Keys set the instance's limits and model: depth_min_um, depth_max_um,
  * depth_step_um, rate_min_mhz, rate_max_mhz, needles, lag_us,
- * record_size and cartridge_budget. The errors of creation reach the writer. The module
- * creates the instances 0 .. instances-1 when it loads.
+ * record_size, cartridge_budget, buttons (0 or 1) and footswitch (0 or
+ * 1). The errors of creation reach the writer. The module creates the
+ * instances 0 .. instances-1 when it loads.
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
@@ -39,6 +40,8 @@ static const struct pen_sim_config pen_sim_defaults = {
 	.lag_us = 500,
 	.record_size = 65536,
 	.cartridge_budget = 1000000,
+	.buttons = 1,
+	.footswitch = 0,
 };
 
 /* The largest record we allocate: 16 Mi strokes, 512 MiB. */
@@ -75,6 +78,8 @@ static const struct pen_sim_key pen_sim_keys[] = {
 	PEN_SIM_KEY("lag_us", lag_us),
 	PEN_SIM_KEY("record_size", record_size),
 	PEN_SIM_KEY("cartridge_budget", cartridge_budget),
+	PEN_SIM_KEY("buttons", buttons),
+	PEN_SIM_KEY("footswitch", footswitch),
 };
 
 static int pen_sim_parse_option(struct pen_sim_config *cfg, char *opt)
@@ -121,6 +126,8 @@ static int pen_sim_parse(const char *buf, size_t count, u32 *id,
 		return ret;
 
 	if (!cfg->record_size || cfg->record_size > PEN_SIM_RECORD_MAX)
+		return -EINVAL;
+	if (cfg->buttons > 1 || cfg->footswitch > 1)
 		return -EINVAL;
 	if (*id > INT_MAX)
 		return -EINVAL;

@@ -266,6 +266,8 @@ static atomic64_t pen_sim_cartridge_ids = ATOMIC64_INIT(0x51000000);
  *   over_depth UM | short UM | stall N | late US | reset
  *   overcurrent MA | overtemp MDEGC | supply_low MV
  *   cartridge_insert ID BUDGET | cartridge_remove
+ *   press BUTTON | release BUTTON, BUTTON one of main, speed_up,
+ *   speed_down, footswitch (a held pedal is pressed)
  */
 static void pen_sim_mark_inject(struct pen_sim *sim)
 {
@@ -318,12 +320,36 @@ static int pen_sim_inject(struct pen_sim *sim, const char *cmd, u32 value)
 	return 0;
 }
 
+/* "press NAME" or "release NAME", as a button's interrupt would report. */
+static int pen_sim_inject_button(struct pen_sim *sim, const char *action,
+				 const char *name)
+{
+	static const char * const names[PEN_BUTTON_COUNT] = {
+		[PEN_BUTTON_MAIN] = "main",
+		[PEN_BUTTON_SPEED_UP] = "speed_up",
+		[PEN_BUTTON_SPEED_DOWN] = "speed_down",
+		[PEN_BUTTON_FOOTSWITCH] = "footswitch",
+	};
+	bool pressed = !strcmp(action, "press");
+	int b;
+
+	if (!pressed && strcmp(action, "release"))
+		return -EINVAL;
+	b = match_string(names, ARRAY_SIZE(names), name);
+	/* A button this pen does not have cannot be pressed. */
+	if (b < 0 || !(sim->cfg.hw.buttons & BIT(b)))
+		return -EINVAL;
+	pen_sim_mark_inject(sim);
+	pen_report_button(sim->pen, b, pressed);
+	return 0;
+}
+
 static ssize_t pen_sim_inject_write(struct file *file, const char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	struct pen_sim *sim = file->private_data;
 	unsigned long long id;
-	char buf[80], cmd[20];
+	char buf[80], cmd[20], name[20];
 	u32 value = 0, budget;
 	int n, ret;
 
@@ -344,6 +370,12 @@ static ssize_t pen_sim_inject_write(struct file *file, const char __user *ubuf,
 		pen_sim_mark_inject(sim);
 		pen_report_cartridge_removed(sim->pen);
 		return count;
+	}
+
+	if (sscanf(buf, "%19s %19s", cmd, name) == 2 &&
+	    (!strcmp(cmd, "press") || !strcmp(cmd, "release"))) {
+		ret = pen_sim_inject_button(sim, cmd, name);
+		return ret ? ret : count;
 	}
 
 	n = sscanf(buf, "%19s %u", cmd, &value);
@@ -377,6 +409,9 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 	snprintf(sim->serial, sizeof(sim->serial), "SIM-%08u", sim->id);
 	sim->cfg.hw.model = "pen-sim";
 	sim->cfg.hw.serial = sim->serial;
+	sim->cfg.hw.buttons = (sim->cfg.buttons ? PEN_BUTTONS_HANDPIECE : 0) |
+			      (sim->cfg.footswitch ?
+			       BIT(PEN_BUTTON_FOOTSWITCH) : 0);
 
 	pen = pen_register(&sim->dev, "pen_sim", &pen_sim_ops, &sim->cfg.hw,
 			   sim);

@@ -36,12 +36,16 @@ struct pen_sim_stroke {
  * @record_size: strokes the record keeps; older ones are dropped, counted
  * @cartridge_budget: strokes of the cartridge inserted at creation; 0 for
  *	none
+ * @buttons: 1 if the pen has its main and speed buttons, 0 if not
+ * @footswitch: 1 if a footswitch is wired, 0 if not
  */
 struct pen_sim_config {
 	struct pen_hw_info hw;
 	u32 lag_us;
 	u32 record_size;
 	u32 cartridge_budget;
+	u32 buttons;
+	u32 footswitch;
 };
 
 /**

@@ -18,11 +18,12 @@
 #ifndef _UAPI_LINUX_PEN_H
 #define _UAPI_LINUX_PEN_H
 
+#include <linux/input-event-codes.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
 /* Bumped when an ioctl is added or a reserved field gains a meaning. */
-#define PEN_API_VERSION		3
+#define PEN_API_VERSION		4
 
 #define PEN_NAME_LEN		32
 
@@ -35,7 +36,7 @@
  * @depth_step_um: depths must be depth_min_um plus a multiple of this
  * @rate_min_mhz: slowest stroke rate the pen accepts
  * @rate_max_mhz: fastest stroke rate the pen accepts
- * @flags: reserved, zero
+ * @flags: PEN_INFO_* bits (since API 4; zero before)
  * @name: device name, "pen0"
  * @driver: backend driver, "pen_sim"
  * @model: hardware model, as the backend reports it
@@ -64,6 +65,22 @@ struct pen_info {
 	__u32 max_run_time_s;
 	__u64 reserved[7];
 };
+
+/*
+ * struct pen_info.flags: the pen's buttons. A pen with any has an input
+ * device (a child of /sys/class/pen/penN, so found from there) that
+ * reports them as the keys below: macro keys, which desktops do not act
+ * on, so a pen's buttons never power off or lock the computer. Pressing
+ * them does nothing else in the kernel: the needle starts and stops only
+ * on its controller's ioctls. Since API 4.
+ */
+#define PEN_INFO_BUTTONS	(1U << 0)	/* main and speed buttons */
+#define PEN_INFO_FOOTSWITCH	(1U << 1)	/* a footswitch (hold-to-run pedal) */
+
+#define PEN_KEY_MAIN		KEY_MACRO1	/* the main (power) button */
+#define PEN_KEY_SPEED_UP	KEY_MACRO2	/* faster */
+#define PEN_KEY_SPEED_DOWN	KEY_MACRO3	/* slower */
+#define PEN_KEY_FOOTSWITCH	KEY_MACRO4	/* pressed while the pedal is held */
 
 /* Which fields of struct pen_params a PEN_IOC_SET_PARAMS applies. */
 #define PEN_PARAM_DEPTH		(1U << 0)
