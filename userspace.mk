@@ -17,8 +17,10 @@
 #
 # penctl links against the shared library without an rpath: the VM copies
 # libpen.so.1 into /usr/lib; on the host run it with
-# LD_LIBRARY_PATH=build ./build/penctl. penctl also links json-c (for
-# "penctl replay"; Debian's libjson-c-dev); libpen itself never does.
+# LD_LIBRARY_PATH=build ./build/penctl. libpen links libevdev (a pen's
+# buttons; Debian's libevdev-dev), which libpen.pc names for static
+# links. penctl also links json-c (for "penctl replay"; Debian's
+# libjson-c-dev); libpen itself never does.
 #
 # All variables and internal paths are prefixed PEN_ so that nothing here
 # collides with the kernel side of the top-level Makefile.
@@ -54,10 +56,13 @@ PKG_CONFIG ?= pkg-config
 # Expanded where used, so that builds without penctl never run pkg-config.
 PEN_JSONC_CFLAGS = $(shell $(PKG_CONFIG) --cflags json-c)
 PEN_JSONC_LIBS = $(shell $(PKG_CONFIG) --libs json-c)
+PEN_EVDEV_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevdev)
+PEN_EVDEV_LIBS = $(shell $(PKG_CONFIG) --libs libevdev)
 PEN_SONAME := libpen.so.1
 
 PEN_OBJ := $(BUILD)/userspace
-PEN_LIB_SRCS := $(PEN_SRC)/libpen/device.c $(PEN_SRC)/libpen/units.c
+PEN_LIB_SRCS := $(PEN_SRC)/libpen/device.c $(PEN_SRC)/libpen/units.c \
+	$(PEN_SRC)/libpen/buttons.c
 PEN_LIB_SH_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/shared/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_LIB_ST_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/static/%.o,\
@@ -71,23 +76,28 @@ PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units
 
 .PHONY: userspace host-tests host-tests-asan userspace-install install \
-	userspace-clean pen-check-exports pen-FORCE
+	userspace-clean pen-check-exports pen-check-libevdev pen-FORCE
 
 userspace: $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl
 
-$(PEN_OBJ)/shared/%.o: $(PEN_SRC)/libpen/%.c
-	@mkdir -p $(@D)
-	$(CC) $(PEN_LIB_CFLAGS) -fPIC -c -o $@ $<
+# Checked once, where libevdev is first needed, with the package to get.
+pen-check-libevdev:
+	@$(PKG_CONFIG) --exists libevdev || { echo "libpen needs libevdev:" \
+		"install libevdev-dev (scripts/install-deps)" >&2; exit 1; }
 
-$(PEN_OBJ)/static/%.o: $(PEN_SRC)/libpen/%.c
+$(PEN_OBJ)/shared/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
-	$(CC) $(PEN_LIB_CFLAGS) -c -o $@ $<
+	$(CC) $(PEN_LIB_CFLAGS) $(PEN_EVDEV_CFLAGS) -fPIC -c -o $@ $<
+
+$(PEN_OBJ)/static/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
+	@mkdir -p $(@D)
+	$(CC) $(PEN_LIB_CFLAGS) $(PEN_EVDEV_CFLAGS) -c -o $@ $<
 
 $(BUILD)/$(PEN_SONAME): $(PEN_LIB_SH_OBJS) $(PEN_SRC)/libpen/libpen.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -fPIC -Wl,-soname,$(PEN_SONAME) \
 		-Wl,--version-script=$(PEN_SRC)/libpen/libpen.map \
-		-o $@ $(PEN_LIB_SH_OBJS)
+		-o $@ $(PEN_LIB_SH_OBJS) $(PEN_EVDEV_LIBS)
 
 $(BUILD)/libpen.so: $(BUILD)/$(PEN_SONAME)
 	$(LN_S) $(PEN_SONAME) $@
@@ -153,16 +163,17 @@ PEN_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 PEN_ASAN_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
 			$(PEN_LIB_SRCS)) $(PEN_ASAN)/test-units.o
 
-$(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c
+$(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
-	$(CC) $(PEN_LIB_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
+	$(CC) $(PEN_LIB_CFLAGS) $(PEN_EVDEV_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
 
 $(PEN_ASAN)/test-units.o: $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
 
 $(PEN_ASAN)/test-units: $(PEN_ASAN_OBJS)
-	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $(PEN_ASAN_OBJS)
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $(PEN_ASAN_OBJS) \
+		$(PEN_EVDEV_LIBS)
 
 host-tests-asan: $(PEN_ASAN)/test-units
 	ASAN_OPTIONS=detect_leaks=1$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \

@@ -5,6 +5,8 @@
  * A thin, stateless layer over the ioctls of <linux/pen.h>, plus the unit
  * conversions the kernel deliberately leaves to userspace: the kernel only
  * speaks micrometres and millihertz, people speak "0.5mm" and "120Hz".
+ * A pen's buttons are read from its input device through libevdev, which
+ * is the one library libpen depends on.
  *
  * Conventions, for every function below:
  *  - Failure returns -1 (or NULL) and sets errno; success never touches
@@ -325,6 +327,193 @@ int pen_wait_events(struct pen *pen, int64_t timeout_ns);
  */
 ssize_t pen_read_events(struct pen *pen, struct pen_event *buf,
 			size_t max_events);
+
+/**
+ * struct pen_buttons - the buttons and footswitch of an open pen
+ *
+ * Opaque; obtained from pen_buttons_open() and released with
+ * pen_buttons_close(). Buttons are named by their key codes in
+ * <linux/pen.h>: %PEN_KEY_MAIN, %PEN_KEY_SPEED_UP, %PEN_KEY_SPEED_DOWN
+ * and %PEN_KEY_FOOTSWITCH, the codes the pen's input device reports (as
+ * evtest(1) shows them), so that no second numbering needs translating.
+ *
+ * Pressing a button does nothing in the kernel: the needle starts and
+ * stops only on its controller's calls, and it is for the program that
+ * reads the buttons to decide what a press means. The button functions
+ * are at the symbol version LIBPEN_1.2 of libpen.so.1.
+ */
+struct pen_buttons;
+
+/* struct pen_button_event.flags */
+#define PEN_BUTTON_EVENT_RESYNC		(1U << 0)
+#define PEN_BUTTON_EVENT_OVERFLOW	(1U << 1)
+
+/**
+ * struct pen_button_event - a button pressed or released
+ * @key: which: PEN_KEY_*; 0 in a %PEN_BUTTON_EVENT_OVERFLOW record
+ * @pressed: 1 pressed (for the footswitch: the pedal held down),
+ *	0 released
+ * @flags: %PEN_BUTTON_EVENT_OVERFLOW: not a button but a record saying
+ *	that the kernel's buffer overflowed at @timestamp_ns and events were
+ *	lost (@key and @pressed are 0); the records that follow with
+ *	%PEN_BUTTON_EVENT_RESYNC, if any, bring the buttons' state up to
+ *	date;
+ *	%PEN_BUTTON_EVENT_RESYNC: this change was found by comparing the
+ *	buttons' state with the kernel's, not read as it happened;
+ *	@timestamp_ns is then when the events were lost
+ * @reserved: zero
+ * @timestamp_ns: when it happened, in nanoseconds of CLOCK_MONOTONIC, the
+ *	clock of struct pen_event and struct pen_status (microsecond
+ *	resolution: input events carry no more)
+ */
+struct pen_button_event {
+	uint32_t key;
+	uint32_t pressed;
+	uint32_t flags;
+	uint32_t reserved;
+	uint64_t timestamp_ns;
+};
+
+/**
+ * pen_buttons_open() - open the buttons of a pen
+ * @pen: handle, read-only or controller
+ *
+ * A pen with buttons (struct pen_info.flags %PEN_INFO_BUTTONS or
+ * %PEN_INFO_FOOTSWITCH) has an input device that is a child of its class
+ * device. It is found from sysfs, as /sys/class/pen/<name>/inputM/eventK
+ * for the name GET_INFO reports, checked to belong to the pen that @pen
+ * has open (by device numbers), and opened from /dev/input, read-only,
+ * non-blocking and close-on-exec, through libevdev. Input devices are
+ * never picked by their name, which any program could copy.
+ *
+ * The handle is independent of @pen once opened: it may outlive
+ * pen_close(). It knows the buttons' state from the moment of opening
+ * (see pen_buttons_is_pressed()), and reports every change after it. It
+ * does not grab the device: other readers (evtest(1)) see the same
+ * presses.
+ *
+ * Return: a new handle, or NULL with errno set:
+ * %EINVAL: @pen is NULL;
+ * %ENOTSUP: the pen has no buttons, or its driver predates them (API
+ * version 4);
+ * %ENODEV: the pen was removed, or its input device is not in sysfs (or
+ * sysfs is not mounted at /sys);
+ * %ENXIO: the input device has no event device: the evdev module is not
+ * loaded;
+ * %EPROTO: the input device lacks a key that the pen's flags promise;
+ * %ENOTTY: @pen is not a pen;
+ * %ENOMEM: out of memory;
+ * or any errno of open(2) on the /dev/input node, e.g. %ENOENT (no such
+ * node: neither devtmpfs nor udev made it) or %EACCES.
+ */
+struct pen_buttons *pen_buttons_open(struct pen *pen);
+
+/**
+ * pen_buttons_close() - close a buttons handle and free it
+ * @buttons: handle, or NULL (then nothing happens)
+ *
+ * Closing the buttons does not stop the needle; closing the controlling
+ * pen handle does.
+ */
+void pen_buttons_close(struct pen_buttons *buttons);
+
+/**
+ * pen_buttons_fd() - file descriptor of a buttons handle
+ * @buttons: handle
+ *
+ * The descriptor belongs to the handle: do not close or read it. Poll it
+ * (poll(2), epoll(7)) for %POLLIN beside other descriptors; when it is
+ * ready, call pen_buttons_read() until it returns 0. Draining matters:
+ * the library reads ahead, and events already read into its buffer do
+ * not make the descriptor ready again. After the pen's removal it polls
+ * %POLLHUP | %POLLERR (ask for %POLLIN; the hangup is reported anyway).
+ *
+ * Return: the descriptor, or -1 with errno %EINVAL if @buttons is NULL.
+ */
+int pen_buttons_fd(const struct pen_buttons *buttons);
+
+/**
+ * pen_buttons_has() - whether the pen has a button
+ * @buttons: handle
+ * @key: %PEN_KEY_MAIN, %PEN_KEY_SPEED_UP, %PEN_KEY_SPEED_DOWN or
+ *	%PEN_KEY_FOOTSWITCH
+ *
+ * Return: 1 if it has, 0 if not, or -1 with errno %EINVAL if @buttons is
+ * NULL or @key is not one of the keys above.
+ */
+int pen_buttons_has(const struct pen_buttons *buttons, unsigned int key);
+
+/**
+ * pen_buttons_is_pressed() - whether a button is held down now
+ * @buttons: handle
+ * @key: as for pen_buttons_has()
+ *
+ * The state as of the last event pen_buttons_read() returned, or as of
+ * pen_buttons_open() before any: read the pending events first for the
+ * latest. Meant for the footswitch, whose pedal may already be held when
+ * the program starts, so that no press ever comes for it.
+ *
+ * Return: 1 if pressed, 0 if released, or -1 with errno set:
+ * %EINVAL: @buttons is NULL, or @key is not a pen key;
+ * %ENOTSUP: the pen does not have that button.
+ */
+int pen_buttons_is_pressed(const struct pen_buttons *buttons,
+			   unsigned int key);
+
+/**
+ * pen_buttons_wait() - wait until a button event can be read
+ * @buttons: handle
+ * @timeout_ns: how long to wait at most, in nanoseconds; 0 only looks,
+ *	a negative value waits for as long as it takes
+ *
+ * Returns as soon as pen_buttons_read() has something to say: an event
+ * in the library's buffer or the kernel's, or the device's removal. Not
+ * every input event is a button event, so pen_buttons_read() may still
+ * return 0 afterwards. Signals end the wait with %EINTR and are not
+ * retried, as for pen_wait_events().
+ *
+ * Return: 1 if ready, 0 if @timeout_ns passed first, or -1 with errno
+ * set:
+ * %EINVAL: @buttons is NULL;
+ * %EINTR: a signal arrived;
+ * %EBADF: the descriptor was closed behind the handle's back;
+ * or another errno of ppoll(2).
+ */
+int pen_buttons_wait(struct pen_buttons *buttons, int64_t timeout_ns);
+
+/**
+ * pen_buttons_read() - take the next button event, without blocking
+ * @buttons: handle
+ * @ev: filled with the event on success
+ *
+ * Events come oldest first, one a call. If the kernel's buffer
+ * overflowed (SYN_DROPPED, when the reader fell behind by some 16
+ * presses), that is said first, by a record with
+ * %PEN_BUTTON_EVENT_OVERFLOW, and the events lost are not guessed at:
+ * the buttons' state is read back from the kernel, and each button whose
+ * state differs is reported as one event with %PEN_BUTTON_EVENT_RESYNC,
+ * so that the caller's view of the buttons is right again. A pedal held,
+ * or let go, meanwhile is never missed; a press-and-release lost whole
+ * leaves no event, only the overflow record.
+ *
+ * Return: 1 with @ev filled, 0 if no event is pending (@ev untouched),
+ * or -1 with errno set:
+ * %EINVAL: @buttons or @ev is NULL;
+ * %ENODEV: the pen, and so its buttons, went away (events not yet read
+ * are lost with it); every later call fails the same;
+ * or another errno of read(2) or ioctl(2) on the input device.
+ */
+int pen_buttons_read(struct pen_buttons *buttons,
+		     struct pen_button_event *ev);
+
+/**
+ * pen_button_name() - name of a pen key
+ * @key: a PEN_KEY_* code
+ *
+ * Return: "main", "speed-up", "speed-down" or "footswitch", or NULL with
+ * errno %EINVAL for any other code.
+ */
+const char *pen_button_name(unsigned int key);
 
 /**
  * pen_parse_depth() - parse a depth with its unit

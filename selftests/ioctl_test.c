@@ -56,7 +56,8 @@ TEST_F(pen, get_info_reports_identity_and_default_limits)
 	EXPECT_EQ(25000, info.rate_min_mhz);
 	EXPECT_EQ(300000, info.rate_max_mhz);
 	EXPECT_EQ(12, info.needle_count);
-	EXPECT_EQ(0, info.flags);
+	/* A default simulated pen has its buttons, but no footswitch. */
+	EXPECT_EQ(PEN_INFO_BUTTONS, info.flags);
 	snprintf(name, sizeof(name), "pen%d", sim_pen_index(SIM_ID));
 	EXPECT_STREQ(name, info.name);
 	EXPECT_STREQ("pen_sim", info.driver);

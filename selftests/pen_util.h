@@ -387,4 +387,73 @@ static inline const char *pen_event_name(uint32_t type)
 	return "?";
 }
 
+/*
+ * A pen's buttons are an input device, a child of its class device:
+ * /sys/class/pen/penN/inputM, with evdev's node as its child in turn,
+ * .../inputM/eventK for /dev/input/eventK.
+ */
+#include <ctype.h>
+
+/*
+ * Entries of directory @dir named @prefix followed by a number: how many
+ * there are (the first one's name in @name), or -errno (-ENAMETOOLONG if
+ * @name is too small for it).
+ */
+static inline int sysfs_numbered(const char *dir, const char *prefix,
+				 char *name, size_t len)
+{
+	size_t plen = strlen(prefix);
+	const char *num;
+	struct dirent *d;
+	DIR *dh;
+	int n = 0, fit = 1;
+
+	dh = opendir(dir);
+	if (!dh)
+		return -errno;
+	while ((d = readdir(dh))) {
+		num = d->d_name + plen;
+		if (strncmp(d->d_name, prefix, plen) ||
+		    !isdigit((unsigned char)*num) ||
+		    num[strspn(num, "0123456789")])
+			continue;
+		if (!n++)
+			fit = snprintf(name, len, "%s", d->d_name) < (int)len;
+	}
+	closedir(dh);
+	return fit ? n : -ENAMETOOLONG;
+}
+
+/*
+ * Input devices of simulated pen @id: how many (1 for a pen with buttons,
+ * 0 without), the first one's sysfs directory in @dir; or -errno.
+ */
+static inline int sim_input_dir(unsigned int id, char *dir, size_t len)
+{
+	char cls[64], name[64];
+	int pen = sim_pen_index(id), n;
+
+	if (pen < 0)
+		return pen;
+	snprintf(cls, sizeof(cls), "/sys/class/pen/pen%d", pen);
+	n = sysfs_numbered(cls, "input", name, sizeof(name));
+	if (n > 0 && snprintf(dir, len, "%s/%s", cls, name) >= (int)len)
+		return -ENAMETOOLONG;
+	return n;
+}
+
+/*
+ * Event nodes of the input device at sysfs @dir: how many (1 with evdev),
+ * the first one's /dev/input/eventK in @node; or -errno.
+ */
+static inline int input_event_node(const char *dir, char *node, size_t len)
+{
+	char name[64];
+	int n = sysfs_numbered(dir, "event", name, sizeof(name));
+
+	if (n > 0 && snprintf(node, len, "/dev/input/%s", name) >= (int)len)
+		return -ENAMETOOLONG;
+	return n;
+}
+
 #endif /* PEN_UTIL_H */

@@ -3,12 +3,16 @@
 #
 # penctl end to end against the simulated pen: every command, its JSON,
 # its error messages and exit codes, that the needle never outlives the
-# process that runs it, and the event stream: monitor, run --log, replay.
+# process that runs it, the event stream: monitor, run --log, replay, and
+# run --buttons driven by presses injected into the simulated pen.
 dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/ktap.sh"
 
 SIM=500
 SIM2=501		# the pen that monitor watches being unplugged
+SIMB=502		# run --buttons: main and speed buttons
+SIMF=503		# run --buttons: with a footswitch
+SIMN=504		# run --buttons: no buttons at all
 DBG=/sys/kernel/debug/pen_sim
 out=/tmp/penctl.out
 log=/tmp/penctl.log
@@ -79,9 +83,12 @@ run_fault() {
 	fi
 }
 
-ktap_plan 62
+ktap_plan 89
 sim_delete
 sim_delete $SIM2
+sim_delete $SIMB
+sim_delete $SIMF
+sim_delete $SIMN
 sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
 P=$(pen_dev)
 
@@ -390,5 +397,259 @@ else
 	not_ok "run exits 1 when the pen is unplugged (exit $rc)"
 	sed 's/^/#   /' "$out.bg"
 fi
+
+# run --buttons: the pen's buttons start, stop and change the speed, as
+# the simulated pen reports presses from debugfs. Every check waits for
+# the state it expects (status, the drive), never for a time.
+pen_of() { echo "/dev/$(ls "/sys/bus/pen_sim/devices/pen_sim$1/pen")"; }
+# press ID BUTTON: a press and its release; hold/let_go: the footswitch.
+press() {
+	echo "press $2" > "$DBG/pen_sim$1/inject" &&
+		echo "release $2" > "$DBG/pen_sim$1/inject"
+}
+hold() { echo "press footswitch" > "$DBG/pen_sim$1/inject"; }
+let_go() { echo "release footswitch" > "$DBG/pen_sim$1/inject"; }
+drive_of() { sed -n "s/^drive //p" "$DBG/pen_sim$1/state"; }
+# status_has DEV REGEX: penctl status --json matches.
+status_has() { penctl -d "$1" --json status | grep -Eq -- "$2"; }
+said() { grep -q -- "$1" "$out.btn"; }
+# lost_then_running DEV: run --buttons reported lost presses; DEV runs.
+lost_then_running() {
+	wait_for said "button presses were lost" &&
+		wait_for status_has "$1" '"state":"running"'
+}
+# said_and_stopped TEXT DEV: run --buttons said TEXT, and DEV is stopped.
+said_and_stopped() {
+	wait_for said "$1" && status_has "$2" '"state":"stopped"'
+}
+# check COND DESC: a test that is the exit status of COND (a command).
+check() {
+	desc=$1
+	shift
+	if "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/#   /' "$out.btn"
+	fi
+}
+# buttons_start DEV [OPTION...]: run --buttons in the background, $btn,
+# and wait until it has the buttons open.
+buttons_start() {
+	dev=$1
+	shift
+	# The last session's "buttons ready" must not be taken for this one's.
+	rm -f "$out.btn"
+	penctl -d "$dev" run --buttons "$@" > "$out.btn" 2>&1 &
+	btn=$!
+	wait_for said "buttons ready"
+}
+# gone_within PID: PID exits within 5 s of guest time, its status in $rc.
+gone_within() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -ge 100 ]; then
+			kill -KILL "$1"
+			wait "$1"
+			rc=timeout
+			return 1
+		fi
+		sleep 0.05
+	done
+	wait "$1"
+	rc=$?
+}
+
+echo "$SIMB" > /sys/bus/pen_sim/new_device
+echo "$SIMF footswitch=1" > /sys/bus/pen_sim/new_device
+echo "$SIMN buttons=0" > /sys/bus/pen_sim/new_device
+B=$(pen_of $SIMB)
+F=$(pen_of $SIMF)
+N=$(pen_of $SIMN)
+
+expect 1 "^penctl: $N: the pen has no buttons\$" \
+	"run --buttons on a pen without buttons exits 1, saying so" \
+	-- penctl -d "$N" run --buttons
+expect 2 "invalid level '10Hz': the pen runs at 25 Hz to 300 Hz" \
+	"a level beyond the pen's range is refused, naming it, exit 2" \
+	-- penctl -d "$B" run --buttons --levels 10Hz,50Hz
+expect 2 "invalid levels '100Hz,50Hz': 50 Hz is not faster than 100 Hz" \
+	"levels must go slowest first, exit 2" \
+	-- penctl -d "$B" run --buttons --levels 100Hz,50Hz
+expect 2 "invalid rate '100Hz': not one of the levels \(25, 80, 135, 190, 245, 300 Hz\)" \
+	"a --rate that is not a level is refused, exit 2" \
+	-- penctl -d "$B" run --buttons --rate 100Hz
+
+# The rest reads the buttons: without evdev they have no event device.
+if ! ls "/sys/class/pen/${B#/dev/}"/input*/event* > /dev/null 2>&1; then
+	expect 1 "cannot open the buttons: no event device \(is the evdev module loaded\?\)" \
+		"without evdev, run --buttons exits 1, saying so" \
+		-- penctl -d "$B" run --buttons
+	for i in $(seq 22); do skip "run --buttons: no evdev in this kernel"; done
+	sim_delete $SIMB
+	sim_delete $SIMF
+	sim_delete $SIMN
+	ktap_finish
+fi
+buttons_start "$B" --depth 0.5mm
+penctl -d "$B" --json monitor > "$out.mon" 2>&1 &
+mon=$!
+wait_for opened $mon "$B"
+check "run --buttons waits: the needle stays stopped until a press" \
+	status_has "$B" '"state":"stopped",.*"depth_um":500,"rate":"25 Hz"'
+press $SIMB main
+check "the main button starts the needle at the slowest of six levels (25 Hz)" \
+	wait_for status_has "$B" '"state":"running",.*"rate_mhz":25000,'
+press $SIMB speed_up
+press $SIMB speed_up
+check "speed up twice: level 3, 135 Hz, while the needle runs" \
+	wait_for status_has "$B" '"state":"running",.*"rate_mhz":135000,'
+press $SIMB speed_down
+check "speed down: level 2, 80 Hz" \
+	wait_for status_has "$B" '"rate_mhz":80000,'
+press $SIMB main
+check "the main button stops the needle" \
+	wait_for status_has "$B" '"state":"stopped","state_code":0,"stop_reason":"request"'
+press $SIMB speed_down
+press $SIMB speed_down
+check "speed down at the slowest level says so and changes nothing" \
+	wait_for said "speed down: already at the slowest level, level 1/6 (25 Hz)"
+check "the pen is at 25 Hz after that" status_has "$B" '"rate_mhz":25000,'
+press $SIMB main
+check "the main button starts it again" \
+	wait_for status_has "$B" '"state":"running"'
+kill -INT $btn
+wait $btn
+rc=$?
+if [ $rc = 0 ] && [ "$(drive_of $SIMB)" = off ] &&
+   grep -q "^$B: buttons ready at 0.5 mm, level 1/6 (25 Hz)" "$out.btn" &&
+   grep -q "^$B: main button: started at 0.5 mm, level 1/6 (25 Hz)\$" "$out.btn" &&
+   grep -q "^$B: speed up: level 3/6 (135 Hz)\$" "$out.btn" &&
+   grep -q "^$B: speed down: level 2/6 (80 Hz)\$" "$out.btn" &&
+   grep -q "^$B: main button: stopped\$" "$out.btn" &&
+   grep -q "^$B: ended (SIGINT): the needle is stopped; 2 runs, [1-9][0-9]* strokes\$" "$out.btn"; then
+	ok "SIGINT ends run --buttons with the needle stopped, exit 0; a line per press"
+else
+	not_ok "SIGINT ends run --buttons with the needle stopped, exit 0; a line per press (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+kill -INT $mon
+wait $mon
+if grep -q '^{"type":"setpoint",.*"rate_mhz":135000,"mask":2}$' "$out.mon" &&
+   [ "$(grep -c '^{"type":"state",.*"state":"running"' "$out.mon")" = 2 ]; then
+	ok "monitor --json saw both starts and the setpoint of level 3"
+else
+	not_ok "monitor --json saw both starts and the setpoint of level 3"
+	grep -v '"type":"stroke"' "$out.mon" | sed 's/^/#   /'
+fi
+
+# A fault stops the needle; the session goes on, and says how to clear it.
+buttons_start "$B" --levels 50Hz,100Hz --rate 100Hz --log "$log"
+press $SIMB main
+wait_for status_has "$B" '"state":"running",.*"rate_mhz":100000,'
+echo "over_depth 300" > "$DBG/pen_sim$SIMB/inject"
+check "a fault stops the needle and is named; run --buttons goes on" \
+	wait_for said "needle stopped: fault over-depth (+300 um) latched; to clear it, end this run (Ctrl-C), then 'penctl -d $B clear-fault'"
+echo reset > "$DBG/pen_sim$SIMB/inject"
+press $SIMB main
+check "a press while the fault is latched cannot start it, and says so" \
+	wait_for said "main button: cannot start: fault over-depth (+300 um) latched"
+kill -TERM $btn
+wait $btn
+rc=$?
+if [ $rc = 0 ] && [ "$(drive_of $SIMB)" = off ] && log_matches "$log" &&
+   tail -n 1 "$log" | grep -q '"ended_by":"signal","signal":"SIGTERM"'; then
+	ok "SIGTERM ends it, exit 0; its --log matches the driver's counters"
+else
+	not_ok "SIGTERM ends it, exit 0; its --log matches the driver's counters (exit $rc)"
+	sed 's/^/#   /' "$out.btn" "$out.replay"
+fi
+penctl -d "$B" clear-fault > /dev/null 2>&1
+
+# With a footswitch: the main button arms, the pedal runs the needle.
+buttons_start "$F" --depth 0.25mm
+press $SIMF main
+check "with a footswitch, the main button only arms: the needle stays stopped" \
+	said_and_stopped "main button: armed; the footswitch runs the needle" "$F"
+hold $SIMF
+check "pressing the pedal while armed starts the needle" \
+	wait_for status_has "$F" '"state":"running"'
+let_go $SIMF
+check "letting go of the pedal stops it" \
+	wait_for status_has "$F" '"state":"stopped",.*"stop_reason":"request"'
+press $SIMF main
+wait_for said "main button: disarmed"
+hold $SIMF
+check "disarmed, the pedal does nothing" \
+	said_and_stopped "footswitch pressed: not armed" "$F"
+press $SIMF main
+check "arming with the pedal held starts the needle" \
+	wait_for status_has "$F" '"state":"running"'
+let_go $SIMF
+wait_for status_has "$F" '"state":"stopped"'
+# Presses pile up while penctl is stopped, past what the kernel buffers
+# for it (64 input events): they are lost, and it says so; the pedal
+# held meanwhile is read back from the kernel's state, and counts.
+kill -STOP $btn
+i=0
+while [ $i -lt 40 ]; do
+	press $SIMF speed_up
+	i=$((i + 1))
+done
+hold $SIMF
+kill -CONT $btn
+check "lost presses are reported; the pedal held meanwhile still starts the needle" \
+	lost_then_running "$F"
+let_go $SIMF
+wait_for status_has "$F" '"state":"stopped"'
+kill -INT $btn
+wait $btn
+rc=$?
+if [ $rc = 0 ] && [ "$(drive_of $SIMF)" = off ] &&
+   grep -q "^$F: buttons ready at 0.25 mm, level 1/6 (25 Hz): main button arms, footswitch runs" "$out.btn" &&
+   grep -q "^$F: footswitch pressed: started at 0.25 mm, level 1/6 (25 Hz)\$" "$out.btn" &&
+   grep -q "^$F: footswitch released: stopped\$" "$out.btn" &&
+   grep -q "^$F: main button: armed, footswitch held: started at" "$out.btn"; then
+	ok "the footswitch session ends on SIGINT, exit 0, each press a line"
+else
+	not_ok "the footswitch session ends on SIGINT, exit 0, each press a line (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+
+# Unplugged under it: penctl ends, exit 1, and the needle is stopped.
+buttons_start "$B"
+press $SIMB main
+wait_for status_has "$B" '"state":"running"'
+penctl -d "$B" --json monitor > "$out.mon" 2>&1 &
+mon=$!
+wait_for opened $mon "$B"
+sim_delete $SIMB
+gone_within $btn
+if [ "$rc" = 1 ] &&
+   grep -q "^penctl: $B: pen is gone (removed); its needle is stopped\$" "$out.btn"; then
+	ok "unplugging the pen ends run --buttons at once, exit 1, saying so"
+else
+	not_ok "unplugging the pen ends run --buttons at once, exit 1, saying so (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+wait $mon
+if grep -q '^{"type":"state",.*"state":"stopped",.*"stop_reason":"removed"' "$out.mon"; then
+	ok "the unplugged pen's needle stopped (stop reason removed)"
+else
+	not_ok "the unplugged pen's needle stopped (stop reason removed)"
+	grep -v '"type":"stroke"' "$out.mon" | sed 's/^/#   /'
+fi
+# And while it only waits for a press.
+buttons_start "$F"
+sim_delete $SIMF
+gone_within $btn
+if [ "$rc" = 1 ] && grep -q "pen is gone (removed)" "$out.btn"; then
+	ok "unplugging an idle pen ends run --buttons at once, exit 1"
+else
+	not_ok "unplugging an idle pen ends run --buttons at once, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+sim_delete $SIMN
 
 ktap_finish

@@ -4,12 +4,15 @@
 
 KSFT_DIR := $(BUILD)/ksft
 ST_OUT := $(BUILD)/selftests
-ST_C_TESTS := ioctl_test control_test stroke_test sim_test fault_test limits_test cartridge_test power_test event_test
+ST_C_TESTS := ioctl_test control_test stroke_test sim_test fault_test limits_test cartridge_test power_test event_test button_test
 ST_SCRIPTS := run_tests.sh ktap.sh penctl_test.sh kunit_test.sh pentrace_test.sh
 ST_CFLAGS := -O2 -g -Wall -Wextra -Wno-clobbered -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)
 ST_DEPS := selftests/pen_util.h $(KSFT_DIR)/kselftest_harness.h \
 	include/uapi/linux/pen.h
+# button_test reads the pens' input devices with libevdev.
+EVDEV_CFLAGS := $(shell pkg-config --cflags libevdev 2>/dev/null)
+EVDEV_LIBS := $(or $(shell pkg-config --libs libevdev 2>/dev/null),-levdev)
 
 ST_TARGETS := $(addprefix $(ST_OUT)/,$(ST_C_TESTS) ioctl_test_32 $(ST_SCRIPTS))
 
@@ -21,7 +24,10 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 $(ST_OUT)/%: selftests/%.c $(ST_DEPS)
 	@mkdir -p $(ST_OUT)
-	$(CC) $(ST_CFLAGS) -o $@ $< -lpthread
+	$(CC) $(ST_CFLAGS) -o $@ $< $(ST_LIBS) -lpthread
+
+$(ST_OUT)/button_test: ST_CFLAGS += $(EVDEV_CFLAGS)
+$(ST_OUT)/button_test: ST_LIBS := $(EVDEV_LIBS)
 
 # The same ioctl tests as a static 32-bit program: compat_ioctl's test.
 $(ST_OUT)/ioctl_test_32: selftests/ioctl_test.c $(ST_DEPS)

@@ -2,7 +2,9 @@
 /*
  * Host tests of libpen: unit parsing and formatting, the ABI layout of
  * <linux/pen.h>, and the device paths that need no pen driver, events
- * included (through a pipe standing in for the device).
+ * included (through a pipe standing in for the device), and the buttons'
+ * names and refusals (their events need the pen's input device: the
+ * selftests have it).
  *
  *   test-units [PENCTL]
  *
@@ -201,6 +203,22 @@ _Static_assert(PEN_STROKE_MEASURED == 1 && PEN_FAULT_LATCHED == 1,
 	       "event flags");
 _Static_assert(PEN_EVENT_RING_SIZE == 1024, "PEN_EVENT_RING_SIZE");
 
+/* The buttons (API 4): flags in struct pen_info, evdev's macro keys. */
+_Static_assert(PEN_API_VERSION >= 4, "buttons need API 4");
+_Static_assert(PEN_INFO_BUTTONS == 1 && PEN_INFO_FOOTSWITCH == 2,
+	       "pen_info flags");
+_Static_assert(PEN_KEY_MAIN == KEY_MACRO1 && PEN_KEY_SPEED_UP == KEY_MACRO2 &&
+	       PEN_KEY_SPEED_DOWN == KEY_MACRO3 &&
+	       PEN_KEY_FOOTSWITCH == KEY_MACRO4, "pen keys");
+/* libpen's own record: fixed widths, no padding, the same on every ABI. */
+_Static_assert(sizeof(struct pen_button_event) == 24,
+	       "pen_button_event is 24 bytes");
+ASSERT_OFF(pen_button_event, key, 0);
+ASSERT_OFF(pen_button_event, pressed, 4);
+ASSERT_OFF(pen_button_event, flags, 8);
+ASSERT_OFF(pen_button_event, reserved, 12);
+ASSERT_OFF(pen_button_event, timestamp_ns, 16);
+
 /* ---- Runner ------------------------------------------------------------ */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -249,6 +267,8 @@ static const char *errname(int err)
 		return "EAGAIN";
 	case EIO:
 		return "EIO";
+	case ENOTSUP:
+		return "ENOTSUP";
 	default:
 		return strerror(err);
 	}
@@ -917,6 +937,9 @@ static struct {
 	struct pen_params params;	/* last SET_PARAMS argument */
 	int eintr;			/* fail this many calls with EINTR */
 	int err;			/* then fail with this, if non-zero */
+	bool info;			/* GET_INFO: the fields below */
+	uint32_t api_version, flags;
+	char name[PEN_NAME_LEN];
 } fake = { .fd = -1 };
 
 int ioctl(int fd, unsigned long request, ...);
@@ -954,6 +977,12 @@ int ioctl(int fd, unsigned long request, ...)
 		memset(info, 'A', sizeof(*info));
 		info->api_version = PEN_API_VERSION;
 		info->depth_max_um = 3000;
+		if (fake.info) {
+			memset(info, 0, sizeof(*info));
+			info->api_version = fake.api_version;
+			info->flags = fake.flags;
+			memcpy(info->name, fake.name, sizeof(info->name));
+		}
 	} else if (request == PEN_IOC_GET_STATUS) {
 		status = arg;
 		memset(status, 0, sizeof(*status));
@@ -1097,12 +1126,144 @@ static void test_requests(void)
 	fake_reset(-1);
 	pen_close(pen);
 }
+
+/* pen_buttons_open() on a pen whose GET_INFO says @flags and @name. */
+static void buttons_open_fails(uint32_t api, uint32_t flags, const char *name,
+			       int err, const char *why)
+{
+	struct pen_buttons *b;
+	struct pen *pen;
+
+	pen = pen_open("/dev/null", 0);
+	if (!pen) {
+		check(false, "pen_open('/dev/null') for button tests");
+		return;
+	}
+	fake_reset(pen_fd(pen));
+	fake.info = true;
+	fake.api_version = api;
+	fake.flags = flags;
+	snprintf(fake.name, sizeof(fake.name), "%s", name);
+	errno = 0;
+	b = pen_buttons_open(pen);
+	check(!b && errno == err,
+	      "pen_buttons_open fails with %s %s (errno %s)", errname(err),
+	      why, errname(errno));
+	pen_buttons_close(b);
+	fake_reset(-1);
+	pen_close(pen);
+}
+
+static void test_buttons_open(void)
+{
+	buttons_open_fails(PEN_API_VERSION, 0, "pen0", ENOTSUP,
+			   "for a pen without buttons");
+	buttons_open_fails(3, 0, "pen0", ENOTSUP,
+			   "for a driver older than API 4");
+	/* No such class device here: the pen module is not on the host. */
+	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS,
+			   "pen-not-there", ENODEV,
+			   "when sysfs has no such pen");
+	buttons_open_fails(PEN_API_VERSION, PEN_INFO_FOOTSWITCH,
+			   "pen-not-there", ENODEV,
+			   "for a footswitch-only pen not in sysfs");
+	/* The name is part of a path: none may lead out of the class. */
+	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS, "../../dev",
+			   ENODEV, "for a name with a slash");
+	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS, "..", ENODEV,
+			   "for the name '..'");
+	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS, "", ENODEV,
+			   "for an empty name");
+}
 #else
 static void test_requests(void)
 {
 	printf("# request tests need glibc's ioctl() to interpose; skipped\n");
 }
+
+static void test_buttons_open(void)
+{
+	printf("# button open tests need glibc's ioctl() to interpose; skipped\n");
+}
 #endif
+
+/* ---- Buttons, as far as the host can go without an input device ----- */
+
+static void test_button_names(void)
+{
+	static const struct {
+		unsigned int key;
+		const char *name;
+	} names[] = {
+		{ PEN_KEY_MAIN, "main" },
+		{ PEN_KEY_SPEED_UP, "speed-up" },
+		{ PEN_KEY_SPEED_DOWN, "speed-down" },
+		{ PEN_KEY_FOOTSWITCH, "footswitch" },
+	};
+	static const unsigned int bad[] = {
+		0, KEY_POWER, KEY_MACRO5, PEN_KEY_MAIN - 1, UINT_MAX,
+	};
+	const char *got;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		errno = 0;
+		got = pen_button_name(names[i].key);
+		check(got && !strcmp(got, names[i].name) && errno == 0,
+		      "key %u is button '%s' (got '%s')", names[i].key,
+		      names[i].name, got ? got : "(null)");
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		errno = 0;
+		got = pen_button_name(bad[i]);
+		check(!got && errno == EINVAL,
+		      "key %u is no pen button: NULL, EINVAL (errno %s)",
+		      bad[i], errname(errno));
+	}
+}
+
+static void test_buttons_null(void)
+{
+	struct pen_button_event ev;
+	struct pen_buttons *b;
+	struct pen *pen;
+
+	errno = 0;
+	check(!pen_buttons_open(NULL) && errno == EINVAL,
+	      "pen_buttons_open(NULL) EINVAL");
+	errno = 0;
+	check(pen_buttons_fd(NULL) == -1 && errno == EINVAL,
+	      "pen_buttons_fd(NULL) EINVAL");
+	errno = 0;
+	check(pen_buttons_has(NULL, PEN_KEY_MAIN) == -1 && errno == EINVAL,
+	      "pen_buttons_has(NULL) EINVAL");
+	errno = 0;
+	check(pen_buttons_is_pressed(NULL, PEN_KEY_FOOTSWITCH) == -1 &&
+	      errno == EINVAL, "pen_buttons_is_pressed(NULL) EINVAL");
+	errno = 0;
+	check(pen_buttons_wait(NULL, 0) == -1 && errno == EINVAL,
+	      "pen_buttons_wait(NULL) EINVAL");
+	errno = 0;
+	check(pen_buttons_read(NULL, &ev) == -1 && errno == EINVAL,
+	      "pen_buttons_read(NULL) EINVAL");
+	errno = 1234;
+	pen_buttons_close(NULL);
+	check(errno == 1234, "pen_buttons_close(NULL) is a no-op");
+
+	/* Not a pen: GET_INFO's error, before anything else is looked at. */
+	pen = pen_open("/dev/null", 0);
+	if (!pen) {
+		check(false, "pen_open('/dev/null') for button tests");
+		return;
+	}
+	errno = 0;
+	b = pen_buttons_open(pen);
+	check(!b && errno == ENOTTY,
+	      "pen_buttons_open on /dev/null fails with ENOTTY (errno %s)",
+	      errname(errno));
+	pen_buttons_close(b);
+	pen_close(pen);
+}
 
 /* ---- Events, with a pipe standing in for the device -------------------- */
 
@@ -1251,6 +1412,11 @@ static void test_versions(void)
 	static const char *const v1_1[] = {
 		"pen_wait_events", "pen_read_events", "pen_event_type_name",
 	};
+	static const char *const v1_2[] = {
+		"pen_buttons_open", "pen_buttons_close", "pen_buttons_fd",
+		"pen_buttons_has", "pen_buttons_is_pressed",
+		"pen_buttons_wait", "pen_buttons_read", "pen_button_name",
+	};
 	size_t i;
 
 	if (!dlvsym(RTLD_DEFAULT, "pen_open", "LIBPEN_1")) {
@@ -1263,6 +1429,11 @@ static void test_versions(void)
 		check(dlvsym(RTLD_DEFAULT, v1_1[i], "LIBPEN_1.1") &&
 		      !dlvsym(RTLD_DEFAULT, v1_1[i], "LIBPEN_1"),
 		      "%s is at LIBPEN_1.1, not LIBPEN_1", v1_1[i]);
+	for (i = 0; i < ARRAY_SIZE(v1_2); i++)
+		check(dlvsym(RTLD_DEFAULT, v1_2[i], "LIBPEN_1.2") &&
+		      !dlvsym(RTLD_DEFAULT, v1_2[i], "LIBPEN_1.1") &&
+		      !dlvsym(RTLD_DEFAULT, v1_2[i], "LIBPEN_1"),
+		      "%s is at LIBPEN_1.2 only", v1_2[i]);
 }
 
 /* ---- penctl ------------------------------------------------------------ */
@@ -1449,6 +1620,38 @@ static void test_penctl_usage(void)
 	       "-d", "1", "replay", "a");
 	PENCTL(2, "unexpected argument 'x'", "monitor", "x");
 	PENCTL(0, "monitor [--duration T] [--count N]", "--help");
+	/* run --buttons: its levels are checked before any pen is opened. */
+	PENCTL(2, "option '--levels' needs '--buttons'",
+	       "run", "--levels", "50Hz,80Hz");
+	PENCTL(2, "invalid levels '50Hz': a single level; give 2 to 16",
+	       "run", "--buttons", "--levels", "50Hz");
+	PENCTL(2, "invalid levels '80Hz,50Hz': 50 Hz is not faster than 80 Hz (slowest first)",
+	       "run", "--buttons", "--levels", "80Hz,50Hz");
+	PENCTL(2, "invalid levels '50Hz,50Hz': 50 Hz is not faster than 50 Hz",
+	       "run", "--buttons", "--levels", "50Hz,50Hz");
+	PENCTL(2, "invalid level '': empty value",
+	       "run", "--buttons", "--levels", "50Hz,,80Hz");
+	PENCTL(2, "invalid level 'fast': not a number",
+	       "run", "--buttons", "--levels", "50Hz,fast");
+	PENCTL(2, "invalid level '50MHz': MHz is megahertz; use mHz",
+	       "run", "--buttons", "--levels=50MHz,80Hz");
+	PENCTL(2, "invalid level '80': missing unit",
+	       "run", "--buttons", "--levels", "50Hz,80");
+	PENCTL(2, "invalid levels '': empty", "run", "--buttons", "--levels", "");
+	PENCTL(2, "more than 16 levels", "run", "--buttons", "--levels",
+	       "1Hz,2Hz,3Hz,4Hz,5Hz,6Hz,7Hz,8Hz,9Hz,10Hz,11Hz,12Hz,13Hz,"
+	       "14Hz,15Hz,16Hz,17Hz");
+	PENCTL(2, "option '--json' does not apply to 'run --buttons'",
+	       "--json", "run", "--buttons");
+	PENCTL(2, "option '--buttons' does not apply to 'start'",
+	       "start", "--buttons");
+	PENCTL(2, "option '--levels' does not apply to 'monitor'",
+	       "monitor", "--levels", "1Hz,2Hz");
+	PENCTL(2, "option '--buttons' given twice",
+	       "run", "--buttons", "--buttons");
+	PENCTL(0, "run --buttons [--levels LIST]", "--help");
+	PENCTL(1, "/dev/null: cannot read pen info: not a pen device",
+	       "-d", "/dev/null", "run", "--buttons", "--levels", "1Hz,2Hz");
 	PENCTL(0, "replay FILE", "help");
 	/* Not pens: refused before anything is written. */
 	PENCTL(1, "/dev/null: cannot read pen info: not a pen device",
@@ -1603,6 +1806,9 @@ int main(int argc, char **argv)
 	test_events_null();
 	test_requests();
 	test_events();
+	test_button_names();
+	test_buttons_null();
+	test_buttons_open();
 	test_versions();
 	test_penctl(argc > 1 ? argv[1] : NULL);
 

@@ -6,7 +6,8 @@
  * the library; penctl parses arguments, explains failures in one line and
  * makes sure a needle it started is stopped before it exits. It also
  * prints the pen's event stream (monitor), logs a run's events (run
- * --log) and sums such a log up (replay, the one user of json-c).
+ * --log), sums such a log up (replay, the one user of json-c) and hands
+ * the needle to the pen's own buttons (run --buttons).
  *
  * Exit status: 0 success, 1 device or runtime error, 2 usage error.
  */
@@ -16,6 +17,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -53,6 +55,8 @@
 #define OPT_F_DURATION	(1U << 3)
 #define OPT_F_COUNT	(1U << 4)
 #define OPT_F_LOG	(1U << 5)
+#define OPT_F_BUTTONS	(1U << 6)
+#define OPT_F_LEVELS	(1U << 7)
 
 /* Long-only options; short ones use their character. */
 enum {
@@ -62,7 +66,13 @@ enum {
 	OPT_DURATION,
 	OPT_COUNT,
 	OPT_LOG,
+	OPT_BUTTONS,
+	OPT_LEVELS,
 };
+
+/* run --buttons: speed levels, by default and at most. */
+#define DEFAULT_LEVELS	6
+#define MAX_LEVELS	16
 
 struct ctx {
 	const char *path;		/* device path */
@@ -75,11 +85,18 @@ struct ctx {
 	const char *duration_arg;
 	const char *count_arg;
 	const char *log_arg;		/* run --log FILE */
+	const char *buttons_arg;	/* unused: --buttons takes no value */
+	const char *levels_arg;		/* run --buttons --levels LIST */
 	const char *file;		/* replay FILE */
 	uint32_t depth_um;
 	uint32_t rate_mhz;
 	uint64_t duration_ns;
 	uint64_t count;
+	/* --levels, slowest first; each item's text, to name it */
+	uint32_t levels[MAX_LEVELS];
+	unsigned int n_levels;
+	const char *level_text[MAX_LEVELS];
+	int level_len[MAX_LEVELS];
 };
 
 /* Big enough for any pen_format_depth() or pen_format_rate() output. */
@@ -616,6 +633,13 @@ static const struct value_type rate_type = {
 	"whole numbers in mHz)", probe_rate,
 };
 
+/* A rate in run --levels, named as what it is there. */
+static const struct value_type level_type = {
+	"level", "Hz, mHz, spm or rpm", true,
+	"finer than 1 mHz (at most 3 decimals in Hz, spm or rpm; "
+	"whole numbers in mHz)", probe_rate,
+};
+
 static const struct value_type duration_type = {
 	"duration", "ms, s, m or h", false,
 	"finer than 1 ns", probe_duration,
@@ -671,7 +695,7 @@ static void value_error(const struct value_type *t, const char *s, int err)
 				 "unknown unit '%.40s' (use %s)", unit,
 				 t->units);
 			why = buf;
-			if (t == &rate_type && unit[0] == 'M' &&
+			if (t->probe == probe_rate && unit[0] == 'M' &&
 			    !strcasecmp(unit, "mhz"))
 				why = "MHz is megahertz; use mHz";
 		}
@@ -710,6 +734,65 @@ static int parse_count(const char *s, uint64_t *count)
 	return 0;
 }
 
+/*
+ * --levels: rates separated by commas, slowest first, 2 to MAX_LEVELS of
+ * them. Whether the pen can run them is checked once it is open.
+ */
+static int parse_levels(struct ctx *c)
+{
+	const char *p = c->levels_arg, *end;
+	char a[FMT_LEN], b[FMT_LEN], *item;
+	unsigned int n = 0;
+	uint32_t v;
+	int len;
+
+	if (!*p) {
+		error("invalid levels '': empty");
+		return -1;
+	}
+	for (;;) {
+		end = strchr(p, ',');
+		len = end ? (int)(end - p) : (int)strlen(p);
+		if (n == MAX_LEVELS) {
+			error("invalid levels '%s': more than %d levels",
+			      c->levels_arg, MAX_LEVELS);
+			return -1;
+		}
+		item = strndup(p, len);
+		if (!item) {
+			error("%s", strerror(errno));
+			return -1;
+		}
+		if (pen_parse_rate(item, &v) < 0) {
+			value_error(&level_type, item, errno);
+			free(item);
+			return -1;
+		}
+		free(item);
+		/* Order is meaning: "up" must always mean faster. */
+		if (n && v <= c->levels[n - 1]) {
+			error("invalid levels '%s': %s is not faster than %s (slowest first)",
+			      c->levels_arg, rate_str(v, a),
+			      rate_str(c->levels[n - 1], b));
+			return -1;
+		}
+		c->levels[n] = v;
+		c->level_text[n] = p;
+		c->level_len[n] = len;
+		n++;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	if (n < 2) {
+		error("invalid levels '%s': a single level; give 2 to %d, slowest first",
+		      c->levels_arg, MAX_LEVELS);
+		return -1;
+	}
+	c->n_levels = n;
+	return 0;
+}
+
 static int parse_values(struct ctx *c)
 {
 	if ((c->given & OPT_F_DEPTH) &&
@@ -733,6 +816,8 @@ static int parse_values(struct ctx *c)
 		error("invalid log file '': empty");
 		return -1;
 	}
+	if ((c->given & OPT_F_LEVELS) && parse_levels(c) < 0)
+		return -1;
 	if (c->file && !*c->file) {
 		error("invalid file '': empty");
 		return -1;
@@ -1006,6 +1091,8 @@ static int cmd_info(struct ctx *c)
 		json_rate("rate_max", info.rate_max_mhz);
 		json_depth("depth_cap", info.depth_cap_um);
 		json_u64("max_run_time_s", info.max_run_time_s);
+		json_boolean("buttons", info.flags & PEN_INFO_BUTTONS);
+		json_boolean("footswitch", info.flags & PEN_INFO_FOOTSWITCH);
 		json_end('}');
 		putchar('\n');
 		goto out;
@@ -1026,6 +1113,12 @@ static int cmd_info(struct ctx *c)
 	       rate_str(info.rate_max_mhz, b));
 	printf("depth cap:   %s\n", depth_str(info.depth_cap_um, a));
 	printf("max run:     %u s\n", info.max_run_time_s);
+	if (info.flags & PEN_INFO_BUTTONS)
+		printf("buttons:     main, speed up, speed down%s\n",
+		       info.flags & PEN_INFO_FOOTSWITCH ? ", footswitch" : "");
+	else
+		printf("buttons:     %s\n",
+		       info.flags & PEN_INFO_FOOTSWITCH ? "footswitch" : "none");
 out:
 	pen_close(pen);
 	return rc;
@@ -1417,6 +1510,9 @@ struct run {
 	int log_err;			/* the first error writing it */
 	uint64_t logged;		/* event lines written */
 	uint64_t lost;			/* events the overflow records lost */
+	/* run --buttons: each event read, after it is logged */
+	void (*on_event)(struct run *r, const struct pen_event *e);
+	void *data;
 };
 
 /*
@@ -1595,6 +1691,8 @@ static int read_events(struct pen *pen, struct run *r)
 			if (buf[i].type == PEN_EVENT_OVERFLOW)
 				r->lost += buf[i].overflow.lost;
 			log_event(r, &buf[i]);
+			if (r->on_event)
+				r->on_event(r, &buf[i]);
 		}
 		if (!n)
 			return 0;
@@ -1806,6 +1904,692 @@ static void start_error(const struct ctx *c, struct pen *pen, int err)
 		      c->path, pen_fault_name(st.fault), c->path);
 }
 
+/* ---- run --buttons: the pen's own buttons in control ------------------- */
+
+/*
+ * The needle runs when the person holding the pen says so, and every
+ * change is printed as a line. The kernel never acts on a button: what a
+ * press means is decided here. With a footswitch, the main button arms and
+ * disarms, and the needle runs only while armed and the pedal is held;
+ * without, the main button starts and stops it. Anything that stops the
+ * needle behind penctl's back (a fault, another process's stop, the run
+ * time) disarms, so that only a new press starts it again.
+ */
+struct session {
+	const struct ctx *c;
+	struct pen *pen;
+	struct pen_buttons *buttons;
+	uint32_t depth_um;
+	const uint32_t *levels;
+	unsigned int n_levels;
+	unsigned int level;		/* index into levels */
+	bool footswitch;		/* arm with main, run with the pedal */
+	bool armed;
+	bool running;			/* as far as the events tell */
+	bool resync;			/* events were lost: ask the status */
+	bool gone;			/* the pen, or its buttons, went away */
+	int err;			/* a failure that ends the session */
+	const char *what;		/* what failed, for err */
+	unsigned int runs;
+	uint64_t run_since;		/* when the current run started */
+	uint64_t run_ns;		/* the needle's running time so far */
+};
+
+/* "level 1/6 (25 Hz)"; @buf holds 64 */
+static const char *level_str(const struct session *s, char *buf)
+{
+	char r[FMT_LEN];
+
+	snprintf(buf, 64, "level %u/%u (%s)", s->level + 1, s->n_levels,
+		 rate_str(s->levels[s->level], r));
+	return buf;
+}
+
+/* The hint for a latched fault, which only the controller may clear. */
+static void fault_hint(const struct session *s, char *buf, size_t len)
+{
+	if (!strcmp(s->c->path, DEFAULT_DEVICE))
+		snprintf(buf, len, "end this run (Ctrl-C), then 'penctl clear-fault'");
+	else
+		snprintf(buf, len, "end this run (Ctrl-C), then 'penctl -d %s clear-fault'",
+			 s->c->path);
+}
+
+/* An error that ends the session: the needle is stopped on the way out. */
+static void session_fail(struct session *s, const char *what, int err)
+{
+	if (err == ENODEV) {
+		s->gone = true;
+		return;
+	}
+	if (!s->err) {
+		s->err = err;
+		s->what = what;
+	}
+}
+
+/* A pen event, after it is logged: follow the needle's state. */
+static void session_event(struct run *r, const struct pen_event *e)
+{
+	struct session *s = r->data;
+	char f[64], h[128];
+
+	switch (e->type) {
+	case PEN_EVENT_STATE:
+		if (e->state.state == PEN_STATE_RUNNING) {
+			s->run_since = e->timestamp_ns;
+			break;
+		}
+		if (s->run_since && e->timestamp_ns > s->run_since)
+			s->run_ns += e->timestamp_ns - s->run_since;
+		s->run_since = 0;
+		/* Our own stops clear running first; this one is not ours. */
+		if (!s->running)
+			break;
+		s->running = false;
+		/* Removal is said once, when the session ends. */
+		if (e->state.stop_reason == PEN_STOP_REMOVED)
+			break;
+		error("%s: needle stopped: %s%s", s->c->path,
+		      pen_stop_reason_name(e->state.stop_reason),
+		      s->armed ? "; disarmed" : "");
+		s->armed = false;
+		break;
+	case PEN_EVENT_FAULT:
+		if (!(e->flags & PEN_FAULT_LATCHED))
+			break;
+		fault_hint(s, h, sizeof(h));
+		fault_desc(e->fault.fault, e->fault.value, f, sizeof(f));
+		if (!s->running) {
+			error("%s: fault %s latched; the needle cannot start until it is cleared: %s",
+			      s->c->path, f, h);
+			break;
+		}
+		/*
+		 * The stop comes as the next event; say it once, here, with
+		 * the fault, and let that event find the needle stopped.
+		 */
+		error("%s: needle stopped: fault %s latched%s; to clear it, %s",
+		      s->c->path, f, s->armed ? "; disarmed" : "", h);
+		s->running = false;
+		s->armed = false;
+		break;
+	case PEN_EVENT_OVERFLOW:
+		/* A stop may be among the events lost. */
+		s->resync = true;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Take the pen's events buffered now. Before a start, so that the stop
+ * events of earlier runs (queued by the time STOP returned) are not taken
+ * for the new run's.
+ */
+static void session_pen_events(struct session *s, struct run *r)
+{
+	struct pen_status st;
+
+	if (s->gone || s->err)
+		return;
+	if (read_events(s->pen, r) < 0) {
+		session_fail(s, "read pen events", errno);
+		return;
+	}
+	if (r->gone) {
+		s->gone = true;
+		return;
+	}
+	if (!s->resync)
+		return;
+	s->resync = false;
+	if (pen_get_status(s->pen, &st) < 0) {
+		session_fail(s, "read pen status", errno);
+		return;
+	}
+	if (s->running && st.state != PEN_STATE_RUNNING) {
+		error("%s: needle stopped: %s%s", s->c->path,
+		      pen_stop_reason_name(st.stop_reason),
+		      s->armed ? "; disarmed" : "");
+		s->running = false;
+		s->armed = false;
+	}
+}
+
+/* START, saying why (@what: "main button", "footswitch pressed"). */
+static void session_start(struct session *s, struct run *r, const char *what)
+{
+	char a[FMT_LEN], l[64], f[64], h[128];
+	struct pen_status st;
+	const char *dis;
+	int err;
+
+	session_pen_events(s, r);
+	if (s->gone || s->err)
+		return;
+	if (!pen_start(s->pen)) {
+		s->running = true;
+		s->runs++;
+		printf("%s: %s: started at %s, %s\n", s->c->path, what,
+		       depth_str(s->depth_um, a), level_str(s, l));
+		return;
+	}
+	err = errno;
+	/* A signal wants the session over: the loop sees it next. */
+	if (err == EINTR)
+		return;
+	if (err == ENODEV) {
+		s->gone = true;
+		return;
+	}
+	if (err == EALREADY) {
+		s->running = true;
+		printf("%s: %s: already running\n", s->c->path, what);
+		return;
+	}
+	/* Not started: a later press of the pedal must not start it. */
+	dis = s->armed ? "; disarmed" : "";
+	s->armed = false;
+	if (err == EIO && !pen_get_status(s->pen, &st) &&
+	    st.fault != PEN_FAULT_NONE) {
+		fault_hint(s, h, sizeof(h));
+		error("%s: %s: cannot start: fault %s latched%s; to clear it, %s",
+		      s->c->path, what, fault_str(&st, f, sizeof(f)), dis, h);
+	} else if (err == ENOMEDIUM) {
+		error("%s: %s: cannot start: no cartridge inserted%s",
+		      s->c->path, what, dis);
+	} else if (err == ESTALE) {
+		error("%s: %s: cannot start: the cartridge was used before; cartridges are single use%s",
+		      s->c->path, what, dis);
+	} else if (err == ENOSPC) {
+		error("%s: %s: cannot start: the cartridge's stroke budget is spent%s",
+		      s->c->path, what, dis);
+	} else if (err == ERANGE) {
+		error("%s: %s: cannot start: the depth %s is above the pen's depth cap%s",
+		      s->c->path, what, depth_str(s->depth_um, a), dis);
+	} else {
+		error("%s: %s: cannot start: %s%s", s->c->path, what,
+		      ioctl_strerror(err), dis);
+	}
+}
+
+static void session_stop(struct session *s, const char *what)
+{
+	/*
+	 * Stopped from here on, as far as the session knows: if the STOP
+	 * fails, the session ends, and closing the pen stops the needle.
+	 */
+	s->running = false;
+	if (pen_stop(s->pen) < 0) {
+		session_fail(s, "stop the needle", errno);
+		return;
+	}
+	printf("%s: %s: stopped\n", s->c->path, what);
+}
+
+/* One level faster (@step 1) or slower (-1), from the next stroke on. */
+static void session_speed(struct session *s, int step)
+{
+	const char *what = step > 0 ? "speed up" : "speed down";
+	char l[64], r[FMT_LEN];
+	unsigned int next;
+
+	if ((step > 0 && s->level + 1 == s->n_levels) ||
+	    (step < 0 && s->level == 0)) {
+		printf("%s: %s: already at the %s level, %s\n", s->c->path,
+		       what, step > 0 ? "fastest" : "slowest",
+		       level_str(s, l));
+		return;
+	}
+	next = s->level + step;
+	if (pen_set_rate(s->pen, s->levels[next]) < 0) {
+		if (errno == ENODEV) {
+			s->gone = true;
+			return;
+		}
+		/* The level stays: the pen runs at what it says it runs. */
+		error("%s: %s: cannot set the rate to %s: %s", s->c->path,
+		      what, rate_str(s->levels[next], r),
+		      ioctl_strerror(errno));
+		return;
+	}
+	s->level = next;
+	printf("%s: %s: %s\n", s->c->path, what, level_str(s, l));
+}
+
+static void session_button(struct session *s, struct run *r,
+			   const struct pen_button_event *ev)
+{
+	/* The resynced state follows: a pedal held meanwhile still counts. */
+	if (ev->flags & PEN_BUTTON_EVENT_OVERFLOW) {
+		error("%s: button presses were lost (penctl fell behind); the buttons' state is read back",
+		      s->c->path);
+		return;
+	}
+	switch (ev->key) {
+	case PEN_KEY_MAIN:
+		if (!ev->pressed)
+			break;
+		if (!s->footswitch) {
+			if (s->running)
+				session_stop(s, "main button");
+			else
+				session_start(s, r, "main button");
+		} else if (s->armed) {
+			s->armed = false;
+			if (s->running)
+				session_stop(s, "main button: disarmed");
+			else
+				printf("%s: main button: disarmed\n",
+				       s->c->path);
+		} else {
+			s->armed = true;
+			/* A pedal already held starts it: that is arming. */
+			if (pen_buttons_is_pressed(s->buttons,
+						   PEN_KEY_FOOTSWITCH) == 1)
+				session_start(s, r,
+					      "main button: armed, footswitch held");
+			else
+				printf("%s: main button: armed; the footswitch runs the needle\n",
+				       s->c->path);
+		}
+		break;
+	case PEN_KEY_FOOTSWITCH:
+		if (!s->footswitch)
+			break;
+		if (!ev->pressed) {
+			/* Let go of the pedal: stop, whatever else holds. */
+			if (s->running)
+				session_stop(s, "footswitch released");
+			else
+				printf("%s: footswitch released\n",
+				       s->c->path);
+		} else if (!s->armed) {
+			printf("%s: footswitch pressed: not armed (the main button arms)\n",
+			       s->c->path);
+		} else if (!s->running) {
+			session_start(s, r, "footswitch pressed");
+		}
+		break;
+	case PEN_KEY_SPEED_UP:
+	case PEN_KEY_SPEED_DOWN:
+		if (ev->pressed)
+			session_speed(s, ev->key == PEN_KEY_SPEED_UP ? 1 : -1);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Every button event buffered now. */
+static void session_buttons(struct session *s, struct run *r)
+{
+	struct pen_button_event ev;
+	int ret;
+
+	while (!s->gone && !s->err) {
+		ret = pen_buttons_read(s->buttons, &ev);
+		if (ret == 0)
+			return;
+		if (ret < 0) {
+			session_fail(s, "read the buttons", errno);
+			return;
+		}
+		session_button(s, r, &ev);
+	}
+}
+
+/* Why the buttons cannot be opened, in words. */
+static void buttons_error(const struct ctx *c, int err)
+{
+	switch (err) {
+	case ENOTSUP:
+		error("%s: the pen has no buttons", c->path);
+		break;
+	case ENXIO:
+		error("%s: cannot open the buttons: no event device (is the evdev module loaded?)",
+		      c->path);
+		break;
+	case ENOENT:
+		error("%s: cannot open the buttons: no /dev/input node for them",
+		      c->path);
+		break;
+	case EPROTO:
+		error("%s: cannot open the buttons: the input device lacks keys the pen reports",
+		      c->path);
+		break;
+	default:
+		error("%s: cannot open the buttons: %s", c->path,
+		      open_strerror(err));
+		break;
+	}
+}
+
+/*
+ * The levels, checked against the pen, and the one to start at: the
+ * slowest, or the one --rate names. Exit status 2 for a level or a rate
+ * the pen cannot run, as for any bad value; 0 if all is well.
+ */
+static int session_levels(const struct ctx *c, const struct pen_info *info,
+			  uint32_t *levels, unsigned int *n,
+			  unsigned int *start)
+{
+	char a[FMT_LEN], b[FMT_LEN], list[MAX_LEVELS * 16];
+	uint64_t span = info->rate_max_mhz - info->rate_min_mhz;
+	size_t len = 0;
+	unsigned int i;
+	uint32_t v;
+
+	if (c->given & OPT_F_LEVELS) {
+		for (i = 0; i < c->n_levels; i++) {
+			if (c->levels[i] >= info->rate_min_mhz &&
+			    c->levels[i] <= info->rate_max_mhz)
+				continue;
+			error("invalid level '%.*s': the pen runs at %s to %s",
+			      c->level_len[i], c->level_text[i],
+			      rate_str(info->rate_min_mhz, a),
+			      rate_str(info->rate_max_mhz, b));
+			return EXIT_USAGE;
+		}
+		memcpy(levels, c->levels, c->n_levels * sizeof(*levels));
+		*n = c->n_levels;
+	} else {
+		/* Evenly spread, both ends included; fewer if they coincide. */
+		*n = 0;
+		for (i = 0; i < DEFAULT_LEVELS; i++) {
+			v = info->rate_min_mhz +
+			    span * i / (DEFAULT_LEVELS - 1);
+			if (!*n || v > levels[*n - 1])
+				levels[(*n)++] = v;
+		}
+	}
+
+	*start = 0;
+	if (!(c->given & OPT_F_RATE))
+		return 0;
+	for (i = 0; i < *n; i++)
+		if (levels[i] == c->rate_mhz) {
+			*start = i;
+			return 0;
+		}
+	for (i = 0; i < *n && len < sizeof(list); i++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%s",
+				i ? ", " : "", milli_str(levels[i], a));
+	error("invalid rate '%s': not one of the levels (%s Hz)", c->rate_arg,
+	      list);
+	return EXIT_USAGE;
+}
+
+/*
+ * Wait for the pen's events, the buttons, a stop signal or the end of
+ * the duration, whichever first. The stop signals are let in only inside
+ * ppoll(), atomically, so that one arriving just before the wait still
+ * ends it; elsewhere they are let in all along, and stop the needle from
+ * the handler wherever the loop is (a write to a stopped terminal, say).
+ */
+static int session_wait(struct session *s, struct pollfd *fds,
+			int64_t timeout_ns)
+{
+	struct timespec ts, *tsp = NULL;
+	sigset_t set, open_mask;
+	size_t i;
+	int ret, err;
+
+	sigemptyset(&set);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		sigaddset(&set, stop_signals[i].signo);
+	sigprocmask(SIG_BLOCK, &set, &open_mask);
+	if (stop_signo) {
+		sigprocmask(SIG_SETMASK, &open_mask, NULL);
+		return 0;
+	}
+	if (timeout_ns >= 0) {
+		ts.tv_sec = timeout_ns / NSEC_PER_SEC;
+		ts.tv_nsec = timeout_ns % NSEC_PER_SEC;
+		tsp = &ts;
+	}
+	fds[0].fd = pen_fd(s->pen);
+	fds[0].events = POLLIN;
+	fds[1].fd = pen_buttons_fd(s->buttons);
+	fds[1].events = POLLIN;
+	ret = ppoll(fds, 2, tsp, &open_mask);
+	err = errno;
+	sigprocmask(SIG_SETMASK, &open_mask, NULL);
+	if (ret < 0 && err == EINTR)
+		return 0;
+	if (ret < 0 || ((fds[0].revents | fds[1].revents) & POLLNVAL)) {
+		session_fail(s, "wait for the pen", ret < 0 ? err : EBADF);
+		return -1;
+	}
+	return ret;
+}
+
+static void session_loop(struct session *s, struct run *r, uint64_t t0)
+{
+	bool duration = s->c->given & OPT_F_DURATION;
+	struct pollfd fds[2];
+	uint64_t now, left;
+	int64_t timeout;
+
+	for (;;) {
+		if (s->gone || s->err) {
+			r->end = s->gone ? END_PEN : END_ERROR;
+			return;
+		}
+		if (stop_signo) {
+			r->end = END_SIGNAL;
+			r->signo = stop_signo;
+			return;
+		}
+		if (r->log_err) {
+			r->end = END_LOG;
+			return;
+		}
+		timeout = -1;
+		if (duration) {
+			now = now_ns();
+			if (now - t0 >= s->c->duration_ns) {
+				r->end = END_DURATION;
+				return;
+			}
+			/* Centuries wait in turns: the clock is read again. */
+			left = s->c->duration_ns - (now - t0);
+			timeout = left > INT64_MAX ? INT64_MAX : (int64_t)left;
+		}
+
+		if (session_wait(s, fds, timeout) <= 0)
+			continue;
+		/*
+		 * The pen first: a stop it reports is then known before a
+		 * press is acted on. A hangup of either means the pen is
+		 * gone; the reads find that out (ENODEV).
+		 */
+		if (fds[0].revents)
+			session_pen_events(s, r);
+		if (fds[1].revents)
+			session_buttons(s, r);
+	}
+}
+
+static int cmd_run_buttons(struct ctx *c)
+{
+	char a[FMT_LEN], l[64], how[160];
+	uint32_t levels[MAX_LEVELS];
+	struct pen_status st, st0, sum;
+	struct session s = { 0 };
+	struct ctx set_c;
+	bool have_status = false;
+	struct pen_info info;
+	struct run r = { 0 };
+	int rc = EXIT_RUNTIME, ret, st_err = 0;
+	uint64_t t0;
+	sigset_t set;
+	size_t i;
+
+	/* As for run: no stop signal kills penctl half-way. */
+	sigemptyset(&set);
+	for (i = 0; i < N_STOP_SIGNALS; i++)
+		sigaddset(&set, stop_signals[i].signo);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    catch_signals(&set) < 0) {
+		error("cannot set up signals: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	/* A line per press, seen as it comes, even through a pipe. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	s.c = c;
+	s.levels = levels;
+	s.pen = open_pen(c, PEN_OPEN_CONTROL);
+	if (!s.pen)
+		return EXIT_RUNTIME;
+	if (pen_get_info(s.pen, &info) < 0) {
+		ioctl_error(c, "read pen info", errno);
+		goto out;
+	}
+	if (info.api_version < 4) {
+		error("%s: the driver has no buttons (API %u; --buttons needs 4)",
+		      c->path, info.api_version);
+		goto out;
+	}
+	if (!(info.flags & (PEN_INFO_BUTTONS | PEN_INFO_FOOTSWITCH))) {
+		error("%s: the pen has no buttons", c->path);
+		goto out;
+	}
+	/* A pedal alone cannot arm: running on it alone is not safe. */
+	if (!(info.flags & PEN_INFO_BUTTONS)) {
+		error("%s: the pen has a footswitch but no main button", c->path);
+		goto out;
+	}
+	ret = session_levels(c, &info, levels, &s.n_levels, &s.level);
+	if (ret) {
+		rc = ret;
+		goto out;
+	}
+
+	s.buttons = pen_buttons_open(s.pen);
+	if (!s.buttons) {
+		buttons_error(c, errno);
+		goto out;
+	}
+	s.footswitch = pen_buttons_has(s.buttons, PEN_KEY_FOOTSWITCH) == 1;
+
+	if (c->given & OPT_F_LOG) {
+		r.log = open_log(c);
+		if (!r.log)
+			goto out;
+	}
+	if (pen_get_status(s.pen, &st) < 0) {
+		ioctl_error(c, "read pen status", errno);
+		goto out;
+	}
+	/*
+	 * Only the controller clears a fault, and that would be this
+	 * process: no press could start the needle. Refused as run does.
+	 */
+	if (st.fault != PEN_FAULT_NONE) {
+		start_error(c, s.pen, EIO);
+		goto out;
+	}
+	/* Depth and first level at once, named if refused, as run does. */
+	s.depth_um = (c->given & OPT_F_DEPTH) ? c->depth_um : st.depth_um;
+	set_c = *c;
+	set_c.given |= OPT_F_DEPTH | OPT_F_RATE;
+	set_c.depth_um = s.depth_um;
+	set_c.rate_mhz = levels[s.level];
+	if (apply_setpoints(&set_c, s.pen) < 0)
+		goto out;
+	/* The session's strokes are the driver's counters' growth. */
+	if (pen_get_status(s.pen, &st0) < 0) {
+		ioctl_error(c, "read pen status", errno);
+		goto out;
+	}
+
+	if (s.footswitch)
+		snprintf(how, sizeof(how), "main button arms, footswitch runs%s",
+			 pen_buttons_is_pressed(s.buttons,
+						PEN_KEY_FOOTSWITCH) == 1 ?
+			 " (held now)" : "");
+	else
+		snprintf(how, sizeof(how), "main button starts and stops");
+	printf("%s: buttons ready at %s, %s: %s, speed buttons change the level (Ctrl-C ends)\n",
+	       c->path, depth_str(s.depth_um, a), level_str(&s, l), how);
+
+	r.on_event = session_event;
+	r.data = &s;
+	log_session(c, &r, &info, &st0);
+
+	t0 = now_ns();
+	stop_pen = s.pen;
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	session_loop(&s, &r, t0);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	stop_pen = NULL;
+
+	/* Always STOP explicitly; a gone pen stopped its needle going. */
+	if (!s.gone && pen_stop(s.pen) < 0)
+		session_fail(&s, "stop the needle", errno);
+	s.running = false;
+	if (!s.gone) {
+		if (pen_get_status(s.pen, &st) < 0) {
+			st_err = errno;
+			session_fail(&s, "read pen status", st_err);
+		} else {
+			have_status = true;
+		}
+	}
+	if (r.log) {
+		/* STOP queues its event before it returns: nothing to wait for. */
+		r.stopped = true;
+		if (!s.gone)
+			drain_events(s.pen, &r);
+		/* Across runs: the strokes of the whole session. */
+		if (have_status) {
+			sum = st;
+			sum.run_strokes = st.strokes - st0.strokes;
+			sum.run_missed_strokes = st.missed_strokes -
+						 st0.missed_strokes;
+		}
+		log_summary(&r, have_status ? &sum : NULL,
+			    st_err ? st_err : ENODEV, s.run_ns);
+	}
+	if (s.gone) {
+		error("%s: pen is gone (removed); its needle is stopped",
+		      c->path);
+		goto out;
+	}
+	if (have_status && st.state == PEN_STATE_RUNNING) {
+		error("%s: needle still running after STOP", c->path);
+		goto out;
+	}
+	if (s.err) {
+		ioctl_error(c, s.what, s.err);
+		goto out;
+	}
+	if (r.log_err) {
+		error("%s: cannot write log: %s", c->log_arg,
+		      strerror(r.log_err));
+		goto out;
+	}
+	printf("%s: ended (%s): the needle is stopped; %u run%s, %" PRIu64
+	       " strokes\n", c->path,
+	       r.end == END_SIGNAL ? signal_name(r.signo) : "duration reached",
+	       s.runs, s.runs == 1 ? "" : "s",
+	       (uint64_t)(st.strokes - st0.strokes));
+	rc = 0;
+out:
+	pen_buttons_close(s.buttons);
+	pen_close(s.pen);
+	if (r.log && fclose(r.log) == EOF && !rc) {
+		error("%s: cannot write log: %s", c->log_arg, strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
+}
+
 /* start and run: set the setpoints given, run, watch, stop, summarize. */
 static int cmd_run(struct ctx *c)
 {
@@ -1819,6 +2603,9 @@ static int cmd_run(struct ctx *c)
 	int rc = EXIT_RUNTIME, sig, stop_err = 0, status_err = 0, st_err = 0;
 	sigset_t set;
 	size_t i;
+
+	if (c->given & OPT_F_BUTTONS)
+		return cmd_run_buttons(c);
 
 	/*
 	 * Block the stop signals before touching the pen: from here on one
@@ -2658,6 +3445,11 @@ static void usage(FILE *f)
 "                         set, start, wait for T or Ctrl-C, stop and\n"
 "                         print a summary; --log writes the run's events\n"
 "                         to FILE as JSON lines (start takes it too)\n"
+"  run --buttons [--levels LIST] [--depth D] [--rate R] [--duration T]\n"
+"      [--log FILE]       the pen's buttons in control until Ctrl-C or T:\n"
+"                         main starts and stops the needle (with a\n"
+"                         footswitch: arms, and the pedal runs it), speed\n"
+"                         buttons step through the levels; a line each\n"
 "  monitor [--duration T] [--count N]\n"
 "                         print the pen's events as they come, one a\n"
 "                         line (JSON with --json), read-only, until\n"
@@ -2679,6 +3471,11 @@ static void usage(FILE *f)
 "                           number is seconds\n"
 "      --count N            monitor: stop after N events\n"
 "      --log FILE           run, start: the session log to write\n"
+"      --buttons            run: the pen's buttons start and stop it\n"
+"      --levels LIST        run --buttons: speed levels, slowest first,\n"
+"                           2 to 16 rates: 50Hz,100Hz,150Hz (default: 6\n"
+"                           spread over the pen's range; --rate picks\n"
+"                           the first, else the slowest)\n"
 "  -h, --help               this help\n"
 "  -V, --version            version\n"
 "\n"
@@ -2719,12 +3516,14 @@ static const struct command {
 	{ "stop", cmd_stop, OPT_F_DEVICE, NULL },
 	{ "clear-fault", cmd_clear_fault, OPT_F_DEVICE, NULL },
 	{ "run", cmd_run, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |
-			  OPT_F_DURATION | OPT_F_LOG, NULL },
+			  OPT_F_DURATION | OPT_F_LOG | OPT_F_BUTTONS |
+			  OPT_F_LEVELS, NULL },
 	{ "monitor", cmd_monitor, OPT_F_DEVICE | OPT_F_DURATION | OPT_F_COUNT,
 	  NULL },
 	{ "replay", cmd_replay, 0, "FILE" },
 	{ "help", cmd_help, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |
-			    OPT_F_DURATION | OPT_F_COUNT | OPT_F_LOG, NULL },
+			    OPT_F_DURATION | OPT_F_COUNT | OPT_F_LOG |
+			    OPT_F_BUTTONS | OPT_F_LEVELS, NULL },
 };
 
 static const struct option long_opts[] = {
@@ -2735,6 +3534,8 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "buttons", no_argument, NULL, OPT_BUTTONS },
+	{ "levels", required_argument, NULL, OPT_LEVELS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -2743,6 +3544,7 @@ static const struct option long_opts[] = {
 /* Indexed by the OPT_F_* bit number. */
 static const char *const opt_names[] = {
 	"--device", "--depth", "--rate", "--duration", "--count", "--log",
+	"--buttons", "--levels",
 };
 
 /* Record a value option; each may be given once, so none is ignored. */
@@ -2804,6 +3606,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_LOG:
 			if (take(&c, OPT_F_LOG, &c.log_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_BUTTONS:
+			if (take(&c, OPT_F_BUTTONS, &c.buttons_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_LEVELS:
+			if (take(&c, OPT_F_LEVELS, &c.levels_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_JSON:
@@ -2875,6 +3685,16 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd->name, "set") &&
 	    !(c.given & (OPT_F_DEPTH | OPT_F_RATE))) {
 		error("set needs --depth, --rate or both");
+		return EXIT_USAGE;
+	}
+	if ((c.given & OPT_F_LEVELS) && !(c.given & OPT_F_BUTTONS) &&
+	    cmd->fn != cmd_help) {
+		error("option '--levels' needs '--buttons'");
+		return EXIT_USAGE;
+	}
+	/* Its output is a line per press, for people; no JSON document. */
+	if ((c.given & OPT_F_BUTTONS) && c.json && cmd->fn != cmd_help) {
+		error("option '--json' does not apply to 'run --buttons'");
 		return EXIT_USAGE;
 	}
 	if (parse_values(&c) < 0 || parse_device(&c) < 0)
