@@ -9,6 +9,9 @@
 #                   a VM on each kernel of the matrix (KERNEL=stock-6.1
 #                   for one: see scripts/kernel-info)
 #   make lint       checkpatch, sparse, W=1, clang, cppcheck, ASan/UBSan
+#   make bench      stroke timing, capacity, stop and setpoint latency and
+#                   cost on stock 6.1 and 6.12 PREEMPT_RT under qemu
+#                   -icount, beside cyclictest: a table and results/
 #   make vm         a shell in the VM, modules loaded, penctl on the PATH
 #   make clean
 #
@@ -20,10 +23,10 @@ BUILD ?= build
 KVER ?= $(shell scripts/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all modules modules-clean deps check demo vm clean
+.PHONY: all modules modules-clean deps check demo vm bench clean
 .DEFAULT_GOAL := all
 
-all: modules userspace pentrace selftests
+all: modules userspace pentrace selftests bench-prog
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree '$(KDIR)'; run scripts/install-deps or set KDIR" >&2; exit 1; }
@@ -35,6 +38,7 @@ modules-clean:
 include userspace.mk
 include tools/pentrace/pentrace.mk
 include selftests/selftests.mk
+include bench/bench.mk
 include lint.mk
 
 deps:
@@ -52,9 +56,13 @@ demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo --kver "$$(scripts/kver)"
 
+# The modules are built per kernel by scripts/bench itself.
+bench: deps bench-prog
+	BUILD=$(BUILD) scripts/bench
+
 vm: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/vm-run --kver "$$(scripts/kver)" --interactive
 
-clean: modules-clean userspace-clean pentrace-clean selftests-clean
+clean: modules-clean userspace-clean pentrace-clean selftests-clean bench-clean
 	rm -rf $(BUILD)
