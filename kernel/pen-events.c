@@ -95,7 +95,15 @@ static void pen_emit_locked(struct pen_device *pen, const struct pen_event *ev)
 		return;
 	list_for_each_entry(pf, &pen->readers, node)
 		pen_file_push(pf, ev);
-	irq_work_queue(&pen->ev_wake);
+	/*
+	 * Only a reader asleep in read() or poll() (or an epoll watching)
+	 * needs the interrupt; the rest find the record when they look.
+	 * wq_has_sleeper()'s barrier pairs with the one in the waiter's
+	 * set_current_state(), so a reader that just checked its empty ring
+	 * is either seen here or sees the record.
+	 */
+	if (wq_has_sleeper(&pen->ev_wait))
+		irq_work_queue(&pen->ev_wake);
 }
 
 static void pen_ev_init(struct pen_event *ev, u32 type, u64 now_ns, u64 seq)
