@@ -2,18 +2,32 @@
 # The benchmark's guest program, built into $(BUILD)/bench, which
 # scripts/vm-run copies into the guest's /usr/bin; "make bench" runs it on
 # each kernel through scripts/bench. Included by the top-level Makefile.
+#
+# Its objects go to $(BUILD)/bench/obj: vm-run copies every executable
+# file of $(BUILD)/bench, so only programs belong there.
 
 BENCH_OUT := $(BUILD)/bench
+BENCH_OBJ := $(BENCH_OUT)/obj
 BENCH_PROG := $(BENCH_OUT)/pen_bench
+BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
+	bench/run.c bench/cyclictest.c bench/sim.c bench/json.c bench/util.c
+BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS))
 BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	-Iinclude/uapi
+	-Iinclude/uapi -MMD -MP
 
 .PHONY: bench-prog bench-clean
 bench-prog: $(BENCH_PROG)
 
-$(BENCH_PROG): bench/pen_bench.c include/uapi/linux/pen.h
-	@mkdir -p $(BENCH_OUT)
-	$(CC) $(BENCH_CFLAGS) -o $@ $< -lm
+$(BENCH_PROG): $(BENCH_OBJS)
+	$(CC) -o $@ $^ -lm
+
+# The headers each object includes (bench/bench.h, linux/pen.h) are in
+# its .d, which -MMD writes as it compiles.
+$(BENCH_OBJ)/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
 
 bench-clean:
 	rm -rf $(BENCH_OUT)
+
+-include $(BENCH_OBJS:.o=.d)

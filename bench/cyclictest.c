@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cyclictest (Debian's rt-tests), the userspace loop the stroke loop is
+ * compared with: run in the background at a stroke period, and its
+ * latencies read back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static const char ct_out[] = "/tmp/pen_bench_cyclictest.out";
+
+/*
+ * Start cyclictest at SCHED_FIFO 90: one thread sleeping with
+ * clock_nanosleep on an absolute schedule of @interval_us (-d 0 matters:
+ * rt-tests 2.4 adds its default 500 us "distance" even to a lone
+ * thread), @loops times, every latency printed in ns (-v -N). Its pid, or
+ * -1.
+ */
+pid_t cyclictest_start(unsigned int interval_us, unsigned int loops)
+{
+	char interval[16], count[16];
+	pid_t pid;
+	int fd;
+
+	snprintf(interval, sizeof(interval), "%u", interval_us);
+	snprintf(count, sizeof(count), "%u", loops);
+	pid = fork();
+	if (pid < 0) {
+		bench_error("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		fd = open(ct_out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			_exit(126);
+		execlp("cyclictest", "cyclictest", "-q", "-m", "-p", "90",
+		       "--policy=fifo", "-t", "1", "-d", "0", "-i", interval,
+		       "-l", count, "-v", "-N", (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait for cyclictest @pid to finish its @loops; its latencies in @d. */
+int cyclictest_finish(pid_t pid, unsigned int loops, struct dist *d)
+{
+	char line[128];
+	int64_t *v, value;
+	unsigned int thread, cycle;
+	size_t n = 0;
+	int status;
+	FILE *f;
+
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		bench_error("cyclictest of %u loops failed (status %#x)", loops,
+			    status);
+		return -1;
+	}
+	v = calloc(loops, sizeof(*v));
+	f = fopen(ct_out, "re");
+	if (!v || !f) {
+		bench_error("reading cyclictest's output: %s", strerror(errno));
+		free(v);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	/* "thread: cycle: latency" lines; the rest is its summary. */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %u: %u: %" SCNd64, &thread, &cycle,
+			   &value) == 3 && n < loops)
+			v[n++] = value;
+	fclose(f);
+	if (n != loops)
+		bench_error("cyclictest reported %zu of %u loops", n, loops);
+	*d = dist_of(v, n);
+	free(v);
+	return n == loops ? 0 : -1;
+}
+
+void json_cyclictest(unsigned int interval_us, unsigned int loops,
+		     const struct dist *d, const struct dist *ours)
+{
+	json_open("cyclictest", '{');
+	json_u64("interval_us", interval_us);
+	json_u64("loops", loops);
+	json_dist("latency_ns", d);
+	json_close('}');
+	json_f("p99_ratio", d->p99 ? (double)ours->p99 / d->p99 : NAN);
+}
+
+bool have_cyclictest(void)
+{
+	return !access("/usr/bin/cyclictest", X_OK) ||
+	       !access("/usr/local/bin/cyclictest", X_OK);
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stop latency (STOP, close of the controller and a hardware fault, from
+ * the cause to the simulator's drive-off time) and setpoint latency
+ * (SET_PARAMS (depth) returning to the first stroke at the new depth).
+ */
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+/* ---- stop latency ----------------------------------------------------- */
+
+enum stop_cause { STOP_IOCTL, STOP_CLOSE, STOP_FAULT, STOP_CAUSES };
+
+static const char * const stop_cause_names[] = {
+	[STOP_IOCTL] = "stop_ioctl",
+	[STOP_CLOSE] = "close",
+	[STOP_FAULT] = "overcurrent_fault",
+};
+
+/*
+ * From the cause to the simulator's drive_off_ns, @trials times per
+ * cause, each at another phase of the stroke loop. The cause's time is
+ * taken right before the syscall that makes it, or for a fault is the
+ * simulator's own inject_ns, taken as it reports the fault.
+ */
+void bench_stop_latency(uint32_t rate_mhz, unsigned int trials)
+{
+	uint64_t period = period_of(rate_mhz);
+	int64_t *lat = calloc(trials, sizeof(*lat));
+	unsigned int c, t;
+	int id, fd = -1;
+	char opts[64];
+
+	json_open("stop_latency", '{');
+	json_u64("rate_mhz", rate_mhz);
+	json_u64("period_ns", period);
+	json_u64("trials", trials);
+	snprintf(opts, sizeof(opts), "cartridge_budget=100000000");
+	id = lat ? sim_create(opts) : -1;
+	if (id < 0)
+		goto out;
+	fd = sim_open(id, O_RDWR);
+	if (fd < 0 || set_params(fd, PEN_PARAM_ALL, DEPTH_UM, rate_mhz))
+		goto out;
+
+	for (c = 0; c < STOP_CAUSES; c++) {
+		struct dist d;
+		unsigned int n = 0;
+
+		progress("stop latency: %s", stop_cause_names[c]);
+		for (t = 0; t < trials; t++) {
+			int64_t cause = 0, off;
+
+			if (fd < 0) {
+				fd = sim_open(id, O_RDWR);
+				if (fd < 0)
+					goto out;
+			}
+			if (pen_cmd(fd, PEN_IOC_START, "START"))
+				goto out;
+			sleep_ns(3 * period + next_phase() * period);
+			switch (c) {
+			case STOP_IOCTL:
+				cause = now_ns();
+				if (pen_cmd(fd, PEN_IOC_STOP, "STOP"))
+					goto out;
+				break;
+			case STOP_CLOSE:
+				cause = now_ns();
+				close(fd);
+				fd = -1;
+				break;
+			case STOP_FAULT:
+				if (sim_inject(id, "overcurrent 5000"))
+					goto out;
+				cause = sim_state(id, "inject_ns");
+				if (pen_cmd(fd, PEN_IOC_CLEAR_FAULT,
+					    "CLEAR_FAULT"))
+					goto out;
+				break;
+			}
+			off = sim_state(id, "drive_off_ns");
+			if (cause <= 0 || off < cause) {
+				bench_error("%s: drive off at %lld, before its cause at %lld",
+					    stop_cause_names[c], (long long)off,
+					    (long long)cause);
+				goto out;
+			}
+			lat[n++] = off - cause;
+		}
+		d = dist_of(lat, n);
+		json_open(stop_cause_names[c], '{');
+		json_dist("latency_ns", &d);
+		json_f("max_periods", (double)d.max / period);
+		json_close('}');
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (id >= 0)
+		sim_delete(id);
+	free(lat);
+	json_close('}');
+}
+
+/* ---- setpoint latency ------------------------------------------------- */
+
+/* Index of stroke @seq's record in @e, or -1. */
+static long find_stroke(const struct events *e, uint64_t seq)
+{
+	size_t i;
+
+	for (i = e->n; i-- > 0;)
+		if (e->ev[i].type == PEN_EVENT_STROKE && e->ev[i].seq == seq)
+			return i;
+	return -1;
+}
+
+/*
+ * SET_PARAMS with a new depth while the needle runs, @trials times at
+ * other phases of the loop. The SETPOINT record names the first stroke
+ * that uses it; that stroke's record says when it was issued. Exactly one
+ * stroke boundary means: that stroke is the first one issued after the
+ * call, every stroke before it has the old depth, it has the new one.
+ */
+void bench_setpoint(uint32_t rate_mhz, unsigned int trials)
+{
+	uint64_t period = period_of(rate_mhz);
+	int64_t *lat = calloc(trials, sizeof(*lat));
+	unsigned int t, n = 0, exact = 0, waited;
+	uint32_t depth = DEPTH_UM, old;
+	struct events e = { 0 };
+	struct dist d;
+	int id, fd = -1;
+
+	progress("setpoint latency at %.0f Hz", rate_mhz / 1000.0);
+	json_open(NULL, '{');
+	json_u64("rate_mhz", rate_mhz);
+	json_u64("period_ns", period);
+	json_u64("trials", trials);
+	id = lat ? sim_create("cartridge_budget=100000000") : -1;
+	if (id < 0)
+		goto out;
+	fd = sim_open(id, O_RDWR);
+	if (fd < 0 || set_params(fd, PEN_PARAM_ALL, depth, rate_mhz) ||
+	    pen_cmd(fd, PEN_IOC_START, "START"))
+		goto out;
+
+	for (t = 0; t < trials; t++) {
+		uint64_t t0, t1, seq = 0;
+		long s = -1, prev;
+		size_t i, from;
+		bool found = false, late = false;
+
+		sleep_ns(2 * period + next_phase() * period);
+		if (events_drain(fd, &e))
+			goto out;
+		from = e.n;
+		old = depth;
+		depth = depth == DEPTH_UM ? DEPTH_ALT_UM : DEPTH_UM;
+		t0 = now_ns();
+		if (set_params(fd, PEN_PARAM_DEPTH, depth, 0))
+			goto out;
+		t1 = now_ns();
+
+		/* The stroke it names must be issued and its record out. */
+		for (waited = 0; waited < 20 && s < 0; waited++) {
+			sleep_ns(period);
+			if (events_drain(fd, &e))
+				goto out;
+			for (i = from; i < e.n && !found; i++) {
+				if (e.ev[i].type == PEN_EVENT_SETPOINT &&
+				    e.ev[i].setpoint.depth_um == depth) {
+					seq = e.ev[i].seq;
+					found = true;
+				}
+			}
+			if (found)
+				s = find_stroke(&e, seq);
+		}
+		if (s < 0) {
+			bench_error("setpoint at %u mHz: no SETPOINT record or no stroke %llu",
+				    rate_mhz, (unsigned long long)seq);
+			goto out;
+		}
+		prev = seq ? find_stroke(&e, seq - 1) : -1;
+		/* A stroke after the call returned that still had the old depth? */
+		for (i = 0; i < e.n; i++)
+			if (e.ev[i].type == PEN_EVENT_STROKE &&
+			    e.ev[i].seq < seq && e.ev[i].timestamp_ns > t1)
+				late = true;
+		if (!late && e.ev[s].stroke.cmd_um == depth &&
+		    e.ev[s].timestamp_ns >= t0 &&
+		    (prev < 0 || e.ev[prev].stroke.cmd_um == old))
+			exact++;
+		lat[n++] = (int64_t)(e.ev[s].timestamp_ns - t1);
+	}
+out:
+	if (fd >= 0) {
+		ioctl(fd, PEN_IOC_STOP);
+		close(fd);
+	}
+	if (id >= 0)
+		sim_delete(id);
+	d = dist_of(lat, n);
+	json_dist("latency_ns", &d);
+	json_f("max_periods", d.n ? (double)d.max / period : NAN);
+	json_u64("exactly_one_boundary", exact);
+	json_close('}');
+	free(lat);
+	events_free(&e);
+}
