@@ -12,6 +12,9 @@
 #   make bench      stroke timing, capacity, stop and setpoint latency and
 #                   cost on stock 6.1 and 6.12 PREEMPT_RT under qemu
 #                   -icount, beside cyclictest: a table and results/
+#   make fuzz       each libFuzzer target of libpen and penctl (fuzz/) for
+#                   FUZZ_TIME seconds (default 10); the corpus grows in
+#                   build/fuzz/corpus/, crashes are kept in build/fuzz/artifacts/
 #   make vm         a shell in the VM, modules loaded, penctl on the PATH
 #   make clean
 #

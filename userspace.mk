@@ -8,10 +8,16 @@
 # Targets:
 #   userspace          build/libpen.so.1 (+ libpen.so link), build/libpen.a,
 #                      build/libpen.pc, build/penctl
-#   host-tests         build and run build/test-units (no kernel needed),
-#                      which also runs build/penctl's host-testable parts
-#   host-tests-asan    the same tests built with libpen linked in statically
-#                      under AddressSanitizer and UBSan, in build/asan/
+#   host-tests         the host tests (no kernel needed), ending with one
+#                      "N passed, N failed" line (libpen/tests/host-tests.sh):
+#                      build/test-units, which also runs build/penctl's
+#                      host-testable parts; the same under valgrind, penctl
+#                      included; a short run of each fuzz target (FUZZ_RUNS)
+#   host-tests-asan    test-units and penctl built with libpen linked in
+#                      statically under AddressSanitizer and UBSan, in
+#                      build/asan/
+#   fuzz               each libFuzzer target for FUZZ_TIME seconds
+#                      (fuzz/fuzz.mk: also fuzz-build, fuzz-smoke)
 #   userspace-install  install into $(DESTDIR)$(PREFIX) ("install" too)
 #   userspace-clean    remove what this file builds
 #
@@ -75,8 +81,12 @@ PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJ) \
 PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units
 
+# The fuzz targets' rules and variables, which host-tests needs.
+include $(PEN_SRC)/fuzz/fuzz.mk
+
 .PHONY: userspace host-tests host-tests-asan userspace-install install \
-	userspace-clean pen-check-exports pen-check-libevdev pen-FORCE
+	userspace-clean pen-check-exports pen-check-libevdev pen-check-jsonc \
+	pen-FORCE
 
 userspace: $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl
@@ -85,6 +95,10 @@ userspace: $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 pen-check-libevdev:
 	@$(PKG_CONFIG) --exists libevdev || { echo "libpen needs libevdev:" \
 		"install libevdev-dev (scripts/install-deps)" >&2; exit 1; }
+
+pen-check-jsonc:
+	@$(PKG_CONFIG) --exists json-c || { echo "penctl needs json-c:" \
+		"install libjson-c-dev (scripts/install-deps)" >&2; exit 1; }
 
 $(PEN_OBJ)/shared/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
@@ -116,10 +130,8 @@ $(BUILD)/libpen.pc: $(PEN_SRC)/libpen/libpen.pc.in $(PEN_OBJ)/pc.vars
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(PEN_VERSION)|g' \
 		$< > $@
 
-$(PEN_PENCTL_OBJ): $(PEN_SRC)/tools/penctl/penctl.c
+$(PEN_PENCTL_OBJ): $(PEN_SRC)/tools/penctl/penctl.c | pen-check-jsonc
 	@mkdir -p $(@D)
-	@$(PKG_CONFIG) --exists json-c || { echo "penctl needs json-c:" \
-		"install libjson-c-dev (scripts/install-deps)" >&2; exit 1; }
 	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
 
@@ -147,21 +159,25 @@ pen-check-exports: $(BUILD)/$(PEN_SONAME)
 		echo "libpen exports unexpected symbols: $$bad" >&2; exit 1; \
 	fi
 
-# test-units runs penctl too (usage errors, replay), so that there is
+# test-units runs penctl too (usage errors, replay); host-tests.sh adds
+# the valgrind run and the fuzz targets' short runs, so that there is
 # still one "N passed, N failed" line for scripts/check to read.
-host-tests: pen-check-exports $(BUILD)/test-units $(BUILD)/penctl
-	LD_LIBRARY_PATH=$(BUILD)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
-		$(BUILD)/test-units $(BUILD)/penctl
+host-tests: pen-check-exports $(BUILD)/test-units $(BUILD)/penctl \
+		$(PEN_FUZZ_BINS)
+	$(PEN_FUZZ_ENV) $(PEN_SRC)/libpen/tests/host-tests.sh $(BUILD) \
+		$(FUZZ_RUNS) $(PEN_FUZZ_TARGETS)
 
-# AddressSanitizer + UndefinedBehaviorSanitizer build of the host tests.
-# libpen's sources are linked straight into the test program, so that the
-# sanitizers see the library and no LD_LIBRARY_PATH is needed. Any report
-# is fatal (-fno-sanitize-recover=all).
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the host tests,
+# penctl included. libpen's sources are linked straight into both
+# programs, so that the sanitizers see the library and no LD_LIBRARY_PATH
+# is needed. Any report is fatal (-fno-sanitize-recover=all).
 PEN_ASAN := $(BUILD)/asan
 PEN_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
-PEN_ASAN_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
-			$(PEN_LIB_SRCS)) $(PEN_ASAN)/test-units.o
+PEN_ASAN_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
+			$(PEN_LIB_SRCS))
+PEN_ASAN_OBJS := $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o \
+	$(PEN_ASAN)/penctl.o
 
 $(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
@@ -171,14 +187,26 @@ $(PEN_ASAN)/test-units.o: $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
 
-$(PEN_ASAN)/test-units: $(PEN_ASAN_OBJS)
-	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $(PEN_ASAN_OBJS) \
-		$(PEN_EVDEV_LIBS)
+$(PEN_ASAN)/penctl.o: $(PEN_SRC)/tools/penctl/penctl.c | pen-check-jsonc
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) $(PEN_SAN_FLAGS) \
+		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
 
-host-tests-asan: $(PEN_ASAN)/test-units
-	ASAN_OPTIONS=detect_leaks=1$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
-	UBSAN_OPTIONS=print_stacktrace=1$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
-		$(PEN_ASAN)/test-units
+$(PEN_ASAN)/test-units: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PEN_EVDEV_LIBS)
+
+$(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/penctl.o
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $^ \
+		$(PEN_JSONC_LIBS) $(PEN_EVDEV_LIBS)
+
+# The sanitizers exit 99 on a report, in test-units and in every penctl
+# it runs: penctl's own statuses are 0, 1 and 2, so a penctl that hit a
+# report (a leak found at exit, say) never passes for one that failed as
+# expected.
+host-tests-asan: $(PEN_ASAN)/test-units $(PEN_ASAN)/penctl
+	ASAN_OPTIONS=detect_leaks=1:exitcode=99$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
+		$(PEN_ASAN)/test-units $(PEN_ASAN)/penctl
 
 userspace-install: userspace
 	$(INSTALL) -d $(DESTDIR)$(PEN_LIBDIR)/pkgconfig \
@@ -199,9 +227,9 @@ userspace-install: userspace
 # A prerequisite only, no recipe: never clashes with a top-level install.
 install: userspace-install
 
-userspace-clean:
-	rm -rf $(PEN_OBJ) $(PEN_ASAN)
-	rm -f $(PEN_OUTPUTS)
+userspace-clean: fuzz-clean
+	rm -rf $(PEN_OBJ) $(PEN_ASAN) $(BUILD)/valgrind
+	rm -f $(PEN_OUTPUTS) $(BUILD)/test-units.out $(BUILD)/fuzz-smoke.out
 
 -include $(PEN_ALL_OBJS:.o=.d) $(PEN_ASAN_OBJS:.o=.d)
 

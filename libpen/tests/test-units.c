@@ -1619,6 +1619,10 @@ static void test_penctl_usage(void)
 	PENCTL(2, "option '--device' does not apply to 'replay'",
 	       "-d", "1", "replay", "a");
 	PENCTL(2, "unexpected argument 'x'", "monitor", "x");
+	/* A UTF-8 option: named whole, not as the previous argument. */
+	PENCTL(2, "invalid option '-\xc3\xa9'", "-\xc3\xa9", "status");
+	PENCTL(2, "invalid option '-h\xc3\xa9'", "status", "-h\xc3\xa9");
+	PENCTL(2, "invalid option '-x'", "status", "-xh");
 	PENCTL(0, "monitor [--duration T] [--count N]", "--help");
 	/* run --buttons: its levels are checked before any pen is opened. */
 	PENCTL(2, "option '--levels' needs '--buttons'",

@@ -3526,6 +3526,13 @@ static const struct command {
 			    OPT_F_BUTTONS | OPT_F_LEVELS, NULL },
 };
 
+/*
+ * Leading '-': options and operands in any order, whatever
+ * POSIXLY_CORRECT says, so "penctl status --json" always works.
+ * ':' (and opterr = 0): penctl words its own errors.
+ */
+static const char short_opts[] = "-:d:hV";
+
 static const struct option long_opts[] = {
 	{ "device", required_argument, NULL, 'd' },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -3560,24 +3567,34 @@ static int take(struct ctx *c, unsigned int bit, const char **slot)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * The whole command line into @c and *@cmdp: options, command, operand
+ * and every value, checked before any pen is touched, so that a mistake
+ * never half-runs a command. Returns -1 if *@cmdp is to run; otherwise
+ * penctl is done, and this is its exit status: 0 after --help or
+ * --version, EXIT_USAGE after a usage error, already reported.
+ * fuzz/fuzz_penctl_args.c calls it with arbitrary arguments.
+ */
+static int parse_args(int argc, char **argv, struct ctx *c,
+		      const struct command **cmdp)
 {
 	const struct command *cmd = NULL;
 	bool help = false, version = false;
 	const char *args[3] = { NULL, NULL, NULL };
-	struct ctx c = { 0 };
-	int opt, nargs = 0, rc;
+	int opt, nargs = 0, at;
 	unsigned int bad;
 	size_t i;
 
 	/*
-	 * Leading '-': options and operands in any order, whatever
-	 * POSIXLY_CORRECT says, so "penctl status --json" always works.
-	 * ':' and opterr = 0: penctl words its own errors.
+	 * @at: the argument getopt_long() is about to read, which it steps
+	 * past (optind > @at) only once it has read the last option in it.
 	 */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "-:d:hV", long_opts,
-				  NULL)) != -1) {
+	for (;;) {
+		at = optind;
+		opt = getopt_long(argc, argv, short_opts, long_opts, NULL);
+		if (opt == -1)
+			break;
 		switch (opt) {
 		case 1:
 			if (nargs < (int)ARRAY_SIZE(args))
@@ -3585,39 +3602,39 @@ int main(int argc, char **argv)
 			nargs++;
 			break;
 		case 'd':
-			if (take(&c, OPT_F_DEVICE, &c.device_arg) < 0)
+			if (take(c, OPT_F_DEVICE, &c->device_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_DEPTH:
-			if (take(&c, OPT_F_DEPTH, &c.depth_arg) < 0)
+			if (take(c, OPT_F_DEPTH, &c->depth_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_RATE:
-			if (take(&c, OPT_F_RATE, &c.rate_arg) < 0)
+			if (take(c, OPT_F_RATE, &c->rate_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_DURATION:
-			if (take(&c, OPT_F_DURATION, &c.duration_arg) < 0)
+			if (take(c, OPT_F_DURATION, &c->duration_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_COUNT:
-			if (take(&c, OPT_F_COUNT, &c.count_arg) < 0)
+			if (take(c, OPT_F_COUNT, &c->count_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_LOG:
-			if (take(&c, OPT_F_LOG, &c.log_arg) < 0)
+			if (take(c, OPT_F_LOG, &c->log_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_BUTTONS:
-			if (take(&c, OPT_F_BUTTONS, &c.buttons_arg) < 0)
+			if (take(c, OPT_F_BUTTONS, &c->buttons_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_LEVELS:
-			if (take(&c, OPT_F_LEVELS, &c.levels_arg) < 0)
+			if (take(c, OPT_F_LEVELS, &c->levels_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_JSON:
-			c.json = true;
+			c->json = true;
 			break;
 		case 'h':
 			help = true;
@@ -3629,13 +3646,20 @@ int main(int argc, char **argv)
 			error("option '%s' needs a value", argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
+			/*
+			 * optopt is an unknown short option's character, 0
+			 * for an unknown long option, or the value of a long
+			 * option given a value it takes none of (--help=x).
+			 * Past ASCII it is negative (char is signed): a byte
+			 * of a UTF-8 character, which cannot be shown alone,
+			 * so its argument is named whole, as a long one is.
+			 */
 			if (optopt > 0 && optopt < 128 &&
-			    strchr("dhV", optopt))
-				error("invalid option '%s'", argv[optind - 1]);
-			else if (optopt > 0 && optopt < 128)
+			    !strchr("dhV", optopt))
 				error("invalid option '-%c'", optopt);
 			else
-				error("invalid option '%s'", argv[optind - 1]);
+				error("invalid option '%s'",
+				      argv[optind > at ? optind - 1 : optind]);
 			return EXIT_USAGE;
 		}
 	}
@@ -3675,30 +3699,45 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (cmd->operand)
-		c.file = args[1];
-	bad = c.given & ~cmd->allowed;
+		c->file = args[1];
+	bad = c->given & ~cmd->allowed;
 	if (bad) {
 		error("option '%s' does not apply to '%s'",
 		      opt_names[__builtin_ctz(bad)], cmd->name);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(cmd->name, "set") &&
-	    !(c.given & (OPT_F_DEPTH | OPT_F_RATE))) {
+	    !(c->given & (OPT_F_DEPTH | OPT_F_RATE))) {
 		error("set needs --depth, --rate or both");
 		return EXIT_USAGE;
 	}
-	if ((c.given & OPT_F_LEVELS) && !(c.given & OPT_F_BUTTONS) &&
+	if ((c->given & OPT_F_LEVELS) && !(c->given & OPT_F_BUTTONS) &&
 	    cmd->fn != cmd_help) {
 		error("option '--levels' needs '--buttons'");
 		return EXIT_USAGE;
 	}
 	/* Its output is a line per press, for people; no JSON document. */
-	if ((c.given & OPT_F_BUTTONS) && c.json && cmd->fn != cmd_help) {
+	if ((c->given & OPT_F_BUTTONS) && c->json && cmd->fn != cmd_help) {
 		error("option '--json' does not apply to 'run --buttons'");
 		return EXIT_USAGE;
 	}
-	if (parse_values(&c) < 0 || parse_device(&c) < 0)
+	if (parse_values(c) < 0 || parse_device(c) < 0)
 		return EXIT_USAGE;
+	*cmdp = cmd;
+	return -1;
+}
+
+/* The fuzz targets include this file, and libFuzzer brings its own main. */
+#ifndef PENCTL_FUZZ
+int main(int argc, char **argv)
+{
+	const struct command *cmd;
+	struct ctx c = { 0 };
+	int rc;
+
+	rc = parse_args(argc, argv, &c, &cmd);
+	if (rc >= 0)
+		return rc;
 
 	rc = cmd->fn(&c);
 
@@ -3710,3 +3749,4 @@ int main(int argc, char **argv)
 	}
 	return rc;
 }
+#endif /* PENCTL_FUZZ */
