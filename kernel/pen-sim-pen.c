@@ -12,6 +12,7 @@
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/overflow.h>
 #include <linux/seq_file.h>
 #include <linux/vmalloc.h>
 
@@ -402,7 +403,13 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 	sim->inj_stall_in = -1;
 	pen_hrtimer_setup(&sim->lag_timer, pen_sim_lag_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_REL_HARD);
-	sim->rec = vcalloc(sim->cfg.record_size, sizeof(*sim->rec));
+	/*
+	 * The writer of new_device chose the size (up to 512 MiB): one the
+	 * kernel cannot give is that writer's ENOMEM, not a warning with a
+	 * stack dump in the kernel log.
+	 */
+	sim->rec = __vmalloc(array_size(sim->cfg.record_size, sizeof(*sim->rec)),
+			     GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!sim->rec)
 		return -ENOMEM;
 

@@ -171,6 +171,22 @@ out:
 	return restart;
 }
 
+/*
+ * When a run's first stroke is due: at once, unless the last stroke of the
+ * run before went less than a period of the pen's fastest rate ago. The
+ * absolute schedule keeps strokes apart within a run; this keeps them
+ * apart across a STOP and START in quick succession, which would
+ * otherwise stroke the needle as fast as the calls come.
+ */
+static ktime_t pen_first_stroke_time(const struct pen_device *pen,
+				     ktime_t now)
+{
+	ktime_t earliest = ns_to_ktime(pen->last_stroke_ns +
+				       pen_rate_to_period_ns(pen->hw.rate_max_mhz));
+
+	return ktime_after(earliest, now) ? earliest : now;
+}
+
 void pen_stroke_init(struct pen_device *pen)
 {
 	raw_spin_lock_init(&pen->slock);
@@ -182,9 +198,11 @@ void pen_stroke_init(struct pen_device *pen)
  * pen_start() - power the drive and start the stroke loop
  * @pen: the pen; the caller has checked it is controlled
  *
- * The first stroke is issued at once; the following ones at whole periods
- * after it. A stop that arrives while the drive powers up wins: the start
- * is abandoned with the drive off. Context: process, takes pen->lock.
+ * The first stroke is issued at once, or once a period of the fastest rate
+ * has passed since the last one (pen_first_stroke_time()); the following
+ * ones at whole periods after it. A stop that arrives while the drive
+ * powers up wins: the start is abandoned with the drive off.
+ * Context: process, takes pen->lock.
  *
  * Return: 0, -EALREADY if the needle already runs, -EIO while a fault is
  * latched, -ERANGE if the depth setpoint is above a lowered depth cap,
@@ -252,7 +270,8 @@ int pen_start(struct pen_device *pen)
 	pen->stopped_ns = 0;
 	pen->short_strokes = 0;
 	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
-	hrtimer_start(&pen->timer, now, HRTIMER_MODE_ABS_HARD);
+	hrtimer_start(&pen->timer, pen_first_stroke_time(pen, now),
+		      HRTIMER_MODE_ABS_HARD);
 	pen_ev_state_locked(pen, pen->started_ns);
 	raw_spin_unlock_irq(&pen->slock);
 out:
@@ -331,7 +350,8 @@ void pen_detach(struct pen_device *pen)
  * Both change under one lock hold, so the stroke timer sees both or
  * neither. Context: any.
  *
- * Return: 0, or -ERANGE for a depth beyond the pen's depth cap.
+ * Return: 0, -ERANGE for a depth beyond the pen's depth cap, or -ENODEV
+ * if the pen was unregistered.
  */
 int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz)
@@ -339,6 +359,15 @@ int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
+	/*
+	 * The ioctl's look at ops was unlocked: a removal may have come
+	 * since, and a removed pen accepts nothing (nor puts a record in
+	 * the stream after its last one, the stop for the removal).
+	 */
+	if (!pen->ops) {
+		raw_spin_unlock_irqrestore(&pen->slock, flags);
+		return -ENODEV;
+	}
 	/* Checked here, under the lock a lowered cap is written under. */
 	if ((mask & PEN_PARAM_DEPTH) && depth_um > pen->depth_cap_um) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -361,9 +390,10 @@ EXPORT_SYMBOL_IF_KUNIT(pen_set_setpoints);
  * @pen: the pen
  *
  * The needle stays stopped; the controller may start it again. The fault
- * counters are kept. Context: any.
+ * counters are kept. Once the pen is unregistered nothing is cleared.
+ * Context: any.
  *
- * Return: true if a fault was latched.
+ * Return: true if a fault was latched (and is now cleared).
  */
 bool pen_clear_fault(struct pen_device *pen)
 {
@@ -371,6 +401,11 @@ bool pen_clear_fault(struct pen_device *pen)
 	bool was;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
+	/* A removed pen's fault stays, and its stream has ended. */
+	if (!pen->ops) {
+		raw_spin_unlock_irqrestore(&pen->slock, flags);
+		return false;
+	}
 	was = pen->fault != PEN_FAULT_NONE;
 	if (was)
 		pen_ev_fault_locked(pen, PEN_EVENT_FAULT_CLEARED, pen->fault,
