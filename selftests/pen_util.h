@@ -456,4 +456,313 @@ static inline int input_event_node(const char *dir, char *node, size_t len)
 	return n;
 }
 
+/*
+ * Reliability tests (issue 8): the needle's limits checked against what
+ * it did. A monitor thread keeps every stroke record of the event stream
+ * (it must see them all: it runs at a real-time priority and the test
+ * fails if its ring ever overflowed), and pen_check_strokes() holds them
+ * and the simulated pen's own record to the pen's limits.
+ */
+#include <pthread.h>
+#include <sched.h>
+
+/* One stroke as the event stream reported it. */
+struct pen_obs_stroke {
+	uint64_t seq;
+	uint64_t issued_ns;	/* the record's timestamp_ns */
+	uint64_t ideal_ns;	/* issued_ns - lateness_ns: its place on the schedule */
+	uint32_t cmd_um;
+	uint32_t rate_mhz;
+	uint32_t run_start;	/* the first stroke after a START */
+};
+
+struct pen_monitor {
+	int fd;			/* read-only, O_NONBLOCK */
+	pthread_t thread;
+	int stop;		/* __atomic */
+	int start_pending;
+	struct pen_obs_stroke *s;
+	size_t n, cap;
+	uint64_t events;	/* records read */
+	uint64_t lost;		/* events lost, from overflow records */
+	int err;		/* -errno of a failed read, other than ENODEV */
+};
+
+/* Read what is buffered; 0 when empty, 1 once the pen is gone, -errno. */
+static inline int pen_monitor_drain(struct pen_monitor *m)
+{
+	struct pen_event ev[256];
+	struct pen_obs_stroke *grown;
+	ssize_t n;
+	size_t i;
+
+	for (;;) {
+		n = read(m->fd, ev, sizeof(ev));
+		if (n < 0)
+			return errno == EAGAIN ? 0 : errno == ENODEV ? 1 : -errno;
+		for (i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+			const struct pen_event *e = &ev[i];
+
+			m->events++;
+			if (e->type == PEN_EVENT_OVERFLOW)
+				m->lost += e->overflow.lost;
+			if (e->type == PEN_EVENT_STATE &&
+			    e->state.state == PEN_STATE_RUNNING)
+				m->start_pending = 1;
+			if (e->type != PEN_EVENT_STROKE)
+				continue;
+			if (m->n == m->cap) {
+				m->cap = m->cap ? m->cap * 2 : 4096;
+				grown = realloc(m->s, m->cap * sizeof(*grown));
+				if (!grown)
+					return -ENOMEM;
+				m->s = grown;
+			}
+			m->s[m->n].seq = e->seq;
+			m->s[m->n].issued_ns = e->timestamp_ns;
+			m->s[m->n].ideal_ns = e->timestamp_ns - e->stroke.lateness_ns;
+			m->s[m->n].cmd_um = e->stroke.cmd_um;
+			m->s[m->n].rate_mhz = e->stroke.rate_mhz;
+			m->s[m->n].run_start = m->start_pending;
+			m->start_pending = 0;
+			m->n++;
+		}
+	}
+}
+
+static inline void *pen_monitor_fn(void *arg)
+{
+	struct pen_monitor *m = arg;
+	struct sched_param sp = { .sched_priority = 50 };
+	int stopping, ret;
+
+	/* Ahead of whatever floods the pen, so its ring never fills. */
+	pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
+	for (;;) {
+		stopping = __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE);
+		ret = pen_monitor_drain(m);
+		if (ret < 0)
+			m->err = ret;
+		if (ret || stopping)
+			break;
+		sleep_ns(5000000);
+	}
+	return NULL;
+}
+
+/* Watch simulated pen @id's strokes from now on: 0 or -errno. */
+static inline int pen_monitor_start(struct pen_monitor *m, unsigned int id)
+{
+	memset(m, 0, sizeof(*m));
+	m->fd = sim_open(id, O_RDONLY | O_NONBLOCK);
+	if (m->fd < 0)
+		return -errno;
+	if (pthread_create(&m->thread, NULL, pen_monitor_fn, m)) {
+		close(m->fd);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+/* Read the rest and stop; the records stay in @m until pen_monitor_free(). */
+static inline int pen_monitor_stop(struct pen_monitor *m)
+{
+	__atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(m->thread, NULL);
+	close(m->fd);
+	return m->err;
+}
+
+static inline void pen_monitor_free(struct pen_monitor *m)
+{
+	free(m->s);
+	m->s = NULL;
+}
+
+/* The limits a pen's needle must keep. */
+struct pen_limits {
+	uint32_t depth_min_um, depth_max_um, depth_step_um, depth_cap_um;
+	uint32_t rate_min_mhz, rate_max_mhz;
+};
+
+/* The stroke period of a rate, as the core rounds it. */
+static inline uint64_t pen_period_ns(uint32_t rate_mhz)
+{
+	return (1000000000000ULL + rate_mhz / 2) / rate_mhz;
+}
+
+/* What pen_check_strokes() found, for the test log. */
+struct pen_stroke_check {
+	long strokes;		/* in the sim record */
+	long runs;		/* starts seen among them */
+	uint64_t min_ideal_gap_ns;	/* closest two strokes on the schedule */
+	uint64_t min_sim_gap_ns;	/* closest two in the sim's record */
+	uint32_t min_um, max_um;	/* depths commanded */
+};
+
+#define PEN_CHECK_LOG	10
+
+/*
+ * Every stroke the simulated pen made (@rec, @nrec, in full: the record
+ * dropped none) against the limits and the event stream @m saw: each
+ * commanded depth on the grid, within the pen's range and at most the
+ * depth cap; the stream and the record the same strokes with the same
+ * depths; each stroke's ideal time on the absolute schedule (its time less
+ * its lateness) at least the fastest rate's period after the one before,
+ * across a STOP and START too (there, after the one before was issued),
+ * and no stroke reaching the hardware before its ideal time. So the
+ * needle never stroked deeper or faster than allowed; lateness only ever
+ * delays a stroke, which the schedule then makes up by the next one's
+ * being on time. Returns the number of violations, printing the first
+ * PEN_CHECK_LOG.
+ */
+static inline long pen_check_strokes(const struct pen_monitor *m,
+				     const struct sim_stroke *rec, long nrec,
+				     const struct pen_limits *lim,
+				     struct pen_stroke_check *out)
+{
+	uint64_t pmin = pen_period_ns(lim->rate_max_mhz), gap;
+	const struct pen_obs_stroke *o, *prev;
+	long nbad = 0, i;
+
+#define PEN_CHECK_FAIL(...)						\
+	do {								\
+		if (nbad++ < PEN_CHECK_LOG)				\
+			printf("# stroke check: " __VA_ARGS__);		\
+	} while (0)
+
+	memset(out, 0, sizeof(*out));
+	out->strokes = nrec;
+	out->min_ideal_gap_ns = UINT64_MAX;
+	out->min_sim_gap_ns = UINT64_MAX;
+	out->min_um = UINT32_MAX;
+	if ((size_t)nrec != m->n)
+		PEN_CHECK_FAIL("%ld strokes in the sim record, %zu on the event stream\n",
+			       nrec, m->n);
+	for (i = 0; i < nrec; i++) {
+		const struct sim_stroke *r = &rec[i];
+
+		if (r->cmd_um < out->min_um)
+			out->min_um = r->cmd_um;
+		if (r->cmd_um > out->max_um)
+			out->max_um = r->cmd_um;
+		if (r->cmd_um < lim->depth_min_um || r->cmd_um > lim->depth_max_um ||
+		    r->cmd_um > lim->depth_cap_um ||
+		    (r->cmd_um - lim->depth_min_um) % lim->depth_step_um)
+			PEN_CHECK_FAIL("stroke %" PRIu64 " to %u um: outside %u-%u um (cap %u, step %u)\n",
+				       r->seq, r->cmd_um, lim->depth_min_um,
+				       lim->depth_max_um, lim->depth_cap_um,
+				       lim->depth_step_um);
+		if (i && r->seq != rec[i - 1].seq + 1)
+			PEN_CHECK_FAIL("sim record: stroke %" PRIu64 " after %" PRIu64 "\n",
+				       r->seq, rec[i - 1].seq);
+		if (i && r->cmd_ns - rec[i - 1].cmd_ns < out->min_sim_gap_ns)
+			out->min_sim_gap_ns = r->cmd_ns - rec[i - 1].cmd_ns;
+		if ((size_t)i >= m->n)
+			continue;
+		o = &m->s[i];
+		if (o->seq != r->seq || o->cmd_um != r->cmd_um) {
+			PEN_CHECK_FAIL("stroke %" PRIu64 " to %u um in the sim record, stroke %" PRIu64 " to %u um on the stream\n",
+				       r->seq, r->cmd_um, o->seq, o->cmd_um);
+			continue;
+		}
+		if (o->rate_mhz < lim->rate_min_mhz || o->rate_mhz > lim->rate_max_mhz)
+			PEN_CHECK_FAIL("stroke %" PRIu64 " at %u mHz: outside %u-%u mHz\n",
+				       o->seq, o->rate_mhz, lim->rate_min_mhz,
+				       lim->rate_max_mhz);
+		if (r->cmd_ns < o->ideal_ns)
+			PEN_CHECK_FAIL("stroke %" PRIu64 " reached the hardware at %" PRIu64 ", before its time %" PRIu64 "\n",
+				       o->seq, r->cmd_ns, o->ideal_ns);
+		out->runs += o->run_start;
+		if (!i)
+			continue;
+		prev = &m->s[i - 1];
+		if (o->ideal_ns < prev->ideal_ns + pmin) {
+			PEN_CHECK_FAIL("stroke %" PRIu64 " due %" PRId64 " ns after stroke %" PRIu64 ": under the fastest period, %" PRIu64 " ns\n",
+				       o->seq, (int64_t)(o->ideal_ns - prev->ideal_ns),
+				       prev->seq, pmin);
+		} else if (o->run_start && o->ideal_ns < prev->issued_ns + pmin) {
+			PEN_CHECK_FAIL("stroke %" PRIu64 ", the first of a run, due %" PRId64 " ns after stroke %" PRIu64 " was issued: under the fastest period, %" PRIu64 " ns\n",
+				       o->seq, (int64_t)(o->ideal_ns - prev->issued_ns),
+				       prev->seq, pmin);
+		}
+		gap = o->ideal_ns - prev->ideal_ns;
+		if (o->ideal_ns > prev->ideal_ns && gap < out->min_ideal_gap_ns)
+			out->min_ideal_gap_ns = gap;
+	}
+#undef PEN_CHECK_FAIL
+	return nbad;
+}
+
+/* Write @value to attribute @attr of simulated pen @id's class device. */
+static inline int sim_pen_attr_write(unsigned int id, const char *attr,
+				     const char *value)
+{
+	char path[128];
+	int n = sim_pen_index(id);
+
+	if (n < 0)
+		return n;
+	snprintf(path, sizeof(path), "/sys/class/pen/pen%d/%s", n, attr);
+	return sim_write(path, value);
+}
+
+/* Entries of directory @dir whose names start with @prefix, or -errno. */
+static inline int dir_count(const char *dir, const char *prefix)
+{
+	struct dirent *d;
+	DIR *dh;
+	int n = 0;
+
+	dh = opendir(dir);
+	if (!dh)
+		return errno == ENOENT ? 0 : -errno;
+	while ((d = readdir(dh)))
+		n += !strncmp(d->d_name, prefix, strlen(prefix)) &&
+		     strcmp(d->d_name, ".") && strcmp(d->d_name, "..");
+	closedir(dh);
+	return n;
+}
+
+/*
+ * Everything pens leave in sysfs, /dev and debugfs, counted: what a
+ * removed pen or a failed creation must not leave behind.
+ */
+struct pen_traces {
+	int pens;		/* /sys/class/pen/pen* */
+	int sims;		/* /sys/bus/pen_sim/devices/pen_sim* */
+	int devs;		/* /dev/pen* */
+	int debugfs;		/* /sys/kernel/debug/pen/pen* */
+	int sim_debugfs;	/* /sys/kernel/debug/pen_sim/pen_sim* */
+	int inputs;		/* /sys/class/input/input* */
+};
+
+static inline struct pen_traces pen_traces_now(void)
+{
+	struct pen_traces t = {
+		.pens = dir_count("/sys/class/pen", "pen"),
+		.sims = dir_count(SIM_BUS "/devices", "pen_sim"),
+		.devs = dir_count("/dev", "pen"),
+		.debugfs = dir_count("/sys/kernel/debug/pen", "pen"),
+		.sim_debugfs = dir_count(SIM_DEBUGFS, "pen_sim"),
+		.inputs = dir_count("/sys/class/input", "input"),
+	};
+
+	return t;
+}
+
+static inline int pen_traces_equal(const struct pen_traces *a,
+				   const struct pen_traces *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static inline void pen_traces_print(const char *what,
+				    const struct pen_traces *t)
+{
+	printf("# %s: %d pens, %d instances, %d nodes, %d pen debugfs, %d pen_sim debugfs, %d input devices\n",
+	       what, t->pens, t->sims, t->devs, t->debugfs, t->sim_debugfs,
+	       t->inputs);
+}
+
 #endif /* PEN_UTIL_H */

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every allocation on the way to a working pen fails once, in turn, and
+ * the error unwinds cleanly. With /proc/thread-self/fail-nth (failslab
+ * and fail_page_alloc; see the kernel's fault-injection.rst), the Nth
+ * allocation of the next system call fails; N counts up from 1 until the
+ * call goes through without reaching it. So every step of
+ * new_device (the sysfs write, parsing, the instance's device, its
+ * record, pen_register(): the pen, its number, its cdev and class device
+ * with the sysfs groups, the input device and its evdev handler, debugfs,
+ * the cartridge) fails once, and so does open (the file's event ring) and
+ * del_device.
+ *
+ * After each: a failed call left nothing behind (no instance, pen, node,
+ * input device or debugfs directory; kmemleak, on the debug kernel, sees
+ * the memory), a call that went through despite the fault (debugfs is
+ * best effort) made a pen that works, and the next creation works.
+ * Kernels without fault injection (the stock ones) skip, saying so.
+ */
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "pen_util.h"
+
+#define SIM_ID		1600U
+#define SIM_OPTS	"record_size=64 footswitch=1"
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+#define FAILSLAB	"/sys/kernel/debug/failslab"
+#define FAIL_PAGE	"/sys/kernel/debug/fail_page_alloc"
+#define MAX_NTH		5000
+
+/* The debugfs knobs we set, and what to put back. */
+static const struct {
+	const char *file, *value;
+} knobs[] = {
+	/* Fail allocations that may sleep too (all of ours). */
+	{ FAILSLAB "/ignore-gfp-wait", "N" },
+	{ FAIL_PAGE "/ignore-gfp-wait", "N" },
+	{ FAIL_PAGE "/ignore-gfp-highmem", "N" },
+	/* Single pages too, not only higher orders. */
+	{ FAIL_PAGE "/min-order", "0" },
+	/* An injected failure is expected: no stack dump in the log. */
+	{ FAILSLAB "/verbose", "0" },
+	{ FAIL_PAGE "/verbose", "0" },
+};
+#define NKNOBS	(sizeof(knobs) / sizeof(knobs[0]))
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+FIXTURE(fi) {
+	int nth;		/* /proc/thread-self/fail-nth */
+	char saved[NKNOBS][32];
+	struct pen_traces before;
+	unsigned long faults, failed, survived, einval;
+};
+
+FIXTURE_SETUP(fi)
+{
+	struct stat sb;
+	size_t i;
+
+	self->nth = -1;
+	if (stat(FAIL_NTH, &sb) || stat(FAILSLAB, &sb) || stat(FAIL_PAGE, &sb))
+		SKIP(return,
+		     "no fault injection in this kernel (needs FAULT_INJECTION_DEBUG_FS, FAILSLAB, FAIL_PAGE_ALLOC: the debug kernel has them)");
+	for (i = 0; i < NKNOBS; i++) {
+		ASSERT_EQ(0, read_file(knobs[i].file, self->saved[i],
+				       sizeof(self->saved[i])))
+			TH_LOG("%s", knobs[i].file);
+		ASSERT_EQ(0, sim_write(knobs[i].file, knobs[i].value))
+			TH_LOG("%s", knobs[i].file);
+	}
+	self->nth = open(FAIL_NTH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->nth);
+	sim_delete(SIM_ID);
+	self->before = pen_traces_now();
+}
+
+FIXTURE_TEARDOWN(fi)
+{
+	size_t i;
+
+	if (self->nth < 0)
+		return;
+	close(self->nth);
+	for (i = 0; i < NKNOBS; i++)
+		sim_write(knobs[i].file, self->saved[i]);
+	sim_delete(SIM_ID);
+}
+
+/* The Nth allocation of this thread's next system call will fail. */
+static int arm(int nth, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(nth, buf, len, 0) == len ? 0 : -errno;
+}
+
+/* Did the armed failure fire (and disarm it if not)? 1, 0, or -errno. */
+static int fired(int nth)
+{
+	char buf[16] = "";
+	ssize_t n = pread(nth, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -errno;
+	if (atoi(buf) == 0)
+		return 1;
+	return pwrite(nth, "0", 1, 0) == 1 ? 0 : -errno;
+}
+
+/* A pen that came out of a faulted call must work like any other. */
+static void expect_working(struct __test_metadata *_metadata)
+{
+	struct pen_info info;
+	int fd = sim_open(SIM_ID, O_RDWR);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, ioctl(fd, PEN_IOC_GET_INFO, &info));
+	EXPECT_EQ(PEN_INFO_BUTTONS | PEN_INFO_FOOTSWITCH, info.flags);
+	EXPECT_EQ(0, pen_params_set(fd, PEN_PARAM_ALL, 500, 100000));
+	EXPECT_EQ(PEN_STATUS_CONTROLLED, pen_status_of(fd).flags);
+	close(fd);
+}
+
+/* The next creation works, and leaves nothing when removed. */
+static void expect_creation_works(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(fi) *self, unsigned int n)
+{
+	struct pen_traces t;
+
+	ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS)) TH_LOG("after fault %u", n);
+	expect_working(_metadata);
+	ASSERT_EQ(0, sim_delete(SIM_ID));
+	t = pen_traces_now();
+	EXPECT_TRUE(pen_traces_equal(&self->before, &t)) {
+		pen_traces_print("before", &self->before);
+		pen_traces_print("now", &t);
+	}
+}
+
+TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
+{
+	char line[128];
+	struct pen_traces t;
+	unsigned int n;
+	int fd, f, err;
+	ssize_t ret;
+
+	snprintf(line, sizeof(line), "%u %s", SIM_ID, SIM_OPTS);
+	for (n = 1; n < MAX_NTH; n++) {
+		fd = open(SIM_BUS "/new_device", O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, arm(self->nth, n));
+		ret = write(fd, line, strlen(line));
+		err = errno;
+		f = fired(self->nth);
+		close(fd);
+		ASSERT_LE(0, f);
+		self->faults += f;
+
+		if (ret < 0) {
+			/*
+			 * Only an injected failure may fail it. Mostly with
+			 * ENOMEM; the driver core turns some failed
+			 * allocations into EINVAL (a device whose name
+			 * could not be allocated), which reaches the writer
+			 * as it is.
+			 */
+			EXPECT_TRUE(f) TH_LOG("fault %u: %s", n, strerror(err));
+			EXPECT_TRUE(err == ENOMEM || err == EINVAL)
+				TH_LOG("fault %u: %s", n, strerror(err));
+			self->failed++;
+			self->einval += err == EINVAL;
+		} else {
+			self->survived += f;
+			expect_working(_metadata);
+			ASSERT_EQ(0, sim_delete(SIM_ID)) TH_LOG("fault %u", n);
+		}
+		/* Nothing left behind, either way. */
+		t = pen_traces_now();
+		EXPECT_TRUE(pen_traces_equal(&self->before, &t)) {
+			TH_LOG("fault %u: write %zd (%s)", n, ret,
+			       ret < 0 ? strerror(err) : "ok");
+			pen_traces_print("before", &self->before);
+			pen_traces_print("now", &t);
+		}
+		expect_creation_works(_metadata, self, n);
+		if (!f)
+			break;
+	}
+	EXPECT_GT(MAX_NTH, n);
+	EXPECT_LE(10, self->faults);
+	printf("# new_device: %lu allocations failed in turn: %lu creations failed cleanly (%lu with EINVAL, the rest ENOMEM), %lu went through with a working pen\n",
+	       self->faults, self->failed, self->einval, self->survived);
+}
+
+/* The readers debugfs file of simulated pen SIM_ID: open files, or -errno. */
+static int open_files(void)
+{
+	char path[128], line[128];
+	int n = sim_pen_index(SIM_ID), files = 0;
+	FILE *f;
+
+	if (n < 0)
+		return n;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers", n);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		files += line[0] != '#';
+	fclose(f);
+	return files;
+}
+
+TEST_F(fi, every_allocation_of_open_fails_once)
+{
+	struct pen_status st;
+	unsigned int n;
+	int fd, ro, f, err;
+
+	ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
+	for (n = 1; n < MAX_NTH; n++) {
+		ASSERT_EQ(0, arm(self->nth, n));
+		fd = sim_open(SIM_ID, O_RDWR);
+		err = errno;
+		f = fired(self->nth);
+		ASSERT_LE(0, f);
+		self->faults += f;
+
+		if (fd < 0) {
+			EXPECT_TRUE(f) TH_LOG("fault %u: %s", n, strerror(err));
+			EXPECT_EQ(ENOMEM, err) TH_LOG("fault %u", n);
+			self->failed++;
+			/* No ring left on the pen, no control taken. */
+			EXPECT_EQ(0, open_files()) TH_LOG("fault %u", n);
+			ro = sim_open(SIM_ID, O_RDONLY);
+			ASSERT_LE(0, ro);
+			st = pen_status_of(ro);
+			EXPECT_EQ(0, st.flags & PEN_STATUS_CONTROLLED);
+			EXPECT_EQ(1, open_files());
+			close(ro);
+		} else {
+			self->survived += f;
+			EXPECT_EQ(1, open_files());
+			EXPECT_EQ(PEN_STATUS_CONTROLLED, pen_status_of(fd).flags);
+			close(fd);
+		}
+		/* A later open works and takes control. */
+		fd = sim_open(SIM_ID, O_RDWR);
+		ASSERT_LE(0, fd) TH_LOG("after fault %u", n);
+		EXPECT_EQ(0, ioctl(fd, PEN_IOC_START));
+		EXPECT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+		close(fd);
+		EXPECT_EQ(0, open_files());
+		if (!f)
+			break;
+	}
+	EXPECT_GT(MAX_NTH, n);
+	EXPECT_LE(2, self->faults);
+	ASSERT_EQ(0, sim_delete(SIM_ID));
+	printf("# open: %lu allocations failed in turn: %lu opens failed cleanly, %lu went through\n",
+	       self->faults, self->failed, self->survived);
+}
+
+TEST_F(fi, every_allocation_of_del_device_fails_once)
+{
+	char line[32];
+	struct pen_traces t;
+	unsigned int n;
+	int fd, f, err;
+	ssize_t ret;
+
+	snprintf(line, sizeof(line), "%u", SIM_ID);
+	for (n = 1; n < MAX_NTH; n++) {
+		ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
+		fd = open(SIM_BUS "/del_device", O_WRONLY | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, arm(self->nth, n));
+		ret = write(fd, line, strlen(line));
+		err = errno;
+		f = fired(self->nth);
+		close(fd);
+		ASSERT_LE(0, f);
+		self->faults += f;
+		if (ret < 0) {
+			/* Refused before anything was done: still whole. */
+			EXPECT_TRUE(f) TH_LOG("fault %u: %s", n, strerror(err));
+			self->failed++;
+			expect_working(_metadata);
+			ASSERT_EQ(0, sim_delete(SIM_ID));
+		} else {
+			self->survived += f;
+		}
+		t = pen_traces_now();
+		EXPECT_TRUE(pen_traces_equal(&self->before, &t)) {
+			TH_LOG("fault %u: write %zd", n, ret);
+			pen_traces_print("before", &self->before);
+			pen_traces_print("now", &t);
+		}
+		if (!f)
+			break;
+	}
+	EXPECT_GT(MAX_NTH, n);
+	printf("# del_device: %lu allocations failed in turn: %lu removals refused whole, %lu removed the pen regardless\n",
+	       self->faults, self->failed, self->survived);
+}
+
+TEST_HARNESS_MAIN
