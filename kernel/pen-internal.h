@@ -116,6 +116,9 @@ extern unsigned int pen_max_missed_strokes;
  * @period_ns: stroke period for @rate_mhz, rounded to the nanosecond
  * @stop_gen: bumped by every stop, so a start that powered the drive
  *	while a stop came in knows to give up
+ * @removing: pen_detach() has begun: nothing starts the needle or changes
+ *	its setpoints any more, though @ops is still set until a start in
+ *	progress is out of the backend
  * @stop_reason: PEN_STOP_*, why the needle last stopped
  * @last_reached_um: depth reached on the last reported stroke
  * @seq: sequence number of the next stroke
@@ -179,6 +182,7 @@ struct pen_device {
 	u32 rate_mhz;
 	u64 period_ns;
 	u32 stop_gen;
+	bool removing;
 	u32 stop_reason;
 	u32 last_reached_um;
 	u64 seq;

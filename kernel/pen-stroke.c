@@ -219,7 +219,7 @@ int pen_start(struct pen_device *pen)
 	/* Serialises starts, and against pen_detach() clearing ops. */
 	mutex_lock(&pen->lock);
 	raw_spin_lock_irq(&pen->slock);
-	if (!pen->ops)
+	if (!pen->ops || pen->removing)
 		ret = -ENODEV;
 	else if (pen->running)
 		ret = -EALREADY;
@@ -325,6 +325,15 @@ EXPORT_SYMBOL_IF_KUNIT(pen_stop);
  */
 void pen_detach(struct pen_device *pen)
 {
+	/*
+	 * No new start from here on: between the stop below and clearing
+	 * ops under the mutex, a START could otherwise run the needle again
+	 * after its stop for the removal.
+	 */
+	raw_spin_lock_irq(&pen->slock);
+	pen->removing = true;
+	raw_spin_unlock_irq(&pen->slock);
+
 	/* Cut the drive at once, even while a start is powering it up ... */
 	pen_stop(pen, PEN_STOP_REMOVED);
 
@@ -364,7 +373,7 @@ int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 	 * since, and a removed pen accepts nothing (nor puts a record in
 	 * the stream after its last one, the stop for the removal).
 	 */
-	if (!pen->ops) {
+	if (!pen->ops || pen->removing) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return -ENODEV;
 	}
@@ -402,7 +411,7 @@ bool pen_clear_fault(struct pen_device *pen)
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
 	/* A removed pen's fault stays, and its stream has ended. */
-	if (!pen->ops) {
+	if (!pen->ops || pen->removing) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return false;
 	}

@@ -98,7 +98,7 @@ static void expect_one_of(struct worker *w, const char *what, int ret,
 	bad(w, what, err);
 }
 
-static void usleep_ns(struct worker *w, uint32_t max_us)
+static void sleep_up_to_us(struct worker *w, uint32_t max_us)
 {
 	sleep_ns(1000ULL * wrand(w, max_us + 1));
 }
@@ -118,7 +118,7 @@ static void driver_step(struct worker *w)
 						       depth, rate), ok_set);
 	expect_one_of(w, "CLEAR_FAULT", ioctl(fd, PEN_IOC_CLEAR_FAULT), ok_set);
 	expect_one_of(w, "START", ioctl(fd, PEN_IOC_START), ok_start);
-	usleep_ns(w, 8000);
+	sleep_up_to_us(w, 8000);
 	expect_one_of(w, "KICK_WATCHDOG", ioctl(fd, PEN_IOC_KICK_WATCHDOG),
 		      ok_set);
 	if (!wrand(w, 16))
@@ -135,7 +135,7 @@ static void closer_step(struct worker *w, int pen)
 	char path[32];
 	int fd;
 
-	usleep_ns(w, 50000);
+	sleep_up_to_us(w, 50000);
 	if (pausing())
 		return;
 	if (!__atomic_load_n(&sh->ctl_open, __ATOMIC_ACQUIRE)) {
@@ -305,7 +305,7 @@ static void faults_step(struct worker *w)
 	char cmd[64];
 	int ret;
 
-	usleep_ns(w, 100000);
+	sleep_up_to_us(w, 100000);
 	switch (wrand(w, 4)) {
 	case 0:
 		ret = sim_inject(SIM_ID, "overcurrent 900");
