@@ -38,6 +38,11 @@ struct pen_device;
  *	PEN_RATE_LIMIT_MHZ
  * @buttons: PEN_BUTTON_* bits: the buttons the pen has; with any, the
  *	core registers an input device for them
+ * @can_sleep: the backend's calls may sleep (a PWM, GPIO or ADC behind a
+ *	bus, a regulator): the core then makes every call into struct
+ *	pen_ops from process context, from its real-time stroke thread or
+ *	the task that stops the pen, never in interrupt context nor with a
+ *	spinlock held, and never two at once for one pen
  *
  * The core copies it at registration; the backend need not keep it.
  */
@@ -51,6 +56,7 @@ struct pen_hw_info {
 	u32 rate_min_mhz;
 	u32 rate_max_mhz;
 	u32 buttons;
+	bool can_sleep;
 };
 
 /* A pen's buttons, for struct pen_hw_info.buttons and pen_report_button() */

@@ -101,17 +101,24 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	if (ret)
 		goto err_put;
 
+	ret = pen_stroke_thread_start(pen);
+	if (ret)
+		goto err_put;
+
 	/*
 	 * Whatever the backend's probe left behind, start known-off. Before
-	 * the node exists, so no START can race with it.
+	 * the node exists, so no START can race with it; process context,
+	 * so a backend that may sleep can be called here too.
 	 */
 	ops->drive_disable(pen);
 
 	cdev_init(&pen->cdev, &pen_fops);
 	pen->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&pen->cdev, &pen->dev);
-	if (ret)
+	if (ret) {
+		pen_stroke_thread_stop(pen);
 		goto err_put;
+	}
 
 	/* The buttons are the pen's own child device: after the pen. */
 	ret = pen_input_register(pen);

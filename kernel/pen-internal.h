@@ -110,6 +110,14 @@ extern unsigned int pen_max_missed_strokes;
  *	writes; raw so it stays a spinning lock on PREEMPT_RT
  * @ops: backend operations; NULL once the pen is unregistered (@slock)
  * @timer: the stroke timer, on an absolute schedule (@slock for the rest)
+ * @thread: the stroke thread, for a backend whose calls may sleep
+ *	(hw.can_sleep), else NULL
+ * @hw_lock: serialises the calls into such a backend: the thread's
+ *	strokes, power-up and every cut
+ * @tick_pending: the timer signalled a stroke boundary the thread has not
+ *	handled yet
+ * @cut_pending: the needle stopped where a sleeping backend's drive could
+ *	not be cut at once; the thread or the stopping task cuts it
  * @running: the needle is running
  * @depth_um: depth setpoint, applied at the next stroke boundary
  * @rate_mhz: rate setpoint, applied at the next stroke boundary
@@ -177,6 +185,10 @@ struct pen_device {
 	raw_spinlock_t slock;
 	const struct pen_ops *ops;
 	struct hrtimer timer;
+	struct task_struct *thread;
+	struct mutex hw_lock;		/* see @hw_lock above */
+	bool tick_pending;
+	bool cut_pending;
 	bool running;
 	u32 depth_um;
 	u32 rate_mhz;
@@ -248,6 +260,17 @@ void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns);
 void pen_kick_watchdog(struct pen_device *pen);
 int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz);
+bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
+			 u64 *lateness_ns, u64 *missed);
+void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
+			      u64 lateness_ns, u64 missed);
+
+/* pen-stroke-thread.c: the stroke loop of backends that may sleep */
+void pen_cut_locked(struct pen_device *pen);
+void pen_cut_pending(struct pen_device *pen);
+void pen_cut_hw_locked(struct pen_device *pen);
+int pen_stroke_thread_start(struct pen_device *pen);
+void pen_stroke_thread_stop(struct pen_device *pen);
 
 /* pen-events.c: the event stream and the tracepoints; *_locked need slock */
 void pen_events_init(struct pen_device *pen);

@@ -9,9 +9,9 @@
  *
  * Keys set the instance's limits and model: depth_min_um, depth_max_um,
  * depth_step_um, rate_min_mhz, rate_max_mhz, needles, lag_us,
- * record_size, cartridge_budget, buttons (0 or 1) and footswitch (0 or
- * 1). The errors of creation reach the writer. The module creates the
- * instances 0 .. instances-1 when it loads.
+ * record_size, cartridge_budget, buttons (0 or 1), footswitch (0 or 1)
+ * and threaded (0 or 1). The errors of creation reach the writer. The
+ * module creates the instances 0 .. instances-1 when it loads.
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
@@ -27,6 +27,12 @@
 static unsigned int instances = 1;
 module_param(instances, uint, 0444);
 MODULE_PARM_DESC(instances, "simulated pens to create at load (default 1)");
+
+/* So that a whole test suite can run on the core's threaded path. */
+static bool threaded;
+module_param(threaded, bool, 0444);
+MODULE_PARM_DESC(threaded,
+		 "default of the threaded key: drive pens from the core's stroke thread (default 0)");
 
 static const struct pen_sim_config pen_sim_defaults = {
 	.hw = {
@@ -80,6 +86,7 @@ static const struct pen_sim_key pen_sim_keys[] = {
 	PEN_SIM_KEY("cartridge_budget", cartridge_budget),
 	PEN_SIM_KEY("buttons", buttons),
 	PEN_SIM_KEY("footswitch", footswitch),
+	PEN_SIM_KEY("threaded", threaded),
 };
 
 static int pen_sim_parse_option(struct pen_sim_config *cfg, char *opt)
@@ -127,7 +134,7 @@ static int pen_sim_parse(const char *buf, size_t count, u32 *id,
 
 	if (!cfg->record_size || cfg->record_size > PEN_SIM_RECORD_MAX)
 		return -EINVAL;
-	if (cfg->buttons > 1 || cfg->footswitch > 1)
+	if (cfg->buttons > 1 || cfg->footswitch > 1 || cfg->threaded > 1)
 		return -EINVAL;
 	if (*id > INT_MAX)
 		return -EINVAL;
@@ -198,6 +205,7 @@ static ssize_t new_device_store(pen_bus_type *bus,
 	u32 id;
 	int ret;
 
+	cfg.threaded = threaded;
 	ret = pen_sim_parse(buf, count, &id, &cfg);
 	if (ret)
 		return ret;
@@ -255,6 +263,7 @@ static void pen_sim_destroy_all(void)
 
 static int __init pen_sim_init(void)
 {
+	struct pen_sim_config cfg = pen_sim_defaults;
 	unsigned int i;
 	int ret;
 
@@ -265,8 +274,9 @@ static int __init pen_sim_init(void)
 
 	mutex_lock(&pen_sim_list_lock);
 	pen_sim_enabled = true;
+	cfg.threaded = threaded;
 	for (i = 0, ret = 0; i < instances && !ret; i++)
-		ret = pen_sim_create(i, &pen_sim_defaults);
+		ret = pen_sim_create(i, &cfg);
 	mutex_unlock(&pen_sim_list_lock);
 	if (ret) {
 		pen_sim_destroy_all();

@@ -135,7 +135,7 @@ static int pen_sim_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 
 	/*
 	 * An injected late timer: hold the CPU as a stuck interrupt would.
-	 * This is hard-irq context, so it spins; it cannot sleep.
+	 * This may be hard-irq context, so it spins; it cannot sleep.
 	 */
 	mdelay(late_us / USEC_PER_MSEC);
 	udelay(late_us % USEC_PER_MSEC);
@@ -253,6 +253,7 @@ static int pen_sim_state_show(struct seq_file *m, void *v)
 		   count - sim->cfg.record_size : 0);
 	seq_printf(m, "inject_ns %llu\n", inject_ns);
 	seq_printf(m, "lag_us %u\n", sim->cfg.lag_us);
+	seq_printf(m, "threaded %u\n", sim->cfg.threaded);
 	seq_printf(m, "record_size %u\n", sim->cfg.record_size);
 	return 0;
 }
@@ -419,6 +420,7 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 	sim->cfg.hw.buttons = (sim->cfg.buttons ? PEN_BUTTONS_HANDPIECE : 0) |
 			      (sim->cfg.footswitch ?
 			       BIT(PEN_BUTTON_FOOTSWITCH) : 0);
+	sim->cfg.hw.can_sleep = sim->cfg.threaded;
 
 	pen = pen_register(&sim->dev, "pen_sim", &pen_sim_ops, &sim->cfg.hw,
 			   sim);

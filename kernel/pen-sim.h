@@ -38,6 +38,8 @@ struct pen_sim_stroke {
  *	none
  * @buttons: 1 if the pen has its main and speed buttons, 0 if not
  * @footswitch: 1 if a footswitch is wired, 0 if not
+ * @threaded: 1 to tell the core our calls may sleep, so that it drives
+ *	this pen from its stroke thread (the path sleeping hardware takes)
  */
 struct pen_sim_config {
 	struct pen_hw_info hw;
@@ -46,6 +48,7 @@ struct pen_sim_config {
 	u32 cartridge_budget;
 	u32 buttons;
 	u32 footswitch;
+	u32 threaded;
 };
 
 /**

@@ -5,13 +5,16 @@
  * The timer runs in hard-irq mode, so its lateness does not depend on a
  * softirq thread being scheduled (which on PREEMPT_RT would put every
  * stroke behind whatever runs at that thread's priority). Everything the
- * callback touches is under the pen's raw spinlock, and the backend's
- * stroke() and drive_disable() must not sleep.
+ * callback touches is under the pen's raw spinlock. For a backend whose
+ * calls never sleep, the callback makes the stroke itself; for one whose
+ * calls may sleep (hw.can_sleep), it wakes the pen's real-time stroke
+ * thread, which makes the same decisions and the hardware calls
+ * (pen-stroke-thread.c).
  *
  * The schedule is absolute: each expiry is the previous expiry plus one
  * period (hrtimer_forward()), never "now plus a period", so lateness of
  * one stroke never shifts the ones after it and no drift accumulates.
- * When the callback runs more than a period late, hrtimer_forward() skips
+ * When a stroke comes more than a period late, hrtimer_forward() skips
  * the periods that have passed and reports them; they are counted as
  * missed strokes, never issued late in a burst and never hidden.
  */
@@ -27,8 +30,7 @@
 void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 {
 	/* Drive off before any bookkeeping. */
-	if (pen->ops)
-		pen->ops->drive_disable(pen);
+	pen_cut_locked(pen);
 	pen->running = false;
 	pen->stop_reason = reason;
 	pen->stopped_ns = now_ns;
@@ -53,8 +55,7 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 	bool was_running = pen->running;
 	bool latch = pen->fault == PEN_FAULT_NONE;
 
-	if (pen->ops)
-		pen->ops->drive_disable(pen);
+	pen_cut_locked(pen);
 	if (was_running) {
 		pen->running = false;
 		pen->stop_reason = PEN_STOP_FAULT;
@@ -77,37 +78,41 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		pen_ev_state_locked(pen, now_ns);
 }
 
-static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
+/**
+ * pen_boundary_locked() - decide the stroke due at a stroke boundary
+ * @pen: the pen, with pen->slock held and pen->running set
+ * @now: the time of the boundary, as the stroke will be made
+ * @lateness_ns: set to how late @now is for the stroke's ideal time
+ * @missed: set to the periods skipped right before this stroke
+ *
+ * Applies every rule that can stop the needle between strokes and moves
+ * the timer's expiry on to the next stroke's ideal time (the caller
+ * re-arms it).
+ *
+ * Return: true if the stroke is to be made, false if the needle stopped.
+ */
+bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
+			 u64 *lateness_ns, u64 *missed)
 {
-	struct pen_device *pen = container_of(timer, struct pen_device, timer);
-	enum hrtimer_restart restart = HRTIMER_NORESTART;
-	u64 overruns, lateness_ns, missed_in_row, missed;
-	ktime_t now, expires;
-	unsigned long flags;
+	ktime_t expires = hrtimer_get_expires(&pen->timer);
+	u64 missed_in_row, overruns;
 
-	/* Hard-irq context already; irqsave keeps lockdep and RT honest. */
-	raw_spin_lock_irqsave(&pen->slock, flags);
-	if (!pen->running || !pen->ops)
-		goto out;
-
-	now = hrtimer_cb_get_time(timer);
-	expires = hrtimer_get_expires(timer);
-	lateness_ns = ktime_after(now, expires) ?
-		      ktime_to_ns(ktime_sub(now, expires)) : 0;
+	*lateness_ns = ktime_after(now, expires) ?
+		       ktime_to_ns(ktime_sub(now, expires)) : 0;
 
 	/*
 	 * Periods already gone by are strokes the loop missed in a row; past
 	 * the limit the schedule can no longer be trusted: stop, don't catch
 	 * up.
 	 */
-	missed_in_row = div64_u64(lateness_ns, pen->period_ns);
+	missed_in_row = div64_u64(*lateness_ns, pen->period_ns);
 	if (missed_in_row > READ_ONCE(pen_max_missed_strokes)) {
 		pen->missed += missed_in_row;
 		pen->run_missed += missed_in_row;
 		pen_fault_locked(pen, PEN_FAULT_TIMING,
 				 min_t(u64, missed_in_row, U32_MAX),
 				 ktime_to_ns(now));
-		goto out;
+		return false;
 	}
 
 	/*
@@ -117,11 +122,11 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 	/* The limits an administrator may lower while the needle runs. */
 	if (pen->depth_um > pen->depth_cap_um) {
 		pen_halt_locked(pen, PEN_STOP_DEPTH_CAP, ktime_to_ns(now));
-		goto out;
+		return false;
 	}
 	if (ktime_to_ns(now) - pen->started_ns >= pen->max_run_time_ns) {
 		pen_halt_locked(pen, PEN_STOP_RUN_TIME, ktime_to_ns(now));
-		goto out;
+		return false;
 	}
 	/* A controller that stopped kicking may be hung: stop, and latch. */
 	if (pen->watchdog_ns &&
@@ -131,7 +136,7 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 						    pen->last_kick_ns,
 						    NSEC_PER_MSEC), U32_MAX),
 				 ktime_to_ns(now));
-		goto out;
+		return false;
 	}
 
 	/* A spent cartridge stops the needle between strokes. */
@@ -139,21 +144,33 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 		pen->cart_state = PEN_CARTRIDGE_SPENT;
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_SPENT, ktime_to_ns(now));
 		pen_ev_cartridge_locked(pen, ktime_to_ns(now));
-		goto out;
+		return false;
 	}
 
 	/*
-	 * The next expiry, one whole period on; the periods this callback
-	 * came too late for are skipped, and are this stroke's missed ones.
+	 * The next expiry, one whole period on. The periods this stroke
+	 * came too late for are skipped, and are its missed ones: it is the
+	 * stroke of the last boundary passed, and late against that one.
 	 */
-	overruns = hrtimer_forward(timer, now, ns_to_ktime(pen->period_ns));
-	missed = overruns > 1 ? overruns - 1 : 0;
+	overruns = hrtimer_forward(&pen->timer, now,
+				   ns_to_ktime(pen->period_ns));
+	*missed = overruns > 1 ? overruns - 1 : 0;
+	*lateness_ns -= *missed * pen->period_ns;
+	return true;
+}
 
-	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
-		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
-		goto out;
-	}
-	/* No report can come in before this: we hold slock. */
+/**
+ * pen_stroke_issued_locked() - account for the stroke just decided
+ * @pen: the pen, with pen->slock held
+ * @now: when it was made
+ * @lateness_ns: how late, from pen_boundary_locked()
+ * @missed: periods skipped right before it, from pen_boundary_locked()
+ *
+ * Before the hardware can report it: the stroke's record must exist then.
+ */
+void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
+			      u64 lateness_ns, u64 missed)
+{
 	pen_ev_stroke_issued_locked(pen, ktime_to_ns(now), lateness_ns, missed);
 	pen->seq++;
 	pen->cart_strokes++;
@@ -165,6 +182,38 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 	if (lateness_ns > pen->max_lateness_ns)
 		pen->max_lateness_ns = lateness_ns;
 	pen_timing_add(&pen->timing, lateness_ns);
+}
+
+static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
+{
+	struct pen_device *pen = container_of(timer, struct pen_device, timer);
+	enum hrtimer_restart restart = HRTIMER_NORESTART;
+	u64 lateness_ns, missed;
+	unsigned long flags;
+	ktime_t now;
+
+	/* Hard-irq context already; irqsave keeps lockdep and RT honest. */
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	if (!pen->running || !pen->ops)
+		goto out;
+
+	/* Sleeping hardware is driven from the stroke thread, on time. */
+	if (pen->hw.can_sleep) {
+		pen->tick_pending = true;
+		wake_up_process(pen->thread);
+		goto out;
+	}
+
+	now = hrtimer_cb_get_time(timer);
+	if (!pen_boundary_locked(pen, now, &lateness_ns, &missed))
+		goto out;
+
+	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
+		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
+		goto out;
+	}
+	/* No report can come in before this: we hold slock. */
+	pen_stroke_issued_locked(pen, now, lateness_ns, missed);
 	restart = HRTIMER_RESTART;
 out:
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -190,6 +239,7 @@ static ktime_t pen_first_stroke_time(const struct pen_device *pen,
 void pen_stroke_init(struct pen_device *pen)
 {
 	raw_spin_lock_init(&pen->slock);
+	mutex_init(&pen->hw_lock);
 	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_ABS_HARD);
 }
@@ -242,9 +292,15 @@ int pen_start(struct pen_device *pen)
 	hrtimer_cancel(&pen->timer);
 
 	/*
-	 * drive_enable() may sleep, so it runs without slock, and stops do
-	 * not wait for it: they only take slock and bump stop_gen.
+	 * drive_enable() may sleep, so it runs without slock. Stops of a
+	 * backend that cannot sleep do not wait for it: they only take slock
+	 * and bump stop_gen. Those of one that can wait for hw_lock, and
+	 * a cut still pending from an earlier stop is made before power-up.
 	 */
+	if (pen->hw.can_sleep) {
+		mutex_lock(&pen->hw_lock);
+		pen_cut_pending(pen);
+	}
 	if (pen->ops->drive_enable)
 		ret = pen->ops->drive_enable(pen);
 
@@ -256,11 +312,19 @@ int pen_start(struct pen_device *pen)
 		ret = -EIO;
 	if (ret) {
 		/* A half-done or overtaken enable must not leave it on. */
-		pen->ops->drive_disable(pen);
+		if (!pen->hw.can_sleep)
+			pen->ops->drive_disable(pen);
+		pen->cut_pending = false;
 		raw_spin_unlock_irq(&pen->slock);
+		if (pen->hw.can_sleep) {
+			pen->ops->drive_disable(pen);
+			mutex_unlock(&pen->hw_lock);
+		}
 		goto out;
 	}
 	now = ktime_get();
+	/* A boundary that came before this run is not one of its strokes. */
+	pen->tick_pending = false;
 	pen->running = true;
 	pen->run_strokes = 0;
 	pen->run_missed = 0;
@@ -274,6 +338,8 @@ int pen_start(struct pen_device *pen)
 		      HRTIMER_MODE_ABS_HARD);
 	pen_ev_state_locked(pen, pen->started_ns);
 	raw_spin_unlock_irq(&pen->slock);
+	if (pen->hw.can_sleep)
+		mutex_unlock(&pen->hw_lock);
 out:
 	mutex_unlock(&pen->lock);
 	return ret;
@@ -286,15 +352,28 @@ EXPORT_SYMBOL_IF_KUNIT(pen_start);
  * @reason: PEN_STOP_*, recorded if the needle was running
  *
  * When this returns the drive is off and no stroke callback runs or will
- * run. Safe to call when the needle is already stopped. Takes no mutex,
- * so a stop never waits behind a start that is powering the drive.
+ * run. Safe to call when the needle is already stopped. For a backend
+ * that cannot sleep it takes no mutex, so a stop never waits behind a
+ * start that is powering the drive; for one that can, the cut waits for
+ * the backend call in progress (a stroke, or a power-up) to return, and
+ * comes before the stop is recorded.
  * Context: process, not holding slock.
  *
  * Return: 0, or -ENODEV if the pen was unregistered.
  */
 int pen_stop(struct pen_device *pen, u32 reason)
 {
+	bool can_sleep = pen->hw.can_sleep;
 	int ret = 0;
+
+	/*
+	 * Sleeping hardware is cut first, before the stop is recorded: no
+	 * stroke can start meanwhile (the thread needs hw_lock), and the
+	 * strokes the stop cuts short are recorded as such only once they
+	 * really are.
+	 */
+	if (can_sleep)
+		pen_cut_hw_locked(pen);
 
 	raw_spin_lock_irq(&pen->slock);
 	if (!pen->ops)
@@ -303,9 +382,14 @@ int pen_stop(struct pen_device *pen, u32 reason)
 		pen_halt_locked(pen, reason, ktime_get_ns());
 	else
 		/* Already stopped; cutting the drive again costs nothing. */
-		pen->ops->drive_disable(pen);
+		pen_cut_locked(pen);
 	pen->stop_gen++;
+	/* Cut above, under the hw_lock we still hold. */
+	if (can_sleep)
+		pen->cut_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
+	if (can_sleep)
+		mutex_unlock(&pen->hw_lock);
 
 	/*
 	 * A callback already waiting for the lock sees running == false and
@@ -325,6 +409,8 @@ EXPORT_SYMBOL_IF_KUNIT(pen_stop);
  */
 void pen_detach(struct pen_device *pen)
 {
+	const struct pen_ops *ops;
+
 	/*
 	 * No new start from here on: between the stop below and clearing
 	 * ops under the mutex, a START could otherwise run the needle again
@@ -339,14 +425,26 @@ void pen_detach(struct pen_device *pen)
 
 	/* ... then make sure nothing starts it again. */
 	mutex_lock(&pen->lock);
+	if (pen->hw.can_sleep)
+		mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
+	ops = pen->ops;
 	if (pen->running)
 		pen_halt_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
 	pen->ops = NULL;
-	pen->drvdata = NULL;
+	pen->cut_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
+	if (pen->hw.can_sleep) {
+		/* The last call into the backend: the drive stays off. */
+		if (ops)
+			ops->drive_disable(pen);
+		mutex_unlock(&pen->hw_lock);
+	}
+	pen->drvdata = NULL;
 	mutex_unlock(&pen->lock);
 	hrtimer_cancel(&pen->timer);
+	/* Nothing wakes the thread once ops is gone and the timer is. */
+	pen_stroke_thread_stop(pen);
 }
 
 /**
