@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/hrtimer.h>
 #include <linux/module.h>
+#include <linux/pwm.h>
 #include <linux/version.h>
 
 /* class_create() lost its module argument in 6.4. */
@@ -48,6 +49,30 @@ pen_hrtimer_setup(struct hrtimer *timer,
 #define PEN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #else
 #define PEN_IMPORT_KUNIT_NS()	MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
+#endif
+
+/*
+ * pwm_apply_might_sleep() replaced pwm_apply_state() in 6.8 (the name
+ * now says what it always did: it may sleep).
+ */
+static inline int pen_pwm_apply(struct pwm_device *pwm,
+				const struct pwm_state *state)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return pwm_apply_might_sleep(pwm, state);
+#else
+	return pwm_apply_state(pwm, state);
+#endif
+}
+
+/*
+ * A platform driver's remove() returns void: it is .remove since 6.11,
+ * .remove_new before (from 6.3, and in Debian's 6.1).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define PEN_PLATFORM_REMOVE(fn)	.remove = (fn)
+#else
+#define PEN_PLATFORM_REMOVE(fn)	.remove_new = (fn)
 #endif
 
 #endif /* _PEN_COMPAT_H */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The feedback of the voice-coil pen: each stroke is measured once, a
+ * fixed reach time after it was commanded, when the needle should be at
+ * its depth.
+ *
+ * A hard-irq hrtimer marks the moment: hard-irq so that its lateness
+ * does not depend on a softirq thread being scheduled. The ADC reads may
+ * sleep (an ADC on SPI or I2C), so the timer only queues work on the
+ * pen's own real-time kthread_worker, which does the reads, reports the
+ * stroke, checks the current and temperature limits and retracts.
+ */
+#include <linux/device.h>
+#include <linux/gpio/consumer.h>
+#include <linux/iio/consumer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
+
+#include "pen-compat.h"
+#include "pen-vcm.h"
+
+/* Hard-irq context: nothing here may sleep. */
+static enum hrtimer_restart pen_vcm_reach_timer(struct hrtimer *timer)
+{
+	struct pen_vcm *vcm = container_of(timer, struct pen_vcm, reach_timer);
+
+	/*
+	 * kthread_queue_work() takes only the worker's raw spinlock and
+	 * wakes the thread, so it is safe here, on PREEMPT_RT too. Already
+	 * queued (the thread is behind), the one run samples this stroke.
+	 */
+	kthread_queue_work(vcm->worker, &vcm->sample_work);
+	return HRTIMER_NORESTART;
+}
+
+/* Caller holds vcm->lock: a stroke was just applied. */
+void pen_vcm_feedback_arm(struct pen_vcm *vcm)
+{
+	hrtimer_start(&vcm->reach_timer, ns_to_ktime(vcm->reach_ns),
+		      HRTIMER_MODE_REL_HARD);
+}
+
+/* Nothing pending or running once this returns; process context. */
+void pen_vcm_feedback_cancel(struct pen_vcm *vcm)
+{
+	hrtimer_cancel(&vcm->reach_timer);
+	kthread_cancel_work_sync(&vcm->sample_work);
+}
+
+/*
+ * We cut the drive ourselves: the enable line at once, and every stroke
+ * from now on returns @err instead of driving, until the core cuts the
+ * drive (it stops a wake-up of its stroke thread later) and powers it
+ * again.
+ */
+static void pen_vcm_trip_locked(struct pen_vcm *vcm, int err)
+{
+	gpiod_set_value_cansleep(vcm->enable, 0);
+	vcm->tripped = true;
+	vcm->tripped_err = err;
+}
+
+/* Raw ADC counts to a physical value: (raw - zero) * scale / per_unit. */
+static s64 pen_vcm_scale(int raw, u32 zero, u32 scale, u32 per_unit)
+{
+	return div_s64(((s64)raw - zero) * scale, per_unit);
+}
+
+static void pen_vcm_sample(struct kthread_work *work)
+{
+	struct pen_vcm *vcm = container_of(work, struct pen_vcm, sample_work);
+	u32 fault = PEN_FAULT_NONE, value = 0, reached_um = 0;
+	bool report = false;
+	int pos, cur, temp_mc = 0, ret;
+	s64 cur_ua, pos_um;
+	u64 seq = 0;
+
+	mutex_lock(&vcm->lock);
+	/* Cut by drive_disable(), or by us: the stroke is not reported. */
+	if (!vcm->drive_on || vcm->tripped)
+		goto unlock;
+	/*
+	 * Queued for a stroke that the next one overtook (this thread ran
+	 * late): the needle is still on its way to the new depth. The new
+	 * stroke's own timer queues this again when it is there.
+	 */
+	if (vcm->in_flight && ktime_get_ns() - vcm->cmd_ns < vcm->reach_ns)
+		goto unlock;
+
+	ret = iio_read_channel_raw(vcm->current_ch, &cur);
+	if (ret >= 0)
+		ret = iio_read_channel_raw(vcm->position, &pos);
+	if (ret >= 0 && vcm->temperature)
+		ret = iio_read_channel_processed(vcm->temperature, &temp_mc);
+	if (ret < 0) {
+		/*
+		 * Blind, the limits cannot be enforced: cut now, and the next
+		 * stroke fails, which stops the needle (PEN_STOP_BACKEND).
+		 */
+		pen_vcm_trip_locked(vcm, -EIO);
+		dev_err_ratelimited(vcm->dev, "cannot read the sensors: %d\n",
+				    ret);
+		goto unlock;
+	}
+
+	/* The limits first, so that the enable drops before any report. */
+	cur_ua = pen_vcm_scale(cur, vcm->cal.cur_zero, 1000000,
+			       vcm->cal.cur_per_amp);
+	if (cur_ua > vcm->cal.cur_limit_ua) {
+		pen_vcm_trip_locked(vcm, 0);
+		fault = PEN_FAULT_OVERCURRENT;
+		value = min_t(s64, div_s64(cur_ua, 1000), U32_MAX);
+	} else if (vcm->temperature && temp_mc > (s64)vcm->cal.temp_limit_mc) {
+		pen_vcm_trip_locked(vcm, 0);
+		fault = PEN_FAULT_OVERTEMP;
+		value = temp_mc;
+	}
+
+	if (vcm->in_flight) {
+		/* A needle pushed back beyond its rest reads as 0. */
+		pos_um = pen_vcm_scale(pos, vcm->cal.pos_zero, 1000,
+				       vcm->cal.pos_per_mm);
+		reached_um = clamp_t(s64, pos_um, 0, U32_MAX);
+		seq = vcm->seq;
+		vcm->in_flight = false;
+		report = true;
+	}
+
+	/* Retract: the stroke is done. With the enable low, harmless. */
+	ret = pen_vcm_set_duty_locked(vcm, 0);
+	if (ret) {
+		pen_vcm_trip_locked(vcm, -EIO);
+		dev_err_ratelimited(vcm->dev, "cannot retract: %d\n", ret);
+	}
+unlock:
+	mutex_unlock(&vcm->lock);
+
+	/* The core's raw spinlock only: fine from here, in any order. */
+	if (report)
+		pen_report_stroke(vcm->pen, seq, reached_um);
+	if (fault != PEN_FAULT_NONE)
+		pen_report_fault(vcm->pen, fault, value);
+}
+
+static void pen_vcm_worker_destroy(void *data)
+{
+	kthread_destroy_worker(data);
+}
+
+static void pen_vcm_timer_cancel(void *data)
+{
+	struct pen_vcm *vcm = data;
+
+	hrtimer_cancel(&vcm->reach_timer);
+}
+
+int pen_vcm_feedback_init(struct pen_vcm *vcm)
+{
+	struct device *dev = vcm->dev;
+	int ret;
+
+	kthread_init_work(&vcm->sample_work, pen_vcm_sample);
+	vcm->worker = kthread_create_worker(0, "pen_vcm/%s", dev_name(dev));
+	if (IS_ERR(vcm->worker))
+		return dev_err_probe(dev, PTR_ERR(vcm->worker),
+				     "cannot create the sampling thread\n");
+	/*
+	 * The samples decide when an overcurrent cuts the drive: as urgent
+	 * as the strokes themselves, so real-time like the core's thread.
+	 */
+	sched_set_fifo(vcm->worker->task);
+	ret = devm_add_action_or_reset(dev, pen_vcm_worker_destroy,
+				       vcm->worker);
+	if (ret)
+		return ret;
+
+	pen_hrtimer_setup(&vcm->reach_timer, pen_vcm_reach_timer,
+			  CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	/* Released before the worker: no timer can queue work on it then. */
+	return devm_add_action_or_reset(dev, pen_vcm_timer_cancel, vcm);
+}

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pen_vcm: the backend for a needle driven by a voice-coil motor.
+ *
+ * The hardware: an H-bridge whose PWM duty cycle sets the coil current
+ * and so the depth the needle is pushed to against its return spring, an
+ * enable line that cuts the bridge outright, a motor supply, and ADC
+ * channels for the needle position, the coil current and (optionally)
+ * the coil temperature. A cartridge-detect line with an EEPROM in the
+ * cartridge, and up to four button lines, complete the pen.
+ *
+ * Every one of these may sit behind a bus and sleep, so the pen is
+ * registered with can_sleep: the core calls us from its real-time stroke
+ * thread, never from interrupt context. This file: probe, power and the
+ * pen_ops; pen-vcm-feedback.c samples the strokes; pen-vcm-inputs.c
+ * handles the cartridge and the buttons.
+ */
+#include <linux/device.h>
+#include <linux/err.h>
+#include <linux/gpio/consumer.h>
+#include <linux/iio/consumer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/nvmem-consumer.h>
+#include <linux/platform_device.h>
+#include <linux/pm.h>
+#include <linux/property.h>
+#include <linux/pwm.h>
+#include <linux/regulator/consumer.h>
+
+#include "pen-compat.h"
+#include "pen-vcm.h"
+
+/*
+ * Apply the duty cycle for @depth_um, the PWM enabled. Rounded to the
+ * nearest nanosecond of duty: depth is linear in duty (the coil's force
+ * against the spring), travel_um at 100 %.
+ */
+int pen_vcm_set_duty_locked(struct pen_vcm *vcm, u32 depth_um)
+{
+	struct pwm_state state;
+
+	lockdep_assert_held(&vcm->lock);
+	pwm_init_state(vcm->pwm, &state);
+	state.period = vcm->period_ns;
+	/* period < 2^32 (checked at probe): the product fits in 64 bits */
+	state.duty_cycle = DIV_ROUND_CLOSEST_ULL((u64)min(depth_um, vcm->travel_um) *
+						 vcm->period_ns, vcm->travel_um);
+	state.enabled = true;
+	return pen_pwm_apply(vcm->pwm, &state);
+}
+
+/* The PWM stopped: its output at the inactive level, no duty. */
+static int pen_vcm_pwm_off(struct pen_vcm *vcm)
+{
+	struct pwm_state state;
+
+	pwm_init_state(vcm->pwm, &state);
+	state.period = vcm->period_ns;
+	state.duty_cycle = 0;
+	state.enabled = false;
+	return pen_pwm_apply(vcm->pwm, &state);
+}
+
+/*
+ * Everything off, in the order that removes force from the needle
+ * soonest: the bridge enable (again: a drive_enable() that ran between
+ * our caller's first cut and our taking the lock raised it), then the
+ * PWM, then the supply. None of it can be undone by a failure here, so
+ * failures are only logged.
+ */
+static void pen_vcm_power_off_locked(struct pen_vcm *vcm)
+{
+	int ret;
+
+	lockdep_assert_held(&vcm->lock);
+	gpiod_set_value_cansleep(vcm->enable, 0);
+	vcm->drive_on = false;
+	vcm->in_flight = false;
+	ret = pen_vcm_pwm_off(vcm);
+	if (ret)
+		dev_err_ratelimited(vcm->dev, "cannot stop the PWM: %d\n", ret);
+	if (vcm->powered) {
+		ret = regulator_disable(vcm->motor);
+		if (ret)
+			dev_err_ratelimited(vcm->dev,
+					    "cannot switch the motor supply off: %d\n",
+					    ret);
+		else
+			vcm->powered = false;
+	}
+}
+
+/*
+ * Cut the drive; with @block, also refuse drive_enable() until
+ * unblocked (suspend, shutdown, removal).
+ */
+static void pen_vcm_off(struct pen_vcm *vcm, bool block)
+{
+	/*
+	 * The hard cut first, before anything that can wait: the lock may be
+	 * held by the sampling thread reading a slow ADC.
+	 */
+	gpiod_set_value_cansleep(vcm->enable, 0);
+
+	mutex_lock(&vcm->lock);
+	if (block)
+		vcm->blocked = true;
+	pen_vcm_power_off_locked(vcm);
+	mutex_unlock(&vcm->lock);
+
+	/*
+	 * The stroke in flight, if any, is cut: it is not reported. The
+	 * sampling thread finds drive_on false if it runs before this.
+	 */
+	pen_vcm_feedback_cancel(vcm);
+}
+
+static int pen_vcm_drive_enable(struct pen_device *pen)
+{
+	struct pen_vcm *vcm = pen_get_drvdata(pen);
+	int ret;
+
+	mutex_lock(&vcm->lock);
+	if (vcm->blocked) {
+		ret = -EBUSY;
+		goto unlock;
+	}
+	if (!vcm->powered) {
+		ret = regulator_enable(vcm->motor);
+		if (ret) {
+			dev_err(vcm->dev, "cannot power the motor: %d\n", ret);
+			goto unlock;
+		}
+		vcm->powered = true;
+	}
+	vcm->tripped = false;
+	vcm->tripped_err = 0;
+	gpiod_set_value_cansleep(vcm->enable, 1);
+	/* Energised but at rest: the first stroke sets a duty. */
+	ret = pen_vcm_set_duty_locked(vcm, 0);
+	if (ret) {
+		dev_err(vcm->dev, "cannot start the PWM: %d\n", ret);
+		pen_vcm_power_off_locked(vcm);
+		goto unlock;
+	}
+	vcm->drive_on = true;
+unlock:
+	mutex_unlock(&vcm->lock);
+	return ret;
+}
+
+/* Called on every stop, also when stopped: everything is idempotent. */
+static void pen_vcm_drive_disable(struct pen_device *pen)
+{
+	pen_vcm_off(pen_get_drvdata(pen), false);
+}
+
+/*
+ * Apply the stroke and return: the sampling thread measures it reach_ns
+ * later and retracts the needle. A stroke that overtakes one still in
+ * flight re-arms the timer, and the earlier one goes unreported.
+ */
+static int pen_vcm_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
+{
+	struct pen_vcm *vcm = pen_get_drvdata(pen);
+	int ret;
+
+	mutex_lock(&vcm->lock);
+	if (!vcm->drive_on) {
+		ret = -EIO;
+	} else if (vcm->tripped) {
+		/* We cut the drive; the core stops a wake-up later. */
+		ret = vcm->tripped_err;
+	} else {
+		ret = pen_vcm_set_duty_locked(vcm, depth_um);
+		if (!ret) {
+			vcm->seq = seq;
+			vcm->cmd_ns = ktime_get_ns();
+			vcm->in_flight = true;
+			pen_vcm_feedback_arm(vcm);
+		} else {
+			dev_err_ratelimited(vcm->dev, "cannot set the PWM: %d\n",
+					    ret);
+		}
+	}
+	mutex_unlock(&vcm->lock);
+	return ret;
+}
+
+static const struct pen_ops pen_vcm_ops = {
+	.drive_enable = pen_vcm_drive_enable,
+	.drive_disable = pen_vcm_drive_disable,
+	.stroke = pen_vcm_stroke,
+};
+
+static u32 pen_vcm_prop(struct device *dev, const char *name, u32 def)
+{
+	u32 val;
+
+	return device_property_read_u32(dev, name, &val) ? def : val;
+}
+
+/* A required, non-zero u32 property. */
+static int pen_vcm_prop_required(struct device *dev, const char *name,
+				 u32 *val)
+{
+	int ret = device_property_read_u32(dev, name, val);
+
+	if (ret)
+		return dev_err_probe(dev, ret, "property %s missing\n", name);
+	if (!*val)
+		return dev_err_probe(dev, -EINVAL, "property %s is 0\n", name);
+	return 0;
+}
+
+static int pen_vcm_read_props(struct pen_vcm *vcm)
+{
+	struct device *dev = vcm->dev;
+	struct pen_hw_info *hw = &vcm->hw;
+	u32 rate_min_hz, rate_max_hz, reach_us;
+	int ret;
+
+	ret = pen_vcm_prop_required(dev, "pen,travel-um", &vcm->travel_um);
+	if (ret)
+		return ret;
+	ret = pen_vcm_prop_required(dev, "pen,current-limit-microamp",
+				    &vcm->cal.cur_limit_ua);
+	if (ret)
+		return ret;
+	ret = pen_vcm_prop_required(dev, "pen,position-counts-per-mm",
+				    &vcm->cal.pos_per_mm);
+	if (ret)
+		return ret;
+	ret = pen_vcm_prop_required(dev, "pen,current-counts-per-amp",
+				    &vcm->cal.cur_per_amp);
+	if (ret)
+		return ret;
+	vcm->cal.pos_zero = pen_vcm_prop(dev, "pen,position-zero-counts", 0);
+	vcm->cal.cur_zero = pen_vcm_prop(dev, "pen,current-zero-counts", 0);
+	vcm->cal.temp_limit_mc =
+		pen_vcm_prop(dev, "pen,temperature-limit-millicelsius", 60000);
+
+	hw->depth_max_um = vcm->travel_um;
+	hw->depth_min_um = pen_vcm_prop(dev, "pen,depth-min-um", 0);
+	hw->depth_step_um = pen_vcm_prop(dev, "pen,depth-step-um", 10);
+	hw->needle_count = pen_vcm_prop(dev, "pen,needle-count", 12);
+	rate_min_hz = pen_vcm_prop(dev, "pen,stroke-rate-min-hz", 25);
+	rate_max_hz = pen_vcm_prop(dev, "pen,stroke-rate-max-hz", 300);
+	reach_us = pen_vcm_prop(dev, "pen,reach-time-us", 500);
+	vcm->debounce_ms = pen_vcm_prop(dev, "debounce-interval", 5);
+
+	if (!rate_min_hz || rate_min_hz > rate_max_hz ||
+	    rate_max_hz > PEN_RATE_LIMIT_MHZ / 1000)
+		return dev_err_probe(dev, -EINVAL,
+				     "bad stroke rates %u..%u Hz\n",
+				     rate_min_hz, rate_max_hz);
+	hw->rate_min_mhz = rate_min_hz * 1000;
+	hw->rate_max_mhz = rate_max_hz * 1000;
+	/*
+	 * Each stroke is sampled and retracted before the next one at the
+	 * fastest rate, or it would never be measured.
+	 */
+	if (!reach_us || (u64)reach_us * rate_max_hz >= USEC_PER_SEC)
+		return dev_err_probe(dev, -EINVAL,
+				     "pen,reach-time-us %u does not fit a stroke at %u Hz\n",
+				     reach_us, rate_max_hz);
+	vcm->reach_ns = (u64)reach_us * NSEC_PER_USEC;
+
+	if (device_property_read_string(dev, "pen,model", &vcm->model))
+		vcm->model = "pen-vcm";
+	if (device_property_read_string(dev, "serial-number", &vcm->serial))
+		vcm->serial = dev_name(dev);
+	hw->model = vcm->model;
+	hw->serial = vcm->serial;
+	/* Calls into the PWM, GPIO, regulator and ADC may all sleep. */
+	hw->can_sleep = true;
+	return 0;
+}
+
+/* The outputs, left known-off: bridge disabled, PWM stopped, no supply. */
+static int pen_vcm_get_outputs(struct pen_vcm *vcm)
+{
+	struct device *dev = vcm->dev;
+	struct pwm_state state;
+	int ret;
+
+	/* Requested low: the bridge is off from here on. */
+	vcm->enable = devm_gpiod_get(dev, "enable", GPIOD_OUT_LOW);
+	if (IS_ERR(vcm->enable))
+		return dev_err_probe(dev, PTR_ERR(vcm->enable),
+				     "no enable GPIO\n");
+
+	vcm->pwm = devm_pwm_get(dev, "drive");
+	if (IS_ERR(vcm->pwm))
+		return dev_err_probe(dev, PTR_ERR(vcm->pwm), "no drive PWM\n");
+	pwm_init_state(vcm->pwm, &state);
+	if (!state.period || state.period > U32_MAX)
+		return dev_err_probe(dev, -EINVAL, "bad PWM period %llu ns\n",
+				     (u64)state.period);
+	vcm->period_ns = state.period;
+	ret = pen_vcm_pwm_off(vcm);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot stop the PWM\n");
+
+	/* Never enabled by us until drive_enable(). */
+	vcm->motor = devm_regulator_get(dev, "motor");
+	if (IS_ERR(vcm->motor))
+		return dev_err_probe(dev, PTR_ERR(vcm->motor),
+				     "no motor supply\n");
+	return 0;
+}
+
+static int pen_vcm_get_sensors(struct pen_vcm *vcm)
+{
+	struct device *dev = vcm->dev;
+
+	vcm->position = devm_iio_channel_get(dev, "position");
+	if (IS_ERR(vcm->position))
+		return dev_err_probe(dev, PTR_ERR(vcm->position),
+				     "no position channel\n");
+	vcm->current_ch = devm_iio_channel_get(dev, "current");
+	if (IS_ERR(vcm->current_ch))
+		return dev_err_probe(dev, PTR_ERR(vcm->current_ch),
+				     "no current channel\n");
+	/* Optional: -ENODEV means the board has none. */
+	vcm->temperature = devm_iio_channel_get(dev, "temperature");
+	if (IS_ERR(vcm->temperature)) {
+		if (PTR_ERR(vcm->temperature) != -ENODEV)
+			return dev_err_probe(dev, PTR_ERR(vcm->temperature),
+					     "bad temperature channel\n");
+		vcm->temperature = NULL;
+	}
+	return 0;
+}
+
+static int pen_vcm_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct pen_device *pen;
+	struct pen_vcm *vcm;
+	int ret;
+
+	vcm = devm_kzalloc(dev, sizeof(*vcm), GFP_KERNEL);
+	if (!vcm)
+		return -ENOMEM;
+	vcm->dev = dev;
+	mutex_init(&vcm->lock);
+	mutex_init(&vcm->cart_lock);
+	platform_set_drvdata(pdev, vcm);
+
+	ret = pen_vcm_get_outputs(vcm);
+	if (ret)
+		return ret;
+	ret = pen_vcm_get_sensors(vcm);
+	if (ret)
+		return ret;
+	ret = pen_vcm_read_props(vcm);
+	if (ret)
+		return ret;
+	ret = pen_vcm_inputs_get(vcm);
+	if (ret)
+		return ret;
+	ret = pen_vcm_feedback_init(vcm);
+	if (ret)
+		return ret;
+
+	pen = pen_register(dev, "pen_vcm", &pen_vcm_ops, &vcm->hw, vcm);
+	if (IS_ERR(pen))
+		return dev_err_probe(dev, PTR_ERR(pen), "cannot register\n");
+	/*
+	 * Keep the pen allocated until our own reporters (interrupts, the
+	 * sampling thread) are stopped, which is after pen_unregister().
+	 */
+	get_device(pen_to_dev(pen));
+	vcm->pen = pen;
+
+	ret = pen_vcm_inputs_start(vcm);
+	if (ret) {
+		pen_vcm_off(vcm, true);
+		pen_vcm_inputs_stop(vcm);
+		pen_unregister(pen);
+		pen_vcm_feedback_cancel(vcm);
+		put_device(pen_to_dev(pen));
+		return ret;
+	}
+	dev_info(dev, "%s: travel %u um, PWM period %llu ns%s\n",
+		 dev_name(pen_to_dev(pen)), vcm->travel_um, vcm->period_ns,
+		 vcm->temperature ? ", temperature sensed" : "");
+	return 0;
+}
+
+static void pen_vcm_remove(struct platform_device *pdev)
+{
+	struct pen_vcm *vcm = platform_get_drvdata(pdev);
+	struct pen_device *pen = vcm->pen;
+
+	/* The needle off before anything else, and kept off. */
+	pen_vcm_off(vcm, true);
+	pen_vcm_inputs_stop(vcm);
+	/* The core's part: stop, hang up the readers, remove /dev/penN. */
+	pen_unregister(pen);
+	pen_vcm_feedback_cancel(vcm);
+	put_device(pen_to_dev(pen));
+}
+
+/* Reboot, halt, kexec: the needle must not move again. */
+static void pen_vcm_shutdown(struct platform_device *pdev)
+{
+	pen_vcm_off(platform_get_drvdata(pdev), true);
+}
+
+/*
+ * The core stopped the pen already (its device is our child and
+ * suspends first); this makes sure of the hardware whatever happened.
+ */
+static int pen_vcm_suspend(struct device *dev)
+{
+	pen_vcm_off(dev_get_drvdata(dev), true);
+	return 0;
+}
+
+/* Stopped still: only the controller's next START powers the drive. */
+static int pen_vcm_resume(struct device *dev)
+{
+	struct pen_vcm *vcm = dev_get_drvdata(dev);
+
+	mutex_lock(&vcm->lock);
+	vcm->blocked = false;
+	mutex_unlock(&vcm->lock);
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(pen_vcm_pm_ops, pen_vcm_suspend,
+				pen_vcm_resume);
+
+static const struct of_device_id pen_vcm_of_match[] = {
+	{ .compatible = "pen,vcm-needle-drive" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, pen_vcm_of_match);
+
+/* Board files and the test bench create "pen-vcm" platform devices. */
+static const struct platform_device_id pen_vcm_ids[] = {
+	{ .name = "pen-vcm" },
+	{ }
+};
+MODULE_DEVICE_TABLE(platform, pen_vcm_ids);
+
+static struct platform_driver pen_vcm_driver = {
+	.driver = {
+		.name = "pen-vcm",
+		.of_match_table = pen_vcm_of_match,
+		.pm = pm_sleep_ptr(&pen_vcm_pm_ops),
+	},
+	.id_table = pen_vcm_ids,
+	.probe = pen_vcm_probe,
+	PEN_PLATFORM_REMOVE(pen_vcm_remove),
+	.shutdown = pen_vcm_shutdown,
+};
+module_platform_driver(pen_vcm_driver);
+
+MODULE_DESCRIPTION("pen backend: voice-coil needle drive");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pen_vcm: a needle driven by a voice-coil motor through an H-bridge,
+ * shared by the files of the pen_vcm module.
+ */
+#ifndef _PEN_VCM_H
+#define _PEN_VCM_H
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/pwm.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include "pen-backend.h"
+
+struct device;
+struct gpio_desc;
+struct iio_channel;
+struct regulator;
+struct pen_vcm;
+
+/**
+ * struct pen_vcm_button - one button or footswitch line
+ * @vcm: the pen it belongs to
+ * @gpio: the line; active means pressed
+ * @irq: its interrupt, once requested; else 0
+ * @button: which button it is, for pen_report_button()
+ * @work: reads the line once it has settled after an edge
+ * @pressed: the state last reported
+ */
+struct pen_vcm_button {
+	struct pen_vcm *vcm;
+	struct gpio_desc *gpio;
+	int irq;
+	enum pen_button button;
+	struct delayed_work work;
+	bool pressed;
+};
+
+/**
+ * struct pen_vcm_calib - how raw ADC counts map to physical units
+ * @pos_zero: position counts with the needle retracted
+ * @pos_per_mm: position counts per millimetre of travel; non-zero
+ * @cur_zero: current counts at zero coil current
+ * @cur_per_amp: current counts per ampere; non-zero
+ * @cur_limit_ua: coil current above which the drive is cut
+ * @temp_limit_mc: temperature above which the drive is cut
+ */
+struct pen_vcm_calib {
+	u32 pos_zero;
+	u32 pos_per_mm;
+	u32 cur_zero;
+	u32 cur_per_amp;
+	u32 cur_limit_ua;
+	u32 temp_limit_mc;
+};
+
+/**
+ * struct pen_vcm - one pen
+ * @dev: the platform device
+ * @pen: the pen registered with the core
+ * @hw: what the core is told
+ * @model: model string, from pen,model
+ * @serial: serial number string
+ * @pwm: the drive PWM; duty cycle sets the depth
+ * @enable: the H-bridge enable line, the hard cut
+ * @motor: the motor supply
+ * @position: the needle position ADC channel
+ * @current_ch: the coil current ADC channel
+ * @temperature: the coil temperature channel, or NULL
+ * @cart_detect: the cartridge-detect line; active means present
+ * @cart_irq: its interrupt, once requested; else 0
+ * @buttons: the button lines that exist, by enum pen_button
+ * @travel_um: needle depth at 100 % duty
+ * @reach_ns: time from a stroke's command to its sample
+ * @debounce_ms: button debounce and cartridge-detect settle time
+ * @cal: calibration and limits
+ * @period_ns: PWM period
+ * @worker: the sampling thread, real-time
+ * @sample_work: reads the sensors of the stroke in flight
+ * @reach_timer: fires reach_ns after a stroke is commanded
+ * @lock: everything below, and every PWM and regulator call
+ * @powered: the motor supply is on (our enable count is one)
+ * @drive_on: drive_enable() succeeded and no stop came since
+ * @blocked: suspend, shutdown or removal: drive_enable() is refused
+ * @tripped: we cut the drive ourselves: a limit was exceeded (0) or a
+ *	sensor failed (-EIO); the next stroke returns this instead
+ * @tripped_err: see @tripped
+ * @in_flight: a stroke waits for its sample
+ * @seq: the core's number of the stroke in flight
+ * @cmd_ns: when it was applied (CLOCK_MONOTONIC)
+ * @cart_lock: serialises the cartridge state below
+ * @cart_present: the core was told a cartridge is in
+ * @cart_id: its id
+ */
+struct pen_vcm {
+	struct device *dev;
+	struct pen_device *pen;
+	struct pen_hw_info hw;
+	const char *model;
+	const char *serial;
+
+	struct pwm_device *pwm;
+	struct gpio_desc *enable;
+	struct regulator *motor;
+	struct iio_channel *position;
+	struct iio_channel *current_ch;
+	struct iio_channel *temperature;
+	struct gpio_desc *cart_detect;
+	int cart_irq;
+	struct pen_vcm_button *buttons[PEN_BUTTON_COUNT];
+
+	u32 travel_um;
+	u64 reach_ns;
+	u32 debounce_ms;
+	struct pen_vcm_calib cal;
+	u64 period_ns;
+
+	struct kthread_worker *worker;
+	struct kthread_work sample_work;
+	struct hrtimer reach_timer;
+
+	struct mutex lock;		/* see @lock above */
+	bool powered;
+	bool drive_on;
+	bool blocked;
+	bool tripped;
+	int tripped_err;
+	bool in_flight;
+	u64 seq;
+	u64 cmd_ns;
+
+	struct mutex cart_lock;		/* see @cart_lock above */
+	bool cart_present;
+	u64 cart_id;
+};
+
+/* pen-vcm.c: the drive */
+int pen_vcm_set_duty_locked(struct pen_vcm *vcm, u32 depth_um);
+
+/* pen-vcm-feedback.c: the sampling thread */
+int pen_vcm_feedback_init(struct pen_vcm *vcm);
+void pen_vcm_feedback_arm(struct pen_vcm *vcm);
+void pen_vcm_feedback_cancel(struct pen_vcm *vcm);
+
+/* pen-vcm-inputs.c: cartridge and buttons */
+int pen_vcm_inputs_get(struct pen_vcm *vcm);
+int pen_vcm_inputs_start(struct pen_vcm *vcm);
+void pen_vcm_inputs_stop(struct pen_vcm *vcm);
+
+#endif /* _PEN_VCM_H */
