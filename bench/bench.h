@@ -106,6 +106,7 @@ struct run {
 	unsigned int strokes;
 	unsigned int lag_us;
 	uint32_t rate_max_mhz;		/* 0: the simulator's default */
+	bool threaded;			/* the core's stroke thread drives it */
 	/* what happened */
 	struct events evs;
 	struct sim_stroke *sim;
@@ -147,7 +148,8 @@ void json_cyclictest(unsigned int interval_us, unsigned int loops,
 uint32_t bench_stroke_timing(void);
 void bench_capacity(void);
 /* latency.c */
-void bench_stop_latency(uint32_t rate_mhz, unsigned int trials);
+void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
+			bool threaded);
 void bench_setpoint(uint32_t rate_mhz, unsigned int trials);
 /* cost.c */
 void bench_cost(uint32_t fast_mhz);

@@ -27,9 +27,13 @@ static const char * const stop_cause_names[] = {
  * From the cause to the simulator's drive_off_ns, @trials times per
  * cause, each at another phase of the stroke loop. The cause's time is
  * taken right before the syscall that makes it, or for a fault is the
- * simulator's own inject_ns, taken as it reports the fault.
+ * simulator's own inject_ns, taken as it reports the fault. With
+ * @threaded the pen's calls may sleep, so the drive is cut by the stroke
+ * thread or by the stopping task, not where the stop is decided: that
+ * path has a figure ("stop_latency_threaded") of its own.
  */
-void bench_stop_latency(uint32_t rate_mhz, unsigned int trials)
+void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
+			bool threaded)
 {
 	uint64_t period = period_of(rate_mhz);
 	int64_t *lat = calloc(trials, sizeof(*lat));
@@ -37,11 +41,13 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials)
 	int id, fd = -1;
 	char opts[64];
 
-	json_open("stop_latency", '{');
+	json_open(threaded ? "stop_latency_threaded" : "stop_latency", '{');
+	json_bool("threaded", threaded);
 	json_u64("rate_mhz", rate_mhz);
 	json_u64("period_ns", period);
 	json_u64("trials", trials);
-	snprintf(opts, sizeof(opts), "cartridge_budget=100000000");
+	snprintf(opts, sizeof(opts), "cartridge_budget=100000000 threaded=%d",
+		 threaded);
 	id = lat ? sim_create(opts) : -1;
 	if (id < 0)
 		goto out;
@@ -53,7 +59,8 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials)
 		struct dist d;
 		unsigned int n = 0;
 
-		progress("stop latency: %s", stop_cause_names[c]);
+		progress("stop latency: %s%s", stop_cause_names[c],
+			 threaded ? ", threaded" : "");
 		for (t = 0; t < trials; t++) {
 			int64_t cause = 0, off;
 

@@ -14,12 +14,14 @@
  *
  * What it measures, each on a simulated pen of its own:
  *  - stroke timing: N strokes at 50, 120 and 300 Hz (and the simulator's
- *    fastest rate, if that is another): lateness against the absolute
- *    schedule, drift, missed strokes, from the stroke records, checked
- *    against the simulator's record; then cyclictest at the same period;
+ *    fastest rate, if that is another), on the hard-irq path and on the
+ *    core's stroke thread (a pen whose calls may sleep): lateness against
+ *    the absolute schedule, drift, missed strokes, from the stroke
+ *    records, checked against the simulator's record; then cyclictest at
+ *    the same period after each;
  *  - capacity: the fastest rate that runs N strokes with none missed;
  *  - stop latency: STOP, close of the controller and a hardware fault,
- *    from the cause to the simulator's drive-off time;
+ *    from the cause to the simulator's drive-off time, on both paths;
  *  - setpoint latency: SET_PARAMS (depth) returning to the first stroke
  *    at the new depth;
  *  - cost: SET_PARAMS against a null syscall; CPU time per stroke.
@@ -99,7 +101,8 @@ int main(int argc, char **argv)
 	sim_rate_max_mhz = bench_stroke_timing();
 	json_u64("sim_rate_max_mhz", sim_rate_max_mhz);
 	bench_capacity();
-	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50);
+	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50, false);
+	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50, true);
 	json_open("setpoint_latency", '[');
 	if (smoke) {
 		bench_setpoint(300000, 3);

@@ -24,14 +24,15 @@
  * the last one (CARTRIDGE_SPENT), and no userspace timing decides the
  * run's length. The reader reads in batches of about a quarter of its
  * ring, so that its wake-ups disturb the loop as little as a careful
- * controller's would.
+ * controller's would. With @r->threaded the pen says its calls may
+ * sleep, so the core makes its strokes from the stroke thread.
  */
 int run_strokes(struct run *r)
 {
 	uint64_t period = period_of(r->rate_mhz);
 	uint64_t nap = period * (PEN_EVENT_RING_SIZE / 4);
 	uint64_t deadline;
-	char opts[160];
+	char opts[160], rate_max[32] = "";
 	int id, fd, ret = -1;
 	size_t i, from;
 	bool stopped = false;
@@ -39,12 +40,12 @@ int run_strokes(struct run *r)
 	if (nap > NSEC_PER_SEC)
 		nap = NSEC_PER_SEC;
 	if (r->rate_max_mhz)
-		snprintf(opts, sizeof(opts),
-			 "rate_max_mhz=%u lag_us=%u cartridge_budget=%u",
-			 r->rate_max_mhz, r->lag_us, r->strokes);
-	else
-		snprintf(opts, sizeof(opts), "lag_us=%u cartridge_budget=%u",
-			 r->lag_us, r->strokes);
+		snprintf(rate_max, sizeof(rate_max), "rate_max_mhz=%u ",
+			 r->rate_max_mhz);
+	/* threaded=0 too: not whatever pen_sim's module parameter says. */
+	snprintf(opts, sizeof(opts),
+		 "%slag_us=%u cartridge_budget=%u threaded=%d", rate_max,
+		 r->lag_us, r->strokes, r->threaded);
 	id = sim_create(opts);
 	if (id < 0)
 		return -1;
@@ -263,6 +264,7 @@ void json_run_stats(const struct run *r, const struct run_stats *s)
 {
 	json_u64("rate_mhz", r->rate_mhz);
 	json_f("rate_hz", r->rate_mhz / 1000.0);
+	json_bool("threaded", r->threaded);
 	json_u64("period_ns", period_of(r->rate_mhz));
 	json_u64("strokes_asked", r->strokes);
 	json_u64("strokes", s->issued);

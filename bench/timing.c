@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stroke timing (N strokes at 50, 120 and 300 Hz and the simulator's
- * fastest rate, each followed by cyclictest at the same period, and one
- * run with cyclictest beside) and capacity (the fastest rate that runs N
+ * fastest rate, on the hard-irq path and on the core's stroke thread,
+ * each followed by cyclictest at the same period, and one hard-irq run
+ * with cyclictest beside) and capacity (the fastest rate that runs N
  * strokes with none missed).
  */
 #include <sys/types.h>
@@ -48,67 +49,90 @@ static void stroke_timing_together(uint32_t rate_mhz)
 	run_free(&r);
 }
 
+/* The path a run's strokes take, for the progress lines. */
+static const char *path_name(bool threaded)
+{
+	return threaded ? "the stroke thread" : "hard irq";
+}
+
 /*
- * The timing runs, and cyclictest after each; the simulator's fastest
- * rate, as the first run's pen reports it (its default if that failed),
- * for the measurements that follow.
+ * One timing run at @rate_mhz on the hard-irq path or the stroke thread,
+ * then cyclictest at the same period (@ct: if it is installed), as one
+ * entry of "stroke_timing". The pen's info in @info if the run was made.
+ */
+static int stroke_timing_alone(uint32_t rate_mhz, bool threaded, bool ct,
+			       struct pen_info *info)
+{
+	struct run r = {
+		.rate_mhz = rate_mhz, .strokes = n_strokes,
+		.lag_us = lag_for(rate_mhz), .threaded = threaded,
+	};
+	/* cyclictest sleeps whole microseconds; 120 Hz is 8333. */
+	unsigned int interval_us = (period_of(rate_mhz) + 500) / 1000;
+	unsigned int loops = smoke ? 100 : n_strokes;
+	struct run_stats s;
+	struct dist cd;
+	pid_t pid = -1;
+
+	progress("stroke timing: %u strokes at %.0f Hz, %s", n_strokes,
+		 rate_mhz / 1000.0, path_name(threaded));
+	if (run_strokes(&r) || analyse(&r, &s)) {
+		run_free(&r);
+		return -1;
+	}
+	*info = r.info;
+	json_open(NULL, '{');
+	json_run_stats(&r, &s);
+	json_bool("sim_rate_max", r.rate_mhz == r.info.rate_max_mhz);
+	json_bool("with_cyclictest", false);
+	if (ct) {
+		progress("cyclictest: %u loops of %u us", loops, interval_us);
+		pid = cyclictest_start(interval_us, loops);
+	}
+	if (pid > 0 && !cyclictest_finish(pid, loops, &cd))
+		json_cyclictest(interval_us, loops, &cd, &s.lateness);
+	else
+		json_null("cyclictest");
+	json_close('}');
+	run_free(&r);
+	return 0;
+}
+
+/*
+ * The timing runs, each path at each rate and cyclictest after each; the
+ * simulator's fastest rate, as the first run's pen reports it (its
+ * default if that failed), for the measurements that follow. The
+ * stroke thread's runs come right after the hard-irq ones at the same
+ * rate, so that the table can set them side by side.
  */
 uint32_t bench_stroke_timing(void)
 {
 	uint32_t rates[4] = { 50000, 120000, 300000 };
 	uint32_t sim_rate_max_mhz = SIM_DEFAULT_RATE_MAX_MHZ;
-	unsigned int nrates = 3, i, loops;
-	bool ct = have_cyclictest();
+	unsigned int nrates = 3, i;
+	bool ct = have_cyclictest(), known = false;
+	struct pen_info info;
+	int threaded;
 
 	if (smoke)
 		rates[0] = 300000, nrates = 1;
 
 	json_open("stroke_timing", '[');
 	for (i = 0; i < nrates; i++) {
-		struct run r = {
-			.rate_mhz = rates[i], .strokes = n_strokes,
-			.lag_us = lag_for(rates[i]),
-		};
-		struct run_stats s;
-		struct dist cd;
-		unsigned int interval_us;
-		pid_t pid;
-
-		progress("stroke timing: %u strokes at %.0f Hz", n_strokes,
-			 rates[i] / 1000.0);
-		if (run_strokes(&r) || analyse(&r, &s)) {
-			run_free(&r);
-			continue;
+		for (threaded = 0; threaded <= 1; threaded++) {
+			if (stroke_timing_alone(rates[i], threaded, ct, &info))
+				continue;
+			if (!known)
+				sim_rate_max_mhz = info.rate_max_mhz;
+			known = true;
 		}
 		/*
 		 * The simulator's fastest rate: if it is not one of ours,
 		 * it gets a run too (it is 300 Hz unless pen_sim changes).
 		 */
-		if (i == 0)
-			sim_rate_max_mhz = r.info.rate_max_mhz;
 		if (i == nrates - 1 && !smoke &&
 		    sim_rate_max_mhz != rates[i] && nrates < 4)
 			rates[nrates++] = sim_rate_max_mhz;
-
-		json_open(NULL, '{');
-		json_run_stats(&r, &s);
-		json_bool("sim_rate_max", r.rate_mhz == r.info.rate_max_mhz);
-		json_bool("with_cyclictest", false);
-		/* cyclictest sleeps whole microseconds; 120 Hz is 8333. */
-		interval_us = (period_of(rates[i]) + 500) / 1000;
-		loops = smoke ? 100 : n_strokes;
-		pid = -1;
-		if (ct) {
-			progress("cyclictest: %u loops of %u us", loops,
-				 interval_us);
-			pid = cyclictest_start(interval_us, loops);
-		}
-		if (pid > 0 && !cyclictest_finish(pid, loops, &cd))
-			json_cyclictest(interval_us, loops, &cd, &s.lateness);
-		else
-			json_null("cyclictest");
-		json_close('}');
-		run_free(&r);
 	}
 	if (ct && !smoke)
 		stroke_timing_together(300000);
