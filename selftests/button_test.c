@@ -288,7 +288,8 @@ TEST_F(pen, identity_and_capabilities)
 	s = libevdev_get_uniq(dev);
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ(info.serial, s);
-	snprintf(want, sizeof(want), "SIM-%08d", SIM_ID);
+	snprintf(want, sizeof(want), "%s-%08d", pen_backend_is_sim() ? "SIM" : "TB",
+		 SIM_ID);
 	EXPECT_STREQ(want, info.serial);
 	EXPECT_EQ(BUS_HOST, libevdev_get_id_bustype(dev));
 

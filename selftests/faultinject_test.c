@@ -156,7 +156,7 @@ static void expect_creation_works(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 {
-	char line[128];
+	char line[128], path[128];
 	struct pen_traces t;
 	unsigned int n;
 	int fd, f, err;
@@ -164,7 +164,8 @@ TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 
 	snprintf(line, sizeof(line), "%u %s", SIM_ID, SIM_OPTS);
 	for (n = 1; n < MAX_NTH; n++) {
-		fd = open(SIM_BUS "/new_device", O_WRONLY | O_CLOEXEC);
+		fd = open(sim_bus_file(path, sizeof(path), "new_device"),
+			  O_WRONLY | O_CLOEXEC);
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, arm(self->nth, n));
 		ret = write(fd, line, strlen(line));
@@ -281,7 +282,7 @@ TEST_F(fi, every_allocation_of_open_fails_once)
 
 TEST_F(fi, every_allocation_of_del_device_fails_once)
 {
-	char line[32];
+	char line[32], path[128];
 	struct pen_traces t;
 	unsigned int n;
 	int fd, f, err;
@@ -290,7 +291,8 @@ TEST_F(fi, every_allocation_of_del_device_fails_once)
 	snprintf(line, sizeof(line), "%u", SIM_ID);
 	for (n = 1; n < MAX_NTH; n++) {
 		ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
-		fd = open(SIM_BUS "/del_device", O_WRONLY | O_CLOEXEC);
+		fd = open(sim_bus_file(path, sizeof(path), "del_device"),
+			  O_WRONLY | O_CLOEXEC);
 		ASSERT_LE(0, fd);
 		ASSERT_EQ(0, arm(self->nth, n));
 		ret = write(fd, line, strlen(line));

@@ -60,9 +60,9 @@ TEST_F(pen, get_info_reports_identity_and_default_limits)
 	EXPECT_EQ(PEN_INFO_BUTTONS, info.flags);
 	snprintf(name, sizeof(name), "pen%d", sim_pen_index(SIM_ID));
 	EXPECT_STREQ(name, info.name);
-	EXPECT_STREQ("pen_sim", info.driver);
-	EXPECT_STREQ("pen-sim", info.model);
-	EXPECT_STREQ("SIM-00000100", info.serial);
+	EXPECT_STREQ(SIM_DRIVER, info.driver);
+	EXPECT_STREQ(pen_backend_is_sim() ? "pen-sim" : "pen-testbench", info.model);
+	EXPECT_STREQ(pen_backend_is_sim() ? "SIM-00000100" : "TB-00000100", info.serial);
 	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
 		EXPECT_EQ(0, info.reserved[i]);
 	/* Strings are NUL-padded, so no stale bytes leak out. */

@@ -3,6 +3,12 @@
  * Helpers for the pen selftests: simulated pens on the pen_sim bus, their
  * /dev/penN node, and the record each one keeps of what its needle did.
  * They return -errno (or -1 with errno) so tests can assert on them.
+ *
+ * The pens are pen_sim's unless PEN_BACKEND=testbench names the platform
+ * backend on its test bench (docs/testbench.md): pen_vcm.ko driving the
+ * simulated hardware of pen_testbench.ko, which has the same bus files,
+ * the same debugfs files and the same injections where they make sense.
+ * Tests skip what only the simulator can do (pen_backend_is_sim()).
  */
 #ifndef PEN_UTIL_H
 #define PEN_UTIL_H
@@ -21,8 +27,49 @@
 
 #include <linux/pen.h>
 
-#define SIM_BUS		"/sys/bus/pen_sim"
-#define SIM_DEBUGFS	"/sys/kernel/debug/pen_sim"
+/* Nonzero if the pens under test are pen_sim's (PEN_BACKEND unset or "sim"). */
+static inline int pen_backend_is_sim(void)
+{
+	static int sim = -1;
+	const char *b;
+
+	if (sim < 0) {
+		b = getenv("PEN_BACKEND");
+		sim = !b || !*b || !strcmp(b, "sim");
+		if (!sim && strcmp(b, "testbench")) {
+			fprintf(stderr, "PEN_BACKEND=%s: not \"sim\" or \"testbench\"\n", b);
+			exit(1);
+		}
+	}
+	return sim;
+}
+
+/* What the simulator can do and the bench's hardware cannot, for SKIP(). */
+#define PEN_SIM_ONLY	"the test bench's hardware cannot do this (pen_sim only)"
+
+/* The bus, the debugfs directory and an instance's name, per backend. */
+#define SIM_BUS		(pen_backend_is_sim() ? "/sys/bus/pen_sim" : \
+			 "/sys/bus/pen_testbench")
+#define SIM_DEBUGFS	(pen_backend_is_sim() ? "/sys/kernel/debug/pen_sim" : \
+			 "/sys/kernel/debug/pen_testbench")
+#define SIM_PREFIX	(pen_backend_is_sim() ? "pen_sim" : "pen_tb")
+/* The driver name the pens report (struct pen_info.driver). */
+#define SIM_DRIVER	(pen_backend_is_sim() ? "pen_sim" : "pen_vcm")
+
+/* @file of the bus ("new_device") into @buf. */
+static inline const char *sim_bus_file(char *buf, size_t len, const char *file)
+{
+	snprintf(buf, len, "%s/%s", SIM_BUS, file);
+	return buf;
+}
+
+/* @file ("state") of instance @id's debugfs directory into @buf. */
+static inline const char *sim_debugfs_file(char *buf, size_t len,
+					   unsigned int id, const char *file)
+{
+	snprintf(buf, len, "%s/%s%u/%s", SIM_DEBUGFS, SIM_PREFIX, id, file);
+	return buf;
+}
 
 struct sim_stroke {
 	uint64_t seq;
@@ -46,21 +93,34 @@ static inline int sim_write(const char *file, const char *text)
 	return err;
 }
 
-/* Create simulated pen @id with "key=value ..." @opts (or NULL). */
-static inline int sim_create(unsigned int id, const char *opts)
-{
-	char buf[512];
-
-	snprintf(buf, sizeof(buf), "%u %s", id, opts ? opts : "");
-	return sim_write(SIM_BUS "/new_device", buf);
-}
+static inline int sim_pen_index(unsigned int id);
 
 static inline int sim_delete(unsigned int id)
 {
-	char buf[32];
+	char buf[32], path[128];
 
 	snprintf(buf, sizeof(buf), "%u", id);
-	return sim_write(SIM_BUS "/del_device", buf);
+	return sim_write(sim_bus_file(path, sizeof(path), "del_device"), buf);
+}
+
+/*
+ * Create simulated pen @id with "key=value ..." @opts (or NULL). On the
+ * test bench the pen is pen_vcm's, bound as the bench registers its
+ * platform device: one that did not bind (pen_vcm not loaded, or its
+ * probe failed) is removed again, and the error is ENODEV.
+ */
+static inline int sim_create(unsigned int id, const char *opts)
+{
+	char buf[512], path[128];
+	int ret;
+
+	snprintf(buf, sizeof(buf), "%u %s", id, opts ? opts : "");
+	ret = sim_write(sim_bus_file(path, sizeof(path), "new_device"), buf);
+	if (ret || pen_backend_is_sim() || sim_pen_index(id) >= 0)
+		return ret;
+	fprintf(stderr, "# bench %u: no pen-vcm pen (is pen_vcm.ko loaded?)\n", id);
+	sim_delete(id);
+	return -ENODEV;
 }
 
 /* N of the /dev/penN that simulated pen @id registered, or -errno. */
@@ -71,7 +131,10 @@ static inline int sim_pen_index(unsigned int id)
 	DIR *dir;
 	int n = -ENOENT;
 
-	snprintf(path, sizeof(path), SIM_BUS "/devices/pen_sim%u/pen", id);
+	if (pen_backend_is_sim())
+		snprintf(path, sizeof(path), "%s/devices/pen_sim%u/pen", SIM_BUS, id);
+	else	/* the pen is the platform device's, pen-vcm.ID */
+		snprintf(path, sizeof(path), "/sys/bus/platform/devices/pen-vcm.%u/pen", id);
 	dir = opendir(path);
 	if (!dir)
 		return -errno;
@@ -102,8 +165,7 @@ static inline long long sim_state(unsigned int id, const char *key)
 	long long ret = -ENOENT;
 	FILE *f;
 
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/state", id);
-	f = fopen(path, "re");
+	f = fopen(sim_debugfs_file(path, sizeof(path), id, "state"), "re");
 	if (!f)
 		return -errno;
 	while (fscanf(f, "%63s %63s", k, v) == 2) {
@@ -129,8 +191,7 @@ static inline long sim_strokes(unsigned int id, struct sim_stroke **out)
 	char path[128], line[256];
 	FILE *f;
 
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/strokes", id);
-	f = fopen(path, "re");
+	f = fopen(sim_debugfs_file(path, sizeof(path), id, "strokes"), "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -177,8 +238,7 @@ static inline int sim_inject(unsigned int id, const char *cmd)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%u/inject", id);
-	return sim_write(path, cmd);
+	return sim_write(sim_debugfs_file(path, sizeof(path), id, "inject"), cmd);
 }
 
 static inline int pen_params_set(int fd, uint32_t mask, uint32_t depth_um,
@@ -739,12 +799,14 @@ struct pen_traces {
 
 static inline struct pen_traces pen_traces_now(void)
 {
+	char devices[128];
 	struct pen_traces t = {
 		.pens = dir_count("/sys/class/pen", "pen"),
-		.sims = dir_count(SIM_BUS "/devices", "pen_sim"),
+		.sims = dir_count(sim_bus_file(devices, sizeof(devices), "devices"),
+				  SIM_PREFIX),
 		.devs = dir_count("/dev", "pen"),
 		.debugfs = dir_count("/sys/kernel/debug/pen", "pen"),
-		.sim_debugfs = dir_count(SIM_DEBUGFS, "pen_sim"),
+		.sim_debugfs = dir_count(SIM_DEBUGFS, SIM_PREFIX),
 		.inputs = dir_count("/sys/class/input", "input"),
 	};
 

@@ -88,7 +88,7 @@ fi
 if rmmod pen_sim && rmmod pen; then
 	expect 1 "^pentrace: the pen module is not loaded \(no /sys/kernel/(debug/)?tracing/events/pen\)$" \
 		"without the pen module, exit 1 naming it" -- pentrace -d 1
-	if ! { insmod /lib/pen/pen.ko && insmod /lib/pen/pen_sim.ko; }; then
+	if ! { insmod /lib/pen/pen.ko && insmod /lib/pen/pen_sim.ko $(cat /simparams 2>/dev/null); }; then
 		echo "# reloading the pen modules failed"
 		ktap_finish
 	fi

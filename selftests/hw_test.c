@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The platform backend (pen_vcm.ko) on its test bench (pen_testbench.ko,
+ * docs/testbench.md): what only hardware shows. The power sequencing
+ * seen on the supply, enable line and PWM; depths the needle reached,
+ * measured through the ADC; faults the backend itself detects from its
+ * sensors; the cartridge's EEPROM and detect switch; the driver unbound
+ * while the needle runs. Always on the bench, whatever PEN_BACKEND says;
+ * skipped where the bench is not loaded (a kernel without IIO).
+ */
+#include "kselftest_harness.h"
+#include "pen_util.h"
+
+#define TB_ID		1300
+#define PERIOD_NS	10000000ULL	/* 100 Hz */
+#define TRAVEL_UM	3000		/* the bench's default depth_max_um */
+#define PWM_PERIOD_NS	50000		/* the bench's PWM lookup */
+#define LAG_NS		400000		/* the bench's default lag_us */
+
+/* This test is the bench's: its helpers use the bench's files. */
+__attribute__((constructor)) static void hw_use_the_bench(void)
+{
+	setenv("PEN_BACKEND", "testbench", 1);
+}
+
+static int bench_loaded(void)
+{
+	return !access("/sys/bus/pen_testbench/new_device", W_OK);
+}
+
+FIXTURE(bench) {
+	int fd;
+};
+
+FIXTURE_VARIANT(bench) {
+	const char *opts;
+};
+
+FIXTURE_VARIANT_ADD(bench, default) {
+	.opts = NULL,
+};
+
+FIXTURE_SETUP(bench)
+{
+	self->fd = -1;
+	if (!bench_loaded())
+		SKIP(return, "no pen_testbench (a kernel without IIO?)");
+	sim_delete(TB_ID);
+	ASSERT_EQ(0, sim_create(TB_ID, variant->opts));
+	self->fd = sim_open(TB_ID, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 600, 100000));
+}
+
+FIXTURE_TEARDOWN(bench)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+	sim_delete(TB_ID);
+}
+
+/* The needle off in every way the bench can tell. */
+static void expect_all_off(struct __test_metadata *_metadata)
+{
+	EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(0, sim_state(TB_ID, "regulator"));
+	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
+	EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
+	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
+TEST_F(bench, probe_leaves_the_drive_off)
+{
+	expect_all_off(_metadata);
+	EXPECT_EQ(0, sim_state(TB_ID, "drive_enables"));
+	/* The enable line was set low, not left floating. */
+	EXPECT_LE(1, sim_state(TB_ID, "enable_low_sets"));
+	EXPECT_EQ(0, sim_state(TB_ID, "strokes"));
+	EXPECT_EQ(0, sim_state(TB_ID, "needle_um"));
+}
+
+TEST_F(bench, start_powers_up_in_order_and_stop_cuts_the_enable_first)
+{
+	long long reg_on, en_on, pwm_on, en_off, pwm_off, reg_off;
+	uint64_t before_stop, after_stop;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(50000000);
+	EXPECT_EQ(1, sim_state(TB_ID, "regulator"));
+	EXPECT_EQ(1, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(1, sim_state(TB_ID, "pwm_enabled"));
+	EXPECT_EQ(PWM_PERIOD_NS, sim_state(TB_ID, "pwm_period_ns"));
+	EXPECT_LT(0, sim_state(TB_ID, "strokes"));
+	/* Supply, then enable, then PWM. */
+	reg_on = sim_state(TB_ID, "regulator_on_ns");
+	en_on = sim_state(TB_ID, "drive_on_ns");
+	pwm_on = sim_state(TB_ID, "pwm_on_ns");
+	EXPECT_LT(0, reg_on);
+	EXPECT_LE(reg_on, en_on);
+	EXPECT_LE(en_on, pwm_on);
+
+	before_stop = now_ns();
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	after_stop = now_ns();
+	expect_all_off(_metadata);
+	/* The enable first: it is the hard cut. */
+	en_off = sim_state(TB_ID, "drive_off_ns");
+	pwm_off = sim_state(TB_ID, "pwm_off_ns");
+	reg_off = sim_state(TB_ID, "regulator_off_ns");
+	EXPECT_LE((long long)before_stop, en_off);
+	EXPECT_LE(en_off, pwm_off);
+	EXPECT_LE(en_off, reg_off);
+	EXPECT_GE((long long)after_stop, reg_off);
+	EXPECT_EQ(1, sim_state(TB_ID, "drive_disables"));
+	report_drive_off("STOP (enable low, from the ioctl)", before_stop, en_off,
+			 PERIOD_NS);
+
+	/* A stop when stopped is harmless, and the next run powers up again. */
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	expect_all_off(_metadata);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	EXPECT_EQ(1, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(2, sim_state(TB_ID, "drive_enables"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	expect_all_off(_metadata);
+}
+
+TEST_F(bench, reached_depths_come_from_the_model_through_the_adc)
+{
+	struct sim_stroke *rec = NULL;
+	struct pen_status st;
+	long n, i, reached = 0;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(100000000);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(600, st.last_reached_um);
+
+	n = sim_strokes(TB_ID, &rec);
+	ASSERT_LT(5, n);
+	EXPECT_EQ((long long)st.run_strokes, n);
+	for (i = 0; i < n; i++) {
+		/* duty = 600 * 50000 / 3000 ns, read back as 600 um */
+		EXPECT_EQ(600, rec[i].cmd_um);
+		EXPECT_EQ(i, (long)rec[i].seq);
+		if (!rec[i].reach_ns)
+			continue;
+		reached++;
+		EXPECT_EQ(600, rec[i].reached_um);
+		EXPECT_EQ(LAG_NS, rec[i].reach_ns - rec[i].cmd_ns);
+		/* The next stroke only after this one was measured. */
+		if (i + 1 < n)
+			EXPECT_LE(rec[i].cmd_ns + PERIOD_NS / 2, rec[i + 1].cmd_ns);
+	}
+	/* All but one cut short by the stop, at most. */
+	EXPECT_LE(n - 1, reached);
+	free(rec);
+
+	/* A needle that falls short by a little is measured short. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "short 100"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(50000000);
+	EXPECT_EQ(500, pen_status_of(self->fd).last_reached_um);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+}
+
+TEST_F(bench, a_position_sensor_stuck_at_rest_is_a_stall)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(TB_ID, "stuck 0"));
+	st = pen_wait_stopped(self->fd, 2000);
+	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_STALL, st.fault);
+	EXPECT_EQ(600, st.fault_value);
+	EXPECT_EQ(0, st.last_reached_um);
+	expect_all_off(_metadata);
+	/* The needle itself moved: the record has what it did. */
+	EXPECT_LT(0, sim_state(TB_ID, "strokes"));
+}
+
+TEST_F(bench, a_position_sensor_stuck_deep_is_over_depth)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(TB_ID, "stuck 2500"));
+	st = pen_wait_stopped(self->fd, 2000);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, st.fault);
+	EXPECT_EQ(1900, st.fault_value);
+	expect_all_off(_metadata);
+	EXPECT_LE(sim_state(TB_ID, "inject_ns"),
+		  sim_state(TB_ID, "drive_off_ns"));
+}
+
+TEST_F(bench, overcurrent_is_measured_and_cuts_the_drive)
+{
+	long long cause, off;
+	struct pen_status st;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* 600 um is 20 % duty, 200 mA; 1500 mA more is over the 1.5 A limit. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "overcurrent 1500"));
+	st = pen_wait_stopped(self->fd, 2000);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_OVERCURRENT, st.fault);
+	EXPECT_EQ(1700, st.fault_value);
+	expect_all_off(_metadata);
+	cause = sim_state(TB_ID, "inject_ns");
+	off = sim_state(TB_ID, "drive_off_ns");
+	EXPECT_LE(cause, off);
+	/* Measured at the next stroke's sample. */
+	EXPECT_GE((long long)(PERIOD_NS + LAG_NS + 2000000), off - cause);
+	report_drive_off("overcurrent (measured)", cause, off, PERIOD_NS);
+	/* Latched: no start until cleared. */
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(EIO, errno);
+	ASSERT_EQ(0, sim_inject(TB_ID, "reset"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_CLEAR_FAULT));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+}
+
+TEST_F(bench, overtemperature_is_measured_and_cuts_the_drive)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* Within the 60 degC limit: nothing. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "overtemp 59000"));
+	sleep_ns(30000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	ASSERT_EQ(0, sim_inject(TB_ID, "overtemp 65000"));
+	st = pen_wait_stopped(self->fd, 2000);
+	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_OVERTEMP, st.fault);
+	EXPECT_EQ(65000, st.fault_value);
+	expect_all_off(_metadata);
+}
+
+TEST_F(bench, pulling_the_cartridge_while_running_cuts_the_drive)
+{
+	struct pen_status st;
+	long long cause, off;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
+	st = pen_wait_stopped(self->fd, 1000);
+	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
+	expect_all_off(_metadata);
+	EXPECT_EQ(0, sim_state(TB_ID, "cartridge"));
+	cause = sim_state(TB_ID, "inject_ns");
+	off = sim_state(TB_ID, "drive_off_ns");
+	EXPECT_LE(cause, off);
+	report_drive_off("cartridge pulled (detect line)", cause, off, PERIOD_NS);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(ENOMEDIUM, errno);
+}
+
+TEST_F(bench, the_eeprom_identifies_the_cartridge)
+{
+	struct pen_status st = pen_status_of(self->fd);
+
+	/* The one the bench put in at creation. */
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ((uint64_t)sim_state(TB_ID, "cartridge_id"), st.cartridge_id);
+	EXPECT_EQ(1000000, st.cartridge_budget);
+
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_insert 123456789012 777"));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ(123456789012ULL, st.cartridge_id);
+	EXPECT_EQ(777, st.cartridge_budget);
+	EXPECT_EQ(0, st.cartridge_strokes);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(50000000);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(st.run_strokes, st.cartridge_strokes);
+
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
+	EXPECT_EQ(0, st.cartridge_id);
+}
+
+TEST_F(bench, a_bad_eeprom_is_no_cartridge)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_bad 99 1000"));
+	EXPECT_EQ(1, sim_state(TB_ID, "cartridge"));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
+	EXPECT_EQ(0, st.cartridge_id);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(ENOMEDIUM, errno);
+	EXPECT_EQ(0, sim_state(TB_ID, "drive_enables"));
+	expect_all_off(_metadata);
+
+	/* A good one after it works. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_insert 100 1000"));
+	EXPECT_EQ(PEN_CARTRIDGE_READY, pen_status_of(self->fd).cartridge_state);
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+}
+
+TEST_F(bench, unbinding_the_driver_while_running_cuts_the_drive)
+{
+	char name[32];
+	uint64_t before, after;
+	long long off;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(1, sim_state(TB_ID, "drive"));
+	snprintf(name, sizeof(name), "pen-vcm.%d", TB_ID);
+	before = now_ns();
+	ASSERT_EQ(0, sim_write("/sys/bus/platform/drivers/pen-vcm/unbind", name));
+	after = now_ns();
+	expect_all_off(_metadata);
+	EXPECT_EQ(-ENOENT, sim_pen_index(TB_ID));
+	off = sim_state(TB_ID, "drive_off_ns");
+	EXPECT_LE((long long)before, off);
+	EXPECT_GE((long long)after, off);
+	report_drive_off("unbind", before, off, PERIOD_NS);
+	/* The open file outlives the pen, which is gone. */
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(ENODEV, errno);
+
+	/* Bound again, it is a new pen, off. */
+	ASSERT_EQ(0, sim_write("/sys/bus/platform/drivers/pen-vcm/bind", name));
+	EXPECT_LE(0, sim_pen_index(TB_ID));
+	expect_all_off(_metadata);
+}
+
+TEST(bad_injections_are_refused)
+{
+	if (!bench_loaded())
+		SKIP(return, "no pen_testbench (a kernel without IIO?)");
+	sim_delete(TB_ID + 1);
+	ASSERT_EQ(0, sim_create(TB_ID + 1, "buttons=0"));
+	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "melt 5"));
+	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "stuck"));
+	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "late 1000000"));
+	/* The bench has no supply monitor. */
+	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "supply_low 8000"));
+	/* Nor buttons on this one. */
+	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "press main"));
+	EXPECT_EQ(0, sim_inject(TB_ID + 1, "reset"));
+	EXPECT_EQ(0, sim_delete(TB_ID + 1));
+	/* Creation errors reach the writer. */
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "rate_max_mhz=250500"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "depth_max_um=0"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "colour=blue"));
+}
+
+TEST_HARNESS_MAIN
