@@ -109,9 +109,12 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	raw_spin_unlock_irq(&pen->slock);
 
 	if (stroke && ops->stroke(pen, seq, depth_um)) {
+		/* Cut first: hw_lock keeps every other call out till the end. */
+		ops->drive_disable(pen);
 		raw_spin_lock_irq(&pen->slock);
 		if (pen->running)
 			pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_get_ns());
+		pen->cut_pending = false;
 		raw_spin_unlock_irq(&pen->slock);
 	}
 	/* A stop decided above, or anywhere since: the drive goes off now. */
