@@ -68,26 +68,18 @@ static s64 pen_vcm_scale(int raw, u32 zero, u32 scale, u32 per_unit)
 	return div_s64(((s64)raw - zero) * scale, per_unit);
 }
 
-static void pen_vcm_sample(struct kthread_work *work)
+/**
+ * pen_vcm_measure_locked() - measure the stroke in flight, then retract
+ * @vcm: the pen, with vcm->lock held, its drive on and not tripped
+ * @out: what to tell the core once the lock is dropped
+ *
+ * The limits are checked first, so that the enable line drops before any
+ * report.
+ */
+void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
 {
-	struct pen_vcm *vcm = container_of(work, struct pen_vcm, sample_work);
-	u32 fault = PEN_FAULT_NONE, value = 0, reached_um = 0;
-	bool report = false;
 	int pos, cur, temp_mc = 0, ret;
 	s64 cur_ua, pos_um;
-	u64 seq = 0;
-
-	mutex_lock(&vcm->lock);
-	/* Cut by drive_disable(), or by us: the stroke is not reported. */
-	if (!vcm->drive_on || vcm->tripped)
-		goto unlock;
-	/*
-	 * Queued for a stroke that the next one overtook (this thread ran
-	 * late): the needle is still on its way to the new depth. The new
-	 * stroke's own timer queues this again when it is there.
-	 */
-	if (vcm->in_flight && ktime_get_ns() - vcm->cmd_ns < vcm->reach_ns)
-		goto unlock;
 
 	ret = iio_read_channel_raw(vcm->current_ch, &cur);
 	if (ret >= 0)
@@ -102,30 +94,29 @@ static void pen_vcm_sample(struct kthread_work *work)
 		pen_vcm_trip_locked(vcm, -EIO);
 		dev_err_ratelimited(vcm->dev, "cannot read the sensors: %d\n",
 				    ret);
-		goto unlock;
+		return;
 	}
 
-	/* The limits first, so that the enable drops before any report. */
 	cur_ua = pen_vcm_scale(cur, vcm->cal.cur_zero, 1000000,
 			       vcm->cal.cur_per_amp);
 	if (cur_ua > vcm->cal.cur_limit_ua) {
 		pen_vcm_trip_locked(vcm, 0);
-		fault = PEN_FAULT_OVERCURRENT;
-		value = min_t(s64, div_s64(cur_ua, 1000), U32_MAX);
+		out->fault = PEN_FAULT_OVERCURRENT;
+		out->value = min_t(s64, div_s64(cur_ua, 1000), U32_MAX);
 	} else if (vcm->temperature && temp_mc > (s64)vcm->cal.temp_limit_mc) {
 		pen_vcm_trip_locked(vcm, 0);
-		fault = PEN_FAULT_OVERTEMP;
-		value = temp_mc;
+		out->fault = PEN_FAULT_OVERTEMP;
+		out->value = temp_mc;
 	}
 
 	if (vcm->in_flight) {
 		/* A needle pushed back beyond its rest reads as 0. */
 		pos_um = pen_vcm_scale(pos, vcm->cal.pos_zero, 1000,
 				       vcm->cal.pos_per_mm);
-		reached_um = clamp_t(s64, pos_um, 0, U32_MAX);
-		seq = vcm->seq;
+		out->reached_um = clamp_t(s64, pos_um, 0, U32_MAX);
+		out->seq = vcm->seq;
 		vcm->in_flight = false;
-		report = true;
+		out->report = true;
 	}
 
 	/* Retract: the stroke is done. With the enable low, harmless. */
@@ -134,14 +125,37 @@ static void pen_vcm_sample(struct kthread_work *work)
 		pen_vcm_trip_locked(vcm, -EIO);
 		dev_err_ratelimited(vcm->dev, "cannot retract: %d\n", ret);
 	}
+}
+
+/* Tell the core, without vcm->lock: its raw spinlock only, any order. */
+void pen_vcm_tell(struct pen_vcm *vcm, const struct pen_vcm_outcome *out)
+{
+	if (out->report)
+		pen_report_stroke(vcm->pen, out->seq, out->reached_um);
+	if (out->fault != PEN_FAULT_NONE)
+		pen_report_fault(vcm->pen, out->fault, out->value);
+}
+
+static void pen_vcm_sample(struct kthread_work *work)
+{
+	struct pen_vcm *vcm = container_of(work, struct pen_vcm, sample_work);
+	struct pen_vcm_outcome out = { .fault = PEN_FAULT_NONE };
+
+	mutex_lock(&vcm->lock);
+	/* Cut by drive_disable(), or by us: the stroke is not reported. */
+	if (!vcm->drive_on || vcm->tripped)
+		goto unlock;
+	/*
+	 * Queued for a stroke that the next one overtook (this thread ran
+	 * late): the needle is still on its way to the new depth. The new
+	 * stroke's own timer queues this again when it is there.
+	 */
+	if (vcm->in_flight && ktime_get_ns() - vcm->cmd_ns < vcm->reach_ns)
+		goto unlock;
+	pen_vcm_measure_locked(vcm, &out);
 unlock:
 	mutex_unlock(&vcm->lock);
-
-	/* The core's raw spinlock only: fine from here, in any order. */
-	if (report)
-		pen_report_stroke(vcm->pen, seq, reached_um);
-	if (fault != PEN_FAULT_NONE)
-		pen_report_fault(vcm->pen, fault, value);
+	pen_vcm_tell(vcm, &out);
 }
 
 static void pen_vcm_worker_destroy(void *data)

@@ -15,6 +15,7 @@
  * pen_ops; pen-vcm-feedback.c samples the strokes; pen-vcm-inputs.c
  * handles the cartridge and the buttons.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/gpio/consumer.h>
@@ -159,16 +160,33 @@ static void pen_vcm_drive_disable(struct pen_device *pen)
 }
 
 /*
+ * The stroke before is still out, unmeasured: the sampling thread fell a
+ * period behind. Driving the new depth now would leave the needle in the
+ * skin, one long stroke counted as two. Measure and retract it here, and
+ * give the needle its reach time to come back: this stroke is late, but
+ * it is a stroke. Rare, and bounded by the reach time.
+ */
+static void pen_vcm_catch_up_locked(struct pen_vcm *vcm,
+				    struct pen_vcm_outcome *out)
+{
+	pen_vcm_measure_locked(vcm, out);
+	if (!vcm->tripped)
+		fsleep(div_u64(vcm->reach_ns, NSEC_PER_USEC));
+}
+
+/*
  * Apply the stroke and return: the sampling thread measures it reach_ns
- * later and retracts the needle. A stroke that overtakes one still in
- * flight re-arms the timer, and the earlier one goes unreported.
+ * later and retracts the needle.
  */
 static int pen_vcm_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 {
 	struct pen_vcm *vcm = pen_get_drvdata(pen);
+	struct pen_vcm_outcome out = { .fault = PEN_FAULT_NONE };
 	int ret;
 
 	mutex_lock(&vcm->lock);
+	if (vcm->drive_on && !vcm->tripped && vcm->in_flight)
+		pen_vcm_catch_up_locked(vcm, &out);
 	if (!vcm->drive_on) {
 		ret = -EIO;
 	} else if (vcm->tripped) {
@@ -187,6 +205,7 @@ static int pen_vcm_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 		}
 	}
 	mutex_unlock(&vcm->lock);
+	pen_vcm_tell(vcm, &out);
 	return ret;
 }
 
@@ -397,11 +416,18 @@ static void pen_vcm_remove(struct platform_device *pdev)
 	struct pen_vcm *vcm = platform_get_drvdata(pdev);
 	struct pen_device *pen = vcm->pen;
 
-	/* The needle off before anything else, and kept off. */
+	/*
+	 * The core's part first: its stop for the removal cuts the drive
+	 * (our drive_disable(), the enable line first) before anything else,
+	 * records PEN_STOP_REMOVED, then hangs up the readers and removes
+	 * /dev/penN. Cutting here first would stop a running needle as a
+	 * backend failure instead, and refuse a START racing the removal
+	 * with EBUSY instead of ENODEV.
+	 */
+	pen_unregister(pen);
+	/* Then keep it off, and quiet every source of reports. */
 	pen_vcm_off(vcm, true);
 	pen_vcm_inputs_stop(vcm);
-	/* The core's part: stop, hang up the readers, remove /dev/penN. */
-	pen_unregister(pen);
 	pen_vcm_feedback_cancel(vcm);
 	put_device(pen_to_dev(pen));
 }

@@ -137,6 +137,22 @@ struct pen_vcm {
 	u64 cart_id;
 };
 
+/**
+ * struct pen_vcm_outcome - what a measurement has to tell the core
+ * @report: a stroke was measured: @seq reached @reached_um
+ * @seq: see @report
+ * @reached_um: see @report
+ * @fault: PEN_FAULT_NONE, or the limit exceeded
+ * @value: what it measured, as pen_report_fault() takes it
+ */
+struct pen_vcm_outcome {
+	bool report;
+	u64 seq;
+	u32 reached_um;
+	u32 fault;
+	u32 value;
+};
+
 /* pen-vcm.c: the drive */
 int pen_vcm_set_duty_locked(struct pen_vcm *vcm, u32 depth_um);
 
@@ -144,6 +160,8 @@ int pen_vcm_set_duty_locked(struct pen_vcm *vcm, u32 depth_um);
 int pen_vcm_feedback_init(struct pen_vcm *vcm);
 void pen_vcm_feedback_arm(struct pen_vcm *vcm);
 void pen_vcm_feedback_cancel(struct pen_vcm *vcm);
+void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out);
+void pen_vcm_tell(struct pen_vcm *vcm, const struct pen_vcm_outcome *out);
 
 /* pen-vcm-inputs.c: cartridge and buttons */
 int pen_vcm_inputs_get(struct pen_vcm *vcm);
