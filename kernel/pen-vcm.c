@@ -160,15 +160,22 @@ static void pen_vcm_drive_disable(struct pen_device *pen)
 }
 
 /*
- * The stroke before is still out, unmeasured: the sampling thread fell a
- * period behind. Driving the new depth now would leave the needle in the
- * skin, one long stroke counted as two. Measure and retract it here, and
- * give the needle its reach time to come back: this stroke is late, but
- * it is a stroke. Rare, and bounded by the reach time.
+ * The stroke before is still out, unmeasured: the sampling thread fell
+ * behind, or the core's stroke thread made that stroke late and this one
+ * follows it closely. Driving the new depth now would leave the needle
+ * in the skin, one long stroke counted as two. Let that stroke reach its
+ * depth, measure and retract it here, and give the needle its reach time
+ * to come back: this stroke is up to twice the reach time late (later
+ * than the core measured), but it is a stroke. Rare under real-time
+ * scheduling.
  */
 static void pen_vcm_catch_up_locked(struct pen_vcm *vcm,
 				    struct pen_vcm_outcome *out)
 {
+	u64 since = ktime_get_ns() - vcm->cmd_ns;
+
+	if (since < vcm->reach_ns)
+		fsleep(div_u64(vcm->reach_ns - since, NSEC_PER_USEC) + 1);
 	pen_vcm_measure_locked(vcm, out);
 	if (!vcm->tripped)
 		fsleep(div_u64(vcm->reach_ns, NSEC_PER_USEC));

@@ -827,4 +827,15 @@ static inline void pen_traces_print(const char *what,
 	       t->inputs);
 }
 
+/*
+ * Does simulated pen @id run on the core's stroke thread (pen_sim
+ * threaded=1, or any pen of the test bench, whose backend may sleep)?
+ * There a stop the core decides in a report callback cuts the drive a
+ * thread wake-up later, not at once.
+ */
+static inline int pen_on_stroke_thread(unsigned int id)
+{
+	return !pen_backend_is_sim() || sim_state(id, "threaded") == 1;
+}
+
 #endif /* PEN_UTIL_H */
