@@ -1135,27 +1135,26 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	expect_safe(test, f);
 }
 
-#define PEN_STATE_CASES \
-	KUNIT_CASE(state_registers_off), \
-	KUNIT_CASE(state_start_enables_then_strokes), \
-	KUNIT_CASE(state_stop_disables_first), \
-	KUNIT_CASE(state_second_start), \
-	KUNIT_CASE(state_stop_when_stopped), \
-	KUNIT_CASE(state_enable_fails), \
-	KUNIT_CASE(state_stop_during_enable), \
-	KUNIT_CASE(state_setpoints_stopped), \
-	KUNIT_CASE(state_setpoints_running), \
-	KUNIT_CASE(state_stroke_error), \
-	KUNIT_CASE(state_over_depth_latches), \
-	KUNIT_CASE(state_stall_needs_strokes_in_a_row), \
-	KUNIT_CASE(state_hardware_fault_while_stopped), \
-	KUNIT_CASE(state_counters_across_runs), \
-	KUNIT_CASE(state_unregister_running), \
-	KUNIT_CASE(state_unregister_stopped), \
-	KUNIT_CASE(state_report_stroke), \
+static struct kunit_case pen_state_cases[] = {
+	KUNIT_CASE(state_registers_off),
+	KUNIT_CASE(state_start_enables_then_strokes),
+	KUNIT_CASE(state_stop_disables_first),
+	KUNIT_CASE(state_second_start),
+	KUNIT_CASE(state_stop_when_stopped),
+	KUNIT_CASE(state_enable_fails),
+	KUNIT_CASE(state_stop_during_enable),
+	KUNIT_CASE(state_setpoints_stopped),
+	KUNIT_CASE(state_setpoints_running),
+	KUNIT_CASE(state_stroke_error),
+	KUNIT_CASE(state_over_depth_latches),
+	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
+	KUNIT_CASE(state_hardware_fault_while_stopped),
+	KUNIT_CASE(state_counters_across_runs),
+	KUNIT_CASE(state_unregister_running),
+	KUNIT_CASE(state_unregister_stopped),
+	KUNIT_CASE(state_report_stroke),
 	{}
-
-static struct kunit_case pen_state_cases[] = { PEN_STATE_CASES };
+};
 
 static struct kunit_suite pen_state_suite = {
 	.name = "pen_state",
@@ -1164,8 +1163,30 @@ static struct kunit_suite pen_state_suite = {
 	.test_cases = pen_state_cases,
 };
 
-/* Every case again, with the backend on the stroke thread. */
-static struct kunit_case pen_state_threaded_cases[] = { PEN_STATE_CASES };
+/*
+ * Every case again, with the backend on the stroke thread: the same list
+ * (a suite's cases keep their results, so two suites cannot share one).
+ */
+static struct kunit_case pen_state_threaded_cases[] = {
+	KUNIT_CASE(state_registers_off),
+	KUNIT_CASE(state_start_enables_then_strokes),
+	KUNIT_CASE(state_stop_disables_first),
+	KUNIT_CASE(state_second_start),
+	KUNIT_CASE(state_stop_when_stopped),
+	KUNIT_CASE(state_enable_fails),
+	KUNIT_CASE(state_stop_during_enable),
+	KUNIT_CASE(state_setpoints_stopped),
+	KUNIT_CASE(state_setpoints_running),
+	KUNIT_CASE(state_stroke_error),
+	KUNIT_CASE(state_over_depth_latches),
+	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
+	KUNIT_CASE(state_hardware_fault_while_stopped),
+	KUNIT_CASE(state_counters_across_runs),
+	KUNIT_CASE(state_unregister_running),
+	KUNIT_CASE(state_unregister_stopped),
+	KUNIT_CASE(state_report_stroke),
+	{}
+};
 
 static struct kunit_suite pen_state_threaded_suite = {
 	.name = "pen_state_threaded",
