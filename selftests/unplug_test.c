@@ -45,6 +45,8 @@ struct reader {
 	uint64_t records;
 	struct pen_event last_state;	/* the last STATE record */
 	uint64_t after_stop;	/* records after the REMOVED stop */
+	uint64_t lost_after_state;	/* events an OVERFLOW record counted
+					 * after the last STATE record */
 };
 
 static void reader_take(struct reader *r, const struct pen_event *ev, size_t n)
@@ -56,8 +58,12 @@ static void reader_take(struct reader *r, const struct pen_event *ev, size_t n)
 		if (r->last_state.type &&
 		    r->last_state.state.stop_reason == PEN_STOP_REMOVED)
 			r->after_stop++;
-		if (ev[i].type == PEN_EVENT_STATE)
+		if (ev[i].type == PEN_EVENT_STATE) {
 			r->last_state = ev[i];
+			r->lost_after_state = 0;
+		} else if (ev[i].type == PEN_EVENT_OVERFLOW) {
+			r->lost_after_state += ev[i].overflow.lost;
+		}
 	}
 }
 
@@ -299,11 +305,23 @@ TEST_F(unplug, removal_wakes_everyone_and_the_last_close_frees_the_pen)
 		ASSERT_EQ(0, pthread_join(rd[i].thread, NULL));
 		EXPECT_EQ(ENODEV, rd[i].err) TH_LOG("reader %d", i);
 		EXPECT_LT(0, rd[i].records) TH_LOG("reader %d", i);
-		/* The needle ended stopped, and nothing came after. */
+		/*
+		 * The needle ended stopped, and nothing came after. A reader
+		 * of the pen under the storm of ioctls may fall behind and
+		 * lose the stop with other records: then an overflow record
+		 * after its last state record counts them (nothing is lost
+		 * silently), and is what it must see instead.
+		 */
 		EXPECT_EQ(PEN_EVENT_STATE, rd[i].last_state.type)
 			TH_LOG("reader %d", i);
-		EXPECT_EQ(PEN_STATE_STOPPED, rd[i].last_state.state.state)
-			TH_LOG("reader %d", i);
+		if (!rd[i].lost_after_state) {
+			EXPECT_EQ(PEN_STATE_STOPPED,
+				  rd[i].last_state.state.state)
+				TH_LOG("reader %d", i);
+		} else {
+			printf("# reader %d fell behind: %llu events lost after its last state record\n",
+			       i, (unsigned long long)rd[i].lost_after_state);
+		}
 		EXPECT_EQ(0, rd[i].after_stop) TH_LOG("reader %d", i);
 	}
 	/* The one that was running stopped for the removal. */
