@@ -117,7 +117,13 @@ extern unsigned int pen_max_missed_strokes;
  * @tick_pending: the timer signalled a stroke boundary the thread has not
  *	handled yet
  * @cut_pending: the needle stopped where a sleeping backend's drive could
- *	not be cut at once; the thread or the stopping task cuts it
+ *	not be cut at once, and no drive_disable() since has returned; the
+ *	stroke thread, or a task that stops or starts the pen, cuts it
+ * @cut_asked_ns: when the oldest stop still waiting for that cut was made
+ * @cut_timing: deferred cuts: the time from the stop to the return of the
+ *	drive_disable() that cut the drive (@slock)
+ * @call_max_ns: the longest stroke() call the stroke thread has made: a
+ *	deferred cut may have to wait for one (@slock)
  * @running: the needle is running
  * @depth_um: depth setpoint, applied at the next stroke boundary
  * @rate_mhz: rate setpoint, applied at the next stroke boundary
@@ -189,6 +195,9 @@ struct pen_device {
 	struct mutex hw_lock;		/* see @hw_lock above */
 	bool tick_pending;
 	bool cut_pending;
+	u64 cut_asked_ns;
+	struct pen_timing cut_timing;
+	u64 call_max_ns;
 	bool running;
 	u32 depth_um;
 	u32 rate_mhz;
@@ -257,6 +266,7 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 bool pen_clear_fault(struct pen_device *pen);
 void pen_set_watchdog(struct pen_device *pen, u32 timeout_ms);
 void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns);
+void pen_record_stop_locked(struct pen_device *pen, u32 reason, u64 now_ns);
 void pen_kick_watchdog(struct pen_device *pen);
 int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz);
@@ -266,7 +276,8 @@ void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
 			      u64 lateness_ns, u64 missed);
 
 /* pen-stroke-thread.c: the stroke loop of backends that may sleep */
-void pen_cut_locked(struct pen_device *pen);
+void pen_cut_locked(struct pen_device *pen, u64 now_ns);
+void pen_cut_made_locked(struct pen_device *pen);
 void pen_cut_pending(struct pen_device *pen);
 void pen_cut_hw_locked(struct pen_device *pen);
 int pen_stroke_thread_start(struct pen_device *pen);

@@ -389,8 +389,7 @@ struct fake_rec {
  * @pen: the pen
  * @registered: @pen is still registered; the exit unregisters it
  * @enable_ret: drive_enable() powers the drive and returns this
- * @stop_in_enable: drive_enable() calls pen_stop(), as a STOP from
- *	another file would while the drive powers up
+ * @in_enable: what else happens while drive_enable() powers the drive
  * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
  */
 struct pen_fake {
@@ -399,9 +398,15 @@ struct pen_fake {
 	struct pen_device *pen;
 	bool registered;
 	int enable_ret;
-	bool stop_in_enable;
+	int in_enable;
 	int fail_stroke;
 };
+
+/*
+ * What comes in while the fake's drive powers up, as from another task or
+ * an interrupt: nothing, a STOP, the cartridge pulled, an overcurrent.
+ */
+enum { FAKE_ENABLE, FAKE_ENABLE_STOP, FAKE_ENABLE_PULL, FAKE_ENABLE_FAULT };
 
 /* Rates from 500 Hz, so a test sees strokes within milliseconds. */
 static const struct pen_hw_info fake_hw = {
@@ -449,8 +454,17 @@ static int fake_drive_enable(struct pen_device *pen)
 	ret = f->enable_ret;
 	raw_spin_unlock_irq(&f->lock);
 
-	if (READ_ONCE(f->stop_in_enable))
+	switch (READ_ONCE(f->in_enable)) {
+	case FAKE_ENABLE_STOP:
 		pen_stop(pen, PEN_STOP_REQUEST);
+		break;
+	case FAKE_ENABLE_PULL:
+		pen_report_cartridge_removed(pen);
+		break;
+	case FAKE_ENABLE_FAULT:
+		pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 2500);
+		break;
+	}
 	return ret;
 }
 
@@ -501,12 +515,12 @@ static void fake_get(struct pen_fake *f, struct fake_rec *rec)
 	raw_spin_unlock_irq(&f->lock);
 }
 
-static void fake_set(struct pen_fake *f, int enable_ret, bool stop_in_enable,
+static void fake_set(struct pen_fake *f, int enable_ret, int in_enable,
 		     int fail_stroke)
 {
 	raw_spin_lock_irq(&f->lock);
 	f->enable_ret = enable_ret;
-	f->stop_in_enable = stop_in_enable;
+	f->in_enable = in_enable;
 	f->fail_stroke = fail_stroke;
 	raw_spin_unlock_irq(&f->lock);
 }
@@ -777,7 +791,7 @@ static void state_enable_fails(struct kunit *test)
 	struct fake_rec rec;
 	struct pen_snap s;
 
-	fake_set(f, -EIO, false, 0);
+	fake_set(f, -EIO, FAKE_ENABLE, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
 	wait_periods();
 	snap_pen(f->pen, &s);
@@ -790,7 +804,7 @@ static void state_enable_fails(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
 
 	/* The pen is not wedged: the next start works. */
-	fake_set(f, 0, false, 0);
+	fake_set(f, 0, FAKE_ENABLE, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
 	expect_safe(test, f);
@@ -809,7 +823,7 @@ static void state_stop_during_enable(struct kunit *test)
 	 */
 	if (f->pen->hw.can_sleep)
 		kunit_skip(test, "a stop waits for a sleeping backend's enable");
-	fake_set(f, 0, true, 0);
+	fake_set(f, 0, FAKE_ENABLE_STOP, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -ECANCELED);
 	wait_periods();
 	snap_pen(f->pen, &s);
@@ -820,9 +834,109 @@ static void state_stop_during_enable(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
 	KUNIT_EXPECT_EQ(test, rec.last, 'D');
 
-	fake_set(f, 0, false, 0);
+	fake_set(f, 0, FAKE_ENABLE, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+	expect_safe(test, f);
+}
+
+/* The start finds out after power-up, gives up and cuts the drive. */
+static void expect_start_refused(struct kunit *test, int err)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), err);
+	wait_periods();
+	snap_pen(f->pen, &s);
+	fake_get(f, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
+	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+}
+
+/*
+ * What would have refused a start and comes while the drive powers up
+ * refuses it too, with the same error: no run without a cartridge, none
+ * past a fault.
+ */
+static void state_refused_during_enable(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	u32 cart_state;
+
+	fake_set(f, 0, FAKE_ENABLE_PULL, 0);
+	expect_start_refused(test, -ENOMEDIUM);
+	raw_spin_lock_irq(&f->pen->slock);
+	cart_state = f->pen->cart_state;
+	raw_spin_unlock_irq(&f->pen->slock);
+	KUNIT_EXPECT_EQ(test, cart_state, (u32)PEN_CARTRIDGE_NONE);
+
+	pen_report_cartridge_inserted(f->pen, 2, U32_MAX);
+	fake_set(f, 0, FAKE_ENABLE_FAULT, 0);
+	expect_start_refused(test, -EIO);
+	KUNIT_EXPECT_TRUE(test, pen_clear_fault(f->pen));
+
+	fake_set(f, 0, FAKE_ENABLE, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+	expect_safe(test, f);
+}
+
+/* The drive is off, or the wait for it timed out. */
+static bool fake_wait_drive_off(struct pen_fake *f)
+{
+	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
+	struct fake_rec rec;
+
+	for (;;) {
+		fake_get(f, &rec);
+		if (!rec.drive_on)
+			return true;
+		if (ktime_get_ns() > end)
+			return false;
+		usleep_range(200, 500);
+	}
+}
+
+/*
+ * A stop decided under the spinlock (here, the cartridge pulled): a
+ * backend that cannot sleep is cut before the report returns; one that
+ * can is cut by the stroke thread, and the wait is counted and timed.
+ */
+static void state_cut_from_any_context(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	bool deferred = f->pen->hw.can_sleep;
+	struct fake_rec rec;
+	struct pen_snap s;
+	u64 cuts, max_ns;
+	bool pending;
+
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
+	pen_report_cartridge_removed(f->pen);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_CARTRIDGE_REMOVED);
+	if (!deferred) {
+		fake_get(f, &rec);
+		KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	}
+	KUNIT_EXPECT_TRUE(test, fake_wait_drive_off(f));
+
+	raw_spin_lock_irq(&f->pen->slock);
+	pending = f->pen->cut_pending;
+	cuts = f->pen->cut_timing.count;
+	max_ns = f->pen->cut_timing.max_ns;
+	raw_spin_unlock_irq(&f->pen->slock);
+	KUNIT_EXPECT_FALSE(test, pending);
+	KUNIT_EXPECT_EQ(test, cuts, deferred ? 1ULL : 0ULL);
+	if (deferred)
+		KUNIT_EXPECT_LT(test, max_ns, FAKE_WAIT_MS * NSEC_PER_MSEC);
 	expect_safe(test, f);
 }
 
@@ -880,7 +994,7 @@ static void state_stroke_error(struct kunit *test)
 	u64 issued;
 	int calls;
 
-	fake_set(f, 0, false, 3);
+	fake_set(f, 0, FAKE_ENABLE, 3);
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
 
@@ -913,7 +1027,7 @@ static void state_stroke_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_BACKEND);
 
 	/* And the pen can be started again. */
-	fake_set(f, 0, false, 0);
+	fake_set(f, 0, FAKE_ENABLE, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 5));
 	expect_safe(test, f);
@@ -1143,6 +1257,8 @@ static struct kunit_case pen_state_cases[] = {
 	KUNIT_CASE(state_stop_when_stopped),
 	KUNIT_CASE(state_enable_fails),
 	KUNIT_CASE(state_stop_during_enable),
+	KUNIT_CASE(state_refused_during_enable),
+	KUNIT_CASE(state_cut_from_any_context),
 	KUNIT_CASE(state_setpoints_stopped),
 	KUNIT_CASE(state_setpoints_running),
 	KUNIT_CASE(state_stroke_error),
@@ -1175,6 +1291,8 @@ static struct kunit_case pen_state_threaded_cases[] = {
 	KUNIT_CASE(state_stop_when_stopped),
 	KUNIT_CASE(state_enable_fails),
 	KUNIT_CASE(state_stop_during_enable),
+	KUNIT_CASE(state_refused_during_enable),
+	KUNIT_CASE(state_cut_from_any_context),
 	KUNIT_CASE(state_setpoints_stopped),
 	KUNIT_CASE(state_setpoints_running),
 	KUNIT_CASE(state_stroke_error),

@@ -3,7 +3,8 @@
  * What a pen is and what it has done, for people and scripts: read-only
  * sysfs attributes for its identity, limits and counters (documented in
  * docs/ABI/sysfs-class-pen), and in debugfs the detail that is not ABI:
- * stroke timing statistics and each open file's event ring.
+ * stroke timing statistics, the cuts a sleeping backend's stops waited
+ * for, and each open file's event ring.
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
@@ -132,28 +133,16 @@ const struct attribute_group pen_stats_group = {
 
 static struct dentry *pen_debugfs_root;
 
-static int pen_timing_show(struct seq_file *m, void *v)
+/* @t's count, min, mean and max, then its histogram of @what. */
+static void pen_timing_print(struct seq_file *m, const struct pen_timing *t,
+			     const char *what, const char *unit)
 {
-	struct pen_device *pen = m->private;
-	struct pen_timing *t;
-	u64 missed, mean;
+	u64 mean = t->count ? div64_u64(t->sum_ns, t->count) : 0;
 	unsigned int b;
 
-	/* A snapshot: the timer keeps running while this prints. */
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return -ENOMEM;
-	raw_spin_lock_irq(&pen->slock);
-	*t = pen->timing;
-	missed = pen->missed;
-	raw_spin_unlock_irq(&pen->slock);
-
-	mean = t->count ? div64_u64(t->sum_ns, t->count) : 0;
-	seq_printf(m, "strokes: %llu\n", t->count);
-	seq_printf(m, "missed: %llu\n", missed);
-	seq_printf(m, "lateness_ns: min %llu mean %llu max %llu\n",
+	seq_printf(m, "%s: min %llu mean %llu max %llu\n", what,
 		   t->count ? t->min_ns : 0, mean, t->max_ns);
-	seq_puts(m, "# lateness_ns from to: strokes\n");
+	seq_printf(m, "# %s from to: %s\n", what, unit);
 	for (b = 0; b < PEN_LATENESS_BUCKETS; b++) {
 		u64 lo = b ? 1ULL << (b - 1) : 0;
 
@@ -165,10 +154,64 @@ static int pen_timing_show(struct seq_file *m, void *v)
 			seq_printf(m, "%llu %llu: %llu\n", lo, 1ULL << b,
 				   t->hist[b]);
 	}
+}
+
+static int pen_timing_show(struct seq_file *m, void *v)
+{
+	struct pen_device *pen = m->private;
+	struct pen_timing *t;
+	u64 missed;
+
+	/* A snapshot: the timer keeps running while this prints. */
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	raw_spin_lock_irq(&pen->slock);
+	*t = pen->timing;
+	missed = pen->missed;
+	raw_spin_unlock_irq(&pen->slock);
+
+	seq_printf(m, "strokes: %llu\n", t->count);
+	seq_printf(m, "missed: %llu\n", missed);
+	pen_timing_print(m, t, "lateness_ns", "strokes");
 	kfree(t);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pen_timing);
+
+/*
+ * Cuts of a sleeping backend's drive that a stop decided under the
+ * spinlock had to leave to the stroke thread (or to the next task to stop
+ * or start the pen): how many, whether one is pending now and since when,
+ * how long each waited from the stop to the drive being off, and the
+ * longest backend call the thread made, which such a cut may wait for.
+ */
+static int pen_cuts_show(struct seq_file *m, void *v)
+{
+	struct pen_device *pen = m->private;
+	struct pen_timing *t;
+	u64 asked_ns, call_max_ns;
+	bool pending;
+
+	t = kmalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	raw_spin_lock_irq(&pen->slock);
+	*t = pen->cut_timing;
+	pending = pen->cut_pending;
+	asked_ns = pen->cut_asked_ns;
+	call_max_ns = pen->call_max_ns;
+	raw_spin_unlock_irq(&pen->slock);
+
+	seq_printf(m, "deferred: %llu\n", t->count + pending);
+	seq_printf(m, "pending: %d\n", pending);
+	seq_printf(m, "pending_since_ns: %llu\n", pending ? asked_ns : 0);
+	seq_printf(m, "longest_call_ns: %llu\n", call_max_ns);
+	pen_timing_print(m, t, "delay_ns", "cuts");
+	kfree(t);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pen_cuts);
 
 static int pen_readers_show(struct seq_file *m, void *v)
 {
@@ -204,6 +247,7 @@ void pen_debugfs_add(struct pen_device *pen)
 			    &pen_timing_fops);
 	debugfs_create_file("readers", 0444, pen->debugfs, pen,
 			    &pen_readers_fops);
+	debugfs_create_file("cuts", 0444, pen->debugfs, pen, &pen_cuts_fops);
 }
 
 /* Waits for any reader of the files, so the pen may go after it. */

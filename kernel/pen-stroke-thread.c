@@ -24,12 +24,15 @@
 /**
  * pen_cut_locked() - cut the needle drive now, or as soon as it can be
  * @pen: the pen, with pen->slock held
+ * @now_ns: the time of the stop that asks for it
  *
  * A backend that cannot sleep is cut here and now. One that can is cut by
- * the stroke thread, woken for it, or by the stopping task
- * (pen_cut_hw_locked()), whichever gets to the backend first.
+ * the stroke thread, woken for it, or by a task that stops or starts the
+ * pen (pen_cut_hw_locked(), pen_cut_pending()), whichever gets to the
+ * backend first. Until then the cut is pending, and the time it waits is
+ * measured (pen_cut_made_locked()).
  */
-void pen_cut_locked(struct pen_device *pen)
+void pen_cut_locked(struct pen_device *pen, u64 now_ns)
 {
 	if (!pen->ops)
 		return;
@@ -37,8 +40,29 @@ void pen_cut_locked(struct pen_device *pen)
 		pen->ops->drive_disable(pen);
 		return;
 	}
-	pen->cut_pending = true;
+	if (!pen->cut_pending) {
+		pen->cut_pending = true;
+		pen->cut_asked_ns = now_ns;
+	}
 	wake_up_process(pen->thread);
+}
+
+/**
+ * pen_cut_made_locked() - a drive_disable() call has just returned
+ * @pen: the pen, with pen->slock held, and pen->hw_lock held across that
+ *	call and until now
+ *
+ * Nothing can have powered the drive since that call began (power-up
+ * needs hw_lock), so it made every cut asked for before it returned.
+ */
+void pen_cut_made_locked(struct pen_device *pen)
+{
+	lockdep_assert_held(&pen->hw_lock);
+	lockdep_assert_held(&pen->slock);
+	if (!pen->cut_pending)
+		return;
+	pen->cut_pending = false;
+	pen_timing_add(&pen->cut_timing, ktime_get_ns() - pen->cut_asked_ns);
 }
 
 /**
@@ -51,12 +75,17 @@ void pen_cut_pending(struct pen_device *pen)
 	bool cut;
 
 	raw_spin_lock_irq(&pen->slock);
+	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
 	ops = pen->ops;
 	cut = pen->cut_pending;
-	pen->cut_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
-	if (cut && ops)
-		ops->drive_disable(pen);
+	if (!cut || !ops)
+		return;
+	ops->drive_disable(pen);
+	/* Pending until here: the drive is off only once the call returns. */
+	raw_spin_lock_irq(&pen->slock);
+	pen_cut_made_locked(pen);
+	raw_spin_unlock_irq(&pen->slock);
 }
 
 /**
@@ -84,10 +113,11 @@ void pen_cut_hw_locked(struct pen_device *pen)
 static void pen_stroke_thread_work(struct pen_device *pen)
 {
 	const struct pen_ops *ops;
-	u64 lateness_ns, missed, seq = 0;
+	u64 lateness_ns, missed, call_ns, seq = 0;
 	bool stroke = false;
 	u32 depth_um = 0;
 	ktime_t now;
+	int ret;
 
 	mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
@@ -108,13 +138,22 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	pen->tick_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
 
-	if (stroke && ops->stroke(pen, seq, depth_um)) {
-		/* Cut first: hw_lock keeps every other call out till the end. */
-		ops->drive_disable(pen);
+	if (stroke) {
+		call_ns = ktime_get_ns();
+		ret = ops->stroke(pen, seq, depth_um);
+		call_ns = ktime_get_ns() - call_ns;
+		if (ret)
+			/* Cut first: hw_lock keeps every other call out. */
+			ops->drive_disable(pen);
 		raw_spin_lock_irq(&pen->slock);
-		if (pen->running)
-			pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_get_ns());
-		pen->cut_pending = false;
+		/* A deferred cut may have had to wait for this call. */
+		pen->call_max_ns = max(pen->call_max_ns, call_ns);
+		if (ret) {
+			pen_cut_made_locked(pen);
+			if (pen->running)
+				pen_record_stop_locked(pen, PEN_STOP_BACKEND,
+						       ktime_get_ns());
+		}
 		raw_spin_unlock_irq(&pen->slock);
 	}
 	/* A stop decided above, or anywhere since: the drive goes off now. */

@@ -26,17 +26,26 @@
 #include "pen-compat.h"
 #include "pen-internal.h"
 
-/* Called with pen->slock held and the needle running. */
-void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
+/*
+ * Record the stop of a running needle whose drive is already cut, or
+ * whose cut is asked for. Called with pen->slock held.
+ */
+void pen_record_stop_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 {
-	/* Drive off before any bookkeeping. */
-	pen_cut_locked(pen);
 	pen->running = false;
 	pen->stop_reason = reason;
 	pen->stopped_ns = now_ns;
 	/* Records of the strokes cut short, then of the stop itself. */
 	pen_ev_strokes_flush_locked(pen);
 	pen_ev_state_locked(pen, now_ns);
+}
+
+/* Called with pen->slock held and the needle running. */
+void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
+{
+	/* Drive off before any bookkeeping. */
+	pen_cut_locked(pen, now_ns);
+	pen_record_stop_locked(pen, reason, now_ns);
 }
 
 /**
@@ -55,7 +64,7 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 	bool was_running = pen->running;
 	bool latch = pen->fault == PEN_FAULT_NONE;
 
-	pen_cut_locked(pen);
+	pen_cut_locked(pen, now_ns);
 	if (was_running) {
 		pen->running = false;
 		pen->stop_reason = PEN_STOP_FAULT;
@@ -240,8 +249,36 @@ void pen_stroke_init(struct pen_device *pen)
 {
 	raw_spin_lock_init(&pen->slock);
 	mutex_init(&pen->hw_lock);
+	pen->cut_timing.min_ns = U64_MAX;
 	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_ABS_HARD);
+}
+
+/*
+ * Why the needle may not start now, or 0. Checked before the drive is
+ * powered and again once it is: a fault, a pulled cartridge, a lowered
+ * cap or a removal may come in meanwhile, and each must win.
+ * Called with pen->slock held.
+ */
+static int pen_start_refusal_locked(const struct pen_device *pen)
+{
+	if (!pen->ops || pen->removing)
+		return -ENODEV;
+	if (pen->running)
+		return -EALREADY;
+	if (pen->fault != PEN_FAULT_NONE)
+		return -EIO;
+	if (pen->depth_um > pen->depth_cap_um)
+		return -ERANGE;
+	switch (pen->cart_state) {
+	case PEN_CARTRIDGE_NONE:
+		return -ENOMEDIUM;
+	case PEN_CARTRIDGE_REUSED:
+		return -ESTALE;
+	case PEN_CARTRIDGE_SPENT:
+		return -ENOSPC;
+	}
+	return 0;
 }
 
 /**
@@ -251,14 +288,15 @@ void pen_stroke_init(struct pen_device *pen)
  * The first stroke is issued at once, or once a period of the fastest rate
  * has passed since the last one (pen_first_stroke_time()); the following
  * ones at whole periods after it. A stop that arrives while the drive
- * powers up wins: the start is abandoned with the drive off.
+ * powers up wins, and so does anything that would have refused the start:
+ * the start is abandoned with the drive off.
  * Context: process, takes pen->lock.
  *
  * Return: 0, -EALREADY if the needle already runs, -EIO while a fault is
  * latched, -ERANGE if the depth setpoint is above a lowered depth cap,
  * -ENOMEDIUM without a cartridge, -ESTALE for a reused one, -ENOSPC for a
- * spent one, -ENODEV if the pen was unregistered, -ECANCELED if a stop overtook the
- * start, or the backend's drive_enable() error.
+ * spent one, -ENODEV if the pen was unregistered, -ECANCELED if a stop
+ * overtook the start, or the backend's drive_enable() error.
  */
 int pen_start(struct pen_device *pen)
 {
@@ -269,20 +307,7 @@ int pen_start(struct pen_device *pen)
 	/* Serialises starts, and against pen_detach() clearing ops. */
 	mutex_lock(&pen->lock);
 	raw_spin_lock_irq(&pen->slock);
-	if (!pen->ops || pen->removing)
-		ret = -ENODEV;
-	else if (pen->running)
-		ret = -EALREADY;
-	else if (pen->fault != PEN_FAULT_NONE)
-		ret = -EIO;
-	else if (pen->depth_um > pen->depth_cap_um)
-		ret = -ERANGE;
-	else if (pen->cart_state == PEN_CARTRIDGE_NONE)
-		ret = -ENOMEDIUM;
-	else if (pen->cart_state == PEN_CARTRIDGE_REUSED)
-		ret = -ESTALE;
-	else if (pen->cart_state == PEN_CARTRIDGE_SPENT)
-		ret = -ENOSPC;
+	ret = pen_start_refusal_locked(pen);
 	gen = pen->stop_gen;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ret)
@@ -307,19 +332,23 @@ int pen_start(struct pen_device *pen)
 	raw_spin_lock_irq(&pen->slock);
 	if (!ret && pen->stop_gen != gen)
 		ret = -ECANCELED;
-	/* A fault during power-up (a supply dip, say) also wins. */
-	if (!ret && pen->fault != PEN_FAULT_NONE)
-		ret = -EIO;
+	/* A fault, a cartridge change or a lower cap during power-up. */
+	if (!ret)
+		ret = pen_start_refusal_locked(pen);
 	if (ret) {
 		/* A half-done or overtaken enable must not leave it on. */
-		if (!pen->hw.can_sleep)
+		if (!pen->hw.can_sleep) {
 			pen->ops->drive_disable(pen);
-		pen->cut_pending = false;
-		raw_spin_unlock_irq(&pen->slock);
-		if (pen->hw.can_sleep) {
-			pen->ops->drive_disable(pen);
-			mutex_unlock(&pen->hw_lock);
+			raw_spin_unlock_irq(&pen->slock);
+			goto out;
 		}
+		raw_spin_unlock_irq(&pen->slock);
+		pen->ops->drive_disable(pen);
+		/* That also made any cut a fault asked for meanwhile. */
+		raw_spin_lock_irq(&pen->slock);
+		pen_cut_made_locked(pen);
+		raw_spin_unlock_irq(&pen->slock);
+		mutex_unlock(&pen->hw_lock);
 		goto out;
 	}
 	now = ktime_get();
@@ -364,6 +393,7 @@ EXPORT_SYMBOL_IF_KUNIT(pen_start);
 int pen_stop(struct pen_device *pen, u32 reason)
 {
 	bool can_sleep = pen->hw.can_sleep;
+	u64 now_ns;
 	int ret = 0;
 
 	/*
@@ -376,17 +406,21 @@ int pen_stop(struct pen_device *pen, u32 reason)
 		pen_cut_hw_locked(pen);
 
 	raw_spin_lock_irq(&pen->slock);
+	now_ns = ktime_get_ns();
+	if (can_sleep) {
+		/* Cut above, under the hw_lock we still hold. */
+		pen_cut_made_locked(pen);
+		if (pen->ops && pen->running)
+			pen_record_stop_locked(pen, reason, now_ns);
+	} else if (pen->ops && pen->running) {
+		pen_halt_locked(pen, reason, now_ns);
+	} else {
+		/* Already stopped; cutting the drive again costs nothing. */
+		pen_cut_locked(pen, now_ns);
+	}
 	if (!pen->ops)
 		ret = -ENODEV;
-	else if (pen->running)
-		pen_halt_locked(pen, reason, ktime_get_ns());
-	else
-		/* Already stopped; cutting the drive again costs nothing. */
-		pen_cut_locked(pen);
 	pen->stop_gen++;
-	/* Cut above, under the hw_lock we still hold. */
-	if (can_sleep)
-		pen->cut_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
 	if (can_sleep)
 		mutex_unlock(&pen->hw_lock);
@@ -429,15 +463,20 @@ void pen_detach(struct pen_device *pen)
 		mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	ops = pen->ops;
-	if (pen->running)
+	/* Sleeping hardware is cut below, still under hw_lock. */
+	if (pen->running && pen->hw.can_sleep)
+		pen_record_stop_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
+	else if (pen->running)
 		pen_halt_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
 	pen->ops = NULL;
-	pen->cut_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
 	if (pen->hw.can_sleep) {
 		/* The last call into the backend: the drive stays off. */
 		if (ops)
 			ops->drive_disable(pen);
+		raw_spin_lock_irq(&pen->slock);
+		pen_cut_made_locked(pen);
+		raw_spin_unlock_irq(&pen->slock);
 		mutex_unlock(&pen->hw_lock);
 	}
 	pen->drvdata = NULL;
