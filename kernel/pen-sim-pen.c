@@ -72,14 +72,25 @@ unlock:
 	return HRTIMER_NORESTART;
 }
 
+static struct pen_sim_span *pen_sim_span(struct pen_sim *sim, u64 n)
+{
+	return &sim->spans[n % PEN_SIM_SPANS];
+}
+
 static int pen_sim_drive_enable(struct pen_device *pen)
 {
 	struct pen_sim *sim = pen_get_drvdata(pen);
+	struct pen_sim_span *span;
 
 	raw_spin_lock_irq(&sim->lock);
-	sim->drive_on = true;
 	sim->drive_enables++;
 	sim->drive_on_ns = ktime_get_ns();
+	if (!sim->drive_on) {
+		span = pen_sim_span(sim, sim->span_count++);
+		span->on_ns = sim->drive_on_ns;
+		span->off_ns = 0;
+	}
+	sim->drive_on = true;
 	raw_spin_unlock_irq(&sim->lock);
 	return 0;
 }
@@ -94,6 +105,8 @@ static void pen_sim_drive_disable(struct pen_device *pen)
 		sim->drive_on = false;
 		sim->drive_disables++;
 		sim->drive_off_ns = ktime_get_ns();
+		pen_sim_span(sim, sim->span_count - 1)->off_ns =
+			sim->drive_off_ns;
 	}
 	/* No force on the needle: it is back out, a stroke cut short. */
 	sim->in_flight = false;
@@ -152,56 +165,78 @@ static const struct pen_ops pen_sim_ops = {
 	.stroke = pen_sim_stroke,
 };
 
-/* debugfs "strokes": the record, oldest first, one stroke a line. */
+/*
+ * debugfs "strokes" and "drive": the stroke record and the drive's, each
+ * a ring, oldest entry first, one a line. Which of the two a file shows
+ * is its seq_operations'.
+ */
+static const struct seq_operations pen_sim_spans_sops;
 
-static u64 pen_sim_rec_first(struct pen_sim *sim)
-{
-	return sim->rec_count > sim->cfg.record_size ?
-	       sim->rec_count - sim->cfg.record_size : 0;
-}
-
-static void *pen_sim_strokes_start(struct seq_file *m, loff_t *pos)
+/*
+ * The first entry the file's ring still holds, and one past its last.
+ * Called with sim->lock held.
+ */
+static void pen_sim_ring_locked(struct seq_file *m, u64 *first, u64 *end)
 {
 	struct pen_sim *sim = m->private;
-	u64 first, count;
+	bool spans = m->op == &pen_sim_spans_sops;
+	u64 size = spans ? PEN_SIM_SPANS : sim->cfg.record_size;
+
+	*end = spans ? sim->span_count : sim->rec_count;
+	*first = *end > size ? *end - size : 0;
+}
+
+static void *pen_sim_ring_start(struct seq_file *m, loff_t *pos)
+{
+	struct pen_sim *sim = m->private;
+	u64 first, end;
 
 	if (*pos == 0)
 		return SEQ_START_TOKEN;
 	raw_spin_lock_irq(&sim->lock);
-	first = pen_sim_rec_first(sim);
-	count = sim->rec_count;
+	pen_sim_ring_locked(m, &first, &end);
 	raw_spin_unlock_irq(&sim->lock);
-	/* Position n >= 1 is the (n - 1)th stroke the record still holds. */
-	if (first + *pos - 1 >= count)
+	/* Position n >= 1 is the (n - 1)th entry the ring still holds. */
+	if (first + *pos - 1 >= end)
 		return NULL;
 	return pos;
 }
 
-static void *pen_sim_strokes_next(struct seq_file *m, void *v, loff_t *pos)
+static void *pen_sim_ring_next(struct seq_file *m, void *v, loff_t *pos)
 {
 	++*pos;
-	return pen_sim_strokes_start(m, pos);
+	return pen_sim_ring_start(m, pos);
 }
 
-static void pen_sim_strokes_stop(struct seq_file *m, void *v)
+static void pen_sim_ring_stop(struct seq_file *m, void *v)
 {
+}
+
+/*
+ * The number, since the instance was made, of the entry at position @v,
+ * or false if it was dropped meanwhile. Called with sim->lock held.
+ */
+static bool pen_sim_ring_entry_locked(struct seq_file *m, void *v, u64 *n)
+{
+	u64 first, end;
+
+	pen_sim_ring_locked(m, &first, &end);
+	*n = first + *(loff_t *)v - 1;
+	return *n < end;
 }
 
 static int pen_sim_strokes_show(struct seq_file *m, void *v)
 {
 	struct pen_sim *sim = m->private;
 	struct pen_sim_stroke s;
-	loff_t pos;
 	u64 n;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "# seq cmd_ns reach_ns cmd_um reached_um\n");
 		return 0;
 	}
-	pos = *(loff_t *)v;
 	raw_spin_lock_irq(&sim->lock);
-	n = pen_sim_rec_first(sim) + pos - 1;
-	if (n >= sim->rec_count) {
+	if (!pen_sim_ring_entry_locked(m, v, &n)) {
 		raw_spin_unlock_irq(&sim->lock);
 		return SEQ_SKIP;
 	}
@@ -214,18 +249,48 @@ static int pen_sim_strokes_show(struct seq_file *m, void *v)
 }
 
 static const struct seq_operations pen_sim_strokes_sops = {
-	.start = pen_sim_strokes_start,
-	.next = pen_sim_strokes_next,
-	.stop = pen_sim_strokes_stop,
+	.start = pen_sim_ring_start,
+	.next = pen_sim_ring_next,
+	.stop = pen_sim_ring_stop,
 	.show = pen_sim_strokes_show,
 };
 DEFINE_SEQ_ATTRIBUTE(pen_sim_strokes);
+
+static int pen_sim_spans_show(struct seq_file *m, void *v)
+{
+	struct pen_sim *sim = m->private;
+	struct pen_sim_span s;
+	u64 n;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "# on_ns off_ns\n");
+		return 0;
+	}
+	raw_spin_lock_irq(&sim->lock);
+	if (!pen_sim_ring_entry_locked(m, v, &n)) {
+		raw_spin_unlock_irq(&sim->lock);
+		return SEQ_SKIP;
+	}
+	s = *pen_sim_span(sim, n);
+	raw_spin_unlock_irq(&sim->lock);
+
+	seq_printf(m, "%llu %llu\n", s.on_ns, s.off_ns);
+	return 0;
+}
+
+static const struct seq_operations pen_sim_spans_sops = {
+	.start = pen_sim_ring_start,
+	.next = pen_sim_ring_next,
+	.stop = pen_sim_ring_stop,
+	.show = pen_sim_spans_show,
+};
+DEFINE_SEQ_ATTRIBUTE(pen_sim_spans);
 
 /* debugfs "state": the actuator's state, one "key value" a line. */
 static int pen_sim_state_show(struct seq_file *m, void *v)
 {
 	struct pen_sim *sim = m->private;
-	u64 enables, disables, on_ns, off_ns, count, inject_ns;
+	u64 enables, disables, on_ns, off_ns, count, spans, inject_ns;
 	bool drive_on;
 	u32 needle_um;
 
@@ -237,6 +302,7 @@ static int pen_sim_state_show(struct seq_file *m, void *v)
 	on_ns = sim->drive_on_ns;
 	off_ns = sim->drive_off_ns;
 	count = sim->rec_count;
+	spans = sim->span_count;
 	inject_ns = sim->inject_ns;
 	raw_spin_unlock_irq(&sim->lock);
 
@@ -251,6 +317,9 @@ static int pen_sim_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "strokes_dropped %llu\n",
 		   count > sim->cfg.record_size ?
 		   count - sim->cfg.record_size : 0);
+	seq_printf(m, "drive_spans %llu\n", spans);
+	seq_printf(m, "drive_spans_dropped %llu\n",
+		   spans > PEN_SIM_SPANS ? spans - PEN_SIM_SPANS : 0);
 	seq_printf(m, "inject_ns %llu\n", inject_ns);
 	seq_printf(m, "lag_us %u\n", sim->cfg.lag_us);
 	seq_printf(m, "threaded %u\n", sim->cfg.threaded);
@@ -413,6 +482,12 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 			     GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!sim->rec)
 		return -ENOMEM;
+	sim->spans = vcalloc(PEN_SIM_SPANS, sizeof(*sim->spans));
+	if (!sim->spans) {
+		vfree(sim->rec);
+		sim->rec = NULL;
+		return -ENOMEM;
+	}
 
 	snprintf(sim->serial, sizeof(sim->serial), "SIM-%08u", sim->id);
 	sim->cfg.hw.model = "pen-sim";
@@ -425,6 +500,8 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 	pen = pen_register(&sim->dev, "pen_sim", &pen_sim_ops, &sim->cfg.hw,
 			   sim);
 	if (IS_ERR(pen)) {
+		vfree(sim->spans);
+		sim->spans = NULL;
 		vfree(sim->rec);
 		sim->rec = NULL;
 		return PTR_ERR(pen);
@@ -447,6 +524,8 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 			    &pen_sim_strokes_fops);
 	debugfs_create_file("state", 0400, sim->debugfs, sim,
 			    &pen_sim_state_fops);
+	debugfs_create_file("drive", 0400, sim->debugfs, sim,
+			    &pen_sim_spans_fops);
 	debugfs_create_file("inject", 0200, sim->debugfs, sim,
 			    &pen_sim_inject_fops);
 	return 0;
@@ -459,6 +538,8 @@ void pen_sim_pen_remove(struct pen_sim *sim)
 	hrtimer_cancel(&sim->lag_timer);
 	put_device(pen_to_dev(sim->pen));
 	sim->pen = NULL;
+	vfree(sim->spans);
+	sim->spans = NULL;
 	vfree(sim->rec);
 	sim->rec = NULL;
 }

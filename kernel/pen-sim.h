@@ -30,6 +30,19 @@ struct pen_sim_stroke {
 };
 
 /**
+ * struct pen_sim_span - one time the drive was powered
+ * @on_ns: when drive_enable() powered it (CLOCK_MONOTONIC)
+ * @off_ns: when drive_disable() cut it; 0 while it is on
+ */
+struct pen_sim_span {
+	u64 on_ns;
+	u64 off_ns;
+};
+
+/* Drive spans kept, the oldest dropped (counted): 256 KiB. */
+#define PEN_SIM_SPANS		16384
+
+/**
  * struct pen_sim_config - an instance's settings, fixed at creation
  * @hw: limits reported to the core
  * @lag_us: time the needle takes to reach a commanded depth
@@ -77,6 +90,9 @@ struct pen_sim_config {
  * @inject_ns: when the last injection was written
  * @rec: the stroke record, a ring of cfg.record_size entries
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
+ * @spans: the drive's record, a ring of PEN_SIM_SPANS entries, so that
+ *	tests can tell how long it stayed on after each stop
+ * @span_count: spans ever recorded; spans[span_count % size] is next
  */
 struct pen_sim {
 	struct device dev;
@@ -103,6 +119,8 @@ struct pen_sim {
 	u64 inject_ns;
 	struct pen_sim_stroke *rec;
 	u64 rec_count;
+	struct pen_sim_span *spans;
+	u64 span_count;
 };
 
 /* pen-sim-pen.c: the simulated hardware */
