@@ -217,6 +217,44 @@ static inline long sim_strokes(unsigned int id, struct sim_stroke **out)
 	return n;
 }
 
+/* One time the simulated drive was powered, from its "drive" record. */
+struct sim_span {
+	uint64_t on_ns;
+	uint64_t off_ns;	/* 0: still on */
+};
+
+/* Read the drive's record; *out is malloc()ed. Returns the count or -errno. */
+static inline long sim_spans(unsigned int id, struct sim_span **out)
+{
+	struct sim_span *rec = NULL, *grown, s;
+	size_t n = 0, cap = 0;
+	char path[128], line[128];
+	FILE *f;
+
+	f = fopen(sim_debugfs_file(path, sizeof(path), id, "drive"), "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' ||
+		    sscanf(line, "%" SCNu64 " %" SCNu64, &s.on_ns, &s.off_ns) != 2)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			grown = realloc(rec, cap * sizeof(*rec));
+			if (!grown) {
+				free(rec);
+				fclose(f);
+				return -ENOMEM;
+			}
+			rec = grown;
+		}
+		rec[n++] = s;
+	}
+	fclose(f);
+	*out = rec;
+	return n;
+}
+
 static inline uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -273,6 +311,104 @@ static inline struct pen_status pen_wait_stopped(int fd, unsigned int max_ms)
 		st = pen_status_of(fd);
 	}
 	return st;
+}
+
+/*
+ * Wait up to @max_ms for the run to have made @n strokes; its last status.
+ * Without -icount a guest's CPU may be held back by the host for a long
+ * while: tests that need strokes wait for them rather than for a time.
+ */
+static inline struct pen_status pen_wait_run_strokes(int fd, uint64_t n,
+						     unsigned int max_ms)
+{
+	struct pen_status st = pen_status_of(fd);
+	unsigned int waited;
+
+	for (waited = 0; st.state == PEN_STATE_RUNNING && st.run_strokes < n &&
+	     waited < max_ms; waited++) {
+		sleep_ns(1000000);
+		st = pen_status_of(fd);
+	}
+	return st;
+}
+
+/* Wait up to @max_ms for simulated pen @id's drive to be off: 0 or -ETIMEDOUT. */
+static inline int sim_wait_drive_off(unsigned int id, unsigned int max_ms)
+{
+	unsigned int waited;
+
+	for (waited = 0; sim_state(id, "drive") != 0; waited++) {
+		if (waited >= max_ms)
+			return -ETIMEDOUT;
+		sleep_ns(1000000);
+	}
+	return 0;
+}
+
+/*
+ * The core's account of pen @pen's deferred cuts (debugfs pen/penN/cuts):
+ * the drive cuts of a sleeping backend that a stop made under the
+ * spinlock left to the stroke thread.
+ */
+struct pen_cuts {
+	long long deferred;	/* asked for since registration */
+	long long pending;	/* 1 while one is not made yet */
+	long long longest_call_ns;	/* the longest stroke() call */
+	long long max_delay_ns;	/* the longest a made one waited */
+};
+
+/* 0, or -errno; fields the file lacks stay -1. */
+static inline int pen_cuts_of(int pen, struct pen_cuts *c)
+{
+	char path[96], line[160];
+	long long lo, mean;
+	FILE *f;
+
+	memset(c, 0xff, sizeof(*c));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/cuts", pen);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "deferred: %lld", &c->deferred);
+		sscanf(line, "pending: %lld", &c->pending);
+		sscanf(line, "longest_call_ns: %lld", &c->longest_call_ns);
+		sscanf(line, "delay_ns: min %lld mean %lld max %lld", &lo, &mean,
+		       &c->max_delay_ns);
+	}
+	fclose(f);
+	return 0;
+}
+
+#define PEN_PARAM_DIR	"/sys/module/pen/parameters/"
+
+/* Set pen.ko's parameter @name to @value, keeping the old one in @old. */
+static inline int pen_param_swap(const char *name, const char *value,
+				 char *old, size_t len)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), PEN_PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, old, len - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	old[n] = '\0';
+	return sim_write(path, value);
+}
+
+/* Put back what pen_param_swap() changed. */
+static inline int pen_param_restore(const char *name, const char *old)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), PEN_PARAM_DIR "%s", name);
+	return sim_write(path, old);
 }
 
 /*
@@ -536,6 +672,12 @@ struct pen_obs_stroke {
 	uint32_t run_start;	/* the first stroke after a START */
 };
 
+/* A stop as the event stream reported it. */
+struct pen_obs_stop {
+	uint64_t ns;		/* the record's timestamp_ns: when it was decided */
+	uint32_t reason;
+};
+
 struct pen_monitor {
 	int fd;			/* read-only, O_NONBLOCK */
 	pthread_t thread;
@@ -543,6 +685,8 @@ struct pen_monitor {
 	int start_pending;
 	struct pen_obs_stroke *s;
 	size_t n, cap;
+	struct pen_obs_stop *stops;
+	size_t nstops, stops_cap;
 	uint64_t events;	/* records read */
 	uint64_t lost;		/* events lost, from overflow records */
 	int err;		/* -errno of a failed read, other than ENODEV */
@@ -569,6 +713,23 @@ static inline int pen_monitor_drain(struct pen_monitor *m)
 			if (e->type == PEN_EVENT_STATE &&
 			    e->state.state == PEN_STATE_RUNNING)
 				m->start_pending = 1;
+			if (e->type == PEN_EVENT_STATE &&
+			    e->state.state == PEN_STATE_STOPPED) {
+				if (m->nstops == m->stops_cap) {
+					struct pen_obs_stop *more;
+
+					m->stops_cap = m->stops_cap ?
+						       m->stops_cap * 2 : 256;
+					more = realloc(m->stops, m->stops_cap *
+						       sizeof(*more));
+					if (!more)
+						return -ENOMEM;
+					m->stops = more;
+				}
+				m->stops[m->nstops].ns = e->timestamp_ns;
+				m->stops[m->nstops].reason = e->state.stop_reason;
+				m->nstops++;
+			}
 			if (e->type != PEN_EVENT_STROKE)
 				continue;
 			if (m->n == m->cap) {
@@ -637,6 +798,8 @@ static inline void pen_monitor_free(struct pen_monitor *m)
 {
 	free(m->s);
 	m->s = NULL;
+	free(m->stops);
+	m->stops = NULL;
 }
 
 /* The limits a pen's needle must keep. */
@@ -751,6 +914,64 @@ static inline long pen_check_strokes(const struct pen_monitor *m,
 			out->min_ideal_gap_ns = gap;
 	}
 #undef PEN_CHECK_FAIL
+	return nbad;
+}
+
+/* What pen_check_cuts() found, for the test log. */
+struct pen_cut_check {
+	long stops;		/* on the event stream */
+	long late;		/* of them, with the drive on after the stop */
+	uint64_t max_ns;	/* the longest it stayed on after one */
+	uint32_t max_reason;	/* that stop's reason */
+};
+
+/*
+ * Every stop the event stream @m saw against the simulated drive's own
+ * record @spans (in full: none dropped; in the order powered): the drive
+ * must have gone off after each, and how long it stayed on is measured,
+ * from the stop (its record's time, when the core decided it) to the cut.
+ * Returns the stops after which the drive is still on, printing the first
+ * PEN_CHECK_LOG.
+ */
+static inline long pen_check_cuts(const struct pen_monitor *m,
+				  const struct sim_span *spans, long nspans,
+				  struct pen_cut_check *out)
+{
+	long nbad = 0, lo, hi, mid;
+	const struct sim_span *sp;
+	uint64_t t, on_ns;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < m->nstops; i++) {
+		t = m->stops[i].ns;
+		out->stops++;
+		/* The last span powered at or before the stop. */
+		for (lo = 0, hi = nspans; lo < hi;) {
+			mid = lo + (hi - lo) / 2;
+			if (spans[mid].on_ns <= t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (!lo)
+			continue;
+		sp = &spans[lo - 1];
+		if (!sp->off_ns) {
+			if (nbad++ < PEN_CHECK_LOG)
+				printf("# cut check: stop at %" PRIu64 " (reason %u): the drive, on since %" PRIu64 ", never went off\n",
+				       t, m->stops[i].reason, sp->on_ns);
+			continue;
+		}
+		if (sp->off_ns <= t)
+			continue;
+		out->late++;
+		on_ns = sp->off_ns - t;
+		if (on_ns > out->max_ns) {
+			out->max_ns = on_ns;
+			out->max_reason = m->stops[i].reason;
+		}
+	}
 	return nbad;
 }
 

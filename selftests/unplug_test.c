@@ -140,7 +140,7 @@ static int hammer_round(struct hammer *h, int after)
 	ret[2] = ioctl(h->ctl, PEN_IOC_START) ? errno : 0;
 	ret[3] = ioctl(h->ro, PEN_IOC_STOP) ? errno : 0;
 	ret[4] = ioctl(h->ro, PEN_IOC_GET_INFO, &info) ? errno : 0;
-	h->calls += 5;
+	__atomic_add_fetch(&h->calls, 5, __ATOMIC_RELAXED);
 	for (i = 0; i < 5; i++) {
 		if (after) {
 			bad |= ret[i] != ENODEV;
@@ -202,8 +202,6 @@ static void *idle_reader_fn(void *arg)
 	return reader_fn(t->r);
 }
 
-#define MAX_MISSED	"/sys/module/pen/parameters/max_missed_strokes"
-
 /*
  * The running pen must still be running when it is removed: without
  * -icount (the 2-vCPU boot) a loaded host can hold its timer back past
@@ -215,20 +213,30 @@ FIXTURE(unplug) {
 
 FIXTURE_SETUP(unplug)
 {
-	int fd = open(MAX_MISSED, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	ASSERT_LE(0, fd);
-	n = read(fd, self->max_missed, sizeof(self->max_missed) - 1);
-	close(fd);
-	ASSERT_LT(0, n);
-	self->max_missed[n] = '\0';
-	ASSERT_EQ(0, sim_write(MAX_MISSED, "1000000"));
+	ASSERT_EQ(0, pen_param_swap("max_missed_strokes", "1000000",
+				    self->max_missed,
+				    sizeof(self->max_missed)));
 }
 
 FIXTURE_TEARDOWN(unplug)
 {
-	sim_write(MAX_MISSED, self->max_missed);
+	pen_param_restore("max_missed_strokes", self->max_missed);
+}
+
+/* Every hammer has made @calls calls, or @max_ms went by. */
+static int hammers_made(struct hammer *hm, uint64_t calls, unsigned int max_ms)
+{
+	unsigned int waited, i;
+
+	for (waited = 0; waited < max_ms; waited++) {
+		for (i = 0; i < NHAMMER; i++)
+			if (__atomic_load_n(&hm[i].calls, __ATOMIC_RELAXED) < calls)
+				break;
+		if (i == NHAMMER)
+			return 1;
+		sleep_ns(1000000);
+	}
+	return 0;
 }
 
 TEST_F(unplug, removal_wakes_everyone_and_the_last_close_frees_the_pen)
@@ -287,7 +295,9 @@ TEST_F(unplug, removal_wakes_everyone_and_the_last_close_frees_the_pen)
 		ASSERT_EQ(0, pthread_create(&hm[i].thread, NULL, hammer_fn,
 					    &hm[i]));
 	}
+	/* Going on for a while, however late the host lets them start. */
 	sleep_ns(100000000);
+	EXPECT_TRUE(hammers_made(hm, 100, 10000));
 
 	/* Unplugged, with everything going on. */
 	ASSERT_EQ(0, sim_delete(BUSY_ID));
@@ -515,10 +525,9 @@ static void reload(struct __test_metadata *_metadata)
 	fd = open("/dev/pen0", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
-	sleep_ns(20000000);
-	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
-	st = pen_status_of(fd);
+	st = pen_wait_run_strokes(fd, 1, 10000);
 	EXPECT_LT(0, st.run_strokes);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
 	close(fd);
 }
 
