@@ -13,6 +13,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/rtmutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -113,7 +114,10 @@ extern unsigned int pen_max_missed_strokes;
  * @thread: the stroke thread, for a backend whose calls may sleep
  *	(hw.can_sleep), else NULL
  * @hw_lock: serialises the calls into such a backend: the thread's
- *	strokes, power-up and every cut
+ *	strokes, power-up and every cut. An rt_mutex, so that a task holding
+ *	it runs at the stroke thread's priority while the thread waits for
+ *	it: a cut never waits behind a preempted task (a plain mutex has
+ *	priority inheritance only on PREEMPT_RT)
  * @tick_pending: the timer signalled a stroke boundary the thread has not
  *	handled yet
  * @cut_pending: the needle stopped where a sleeping backend's drive could
@@ -122,8 +126,8 @@ extern unsigned int pen_max_missed_strokes;
  * @cut_asked_ns: when the oldest stop still waiting for that cut was made
  * @cut_timing: deferred cuts: the time from the stop to the return of the
  *	drive_disable() that cut the drive (@slock)
- * @call_max_ns: the longest stroke() call the stroke thread has made: a
- *	deferred cut may have to wait for one (@slock)
+ * @call_max_ns: the longest backend call made under @hw_lock, a stroke
+ *	or a power-up: a deferred cut may have to wait for one (@slock)
  * @running: the needle is running
  * @depth_um: depth setpoint, applied at the next stroke boundary
  * @rate_mhz: rate setpoint, applied at the next stroke boundary
@@ -192,7 +196,7 @@ struct pen_device {
 	const struct pen_ops *ops;
 	struct hrtimer timer;
 	struct task_struct *thread;
-	struct mutex hw_lock;		/* see @hw_lock above */
+	struct rt_mutex hw_lock;	/* see @hw_lock above */
 	bool tick_pending;
 	bool cut_pending;
 	u64 cut_asked_ns;

@@ -482,7 +482,8 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 			     GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!sim->rec)
 		return -ENOMEM;
-	sim->spans = vcalloc(PEN_SIM_SPANS, sizeof(*sim->spans));
+	sim->spans = __vmalloc(array_size(PEN_SIM_SPANS, sizeof(*sim->spans)),
+			       GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!sim->spans) {
 		vfree(sim->rec);
 		sim->rec = NULL;

@@ -184,7 +184,8 @@ DEFINE_SHOW_ATTRIBUTE(pen_timing);
  * spinlock had to leave to the stroke thread (or to the next task to stop
  * or start the pen): how many, whether one is pending now and since when,
  * how long each waited from the stop to the drive being off, and the
- * longest backend call the thread made, which such a cut may wait for.
+ * longest backend call made under hw_lock (a stroke or a power-up), which
+ * such a cut may wait for.
  */
 static int pen_cuts_show(struct seq_file *m, void *v)
 {

@@ -100,7 +100,7 @@ void pen_cut_hw_locked(struct pen_device *pen)
 {
 	const struct pen_ops *ops;
 
-	mutex_lock(&pen->hw_lock);
+	rt_mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* Cleared only under hw_lock (pen_detach()): stays valid. */
 	ops = pen->ops;
@@ -119,7 +119,7 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	ktime_t now;
 	int ret;
 
-	mutex_lock(&pen->hw_lock);
+	rt_mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
 	ops = pen->ops;
@@ -158,7 +158,7 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	}
 	/* A stop decided above, or anywhere since: the drive goes off now. */
 	pen_cut_pending(pen);
-	mutex_unlock(&pen->hw_lock);
+	rt_mutex_unlock(&pen->hw_lock);
 }
 
 static int pen_stroke_thread_fn(void *data)

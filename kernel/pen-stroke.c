@@ -248,7 +248,7 @@ static ktime_t pen_first_stroke_time(const struct pen_device *pen,
 void pen_stroke_init(struct pen_device *pen)
 {
 	raw_spin_lock_init(&pen->slock);
-	mutex_init(&pen->hw_lock);
+	rt_mutex_init(&pen->hw_lock);
 	pen->cut_timing.min_ns = U64_MAX;
 	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_ABS_HARD);
@@ -300,6 +300,7 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
  */
 int pen_start(struct pen_device *pen)
 {
+	u64 call_ns;
 	ktime_t now;
 	u32 gen;
 	int ret = 0;
@@ -323,13 +324,18 @@ int pen_start(struct pen_device *pen)
 	 * a cut still pending from an earlier stop is made before power-up.
 	 */
 	if (pen->hw.can_sleep) {
-		mutex_lock(&pen->hw_lock);
+		rt_mutex_lock(&pen->hw_lock);
 		pen_cut_pending(pen);
 	}
+	call_ns = ktime_get_ns();
 	if (pen->ops->drive_enable)
 		ret = pen->ops->drive_enable(pen);
+	call_ns = ktime_get_ns() - call_ns;
 
 	raw_spin_lock_irq(&pen->slock);
+	/* A deferred cut may have had to wait for it, under hw_lock. */
+	if (pen->hw.can_sleep)
+		pen->call_max_ns = max(pen->call_max_ns, call_ns);
 	if (!ret && pen->stop_gen != gen)
 		ret = -ECANCELED;
 	/* A fault, a cartridge change or a lower cap during power-up. */
@@ -348,7 +354,7 @@ int pen_start(struct pen_device *pen)
 		raw_spin_lock_irq(&pen->slock);
 		pen_cut_made_locked(pen);
 		raw_spin_unlock_irq(&pen->slock);
-		mutex_unlock(&pen->hw_lock);
+		rt_mutex_unlock(&pen->hw_lock);
 		goto out;
 	}
 	now = ktime_get();
@@ -368,7 +374,7 @@ int pen_start(struct pen_device *pen)
 	pen_ev_state_locked(pen, pen->started_ns);
 	raw_spin_unlock_irq(&pen->slock);
 	if (pen->hw.can_sleep)
-		mutex_unlock(&pen->hw_lock);
+		rt_mutex_unlock(&pen->hw_lock);
 out:
 	mutex_unlock(&pen->lock);
 	return ret;
@@ -423,7 +429,7 @@ int pen_stop(struct pen_device *pen, u32 reason)
 	pen->stop_gen++;
 	raw_spin_unlock_irq(&pen->slock);
 	if (can_sleep)
-		mutex_unlock(&pen->hw_lock);
+		rt_mutex_unlock(&pen->hw_lock);
 
 	/*
 	 * A callback already waiting for the lock sees running == false and
@@ -460,7 +466,7 @@ void pen_detach(struct pen_device *pen)
 	/* ... then make sure nothing starts it again. */
 	mutex_lock(&pen->lock);
 	if (pen->hw.can_sleep)
-		mutex_lock(&pen->hw_lock);
+		rt_mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	ops = pen->ops;
 	/* Sleeping hardware is cut below, still under hw_lock. */
@@ -477,7 +483,7 @@ void pen_detach(struct pen_device *pen)
 		raw_spin_lock_irq(&pen->slock);
 		pen_cut_made_locked(pen);
 		raw_spin_unlock_irq(&pen->slock);
-		mutex_unlock(&pen->hw_lock);
+		rt_mutex_unlock(&pen->hw_lock);
 	}
 	pen->drvdata = NULL;
 	mutex_unlock(&pen->lock);

@@ -478,13 +478,33 @@ static int unload(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * pen_sim's parameters in this boot (scripts/vm-run's /simparams, say
+ * threaded=1): a reload keeps them, or the tests after this one would
+ * run on the other stroke path.
+ */
+static const char *sim_params(void)
+{
+	static char buf[128];
+	FILE *f = fopen("/simparams", "re");
+
+	buf[0] = '\0';
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
 static int load(const char *path)
 {
+	const char *params = strstr(path, "pen_sim") ? sim_params() : "";
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
 	return ret;
 }
