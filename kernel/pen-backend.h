@@ -110,7 +110,11 @@ void pen_report_fault(struct pen_device *pen, u32 fault, u32 value);
 void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 				   u32 budget);
 void pen_report_cartridge_removed(struct pen_device *pen);
-/* A button was pressed or released; process context (threaded irq too). */
+/*
+ * A button was pressed or released; process context (threaded irq too).
+ * A footswitch that can no longer be read is reported released: in
+ * hold-to-run mode its release stops the needle.
+ */
 void pen_report_button(struct pen_device *pen, enum pen_button button,
 		       bool pressed);
 

@@ -25,6 +25,7 @@
 void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 				   u32 budget)
 {
+	bool stopped;
 	int used;
 
 	mutex_lock(&pen->lock);
@@ -35,7 +36,8 @@ void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 
 	raw_spin_lock_irq(&pen->slock);
 	/* A new cartridge while running means the old one came out. */
-	if (pen->running)
+	stopped = pen->running;
+	if (stopped)
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
 	pen->cart_id = id;
 	pen->cart_budget = budget;
@@ -49,6 +51,9 @@ void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 	pen_ev_cartridge_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irq(&pen->slock);
 	mutex_unlock(&pen->lock);
+	/* Process context: a sleeping backend is cut here, not later. */
+	if (stopped)
+		pen_cut_now(pen);
 
 	if (used)
 		dev_warn(&pen->dev, "cartridge %llu refused: used before\n", id);

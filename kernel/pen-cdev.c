@@ -60,8 +60,12 @@ static int pen_release(struct inode *inode, struct file *file)
 	/* Only this file can clear its own control, so no lock to look. */
 	if (pen->controller == file) {
 		pen_stop(pen, PEN_STOP_CLOSE);
-		/* The next controller arms its own watchdog, if any. */
+		/*
+		 * The next controller arms its own watchdog and asks for
+		 * hold-to-run itself; the administrator's policy stays.
+		 */
 		pen_set_watchdog(pen, 0);
+		pen_set_hold_to_run(pen, false, false);
 		mutex_lock(&pen->lock);
 		pen->controller = NULL;
 		mutex_unlock(&pen->lock);
@@ -147,6 +151,12 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	st.cartridge_state = pen->cart_state;
 	st.cartridge_budget = pen->cart_budget;
 	st.cartridge_strokes = pen->cart_strokes;
+	if (pen_hold_to_run_locked(pen))
+		st.flags |= PEN_STATUS_HOLD_TO_RUN;
+	if (pen->hold_policy)
+		st.flags |= PEN_STATUS_HOLD_POLICY;
+	if (pen->pedal_down)
+		st.flags |= PEN_STATUS_PEDAL_DOWN;
 	raw_spin_unlock_irq(&pen->slock);
 	/* The controller is only an observation; no need to lock for it. */
 	if (data_race(pen->controller))
@@ -191,6 +201,21 @@ static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 	return 0;
 }
 
+static long pen_ioctl_set_hold_to_run(struct pen_device *pen, void __user *arg)
+{
+	struct pen_hold_to_run h;
+	unsigned int i;
+
+	if (copy_from_user(&h, arg, sizeof(h)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(h.reserved); i++)
+		if (h.reserved[i])
+			return -EINVAL;
+	if (h.enable > 1)
+		return -EINVAL;
+	return pen_set_hold_to_run(pen, false, h.enable);
+}
+
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pen_file *pf = file->private_data;
@@ -227,6 +252,10 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return -EBADF;
 		pen_kick_watchdog(pen);
 		return 0;
+	case PEN_IOC_SET_HOLD_TO_RUN:
+		if (!pen_file_controls(file))
+			return -EBADF;
+		return pen_ioctl_set_hold_to_run(pen, argp);
 	default:
 		return -ENOTTY;
 	}

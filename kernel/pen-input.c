@@ -7,9 +7,10 @@
  * of the pen's class device (found from /sys/class/pen/penN). The keys are
  * macro keys (PEN_KEY_* in the UAPI header), which desktops do not act on.
  *
- * The core only forwards presses: nothing here starts or stops the
- * needle. Control stays with the controlling process, which reads the
- * buttons and decides (penctl run --buttons does).
+ * The core forwards presses, and starts nothing: control stays with the
+ * controlling process, which reads the buttons and decides (penctl run
+ * --buttons does). The footswitch alone is also the core's own: in
+ * hold-to-run mode its release stops the needle (pen-hold.c).
  */
 #include <linux/input.h>
 
@@ -82,8 +83,10 @@ void pen_input_unregister(struct pen_device *pen)
  * @button: which; one the pen declared in struct pen_hw_info.buttons
  * @pressed: pressed (or, for the footswitch, held down)
  *
- * Forwarded to the pen's input device, and to nothing else.
- * Context: process, may sleep (a threaded interrupt handler is fine).
+ * Forwarded to the pen's input device. A footswitch let go first stops a
+ * needle in hold-to-run mode; a backend that can no longer read its
+ * footswitch reports it released. Context: process, may sleep (a
+ * threaded interrupt handler or a work item is fine).
  */
 void pen_report_button(struct pen_device *pen, enum pen_button button,
 		       bool pressed)
@@ -91,6 +94,10 @@ void pen_report_button(struct pen_device *pen, enum pen_button button,
 	if (WARN_ON_ONCE(button >= PEN_BUTTON_COUNT ||
 			 !(pen->hw.buttons & BIT(button))))
 		return;
+
+	/* The needle before the input device: stop first, then tell. */
+	if (button == PEN_BUTTON_FOOTSWITCH)
+		pen_pedal(pen, pressed);
 
 	/* Serialised against unregistration, which clears pen->input. */
 	mutex_lock(&pen->lock);

@@ -137,6 +137,9 @@ extern unsigned int pen_max_missed_strokes;
  * @removing: pen_detach() has begun: nothing starts the needle or changes
  *	its setpoints any more, though @ops is still set until a start in
  *	progress is out of the backend
+ * @pedal_down: the footswitch is held down, as last reported
+ * @hold_ctl: the controller asked for hold-to-run (pen-hold.c)
+ * @hold_policy: the administrator requires hold-to-run
  * @stop_reason: PEN_STOP_*, why the needle last stopped
  * @last_reached_um: depth reached on the last reported stroke
  * @seq: sequence number of the next stroke
@@ -208,6 +211,9 @@ struct pen_device {
 	u64 period_ns;
 	u32 stop_gen;
 	bool removing;
+	bool pedal_down;
+	bool hold_ctl;
+	bool hold_policy;
 	u32 stop_reason;
 	u32 last_reached_um;
 	u64 seq;
@@ -283,6 +289,7 @@ void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
 void pen_cut_locked(struct pen_device *pen, u64 now_ns);
 void pen_cut_made_locked(struct pen_device *pen);
 void pen_cut_pending(struct pen_device *pen);
+void pen_cut_now(struct pen_device *pen);
 void pen_cut_hw_locked(struct pen_device *pen);
 int pen_stroke_thread_start(struct pen_device *pen);
 void pen_stroke_thread_stop(struct pen_device *pen);
@@ -316,6 +323,12 @@ void pen_debugfs_module_init(void);
 void pen_debugfs_module_exit(void);
 void pen_debugfs_add(struct pen_device *pen);
 void pen_debugfs_remove(struct pen_device *pen);
+
+/* pen-hold.c: hold-to-run, the footswitch as an enabling control */
+bool pen_hold_to_run_locked(const struct pen_device *pen);
+bool pen_hold_check_locked(struct pen_device *pen, u64 now_ns);
+void pen_pedal(struct pen_device *pen, bool down);
+int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable);
 
 /* pen-input.c */
 int pen_input_register(struct pen_device *pen);

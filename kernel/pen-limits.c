@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Limits an administrator sets on top of the hardware's: a depth cap and
- * a maximum continuous run time. Their defaults are module parameters;
- * each pen's are sysfs attributes that anyone allowed to write them may
- * lower, and only CAP_SYS_ADMIN may raise. A lowered limit takes effect
- * at the next stroke boundary, when the stroke timer checks both.
+ * Limits an administrator sets on top of the hardware's: a depth cap, a
+ * maximum continuous run time and, for a pen with a footswitch, the
+ * hold-to-run policy. Their defaults are module parameters; each pen's
+ * are sysfs attributes that anyone allowed to write them may make
+ * stricter, and only CAP_SYS_ADMIN may relax. A lowered limit takes
+ * effect at the next stroke boundary, when the stroke timer checks it;
+ * hold-to-run turned on with the pedal up stops the needle at once.
  */
 #include <linux/capability.h>
 #include <linux/device.h>
@@ -35,6 +37,11 @@ module_param(max_run_time_s, uint, 0444);
 MODULE_PARM_DESC(max_run_time_s,
 		 "default maximum continuous run time, in s (default 3600)");
 
+static bool hold_to_run;
+module_param(hold_to_run, bool, 0444);
+MODULE_PARM_DESC(hold_to_run,
+		 "every pen with a footswitch runs only while it is held (default 0)");
+
 int pen_limits_module_init(void)
 {
 	if (strcmp(profile, "clinic") && strcmp(profile, "home")) {
@@ -60,6 +67,9 @@ void pen_limits_init(struct pen_device *pen)
 		cap = min_t(u32, cap, PEN_HOME_DEPTH_CAP_UM);
 	pen->depth_cap_um = cap;
 	pen->max_run_time_ns = (u64)max_run_time_s * NSEC_PER_SEC;
+	/* A pen without a pedal has nothing to hold: its attribute says 0. */
+	pen->hold_policy = hold_to_run &&
+			   (pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH));
 }
 
 static ssize_t depth_cap_um_show(struct device *dev,
@@ -128,9 +138,31 @@ static ssize_t max_run_time_s_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(max_run_time_s);
 
+static ssize_t hold_to_run_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(to_pen_device(dev)->hold_policy));
+}
+
+static ssize_t hold_to_run_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	bool on;
+	int ret;
+
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	ret = pen_set_hold_to_run(to_pen_device(dev), true, on);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(hold_to_run);
+
 static struct attribute *pen_limit_attrs[] = {
 	&dev_attr_depth_cap_um.attr,
 	&dev_attr_max_run_time_s.attr,
+	&dev_attr_hold_to_run.attr,
 	NULL
 };
 

@@ -89,6 +89,25 @@ void pen_cut_pending(struct pen_device *pen)
 }
 
 /**
+ * pen_cut_now() - make a pending cut from the task that decided the stop
+ * @pen: the pen; the caller holds neither pen->hw_lock nor pen->slock
+ *
+ * A stop decided under slock in process context (a pedal let go, a
+ * cartridge changed) need not wait for the stroke thread: the deciding
+ * task cuts a sleeping backend's drive itself, after at most the backend
+ * call in progress. Nothing to do for a backend that cannot sleep, whose
+ * drive went off under slock. Context: process, may sleep.
+ */
+void pen_cut_now(struct pen_device *pen)
+{
+	if (!pen->hw.can_sleep)
+		return;
+	rt_mutex_lock(&pen->hw_lock);
+	pen_cut_pending(pen);
+	rt_mutex_unlock(&pen->hw_lock);
+}
+
+/**
  * pen_cut_hw_locked() - take hw_lock and cut a sleeping backend's drive
  * @pen: the pen; the caller holds neither pen->hw_lock nor pen->slock
  *

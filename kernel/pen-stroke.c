@@ -148,6 +148,10 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 		return false;
 	}
 
+	/* Hold-to-run with the pedal up: a mode turned on meanwhile. */
+	if (pen_hold_check_locked(pen, ktime_to_ns(now)))
+		return false;
+
 	/* A spent cartridge stops the needle between strokes. */
 	if (pen->cart_strokes >= pen->cart_budget) {
 		pen->cart_state = PEN_CARTRIDGE_SPENT;
@@ -278,6 +282,9 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
 	case PEN_CARTRIDGE_SPENT:
 		return -ENOSPC;
 	}
+	/* Last: the pedal is the go, once all else is ready. */
+	if (pen_hold_to_run_locked(pen) && !pen->pedal_down)
+		return -EAGAIN;
 	return 0;
 }
 
@@ -295,8 +302,9 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
  * Return: 0, -EALREADY if the needle already runs, -EIO while a fault is
  * latched, -ERANGE if the depth setpoint is above a lowered depth cap,
  * -ENOMEDIUM without a cartridge, -ESTALE for a reused one, -ENOSPC for a
- * spent one, -ENODEV if the pen was unregistered, -ECANCELED if a stop
- * overtook the start, or the backend's drive_enable() error.
+ * spent one, -EAGAIN in hold-to-run mode without the footswitch held,
+ * -ENODEV if the pen was unregistered, -ECANCELED if a stop overtook the
+ * start, or the backend's drive_enable() error.
  */
 int pen_start(struct pen_device *pen)
 {
@@ -458,6 +466,8 @@ void pen_detach(struct pen_device *pen)
 	 */
 	raw_spin_lock_irq(&pen->slock);
 	pen->removing = true;
+	/* Its pedal goes with it: released. */
+	pen->pedal_down = false;
 	raw_spin_unlock_irq(&pen->slock);
 
 	/* Cut the drive at once, even while a start is powering it up ... */

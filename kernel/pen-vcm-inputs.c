@@ -4,7 +4,11 @@
  * EEPROM in the cartridge) and the buttons.
  *
  * Both are mechanical contacts that bounce. A button is read once its
- * line has been quiet for the debounce interval. A cartridge is read
+ * line has been quiet for the debounce interval, but a held footswitch is
+ * read at the first edge: letting go of it may stop the needle
+ * (hold-to-run), and a stop must not wait; a bounce then only reads
+ * "held" again, which starts nothing. A line that cannot be read counts
+ * as a button let go. A cartridge is read
  * once its detect line has settled for that long too: a bounce seen as
  * "out, in again" would make the core take a fresh cartridge for a
  * re-used one and refuse it.
@@ -122,10 +126,13 @@ static irqreturn_t pen_vcm_cart_irq(int irq, void *data)
 static irqreturn_t pen_vcm_button_irq(int irq, void *data)
 {
 	struct pen_vcm_button *btn = data;
+	unsigned long delay = msecs_to_jiffies(btn->vcm->debounce_ms);
 
+	/* A held pedal may be let go: read it now. */
+	if (btn->button == PEN_BUTTON_FOOTSWITCH && READ_ONCE(btn->pressed))
+		delay = 0;
 	/* Each edge pushes the read back: it comes once the line is quiet. */
-	mod_delayed_work(system_wq, &btn->work,
-			 msecs_to_jiffies(btn->vcm->debounce_ms));
+	mod_delayed_work(system_wq, &btn->work, delay);
 	return IRQ_HANDLED;
 }
 
@@ -135,9 +142,14 @@ static void pen_vcm_button_work(struct work_struct *work)
 						  struct pen_vcm_button, work);
 	int val = gpiod_get_value_cansleep(btn->gpio);
 
-	if (val < 0 || !!val == btn->pressed)
+	if (val < 0) {
+		dev_warn_ratelimited(btn->vcm->dev, "cannot read %s: %d; taken as let go\n",
+				     pen_vcm_button_names[btn->button], val);
+		val = 0;
+	}
+	if (!!val == btn->pressed)
 		return;
-	btn->pressed = val;
+	WRITE_ONCE(btn->pressed, val);
 	pen_report_button(btn->vcm->pen, btn->button, val);
 }
 

@@ -5,23 +5,12 @@
  * CAP_SYS_ADMIN may raise and that, lowered while the needle runs, stops
  * it at the next stroke; and a maximum continuous run time.
  */
-#include <linux/capability.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
 
 #define SIM_ID	700
-
-static int pen_attr_write(unsigned int id, const char *attr, const char *val)
-{
-	char path[160];
-
-	snprintf(path, sizeof(path), "/sys/class/pen/pen%d/%s",
-		 sim_pen_index(id), attr);
-	return sim_write(path, val);
-}
 
 static struct pen_info info_of(int fd)
 {
@@ -33,21 +22,6 @@ static struct pen_info info_of(int fd)
 }
 
 /* Drop CAP_SYS_ADMIN from this process, staying root otherwise. */
-static int drop_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-	unsigned int i = CAP_SYS_ADMIN / 32, bit = 1U << (CAP_SYS_ADMIN % 32);
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	data[i].effective &= ~bit;
-	data[i].permitted &= ~bit;
-	return syscall(SYS_capset, &hdr, data);
-}
-
 FIXTURE(pen) {
 	int fd;
 };
@@ -76,7 +50,7 @@ TEST_F(pen, defaults_are_the_hardware_maximum_and_an_hour)
 
 TEST_F(pen, a_depth_above_the_cap_is_erange)
 {
-	ASSERT_EQ(0, pen_attr_write(SIM_ID, "depth_cap_um", "1000"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "depth_cap_um", "1000"));
 	EXPECT_EQ(1000, info_of(self->fd).depth_cap_um);
 	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 1010, 0));
 	EXPECT_EQ(ERANGE, errno);
@@ -86,11 +60,11 @@ TEST_F(pen, a_depth_above_the_cap_is_erange)
 
 TEST_F(pen, a_cap_outside_the_hardware_range_is_refused)
 {
-	EXPECT_EQ(-ERANGE, pen_attr_write(SIM_ID, "depth_cap_um", "3010"));
-	EXPECT_EQ(-ERANGE, pen_attr_write(SIM_ID, "depth_cap_um", "90"));
-	EXPECT_EQ(-EINVAL, pen_attr_write(SIM_ID, "depth_cap_um", "1mm"));
-	EXPECT_EQ(-ERANGE, pen_attr_write(SIM_ID, "max_run_time_s", "0"));
-	EXPECT_EQ(-ERANGE, pen_attr_write(SIM_ID, "max_run_time_s", "86401"));
+	EXPECT_EQ(-ERANGE, sim_pen_attr_write(SIM_ID, "depth_cap_um", "3010"));
+	EXPECT_EQ(-ERANGE, sim_pen_attr_write(SIM_ID, "depth_cap_um", "90"));
+	EXPECT_EQ(-EINVAL, sim_pen_attr_write(SIM_ID, "depth_cap_um", "1mm"));
+	EXPECT_EQ(-ERANGE, sim_pen_attr_write(SIM_ID, "max_run_time_s", "0"));
+	EXPECT_EQ(-ERANGE, sim_pen_attr_write(SIM_ID, "max_run_time_s", "86401"));
 	EXPECT_EQ(3000, info_of(self->fd).depth_cap_um);
 	EXPECT_EQ(3600, info_of(self->fd).max_run_time_s);
 }
@@ -100,21 +74,21 @@ TEST_F(pen, only_cap_sys_admin_raises_a_limit)
 	int status;
 	pid_t pid;
 
-	ASSERT_EQ(0, pen_attr_write(SIM_ID, "depth_cap_um", "1000"));
-	ASSERT_EQ(0, pen_attr_write(SIM_ID, "max_run_time_s", "600"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "depth_cap_um", "1000"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "max_run_time_s", "600"));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		if (drop_cap_sys_admin())
 			_exit(10);
-		if (pen_attr_write(SIM_ID, "depth_cap_um", "1500") != -EPERM)
+		if (sim_pen_attr_write(SIM_ID, "depth_cap_um", "1500") != -EPERM)
 			_exit(11);
-		if (pen_attr_write(SIM_ID, "max_run_time_s", "700") != -EPERM)
+		if (sim_pen_attr_write(SIM_ID, "max_run_time_s", "700") != -EPERM)
 			_exit(12);
 		/* Lowering is always allowed. */
-		if (pen_attr_write(SIM_ID, "depth_cap_um", "800"))
+		if (sim_pen_attr_write(SIM_ID, "depth_cap_um", "800"))
 			_exit(13);
-		if (pen_attr_write(SIM_ID, "max_run_time_s", "300"))
+		if (sim_pen_attr_write(SIM_ID, "max_run_time_s", "300"))
 			_exit(14);
 		_exit(0);
 	}
@@ -122,7 +96,7 @@ TEST_F(pen, only_cap_sys_admin_raises_a_limit)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(800, info_of(self->fd).depth_cap_um);
 	EXPECT_EQ(300, info_of(self->fd).max_run_time_s);
-	EXPECT_EQ(0, pen_attr_write(SIM_ID, "depth_cap_um", "3000"));
+	EXPECT_EQ(0, sim_pen_attr_write(SIM_ID, "depth_cap_um", "3000"));
 	EXPECT_EQ(3000, info_of(self->fd).depth_cap_um);
 }
 
@@ -136,11 +110,16 @@ TEST_F(pen, lowering_the_cap_below_the_setpoint_stops_at_the_next_stroke)
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 1000, 100000));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
 	sleep_ns(55000000);
-	ASSERT_EQ(0, pen_attr_write(SIM_ID, "depth_cap_um", "500"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "depth_cap_um", "500"));
 	/* From here on the cap is in force. */
 	lowered = now_ns();
 	st = pen_wait_stopped(self->fd, 3000);
-	EXPECT_EQ(PEN_STOP_DEPTH_CAP, st.stop_reason);
+	EXPECT_EQ(PEN_STOP_DEPTH_CAP, st.stop_reason)
+		TH_LOG("stop reason %u, fault %u (%u) at stroke %llu, %llu strokes, %llu missed",
+		       st.stop_reason, st.fault, st.fault_value,
+		       (unsigned long long)st.fault_seq,
+		       (unsigned long long)st.run_strokes,
+		       (unsigned long long)st.run_missed_strokes);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	report_drive_off("depth cap lowered", lowered,
 			 sim_state(SIM_ID, "drive_off_ns"), 10000000);
@@ -165,7 +144,7 @@ TEST_F(pen, a_run_stops_by_itself_at_the_maximum_run_time)
 	struct pen_status st;
 	long long off;
 
-	ASSERT_EQ(0, pen_attr_write(SIM_ID, "max_run_time_s", "1"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "max_run_time_s", "1"));
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
 	st = pen_wait_stopped(self->fd, 3000);
@@ -218,6 +197,38 @@ TEST(the_home_profile_caps_every_pen_at_half_a_millimetre)
 	fd = open("/dev/pen0", O_RDONLY | O_CLOEXEC);
 	EXPECT_EQ(3000, info_of(fd).depth_cap_um);
 	close(fd);
+}
+
+/*
+ * hold_to_run=1: every pen with a footswitch holds to run as the
+ * administrator's policy (hold_test has the rest); one without has
+ * nothing to hold.
+ */
+TEST(the_hold_to_run_parameter_holds_every_pen_with_a_footswitch)
+{
+	char buf[8];
+	int fd;
+
+	if (!pen_backend_is_sim())
+		SKIP(return, PEN_SIM_ONLY);
+	ASSERT_EQ(0, reload_pen("hold_to_run=1"));
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, "footswitch=1"));
+	ASSERT_EQ(0, sim_pen_attr_read(SIM_ID, "hold_to_run", buf, sizeof(buf)));
+	EXPECT_STREQ("1\n", buf);
+	fd = sim_open(SIM_ID, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_TRUE(pen_status_of(fd).flags & PEN_STATUS_HOLD_POLICY);
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+	sim_delete(SIM_ID);
+	/* pen_sim's pen0 has no footswitch. */
+	fd = open("/dev/pen0", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_FALSE(pen_status_of(fd).flags & PEN_STATUS_HOLD_TO_RUN);
+	close(fd);
+	ASSERT_EQ(0, reload_pen(""));
 }
 
 TEST_HARNESS_MAIN

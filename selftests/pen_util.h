@@ -988,6 +988,51 @@ static inline int sim_pen_attr_write(unsigned int id, const char *attr,
 	return sim_write(path, value);
 }
 
+/* Attribute @attr of simulated pen @id's class device into @buf, or -errno. */
+static inline int sim_pen_attr_read(unsigned int id, const char *attr,
+				    char *buf, size_t len)
+{
+	char path[128];
+	int n = sim_pen_index(id), fd;
+	ssize_t got;
+
+	if (n < 0)
+		return n;
+	snprintf(path, sizeof(path), "/sys/class/pen/pen%d/%s", n, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	got = read(fd, buf, len - 1);
+	close(fd);
+	if (got < 0)
+		return -errno;
+	buf[got] = '\0';
+	return 0;
+}
+
+#include <linux/capability.h>
+#include <sys/syscall.h>
+
+/*
+ * This process without CAP_SYS_ADMIN, still root otherwise (so sysfs's
+ * file modes let it write): what an administrator's limits are tested
+ * against. For a child: it cannot be got back.
+ */
+static inline int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	unsigned int i = CAP_SYS_ADMIN / 32, bit = 1U << (CAP_SYS_ADMIN % 32);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	data[i].effective &= ~bit;
+	data[i].permitted &= ~bit;
+	return syscall(SYS_capset, &hdr, data);
+}
+
 /* Entries of directory @dir whose names start with @prefix, or -errno. */
 static inline int dir_count(const char *dir, const char *prefix)
 {

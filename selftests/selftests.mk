@@ -4,7 +4,7 @@
 
 KSFT_DIR := $(BUILD)/ksft
 ST_OUT := $(BUILD)/selftests
-ST_C_TESTS := ioctl_test control_test stroke_test sim_test fault_test limits_test cartridge_test power_test event_test button_test fuzz_test unplug_test faultinject_test stress_test hw_test
+ST_C_TESTS := ioctl_test control_test stroke_test sim_test fault_test limits_test cartridge_test power_test event_test button_test fuzz_test unplug_test faultinject_test stress_test hw_test hold_test
 ST_SCRIPTS := run_tests.sh ktap.sh penctl_test.sh kunit_test.sh pentrace_test.sh
 ST_CFLAGS := -O2 -g -Wall -Wextra -Wno-clobbered -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)

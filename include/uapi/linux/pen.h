@@ -23,7 +23,7 @@
 #include <linux/types.h>
 
 /* Bumped when an ioctl is added or a reserved field gains a meaning. */
-#define PEN_API_VERSION		4
+#define PEN_API_VERSION		5
 
 #define PEN_NAME_LEN		32
 
@@ -71,8 +71,10 @@ struct pen_info {
  * device (a child of /sys/class/pen/penN, so found from there) that
  * reports them as the keys below: macro keys, which desktops do not act
  * on, so a pen's buttons never power off or lock the computer. Pressing
- * them does nothing else in the kernel: the needle starts and stops only
- * on its controller's ioctls. Since API 4.
+ * them never starts the needle: it starts only on its controller's
+ * START. The footswitch is the one button the kernel acts on: in
+ * hold-to-run mode (PEN_IOC_SET_HOLD_TO_RUN) letting it go stops the
+ * needle. Since API 4.
  */
 #define PEN_INFO_BUTTONS	(1U << 0)	/* main and speed buttons */
 #define PEN_INFO_FOOTSWITCH	(1U << 1)	/* a footswitch (hold-to-run pedal) */
@@ -124,6 +126,7 @@ struct pen_params {
 #define PEN_STOP_CARTRIDGE_SPENT 9	/* the cartridge's stroke budget ran out */
 #define PEN_STOP_SUSPEND	10	/* the system suspended or hibernated */
 #define PEN_STOP_SHUTDOWN	11	/* the system is shutting down or rebooting */
+#define PEN_STOP_PEDAL		12	/* hold-to-run: the pedal let go or lost (API 5) */
 
 /*
  * struct pen_status.cartridge_state. Needle cartridges are sterile and
@@ -153,6 +156,12 @@ struct pen_params {
 
 /* struct pen_status.flags */
 #define PEN_STATUS_CONTROLLED	(1U << 0)	/* a controller has it open */
+/* Since API 5: hold-to-run is on, by the controller or the administrator */
+#define PEN_STATUS_HOLD_TO_RUN	(1U << 1)
+/* Since API 5: the administrator's policy: the controller cannot turn it off */
+#define PEN_STATUS_HOLD_POLICY	(1U << 2)
+/* Since API 5: the footswitch is held down */
+#define PEN_STATUS_PEDAL_DOWN	(1U << 3)
 
 /**
  * struct pen_status - live state of a pen, from PEN_IOC_GET_STATUS
@@ -225,6 +234,23 @@ struct pen_status {
  */
 struct pen_watchdog {
 	__u32 timeout_ms;
+	__u32 reserved[3];
+};
+
+/**
+ * struct pen_hold_to_run - for PEN_IOC_SET_HOLD_TO_RUN
+ * @enable: 1: the needle runs only while the footswitch is held: START
+ *	fails with EAGAIN unless it is, and letting it go (or losing it)
+ *	stops the needle with PEN_STOP_PEDAL; 0: the controller no longer
+ *	asks for it (the administrator's policy may still require it)
+ * @reserved: must be zero
+ *
+ * The controller's request lasts until it sets it again or closes the
+ * pen. Turned on while the needle runs with the pedal up, it stops the
+ * needle at once. Since API 5.
+ */
+struct pen_hold_to_run {
+	__u32 enable;
 	__u32 reserved[3];
 };
 
@@ -397,5 +423,7 @@ struct pen_event {
 #define PEN_IOC_CLEAR_FAULT	_IO(PEN_IOC_MAGIC, 0x05)	/* since API 2 */
 #define PEN_IOC_SET_WATCHDOG	_IOW(PEN_IOC_MAGIC, 0x06, struct pen_watchdog)
 #define PEN_IOC_KICK_WATCHDOG	_IO(PEN_IOC_MAGIC, 0x07)	/* since API 2 */
+/* Since API 5 */
+#define PEN_IOC_SET_HOLD_TO_RUN	_IOW(PEN_IOC_MAGIC, 0x08, struct pen_hold_to_run)
 
 #endif /* _UAPI_LINUX_PEN_H */
