@@ -246,6 +246,15 @@ PEN_EXPORT int pen_kick_watchdog(struct pen *pen)
 	return pen_ioctl(pen, PEN_IOC_KICK_WATCHDOG, NULL, true);
 }
 
+PEN_EXPORT int pen_set_hold_to_run(struct pen *pen, bool enable)
+{
+	struct pen_hold_to_run h;
+
+	memset(&h, 0, sizeof(h));
+	h.enable = enable;
+	return pen_ioctl(pen, PEN_IOC_SET_HOLD_TO_RUN, &h, true);
+}
+
 PEN_EXPORT int pen_wait_events(struct pen *pen, int64_t timeout_ns)
 {
 	struct timespec ts, *tsp = NULL;

@@ -18,6 +18,7 @@
 #ifndef LIBPEN_H
 #define LIBPEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -183,6 +184,8 @@ int pen_set_params(struct pen *pen, uint32_t depth_um, uint32_t rate_mhz);
  * %EBADF: @pen is not the controller;
  * %EIO: a fault is latched (struct pen_status.fault says which); it must
  * be cleared with pen_clear_fault() first;
+ * %EAGAIN: hold-to-run is on and the footswitch is not held
+ * (pen_set_hold_to_run());
  * %EINTR: interrupted by a signal, the needle did not start;
  * %EINVAL: @pen is NULL;
  * %ENODEV: the pen was removed;
@@ -264,6 +267,31 @@ int pen_set_watchdog(struct pen *pen, uint32_t timeout_ms);
  * Return: 0, or -1 with errno set as for pen_set_watchdog().
  */
 int pen_kick_watchdog(struct pen *pen);
+
+/**
+ * pen_set_hold_to_run() - run only while the footswitch is held
+ * @pen: controller handle
+ * @enable: true to ask for hold-to-run, false to stop asking
+ *
+ * In hold-to-run mode pen_start() fails with %EAGAIN unless the pen's
+ * footswitch is held down, and letting it go stops the needle in the
+ * kernel (%PEN_STOP_PEDAL), whatever the controller is doing meanwhile.
+ * Turned on while the needle runs with the pedal up, it stops it. The
+ * request lasts until the controller closes the pen; an administrator
+ * may also require the mode (sysfs hold_to_run), which the controller
+ * cannot turn off. struct pen_status.flags tells whether the mode is on
+ * (%PEN_STATUS_HOLD_TO_RUN), whose it is (%PEN_STATUS_HOLD_POLICY) and
+ * whether the pedal is down (%PEN_STATUS_PEDAL_DOWN).
+ *
+ * Return: 0, or -1 with errno set:
+ * %EBADF: @pen is not the controller;
+ * %EOPNOTSUPP: the pen has no footswitch (to turn it on);
+ * %EPERM: the administrator requires it (to turn it off);
+ * %EINVAL: @pen is NULL;
+ * %ENODEV: the pen was removed;
+ * %ENOTTY: the driver predates hold-to-run (API version 5).
+ */
+int pen_set_hold_to_run(struct pen *pen, bool enable);
 
 /**
  * pen_wait_events() - wait until the pen has events to read

@@ -416,6 +416,8 @@ PEN_EXPORT const char *pen_stop_reason_name(uint32_t reason)
 		return "suspend";
 	case PEN_STOP_SHUTDOWN:
 		return "shutdown";
+	case PEN_STOP_PEDAL:
+		return "pedal";
 	default:
 		return "unknown";
 	}

@@ -687,8 +687,10 @@ static void test_names(void)
 	check(!strcmp(pen_stop_reason_name(PEN_STOP_SUSPEND), "suspend") &&
 	      !strcmp(pen_stop_reason_name(PEN_STOP_SHUTDOWN), "shutdown"),
 	      "stop reasons suspend and shutdown");
-	check(!strcmp(pen_stop_reason_name(12), "unknown"),
-	      "stop reason 12 unknown");
+	check(!strcmp(pen_stop_reason_name(PEN_STOP_PEDAL), "pedal"),
+	      "stop reason pedal");
+	check(!strcmp(pen_stop_reason_name(13), "unknown"),
+	      "stop reason 13 unknown");
 	check(!strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_NONE), "none") &&
 	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_READY), "ready") &&
 	      !strcmp(pen_cartridge_state_name(PEN_CARTRIDGE_REUSED), "reused") &&
@@ -916,6 +918,9 @@ static void test_null_handle(void)
 	      "pen_set_watchdog(NULL) EINVAL");
 	check(pen_kick_watchdog(NULL) == -1 && errno == EINVAL,
 	      "pen_kick_watchdog(NULL) EINVAL");
+	errno = 0;
+	check(pen_set_hold_to_run(NULL, true) == -1 && errno == EINVAL,
+	      "pen_set_hold_to_run(NULL) EINVAL");
 	errno = 1234;
 	pen_close(NULL);
 	check(errno == 1234, "pen_close(NULL) is a no-op");
@@ -935,6 +940,7 @@ static struct {
 	unsigned int calls;
 	unsigned long request;
 	struct pen_params params;	/* last SET_PARAMS argument */
+	struct pen_hold_to_run hold;	/* last SET_HOLD_TO_RUN argument */
 	int eintr;			/* fail this many calls with EINTR */
 	int err;			/* then fail with this, if non-zero */
 	bool info;			/* GET_INFO: the fields below */
@@ -962,6 +968,8 @@ int ioctl(int fd, unsigned long request, ...)
 	fake.request = request;
 	if (request == PEN_IOC_SET_PARAMS)
 		memcpy(&fake.params, arg, sizeof(fake.params));
+	if (request == PEN_IOC_SET_HOLD_TO_RUN)
+		memcpy(&fake.hold, arg, sizeof(fake.hold));
 	if (fake.eintr > 0) {
 		fake.eintr--;
 		errno = EINTR;
@@ -1068,6 +1076,20 @@ static void test_requests(void)
 	ret = pen_start(pen);
 	check(ret == -1 && errno == EINTR && fake.calls == 1,
 	      "interrupted pen_start is not retried (calls %u)", fake.calls);
+
+	fake_reset(pen_fd(pen));
+	memset(&fake.hold, 0xff, sizeof(fake.hold));
+	ret = pen_set_hold_to_run(pen, true);
+	check(ret == 0 && fake.request == PEN_IOC_SET_HOLD_TO_RUN &&
+	      fake.hold.enable == 1 && !fake.hold.reserved[0] &&
+	      !fake.hold.reserved[1] && !fake.hold.reserved[2],
+	      "pen_set_hold_to_run(true) sends SET_HOLD_TO_RUN {1}, reserved 0");
+	fake_reset(pen_fd(pen));
+	fake.err = EPERM;
+	errno = 0;
+	ret = pen_set_hold_to_run(pen, false);
+	check(ret == -1 && errno == EPERM && fake.hold.enable == 0,
+	      "pen_set_hold_to_run(false) sends {0}; the driver's EPERM reaches the caller");
 
 	fake_reset(pen_fd(pen));
 	fake.eintr = 2;
