@@ -11,7 +11,8 @@
 #   host-tests         the host tests (no kernel needed), ending with one
 #                      "N passed, N failed" line (libpen/tests/host-tests.sh):
 #                      build/test-units, which also runs build/penctl's
-#                      host-testable parts; the same under valgrind, penctl
+#                      host-testable parts, and build/test-outq, penctl's
+#                      output queue; the same under valgrind, penctl
 #                      included; a short run of each fuzz target (FUZZ_RUNS)
 #   host-tests-asan    test-units and penctl built with libpen linked in
 #                      statically under AddressSanitizer and UBSan, in
@@ -74,12 +75,15 @@ PEN_LIB_SH_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/shared/%.o,\
 PEN_LIB_ST_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/static/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_PENCTL_OBJ := $(PEN_OBJ)/penctl.o
+PEN_OUTQ_OBJ := $(PEN_OBJ)/outq.o
 PEN_TEST_OBJ := $(PEN_OBJ)/test-units.o
+PEN_OUTQ_TEST_OBJ := $(PEN_OBJ)/test-outq.o
 PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJ) \
-	$(PEN_TEST_OBJ)
+	$(PEN_OUTQ_OBJ) $(PEN_TEST_OBJ) $(PEN_OUTQ_TEST_OBJ)
 
 PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
-	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units
+	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units \
+	$(BUILD)/test-outq
 
 # The fuzz targets' rules and variables, which host-tests needs.
 include $(PEN_SRC)/fuzz/fuzz.mk
@@ -135,9 +139,15 @@ $(PEN_PENCTL_OBJ): $(PEN_SRC)/tools/penctl/penctl.c | pen-check-jsonc
 	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
 
-$(BUILD)/penctl: $(PEN_PENCTL_OBJ) $(BUILD)/libpen.so
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PEN_PENCTL_OBJ) -L$(BUILD) -lpen \
-		$(PEN_JSONC_LIBS)
+# The queue that keeps penctl's output from blocking it while the needle
+# runs, with its writer thread.
+$(PEN_OUTQ_OBJ): $(PEN_SRC)/tools/penctl/outq.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) -pthread -c -o $@ $<
+
+$(BUILD)/penctl: $(PEN_PENCTL_OBJ) $(PEN_OUTQ_OBJ) $(BUILD)/libpen.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(PEN_PENCTL_OBJ) \
+		$(PEN_OUTQ_OBJ) -L$(BUILD) -lpen $(PEN_JSONC_LIBS)
 
 $(PEN_TEST_OBJ): $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)
@@ -147,6 +157,13 @@ $(PEN_TEST_OBJ): $(PEN_SRC)/libpen/tests/test-units.c
 # ships, exports and version script included.
 $(BUILD)/test-units: $(PEN_TEST_OBJ) $(BUILD)/libpen.so
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PEN_TEST_OBJ) -L$(BUILD) -lpen
+
+$(PEN_OUTQ_TEST_OBJ): $(PEN_SRC)/tools/penctl/tests/test-outq.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) -pthread -c -o $@ $<
+
+$(BUILD)/test-outq: $(PEN_OUTQ_TEST_OBJ) $(PEN_OUTQ_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^
 
 # Only pen_* may leave the library, each at a version node LIBPEN_1 or
 # LIBPEN_1.N (older nm prints no versions, hence the optional suffix);
@@ -163,7 +180,7 @@ pen-check-exports: $(BUILD)/$(PEN_SONAME)
 # the valgrind run and the fuzz targets' short runs, so that there is
 # still one "N passed, N failed" line for scripts/check to read.
 host-tests: pen-check-exports $(BUILD)/test-units $(BUILD)/penctl \
-		$(PEN_FUZZ_BINS)
+		$(BUILD)/test-outq $(PEN_FUZZ_BINS)
 	$(PEN_FUZZ_ENV) $(PEN_SRC)/libpen/tests/host-tests.sh $(BUILD) \
 		$(FUZZ_RUNS) $(PEN_FUZZ_TARGETS)
 
@@ -177,7 +194,7 @@ PEN_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 PEN_ASAN_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_ASAN_OBJS := $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o \
-	$(PEN_ASAN)/penctl.o
+	$(PEN_ASAN)/penctl.o $(PEN_ASAN)/outq.o $(PEN_ASAN)/test-outq.o
 
 $(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
@@ -192,21 +209,37 @@ $(PEN_ASAN)/penctl.o: $(PEN_SRC)/tools/penctl/penctl.c | pen-check-jsonc
 	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) $(PEN_SAN_FLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
 
+$(PEN_ASAN)/outq.o: $(PEN_SRC)/tools/penctl/outq.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -pthread -c -o $@ $<
+
+$(PEN_ASAN)/test-outq.o: $(PEN_SRC)/tools/penctl/tests/test-outq.c
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -pthread -c -o $@ $<
+
+$(PEN_ASAN)/test-outq: $(PEN_ASAN)/test-outq.o $(PEN_ASAN)/outq.o
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -pthread -o $@ $^
+
 $(PEN_ASAN)/test-units: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o
 	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PEN_EVDEV_LIBS)
 
-$(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/penctl.o
-	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $^ \
+$(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/penctl.o \
+		$(PEN_ASAN)/outq.o
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -pthread -o $@ $^ \
 		$(PEN_JSONC_LIBS) $(PEN_EVDEV_LIBS)
 
 # The sanitizers exit 99 on a report, in test-units and in every penctl
 # it runs: penctl's own statuses are 0, 1 and 2, so a penctl that hit a
 # report (a leak found at exit, say) never passes for one that failed as
 # expected.
-host-tests-asan: $(PEN_ASAN)/test-units $(PEN_ASAN)/penctl
+host-tests-asan: $(PEN_ASAN)/test-units $(PEN_ASAN)/penctl \
+		$(PEN_ASAN)/test-outq
 	ASAN_OPTIONS=detect_leaks=1:exitcode=99$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
 	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
 		$(PEN_ASAN)/test-units $(PEN_ASAN)/penctl
+	ASAN_OPTIONS=detect_leaks=1:exitcode=99$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
+		$(PEN_ASAN)/test-outq
 
 userspace-install: userspace
 	$(INSTALL) -d $(DESTDIR)$(PEN_LIBDIR)/pkgconfig \

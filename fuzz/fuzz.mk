@@ -34,7 +34,8 @@ PEN_FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-fsanitize=fuzzer-no-link $(PEN_FUZZ_SAN)
 PEN_FUZZ_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_FUZZ)/obj/%.o,\
 			$(PEN_LIB_SRCS))
-PEN_FUZZ_OBJS := $(PEN_FUZZ_LIB_OBJS) $(PEN_FUZZ_TARGETS:%=$(PEN_FUZZ)/obj/fuzz_%.o)
+PEN_FUZZ_OBJS := $(PEN_FUZZ_LIB_OBJS) $(PEN_FUZZ)/obj/outq.o \
+	$(PEN_FUZZ_TARGETS:%=$(PEN_FUZZ)/obj/fuzz_%.o)
 
 # The same compiler's symbolizer, so that reports name files and lines
 # even where no llvm-symbolizer is on the PATH.
@@ -71,8 +72,14 @@ $(PEN_FUZZ)/obj/fuzz_%.o: $(PEN_SRC)/fuzz/fuzz_%.c | pen-check-fuzz-cc pen-check
 $(PEN_FUZZ)/fuzz_units: $(PEN_FUZZ)/obj/fuzz_units.o $(PEN_FUZZ)/obj/units.o
 	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -o $@ $^
 
-$(PEN_FUZZ)/fuzz_%: $(PEN_FUZZ)/obj/fuzz_%.o $(PEN_FUZZ_LIB_OBJS)
-	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -o $@ $^ \
+# penctl's output queue, which the two that include penctl.c link too.
+$(PEN_FUZZ)/obj/outq.o: $(PEN_SRC)/tools/penctl/outq.c | pen-check-fuzz-cc
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) -pthread -c -o $@ $<
+
+$(PEN_FUZZ)/fuzz_%: $(PEN_FUZZ)/obj/fuzz_%.o $(PEN_FUZZ_LIB_OBJS) \
+		$(PEN_FUZZ)/obj/outq.o
+	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -pthread -o $@ $^ \
 		$(PEN_JSONC_LIBS) $(PEN_EVDEV_LIBS)
 
 fuzz-build: $(PEN_FUZZ_BINS)

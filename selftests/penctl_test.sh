@@ -83,7 +83,7 @@ run_fault() {
 	fi
 }
 
-ktap_plan 89
+ktap_plan 106
 sim_delete
 sim_delete $SIM2
 sim_delete $SIMB
@@ -114,6 +114,12 @@ expect 0 'cartridge: +ready, id [0-9]+, 0 of 1000000 strokes used' "status shows
 echo cartridge_remove > "$DBG/pen_sim$SIM/inject"
 expect 1 "cannot start: no cartridge inserted" "start without a cartridge is refused, named" \
 	-- penctl -d "$P" run --duration 0.1s
+if ! grep -q "running" "$out"; then
+	ok "a refused start never said the needle was running"
+else
+	not_ok "a refused start never said the needle was running"
+	sed 's/^/#   /' "$out"
+fi
 echo "cartridge_insert 5005 1000000" > "$DBG/pen_sim$SIM/inject"
 
 # Usage errors: exit 2, nothing done.
@@ -129,6 +135,18 @@ expect 2 "invalid option '--colour'" "an unknown option is refused" \
 	-- penctl --colour status
 expect 2 "set needs --depth, --rate or both" "set without a value is refused" \
 	-- penctl -d "$P" set
+expect 2 "invalid watchdog '5ms': shorter than the kernel's shortest, 10 ms" \
+	"a watchdog below the kernel's range is refused, as typed" \
+	-- penctl -d "$P" run --watchdog 5ms
+expect 2 "invalid watchdog '2m': longer than the kernel's longest, 60 s" \
+	"a watchdog above the kernel's range is refused, as typed" \
+	-- penctl -d "$P" run --watchdog 2m
+expect 2 "invalid watchdog '1.5ms': not a whole number of milliseconds" \
+	"a watchdog finer than a millisecond is refused" \
+	-- penctl -d "$P" run --watchdog 1.5ms
+expect 2 "options '--watchdog' and '--no-watchdog' exclude each other" \
+	"--watchdog with --no-watchdog is refused" \
+	-- penctl -d "$P" run --watchdog 1s --no-watchdog
 expect 0 '"depth_um":750,.*"rate_mhz":116667' "refused commands changed nothing" \
 	-- penctl -d "$P" --json status
 
@@ -136,14 +154,18 @@ expect 0 '"depth_um":750,.*"rate_mhz":116667' "refused commands changed nothing"
 echo 1500 > "/sys/class/pen/${P#/dev/}/depth_cap_um"
 expect 0 'depth cap: +1.5 mm' "info shows the depth cap" \
 	-- penctl -d "$P" info
-expect 1 "depth 1600 um above the pen's depth cap \(1500 um\)" "a depth above the cap is named" \
+expect 1 "invalid depth '1.6mm': above the pen's depth cap, 1.5 mm" \
+	"a depth above the cap is named as typed, with the cap" \
 	-- penctl -d "$P" set --depth 1.6mm
 echo 2000 > "/sys/class/pen/${P#/dev/}/depth_cap_um"
-expect 1 "depth 2500 um out of range \(0-2000 um\)" "a depth beyond the pen's limit is named" \
+expect 1 "invalid depth '2.5mm': outside the pen's range, 0 mm to 2 mm" \
+	"a depth beyond the pen's limit is named as typed, with the range" \
 	-- penctl -d "$P" set --depth 2.5mm
-expect 1 "rate 300 Hz out of range \(25-250 Hz\)" "a rate beyond the pen's limit is named" \
+expect 1 "invalid rate '300Hz': outside the pen's range, 25 Hz to 250 Hz" \
+	"a rate beyond the pen's limit is named as typed, with the range" \
 	-- penctl -d "$P" set --rate 300Hz
-expect 1 "depth 505 um is not a multiple of the 10 um step" "a depth off the step grid is named" \
+expect 1 "invalid depth '505um': not on the pen's 0.01 mm steps from 0 mm" \
+	"a depth off the step grid is named as typed, with the step" \
 	-- penctl -d "$P" set --depth 505um
 expect 1 "/dev/pen99: no such pen" "a missing pen is named" \
 	-- penctl -d 99 info
@@ -198,6 +220,42 @@ else
 	sed 's/^/#   /' "$out.bg"
 fi
 
+# The kernel's watchdog, which penctl arms whenever it runs the needle:
+# a penctl that is stopped (or hung) gets its needle stopped by the
+# kernel, at the first stroke boundary past the timeout (100 Hz here).
+# watchdog_stop TIMEOUT_MS DESC [OPTION...]: run, SIGSTOP it, and expect
+# the watchdog fault within TIMEOUT_MS and a period of the last kick.
+watchdog_stop() {
+	limit=$(($1 + 10)) desc=$2
+	shift 2
+	penctl -d "$P" run --rate 100Hz "$@" > "$out.bg" 2>&1 &
+	bg=$!
+	wait_for running
+	kill -STOP $bg
+	wait_for stopped
+	st=$(penctl -d "$P" --json status)
+	kill -CONT $bg
+	wait $bg
+	rc=$?
+	ms=$(echo "$st" | sed -n 's/.*"fault":"watchdog","fault_code":7,"fault_value":\([0-9]*\),.*/\1/p')
+	if [ $rc = 1 ] && [ -n "$ms" ] && [ "$ms" -le $limit ] &&
+	   grep -q "needle stopped: fault watchdog" "$out.bg"; then
+		ok "$desc"
+		echo "# drive-off delay, penctl stopped: $ms ms after its last kick (bound $limit ms)"
+	else
+		not_ok "$desc (exit $rc, $ms ms since the last kick, bound $limit)"
+		echo "#   $st"
+		sed 's/^/#   /' "$out.bg"
+	fi
+	penctl -d "$P" clear-fault > /dev/null 2>&1
+}
+watchdog_stop 1000 "a stopped run's needle is stopped by the kernel's watchdog (default 1 s)"
+watchdog_stop 200 "start --watchdog 200ms: stopped 200 ms and a period after the last kick" \
+	--watchdog 200ms
+expect 0 "warning: the watchdog is off \(--no-watchdog\): if penctl hangs or is stopped, the needle runs on" \
+	"--no-watchdog runs without one, and warns" \
+	-- penctl -d "$P" run --no-watchdog --duration 0.2s
+
 # Faults, injected into the simulated pen and judged by the core: a
 # stroke 300 um deeper than commanded is beyond the 150 um tolerance.
 run_fault "over_depth 300" "needle stopped: fault over-depth \(\+300 um\)" \
@@ -206,7 +264,7 @@ expect 0 "fault: +over-depth \(\+300 um\) at stroke [1-9][0-9]*" \
 	"status shows the latched fault" -- penctl -d "$P" status
 expect 0 '"stop_reason":"fault","stop_reason_code":5,"fault":"over-depth","fault_code":1,"fault_value":300,"fault_ns":[1-9][0-9]*,"fault_seq":[1-9][0-9]*' \
 	"status --json has the fault keys" -- penctl -d "$P" --json status
-expect 1 "cannot start: fault over-depth latched; clear it with 'penctl -d $P clear-fault'" \
+expect 1 "cannot start: fault over-depth \(\+300 um\) latched; clear it with 'penctl -d $P clear-fault'" \
 	"start refuses while a fault is latched, naming how to clear it" \
 	-- penctl -d "$P" start --duration 1s
 sleep 30 3<> "$P" &
@@ -471,6 +529,42 @@ N=$(pen_of $SIMN)
 expect 1 "^penctl: $N: the pen has no buttons\$" \
 	"run --buttons on a pen without buttons exits 1, saying so" \
 	-- penctl -d "$N" run --buttons
+
+# run --hold-to-run: the kernel runs the needle only while the pedal is
+# held, and letting it go is how the run ends.
+expect 1 "cannot start: hold-to-run is on and the footswitch is not held: hold it down, then start" \
+	"run --hold-to-run with the pedal up is refused, saying what to do" \
+	-- penctl -d "$F" run --hold-to-run --duration 1s
+if [ "$(drive_of $SIMF)" = off ] && status_has "$F" '"run_strokes":0,'; then
+	ok "the refused start changed nothing"
+else
+	not_ok "the refused start changed nothing"
+fi
+expect 1 "cannot hold to run: the pen has no footswitch" \
+	"--hold-to-run on a pen without a footswitch is refused" \
+	-- penctl -d "$N" run --hold-to-run --duration 1s
+hold $SIMF
+penctl -d "$F" run --hold-to-run --rate 100Hz --log "$log" > "$out.bg" 2>&1 &
+bg=$!
+wait_for status_has "$F" '"state":"running"'
+let_go $SIMF
+gone_within $bg
+if [ "$rc" = 0 ] && [ "$(drive_of $SIMF)" = off ] &&
+   grep -q "^$F: stopped after [0-9.]* s (footswitch released)\$" "$out.bg" &&
+   status_has "$F" '"stop_reason":"pedal"'; then
+	ok "letting go of the pedal ends run --hold-to-run, exit 0"
+else
+	not_ok "letting go of the pedal ends run --hold-to-run, exit 0 (exit $rc)"
+	sed 's/^/#   /' "$out.bg"
+fi
+if grep -q '^{"type":"state",.*"state":"stopped",.*"stop_reason":"pedal"' "$log" &&
+   tail -n 1 "$log" | grep -q '"ended_by":"pedal",.*"stop_reason":"pedal"' &&
+   log_matches "$log"; then
+	ok "its session log has the pedal's stop, and matches the driver's counters"
+else
+	not_ok "its session log has the pedal's stop, and matches the driver's counters"
+	grep -v '"type":"stroke"' "$log" | sed 's/^/#   /'
+fi
 expect 2 "invalid level '10Hz': the pen runs at 25 Hz to 300 Hz" \
 	"a level beyond the pen's range is refused, naming it, exit 2" \
 	-- penctl -d "$B" run --buttons --levels 10Hz,50Hz
@@ -486,7 +580,7 @@ if ! ls "/sys/class/pen/${B#/dev/}"/input*/event* > /dev/null 2>&1; then
 	expect 1 "cannot open the buttons: no event device \(is the evdev module loaded\?\)" \
 		"without evdev, run --buttons exits 1, saying so" \
 		-- penctl -d "$B" run --buttons
-	for i in $(seq 22); do skip "run --buttons: no evdev in this kernel"; done
+	for i in $(seq 26); do skip "run --buttons: no evdev in this kernel"; done
 	sim_delete $SIMB
 	sim_delete $SIMF
 	sim_delete $SIMN
@@ -576,8 +670,8 @@ hold $SIMF
 check "pressing the pedal while armed starts the needle" \
 	wait_for status_has "$F" '"state":"running"'
 let_go $SIMF
-check "letting go of the pedal stops it" \
-	wait_for status_has "$F" '"state":"stopped",.*"stop_reason":"request"'
+check "letting go of the pedal stops it, in the kernel (hold-to-run)" \
+	wait_for status_has "$F" '"state":"stopped",.*"stop_reason":"pedal"'
 press $SIMF main
 wait_for said "main button: disarmed"
 hold $SIMF
@@ -616,6 +710,48 @@ else
 	not_ok "the footswitch session ends on SIGINT, exit 0, each press a line (exit $rc)"
 	sed 's/^/#   /' "$out.btn"
 fi
+
+# Nothing penctl writes can hold it up while the needle runs. Its stdout
+# is a pipe nobody reads, full before it starts: the pedal still starts
+# and stops the needle, a STOP from another process still stops it, and
+# penctl still kicks the watchdog; at the end it says what it could not
+# write, and exits 1.
+fifo=/tmp/penctl.fifo
+rm -f "$fifo"
+mkfifo "$fifo"
+exec 7<> "$fifo"
+head -c 65536 /dev/zero >&7
+penctl -d "$F" run --buttons > "$fifo" 2> "$out.btn" &
+btn=$!
+ev=/dev/input/$(basename "$(ls -d "/sys/class/pen/${F#/dev/}"/input*/event*)")
+wait_for opened $btn "$ev"
+press $SIMF main
+hold $SIMF
+check "with its stdout blocked, the armed pedal starts the needle" \
+	wait_for status_has "$F" '"state":"running"'
+let_go $SIMF
+check "and letting go stops it, before the release's report returns" \
+	status_has "$F" '"state":"stopped",.*"stop_reason":"pedal"'
+hold $SIMF
+wait_for status_has "$F" '"state":"running"'
+penctl -d "$F" stop > /dev/null 2>&1
+check "a STOP from another process stops it at once" \
+	status_has "$F" '"state":"stopped",.*"stop_reason":"request",.*"fault":"none"'
+kill -INT $btn
+wait_for said "lines\? of output dropped"
+cat <&7 > /dev/null &
+drain=$!
+gone_within $btn
+kill $drain 2> /dev/null
+exec 7>&-
+if [ "$rc" = 1 ] && [ "$(drive_of $SIMF)" = off ] &&
+   grep -Eq "^penctl: [1-9][0-9]* lines? of output dropped: standard output did not take (it|them) while the needle ran\$" "$out.btn"; then
+	ok "at the end it says how many lines it dropped, exit 1"
+else
+	not_ok "at the end it says how many lines it dropped, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+let_go $SIMF
 
 # Unplugged under it: penctl ends, exit 1, and the needle is stopped.
 buttons_start "$B"

@@ -4,8 +4,8 @@
 # The host tests, as "make host-tests" runs them; no kernel, no VM:
 #
 #   1. test-units with penctl: libpen's parsing and formatting, error
-#      paths, ABI and exports, and penctl's usage errors and replay.
-#      Each of its checks is a test.
+#      paths, ABI and exports, and penctl's usage errors and replay; and
+#      test-outq, penctl's output queue. Each of their checks is a test.
 #   2. The same under valgrind's memcheck, penctl included (every penctl
 #      that test-units starts runs under valgrind too). One test: it
 #      passes if every check passes and valgrind finds no invalid access,
@@ -53,6 +53,12 @@ out=$build/test-units.out
 totals=$(tail -n 1 "$out")
 sed '$s/^\([0-9]* passed, [0-9]* failed\)$/test-units: \1/' "$out"
 add test-units "$totals"
+
+out=$build/test-outq.out
+"$build/test-outq" >"$out" 2>&1
+totals=$(tail -n 1 "$out")
+sed '$s/^\([0-9]* passed, [0-9]* failed\)$/test-outq: \1/' "$out"
+add test-outq "$totals"
 
 # ---- 2. test-units and penctl under valgrind --------------------------------
 

@@ -33,6 +33,8 @@
 #include <json-c/json.h>
 #include <libpen.h>
 
+#include "outq.h"
+
 #ifndef PENCTL_VERSION
 #define PENCTL_VERSION	"unknown"
 #endif
@@ -47,6 +49,16 @@
 /* Poll period of the status while the needle runs under start/run. */
 #define POLL_NS		((uint64_t)100000000)
 #define NSEC_PER_SEC	((uint64_t)1000000000)
+#define NSEC_PER_MSEC	((uint64_t)1000000)
+
+/*
+ * The kernel's watchdog, armed whenever penctl runs the needle: its loop
+ * wakes at least every POLL_NS (and four times per timeout) and kicks it.
+ * The default timeout is ten such wake-ups: only a penctl stuck for a
+ * whole second (stopped, hung, paged out, blocked) gets its needle
+ * stopped by the kernel, with the watchdog fault.
+ */
+#define WATCHDOG_DEFAULT_MS	1000U
 
 /* Options, as bits, so that each command can say which it accepts. */
 #define OPT_F_DEVICE	(1U << 0)
@@ -57,6 +69,9 @@
 #define OPT_F_LOG	(1U << 5)
 #define OPT_F_BUTTONS	(1U << 6)
 #define OPT_F_LEVELS	(1U << 7)
+#define OPT_F_WATCHDOG	(1U << 8)
+#define OPT_F_NO_WATCHDOG (1U << 9)
+#define OPT_F_HOLD	(1U << 10)
 
 /* Long-only options; short ones use their character. */
 enum {
@@ -68,6 +83,9 @@ enum {
 	OPT_LOG,
 	OPT_BUTTONS,
 	OPT_LEVELS,
+	OPT_WATCHDOG,
+	OPT_NO_WATCHDOG,
+	OPT_HOLD,
 };
 
 /* run --buttons: speed levels, by default and at most. */
@@ -87,11 +105,15 @@ struct ctx {
 	const char *log_arg;		/* run --log FILE */
 	const char *buttons_arg;	/* unused: --buttons takes no value */
 	const char *levels_arg;		/* run --buttons --levels LIST */
+	const char *watchdog_arg;	/* run, start: --watchdog T */
+	const char *no_watchdog_arg;	/* unused: it takes no value */
+	const char *hold_arg;		/* unused: --hold-to-run takes none */
 	const char *file;		/* replay FILE */
 	uint32_t depth_um;
 	uint32_t rate_mhz;
 	uint64_t duration_ns;
 	uint64_t count;
+	uint32_t watchdog_ms;		/* 0: off (--no-watchdog) */
 	/* --levels, slowest first; each item's text, to name it */
 	uint32_t levels[MAX_LEVELS];
 	unsigned int n_levels;
@@ -101,6 +123,28 @@ struct ctx {
 
 /* Big enough for any pen_format_depth() or pen_format_rate() output. */
 #define FMT_LEN		32
+
+/*
+ * Where penctl's lines go: stdout and stderr, except while the needle
+ * runs, when they go through queues that never block (see quiet()).
+ */
+static FILE *out_fp;
+static FILE *err_fp;
+
+static FILE *out_file(void)
+{
+	return out_fp ? out_fp : stdout;
+}
+
+/* A line (or more) on standard output. */
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(out_file(), fmt, ap);
+	va_end(ap);
+}
 
 /*
  * Report an error: exactly one line on stderr, prefixed "penctl: ".
@@ -121,8 +165,8 @@ static void __attribute__((format(printf, 1, 2))) error(const char *fmt, ...)
 			buf[i] = '?';
 
 	/* Keep stdout and stderr in order when both go to a terminal. */
-	fflush(stdout);
-	fprintf(stderr, "penctl: %s\n", buf);
+	fflush(out_file());
+	fprintf(err_fp ? err_fp : stderr, "penctl: %s\n", buf);
 }
 
 static bool is_digit(char c)
@@ -645,6 +689,12 @@ static const struct value_type duration_type = {
 	"finer than 1 ns", probe_duration,
 };
 
+/* --watchdog: a duration, named as what it is. */
+static const struct value_type watchdog_type = {
+	"watchdog", "ms, s, m or h", false,
+	"finer than 1 ns", probe_duration,
+};
+
 /*
  * libpen says only EINVAL or ERANGE; say which part of @s is wrong. The
  * unit is judged by parsing "1" followed by it: if that works, the unit
@@ -701,7 +751,7 @@ static void value_error(const struct value_type *t, const char *s, int err)
 		}
 	}
 	if (!why)
-		why = (zero && t == &duration_type) ?
+		why = (zero && t->probe == probe_duration) ?
 			"must be greater than zero" : t->too_fine;
 out:
 	error("invalid %s '%s': %s", t->name, s, why);
@@ -793,6 +843,46 @@ static int parse_levels(struct ctx *c)
 	return 0;
 }
 
+/*
+ * --watchdog T: whole milliseconds, within what the kernel accepts, or
+ * penctl's default without it (none with --no-watchdog).
+ */
+static int parse_watchdog(struct ctx *c)
+{
+	const char *s = c->watchdog_arg;
+	uint64_t ns;
+
+	if (c->given & OPT_F_NO_WATCHDOG) {
+		c->watchdog_ms = 0;
+		return 0;
+	}
+	if (!(c->given & OPT_F_WATCHDOG)) {
+		c->watchdog_ms = WATCHDOG_DEFAULT_MS;
+		return 0;
+	}
+	if (pen_parse_duration(s, &ns) < 0) {
+		value_error(&watchdog_type, s, errno);
+		return -1;
+	}
+	if (ns % NSEC_PER_MSEC) {
+		error("invalid watchdog '%s': not a whole number of milliseconds",
+		      s);
+		return -1;
+	}
+	if (ns < PEN_WATCHDOG_MIN_MS * NSEC_PER_MSEC) {
+		error("invalid watchdog '%s': shorter than the kernel's shortest, %u ms",
+		      s, PEN_WATCHDOG_MIN_MS);
+		return -1;
+	}
+	if (ns > PEN_WATCHDOG_MAX_MS * NSEC_PER_MSEC) {
+		error("invalid watchdog '%s': longer than the kernel's longest, %u s",
+		      s, PEN_WATCHDOG_MAX_MS / 1000);
+		return -1;
+	}
+	c->watchdog_ms = ns / NSEC_PER_MSEC;
+	return 0;
+}
+
 static int parse_values(struct ctx *c)
 {
 	if ((c->given & OPT_F_DEPTH) &&
@@ -817,6 +907,8 @@ static int parse_values(struct ctx *c)
 		return -1;
 	}
 	if ((c->given & OPT_F_LEVELS) && parse_levels(c) < 0)
+		return -1;
+	if (parse_watchdog(c) < 0)
 		return -1;
 	if (c->file && !*c->file) {
 		error("invalid file '': empty");
@@ -865,7 +957,7 @@ static int parse_device(struct ctx *c)
 static int apply_setpoints(const struct ctx *c, struct pen *pen)
 {
 	bool depth = c->given & OPT_F_DEPTH, rate = c->given & OPT_F_RATE;
-	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN];
+	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], v[FMT_LEN];
 	struct pen_info info;
 	int ret, err;
 
@@ -881,33 +973,41 @@ static int apply_setpoints(const struct ctx *c, struct pen *pen)
 		return 0;
 	err = errno;
 
-	/* Name the limit that was broken rather than just "out of range". */
+	/*
+	 * Name the value as it was typed and the limit it broke, rather than
+	 * just "out of range". A value penctl chose itself (run --buttons'
+	 * depth, say) is named as it is.
+	 */
 	if ((err == ERANGE || err == EINVAL) && !pen_get_info(pen, &info)) {
+		const char *dv = c->depth_arg ? c->depth_arg :
+				 depth_str(c->depth_um, v);
+		const char *rv = c->rate_arg ? c->rate_arg :
+				 rate_str(c->rate_mhz, v);
+
 		if (depth && (c->depth_um < info.depth_min_um ||
 			      c->depth_um > info.depth_max_um)) {
-			error("%s: depth %u um out of range (%u-%u um)",
-			      c->path, c->depth_um,
-			      info.depth_min_um, info.depth_max_um);
+			error("%s: invalid depth '%s': outside the pen's range, %s to %s",
+			      c->path, dv, depth_str(info.depth_min_um, a),
+			      depth_str(info.depth_max_um, b));
 			return -1;
 		}
 		if (depth && c->depth_um > info.depth_cap_um) {
-			error("%s: depth %u um above the pen's depth cap (%u um)",
-			      c->path, c->depth_um, info.depth_cap_um);
+			error("%s: invalid depth '%s': above the pen's depth cap, %s",
+			      c->path, dv, depth_str(info.depth_cap_um, a));
 			return -1;
 		}
 		if (depth && info.depth_step_um &&
 		    (c->depth_um - info.depth_min_um) % info.depth_step_um) {
-			error("%s: depth %u um is not a multiple of the %u um step from %u um",
-			      c->path, c->depth_um, info.depth_step_um,
-			      info.depth_min_um);
+			error("%s: invalid depth '%s': not on the pen's %s steps from %s",
+			      c->path, dv, depth_str(info.depth_step_um, a),
+			      depth_str(info.depth_min_um, b));
 			return -1;
 		}
 		if (rate && (c->rate_mhz < info.rate_min_mhz ||
 			     c->rate_mhz > info.rate_max_mhz)) {
-			error("%s: rate %s Hz out of range (%s-%s Hz)",
-			      c->path, milli_str(c->rate_mhz, a),
-			      milli_str(info.rate_min_mhz, b),
-			      milli_str(info.rate_max_mhz, d));
+			error("%s: invalid rate '%s': outside the pen's range, %s to %s",
+			      c->path, rv, rate_str(info.rate_min_mhz, a),
+			      rate_str(info.rate_max_mhz, d));
 			return -1;
 		}
 	}
@@ -1432,6 +1532,7 @@ enum end {
 	END_PEN,		/* the pen stopped without being asked */
 	END_ERROR,		/* the status or the events could not be read */
 	END_LOG,		/* the session log could not be written */
+	END_PEDAL,		/* hold-to-run: the footswitch was let go */
 };
 
 static const char *const end_names[] = {
@@ -1440,6 +1541,7 @@ static const char *const end_names[] = {
 	[END_PEN] = "pen",
 	[END_ERROR] = "error",
 	[END_LOG] = "log",
+	[END_PEDAL] = "pedal",
 };
 
 static uint64_t now_ns(void)
@@ -1489,12 +1591,14 @@ static void sleep_ns(uint64_t ns)
 #define LOG_VERSION	1
 
 /*
- * The log's stdio buffer, larger than any line it gets (the longest, the
- * session line, is bounded by the escaped device path), so that the
- * fflush() ending each line is that line's single write(2).
+ * The log is written through a queue that never blocks (outq.h): 4 MiB,
+ * some 20 s of events at the fastest rate, for a disk or a pipe to fall
+ * behind by before lines are lost; once the needle is stopped, up to
+ * LOG_DRAIN_NS for the rest to go out. Its lines are bounded by the
+ * escaped device path, far below OUTQ_LINE_MAX.
  */
-#define LOG_BUF_SIZE	65536
-static char log_buf[LOG_BUF_SIZE];
+#define LOG_QUEUE	(4u << 20)
+#define LOG_DRAIN_NS	(10 * NSEC_PER_SEC)
 
 struct run {
 	enum end end;
@@ -1507,7 +1611,11 @@ struct run {
 	bool gone;			/* the events ended: the pen was removed */
 	int drain_err;			/* reading the last events failed */
 	FILE *log;			/* --log, or NULL */
+	int log_fd;
+	struct outq *log_q;		/* what r->log writes into */
 	int log_err;			/* the first error writing it */
+	uint64_t log_lost;		/* lines it dropped, behind */
+	bool log_said;			/* that was reported */
 	uint64_t logged;		/* event lines written */
 	uint64_t lost;			/* events the overflow records lost */
 	/* run --buttons: each event read, after it is logged */
@@ -1517,44 +1625,92 @@ struct run {
 
 /*
  * Created or truncated, never appended to: a log holds one session. Not
- * inherited by anything penctl could run, like the pen.
+ * inherited by anything penctl could run, like the pen. Written through
+ * a queue, so that a slow disk or a full pipe never holds penctl up while
+ * the needle runs. Returns 0, or -1 (reported).
  */
-static FILE *open_log(const struct ctx *c)
+static int open_log(const struct ctx *c, struct run *r)
 {
-	FILE *f;
 	int fd;
 
 	fd = open(c->log_arg, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		error("%s: cannot open log: %s", c->log_arg, strerror(errno));
-		return NULL;
+		return -1;
 	}
-	f = fdopen(fd, "w");
-	if (!f) {
+	r->log_q = outq_open(fd, LOG_QUEUE);
+	if (!r->log_q) {
 		error("%s: cannot open log: %s", c->log_arg, strerror(errno));
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	setvbuf(f, log_buf, _IOFBF, sizeof(log_buf));
-	return f;
+	r->log_fd = fd;
+	r->log = outq_file(r->log_q);
+	return 0;
+}
+
+/* Why the log lost lines, once it has (r->log_err or r->log_lost). */
+static void log_error(const struct ctx *c, struct run *r)
+{
+	r->log_said = true;
+	if (r->log_err)
+		error("%s: cannot write log: %s", c->log_arg,
+		      strerror(r->log_err));
+	else
+		error("%s: cannot write log: %" PRIu64 " line%s lost: it did not take them as fast as they came",
+		      c->log_arg, r->log_lost, r->log_lost == 1 ? "" : "s");
+}
+
+/*
+ * Write out the rest of the log (the needle is stopped) and close it.
+ * Returns 0, or -1 if it lost a line (reported, unless already).
+ */
+static int close_log(const struct ctx *c, struct run *r)
+{
+	uint64_t lost;
+	int err;
+
+	if (!r->log)
+		return 0;
+	outq_close(r->log_q, LOG_DRAIN_NS, &lost, &err);
+	r->log = NULL;
+	r->log_q = NULL;
+	if (close(r->log_fd) < 0 && !err)
+		err = errno;
+	r->log_err = r->log_err ? r->log_err : err;
+	r->log_lost = lost;
+	if (!r->log_err && !r->log_lost)
+		return 0;
+	if (!r->log_said)
+		log_error(c, r);
+	return -1;
+}
+
+/* The log lost a line: the run must end. */
+static bool log_failed(const struct run *r)
+{
+	return r->log_err || r->log_lost;
 }
 
 /* Make a log line: the json_* helpers write to the log until log_end(). */
 static bool log_begin(struct run *r)
 {
-	if (!r->log || r->log_err)
+	if (!r->log || r->log_err || r->log_lost)
 		return false;
 	json_fp = r->log;
 	return true;
 }
 
-/* End the line and write it out whole: a crash loses at most the next. */
+/*
+ * End the line and queue it whole: a crash loses at most what the queue
+ * holds. A line the queue had to drop, or could not write, ends the run.
+ */
 static void log_end(struct run *r)
 {
 	fputc('\n', r->log);
-	if (fflush(r->log) == EOF)
-		r->log_err = errno ? errno : EIO;
+	fflush(r->log);
 	json_fp = NULL;
+	r->log_lost = outq_lost(r->log_q, &r->log_err);
 }
 
 static void log_event(struct run *r, const struct pen_event *e)
@@ -1659,6 +1815,144 @@ static void log_summary(struct run *r, const struct pen_status *st,
 	log_end(r);
 }
 
+/* ---- While the needle runs: nothing blocks, the kernel watches ---------- */
+
+/*
+ * stdout and stderr while the needle runs: 64 KiB each may wait for a
+ * terminal or a pipe; once the needle is stopped, they get a second to
+ * write it out before the rest counts as dropped.
+ */
+#define QUIET_QUEUE	(64u << 10)
+#define QUIET_DRAIN_NS	NSEC_PER_SEC
+
+struct quiet {
+	struct outq *out;
+	struct outq *err;
+};
+
+/*
+ * From here until loud(), nothing penctl writes to stdout or stderr can
+ * block it: a terminal stopped with Ctrl-S or a pipe nobody reads only
+ * makes lines wait, or be dropped and counted. Returns 0, or -1 (said)
+ * if the queues cannot be made: then the needle must not run.
+ */
+static int quiet(struct quiet *q)
+{
+	int err;
+
+	fflush(stdout);
+	fflush(stderr);
+	q->out = outq_open(STDOUT_FILENO, QUIET_QUEUE);
+	q->err = q->out ? outq_open(STDERR_FILENO, QUIET_QUEUE) : NULL;
+	if (!q->err) {
+		err = errno;
+		if (q->out) {
+			uint64_t lost;
+			int e;
+
+			outq_close(q->out, 0, &lost, &e);
+		}
+		q->out = NULL;
+		error("cannot set up the output: %s", strerror(err));
+		return -1;
+	}
+	out_fp = outq_file(q->out);
+	err_fp = outq_file(q->err);
+	return 0;
+}
+
+/*
+ * The needle is stopped: write out what waited, and say what was dropped.
+ * Returns 0, or -1 if a line was lost.
+ */
+static int loud(struct quiet *q)
+{
+	uint64_t out_lost = 0, err_lost = 0;
+	int out_err = 0, err_err = 0;
+
+	if (!q->out)
+		return 0;
+	out_fp = NULL;
+	err_fp = NULL;
+	outq_close(q->err, QUIET_DRAIN_NS, &err_lost, &err_err);
+	outq_close(q->out, QUIET_DRAIN_NS, &out_lost, &out_err);
+	q->out = NULL;
+	q->err = NULL;
+	if (out_lost)
+		error("%" PRIu64 " line%s of output dropped: standard output did not take %s while the needle ran%s%s",
+		      out_lost, out_lost == 1 ? "" : "s",
+		      out_lost == 1 ? "it" : "them", out_err ? ": " : "",
+		      out_err ? strerror(out_err) : "");
+	if (err_lost)
+		error("%" PRIu64 " line%s of messages dropped: standard error did not take %s while the needle ran%s%s",
+		      err_lost, err_lost == 1 ? "" : "s",
+		      err_lost == 1 ? "it" : "them", err_err ? ": " : "",
+		      err_err ? strerror(err_err) : "");
+	return out_lost || err_lost ? -1 : 0;
+}
+
+/* How often the loop must kick: at most POLL_NS, four times a timeout. */
+static uint64_t kick_ns(const struct ctx *c)
+{
+	uint64_t quarter = c->watchdog_ms * NSEC_PER_MSEC / 4;
+
+	return c->watchdog_ms && quarter < POLL_NS ? quarter : POLL_NS;
+}
+
+/*
+ * Arm the kernel's watchdog (before START: arming counts as a kick), or
+ * say loudly that there is none. Returns 0, or -1 (said).
+ */
+static int arm_watchdog(const struct ctx *c, struct pen *pen,
+			const struct pen_info *info)
+{
+	if (!c->watchdog_ms) {
+		error("warning: the watchdog is off (--no-watchdog): if penctl hangs or is stopped, the needle runs on until the pen's maximum run time, %u s",
+		      info->max_run_time_s);
+		return 0;
+	}
+	if (!pen_set_watchdog(pen, c->watchdog_ms))
+		return 0;
+	if (errno == ENOTTY)
+		error("%s: the driver has no watchdog (API %u; needs 2); --no-watchdog runs without one",
+		      c->path, info->api_version);
+	else
+		ioctl_error(c, "arm the watchdog", errno);
+	return -1;
+}
+
+/* Tell the kernel penctl is alive; false (said) if it cannot. */
+static bool kick(const struct ctx *c, struct pen *pen, struct run *r)
+{
+	if (!c->watchdog_ms || !pen_kick_watchdog(pen))
+		return true;
+	if (errno == ENODEV) {
+		r->gone = true;
+		return true;
+	}
+	r->end = END_ERROR;
+	r->err = errno;
+	r->what = "kick the watchdog";
+	return false;
+}
+
+/* Ask the kernel to hold to run. Returns 0, or -1 (said). */
+static int hold_to_run(const struct ctx *c, struct pen *pen,
+		       const struct pen_info *info)
+{
+	if (!pen_set_hold_to_run(pen, true))
+		return 0;
+	if (errno == ENOTTY)
+		error("%s: the driver cannot hold to run (API %u; needs 5)",
+		      c->path, info->api_version);
+	else if (errno == EOPNOTSUPP)
+		error("%s: cannot hold to run: the pen has no footswitch",
+		      c->path);
+	else
+		ioctl_error(c, "turn hold-to-run on", errno);
+	return -1;
+}
+
 /*
  * Take the events buffered now, without waiting: log them, and note a
  * stop or the pen's removal. At most a ring's worth, so that a flood of
@@ -1720,10 +2014,13 @@ static void watch(const struct ctx *c, struct pen *pen, uint64_t t0,
 			r->signo = stop_signo;
 			return;
 		}
-		if (r->log_err) {
+		if (log_failed(r)) {
 			r->end = END_LOG;
 			return;
 		}
+		/* Alive, at least four times a watchdog timeout. */
+		if (!kick(c, pen, r))
+			return;
 		now = now_ns();
 		if (duration && now - t0 >= c->duration_ns) {
 			r->end = END_DURATION;
@@ -1760,6 +2057,8 @@ static void watch(const struct ctx *c, struct pen *pen, uint64_t t0,
 		}
 
 		wait = next_status - now;
+		if (wait > kick_ns(c))
+			wait = kick_ns(c);
 		if (duration) {
 			left = c->duration_ns - (now - t0);
 			if (left < wait)
@@ -1796,7 +2095,7 @@ static void drain_events(struct pen *pen, struct run *r)
 			return;
 		}
 		now = now_ns();
-		if (r->stopped || r->gone || r->log_err || now >= end)
+		if (r->stopped || r->gone || log_failed(r) || now >= end)
 			return;
 		if (pen_wait_events(pen, end - now) < 0 && errno != EINTR) {
 			r->drain_err = errno;
@@ -1854,6 +2153,9 @@ static void print_summary(const struct ctx *c, const struct run *r,
 	case END_LOG:
 		snprintf(why, sizeof(why), "log unwritable");
 		break;
+	case END_PEDAL:
+		snprintf(why, sizeof(why), "footswitch released");
+		break;
 	}
 	printf("%s: stopped after %s s (%s)\n", c->path,
 	       secs_str(elapsed, a), why);
@@ -1868,40 +2170,77 @@ static void print_summary(const struct ctx *c, const struct run *r,
 }
 
 /*
- * START failed with EIO: a latched fault refuses it. Name the fault and
- * the command that clears it, for this pen (a bare "penctl clear-fault"
- * would go to /dev/pen0).
+ * Why START was refused, in words, into @buf (128 bytes); NULL for an
+ * interruption or a gone pen, which have their own ways out. A latched
+ * fault is named (the caller adds how to clear it: *@fault is set).
+ */
+static const char *start_refusal(struct pen *pen, int err, char *buf,
+				 bool *fault)
+{
+	char f[64], a[FMT_LEN], b[FMT_LEN];
+	struct pen_status st;
+	struct pen_info info;
+
+	*fault = false;
+	switch (err) {
+	case EINTR:
+	case ENODEV:
+		return NULL;
+	case ENOMEDIUM:
+		return "no cartridge inserted";
+	case ESTALE:
+		return "the cartridge was used before; cartridges are single use";
+	case ENOSPC:
+		return "the cartridge's stroke budget is spent";
+	case ECANCELED:
+		return "a STOP came while the needle started";
+	case EAGAIN:
+		snprintf(buf, 128, "hold-to-run is on%s and the footswitch is not held: hold it down, then start",
+			 !pen_get_status(pen, &st) &&
+			 (st.flags & PEN_STATUS_HOLD_POLICY) ?
+			 " (the administrator's policy)" : "");
+		return buf;
+	case ERANGE:
+		if (pen_get_status(pen, &st) || pen_get_info(pen, &info))
+			break;
+		snprintf(buf, 128, "the depth %s is above the pen's depth cap, %s",
+			 depth_str(st.depth_um, a), depth_str(info.depth_cap_um, b));
+		return buf;
+	case EIO:
+		if (pen_get_status(pen, &st) || st.fault == PEN_FAULT_NONE)
+			break;
+		*fault = true;
+		snprintf(buf, 128, "fault %s latched", fault_str(&st, f, sizeof(f)));
+		return buf;
+	}
+	snprintf(buf, 128, "%s", ioctl_strerror(err));
+	return buf;
+}
+
+/*
+ * START failed: say why, and for a latched fault the command that
+ * clears it, for this pen (a bare "penctl clear-fault" would go to
+ * /dev/pen0).
  */
 static void start_error(const struct ctx *c, struct pen *pen, int err)
 {
-	struct pen_status st;
+	char why[128];
+	const char *reason;
+	bool fault;
 
-	/* The cartridge errnos read badly through strerror(): say what. */
-	if (err == ENOMEDIUM) {
-		error("%s: cannot start: no cartridge inserted", c->path);
-		return;
-	}
-	if (err == ESTALE) {
-		error("%s: cannot start: the cartridge was used before; cartridges are single use",
-		      c->path);
-		return;
-	}
-	if (err == ENOSPC) {
-		error("%s: cannot start: the cartridge's stroke budget is spent",
-		      c->path);
-		return;
-	}
-	if (err != EIO || pen_get_status(pen, &st) < 0 ||
-	    st.fault == PEN_FAULT_NONE) {
+	reason = start_refusal(pen, err, why, &fault);
+	if (!reason) {
 		ioctl_error(c, "start the needle", err);
 		return;
 	}
-	if (!strcmp(c->path, DEFAULT_DEVICE))
-		error("%s: cannot start: fault %s latched; clear it with 'penctl clear-fault'",
-		      c->path, pen_fault_name(st.fault));
+	if (!fault)
+		error("%s: cannot start: %s", c->path, reason);
+	else if (!strcmp(c->path, DEFAULT_DEVICE))
+		error("%s: cannot start: %s; clear it with 'penctl clear-fault'",
+		      c->path, reason);
 	else
-		error("%s: cannot start: fault %s latched; clear it with 'penctl -d %s clear-fault'",
-		      c->path, pen_fault_name(st.fault), c->path);
+		error("%s: cannot start: %s; clear it with 'penctl -d %s clear-fault'",
+		      c->path, reason, c->path);
 }
 
 /* ---- run --buttons: the pen's own buttons in control ------------------- */
@@ -1928,6 +2267,8 @@ struct session {
 	bool running;			/* as far as the events tell */
 	bool resync;			/* events were lost: ask the status */
 	bool gone;			/* the pen, or its buttons, went away */
+	bool lost_output;		/* lines were dropped while it ran */
+	bool pedal_stopped;		/* the kernel stopped it as the pedal came up */
 	int err;			/* a failure that ends the session */
 	const char *what;		/* what failed, for err */
 	unsigned int runs;
@@ -1987,6 +2328,14 @@ static void session_event(struct run *r, const struct pen_event *e)
 		if (!s->running)
 			break;
 		s->running = false;
+		/*
+		 * The kernel's hold-to-run stopped it as the pedal came up:
+		 * what letting go is for. Said with the release, once.
+		 */
+		if (e->state.stop_reason == PEN_STOP_PEDAL) {
+			s->pedal_stopped = true;
+			break;
+		}
 		/* Removal is said once, when the session ends. */
 		if (e->state.stop_reason == PEN_STOP_REMOVED)
 			break;
@@ -2061,9 +2410,9 @@ static void session_pen_events(struct session *s, struct run *r)
 /* START, saying why (@what: "main button", "footswitch pressed"). */
 static void session_start(struct session *s, struct run *r, const char *what)
 {
-	char a[FMT_LEN], l[64], f[64], h[128];
-	struct pen_status st;
-	const char *dis;
+	char a[FMT_LEN], l[64], h[128], why[128];
+	const char *dis, *reason;
+	bool fault;
 	int err;
 
 	session_pen_events(s, r);
@@ -2072,7 +2421,7 @@ static void session_start(struct session *s, struct run *r, const char *what)
 	if (!pen_start(s->pen)) {
 		s->running = true;
 		s->runs++;
-		printf("%s: %s: started at %s, %s\n", s->c->path, what,
+		say("%s: %s: started at %s, %s\n", s->c->path, what,
 		       depth_str(s->depth_um, a), level_str(s, l));
 		return;
 	}
@@ -2086,32 +2435,20 @@ static void session_start(struct session *s, struct run *r, const char *what)
 	}
 	if (err == EALREADY) {
 		s->running = true;
-		printf("%s: %s: already running\n", s->c->path, what);
+		say("%s: %s: already running\n", s->c->path, what);
 		return;
 	}
 	/* Not started: a later press of the pedal must not start it. */
 	dis = s->armed ? "; disarmed" : "";
 	s->armed = false;
-	if (err == EIO && !pen_get_status(s->pen, &st) &&
-	    st.fault != PEN_FAULT_NONE) {
+	reason = start_refusal(s->pen, err, why, &fault);
+	if (fault) {
 		fault_hint(s, h, sizeof(h));
-		error("%s: %s: cannot start: fault %s latched%s; to clear it, %s",
-		      s->c->path, what, fault_str(&st, f, sizeof(f)), dis, h);
-	} else if (err == ENOMEDIUM) {
-		error("%s: %s: cannot start: no cartridge inserted%s",
-		      s->c->path, what, dis);
-	} else if (err == ESTALE) {
-		error("%s: %s: cannot start: the cartridge was used before; cartridges are single use%s",
-		      s->c->path, what, dis);
-	} else if (err == ENOSPC) {
-		error("%s: %s: cannot start: the cartridge's stroke budget is spent%s",
-		      s->c->path, what, dis);
-	} else if (err == ERANGE) {
-		error("%s: %s: cannot start: the depth %s is above the pen's depth cap%s",
-		      s->c->path, what, depth_str(s->depth_um, a), dis);
+		error("%s: %s: cannot start: %s%s; to clear it, %s",
+		      s->c->path, what, reason, dis, h);
 	} else {
 		error("%s: %s: cannot start: %s%s", s->c->path, what,
-		      ioctl_strerror(err), dis);
+		      reason ? reason : ioctl_strerror(err), dis);
 	}
 }
 
@@ -2126,7 +2463,7 @@ static void session_stop(struct session *s, const char *what)
 		session_fail(s, "stop the needle", errno);
 		return;
 	}
-	printf("%s: %s: stopped\n", s->c->path, what);
+	say("%s: %s: stopped\n", s->c->path, what);
 }
 
 /* One level faster (@step 1) or slower (-1), from the next stroke on. */
@@ -2138,7 +2475,7 @@ static void session_speed(struct session *s, int step)
 
 	if ((step > 0 && s->level + 1 == s->n_levels) ||
 	    (step < 0 && s->level == 0)) {
-		printf("%s: %s: already at the %s level, %s\n", s->c->path,
+		say("%s: %s: already at the %s level, %s\n", s->c->path,
 		       what, step > 0 ? "fastest" : "slowest",
 		       level_str(s, l));
 		return;
@@ -2156,7 +2493,7 @@ static void session_speed(struct session *s, int step)
 		return;
 	}
 	s->level = next;
-	printf("%s: %s: %s\n", s->c->path, what, level_str(s, l));
+	say("%s: %s: %s\n", s->c->path, what, level_str(s, l));
 }
 
 static void session_button(struct session *s, struct run *r,
@@ -2182,7 +2519,7 @@ static void session_button(struct session *s, struct run *r,
 			if (s->running)
 				session_stop(s, "main button: disarmed");
 			else
-				printf("%s: main button: disarmed\n",
+				say("%s: main button: disarmed\n",
 				       s->c->path);
 		} else {
 			s->armed = true;
@@ -2192,7 +2529,7 @@ static void session_button(struct session *s, struct run *r,
 				session_start(s, r,
 					      "main button: armed, footswitch held");
 			else
-				printf("%s: main button: armed; the footswitch runs the needle\n",
+				say("%s: main button: armed; the footswitch runs the needle\n",
 				       s->c->path);
 		}
 		break;
@@ -2200,14 +2537,19 @@ static void session_button(struct session *s, struct run *r,
 		if (!s->footswitch)
 			break;
 		if (!ev->pressed) {
-			/* Let go of the pedal: stop, whatever else holds. */
-			if (s->running)
+			/*
+			 * Let go of the pedal: stop, whatever else holds. The
+			 * kernel has already, in hold-to-run; STOP again all
+			 * the same, should the event have come first.
+			 */
+			if (s->running || s->pedal_stopped)
 				session_stop(s, "footswitch released");
 			else
-				printf("%s: footswitch released\n",
-				       s->c->path);
+				say("%s: footswitch released\n",
+				    s->c->path);
+			s->pedal_stopped = false;
 		} else if (!s->armed) {
-			printf("%s: footswitch pressed: not armed (the main button arms)\n",
+			say("%s: footswitch pressed: not armed (the main button arms)\n",
 			       s->c->path);
 		} else if (!s->running) {
 			session_start(s, r, "footswitch pressed");
@@ -2374,6 +2716,8 @@ static void session_loop(struct session *s, struct run *r, uint64_t t0)
 	int64_t timeout;
 
 	for (;;) {
+		if (r->gone)
+			s->gone = true;
 		if (s->gone || s->err) {
 			r->end = s->gone ? END_PEN : END_ERROR;
 			return;
@@ -2383,20 +2727,25 @@ static void session_loop(struct session *s, struct run *r, uint64_t t0)
 			r->signo = stop_signo;
 			return;
 		}
-		if (r->log_err) {
+		if (log_failed(r)) {
 			r->end = END_LOG;
 			return;
 		}
-		timeout = -1;
+		/* Alive, at least four times a watchdog timeout. */
+		if (!kick(s->c, s->pen, r)) {
+			session_fail(s, r->what, r->err);
+			continue;
+		}
+		timeout = kick_ns(s->c);
 		if (duration) {
 			now = now_ns();
 			if (now - t0 >= s->c->duration_ns) {
 				r->end = END_DURATION;
 				return;
 			}
-			/* Centuries wait in turns: the clock is read again. */
 			left = s->c->duration_ns - (now - t0);
-			timeout = left > INT64_MAX ? INT64_MAX : (int64_t)left;
+			if (left < (uint64_t)timeout)
+				timeout = left;
 		}
 
 		if (session_wait(s, fds, timeout) <= 0)
@@ -2419,6 +2768,7 @@ static int cmd_run_buttons(struct ctx *c)
 	uint32_t levels[MAX_LEVELS];
 	struct pen_status st, st0, sum;
 	struct session s = { 0 };
+	struct quiet q = { 0 };
 	struct ctx set_c;
 	bool have_status = false;
 	struct pen_info info;
@@ -2476,12 +2826,15 @@ static int cmd_run_buttons(struct ctx *c)
 		goto out;
 	}
 	s.footswitch = pen_buttons_has(s.buttons, PEN_KEY_FOOTSWITCH) == 1;
+	/*
+	 * With a pedal, the kernel itself stops the needle when it is let
+	 * go, whatever becomes of penctl meanwhile.
+	 */
+	if (s.footswitch && hold_to_run(c, s.pen, &info) < 0)
+		goto out;
 
-	if (c->given & OPT_F_LOG) {
-		r.log = open_log(c);
-		if (!r.log)
-			goto out;
-	}
+	if ((c->given & OPT_F_LOG) && open_log(c, &r) < 0)
+		goto out;
 	if (pen_get_status(s.pen, &st) < 0) {
 		ioctl_error(c, "read pen status", errno);
 		goto out;
@@ -2508,6 +2861,12 @@ static int cmd_run_buttons(struct ctx *c)
 		goto out;
 	}
 
+	/*
+	 * The kernel stops the needle if penctl stops kicking; and from here
+	 * on nothing penctl writes can hold it up.
+	 */
+	if (arm_watchdog(c, s.pen, &info) < 0 || quiet(&q) < 0)
+		goto out;
 	if (s.footswitch)
 		snprintf(how, sizeof(how), "main button arms, footswitch runs%s",
 			 pen_buttons_is_pressed(s.buttons,
@@ -2515,7 +2874,7 @@ static int cmd_run_buttons(struct ctx *c)
 			 " (held now)" : "");
 	else
 		snprintf(how, sizeof(how), "main button starts and stops");
-	printf("%s: buttons ready at %s, %s: %s, speed buttons change the level (Ctrl-C ends)\n",
+	say("%s: buttons ready at %s, %s: %s, speed buttons change the level (Ctrl-C ends)\n",
 	       c->path, depth_str(s.depth_um, a), level_str(&s, l), how);
 
 	r.on_event = session_event;
@@ -2541,6 +2900,9 @@ static int cmd_run_buttons(struct ctx *c)
 			have_status = true;
 		}
 	}
+	/* Stopped: what waited is written, and what was dropped said. */
+	if (loud(&q) < 0)
+		s.lost_output = true;
 	if (r.log) {
 		/* STOP queues its event before it returns: nothing to wait for. */
 		r.stopped = true;
@@ -2569,24 +2931,21 @@ static int cmd_run_buttons(struct ctx *c)
 		ioctl_error(c, s.what, s.err);
 		goto out;
 	}
-	if (r.log_err) {
-		error("%s: cannot write log: %s", c->log_arg,
-		      strerror(r.log_err));
+	if (log_failed(&r))
 		goto out;
-	}
-	printf("%s: ended (%s): the needle is stopped; %u run%s, %" PRIu64
-	       " strokes\n", c->path,
-	       r.end == END_SIGNAL ? signal_name(r.signo) : "duration reached",
-	       s.runs, s.runs == 1 ? "" : "s",
-	       (uint64_t)(st.strokes - st0.strokes));
-	rc = 0;
+	say("%s: ended (%s): the needle is stopped; %u run%s, %" PRIu64
+	    " strokes\n", c->path,
+	    r.end == END_SIGNAL ? signal_name(r.signo) : "duration reached",
+	    s.runs, s.runs == 1 ? "" : "s",
+	    (uint64_t)(st.strokes - st0.strokes));
+	/* Output that did not arrive is a failure, not a success. */
+	rc = s.lost_output ? EXIT_RUNTIME : 0;
 out:
+	loud(&q);
 	pen_buttons_close(s.buttons);
 	pen_close(s.pen);
-	if (r.log && fclose(r.log) == EOF && !rc) {
-		error("%s: cannot write log: %s", c->log_arg, strerror(errno));
+	if (close_log(c, &r) < 0)
 		rc = EXIT_RUNTIME;
-	}
 	return rc;
 }
 
@@ -2596,6 +2955,7 @@ static int cmd_run(struct ctx *c)
 	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], t[FMT_LEN], f[64];
 	bool reported = false, have_status = true;
 	uint64_t t0, t1, elapsed;
+	struct quiet q = { 0 };
 	struct pen_status st;
 	struct pen_info info;
 	struct run r = { 0 };
@@ -2643,35 +3003,20 @@ static int cmd_run(struct ctx *c)
 			goto out;
 		}
 		/* Before the setpoints: a refused log changes nothing. */
-		r.log = open_log(c);
-		if (!r.log)
+		if (open_log(c, &r) < 0)
 			goto out;
 	}
 	if (apply_setpoints(c, pen) < 0)
+		goto out;
+	if ((c->given & OPT_F_HOLD) && hold_to_run(c, pen, &info) < 0)
 		goto out;
 	if (pen_get_status(pen, &st) < 0) {
 		ioctl_error(c, "read pen status", errno);
 		goto out;
 	}
-
-	/*
-	 * Say so before starting, not after: a write can block (a terminal
-	 * stopped with Ctrl-S, a full pipe), and blocked in write() penctl
-	 * could not act on Ctrl-C while the needle ran. After the start,
-	 * nothing but the log is written until the needle is stopped, and
-	 * a stop signal stops the needle even while the log's write blocks.
-	 */
-	if (!c->json) {
-		if (c->given & OPT_F_DURATION)
-			snprintf(d, sizeof(d), " for %s s",
-				 milli_str(c->duration_ns / 1000000, t));
-		else
-			d[0] = '\0';
-		printf("%s: starting the needle at %s, %s%s (Ctrl-C stops)\n",
-		       c->path, depth_str(st.depth_um, a),
-		       rate_str(st.rate_mhz, b), d);
-		fflush(stdout);
-	}
+	/* The kernel stops the needle if penctl stops kicking. */
+	if (arm_watchdog(c, pen, &info) < 0)
+		goto out;
 
 	/* Interrupted while setting up: then don't start at all. */
 	sig = wait_signal(&set, 0);
@@ -2688,13 +3033,32 @@ static int cmd_run(struct ctx *c)
 		goto out;
 	}
 
+	/*
+	 * From the start until the needle is stopped, nothing penctl writes
+	 * can block it (a terminal stopped with Ctrl-S, a full pipe): it must
+	 * stay free to kick the watchdog and act on Ctrl-C.
+	 */
+	if (quiet(&q) < 0)
+		goto out;
 	t0 = now_ns();
 	if (pen_start(pen) < 0) {
+		loud(&q);
 		start_error(c, pen, errno);
 		goto out;
 	}
 	r.last = st;
 	r.last.state = PEN_STATE_RUNNING;
+	/* Said once it is true: after START, not before. */
+	if (!c->json) {
+		if (c->given & OPT_F_DURATION)
+			snprintf(d, sizeof(d), " for %s s",
+				 milli_str(c->duration_ns / 1000000, t));
+		else
+			d[0] = '\0';
+		say("%s: needle running at %s, %s%s (Ctrl-C stops)\n",
+		    c->path, depth_str(st.depth_um, a),
+		    rate_str(st.rate_mhz, b), d);
+	}
 
 	/*
 	 * Let the stop signals in while the needle runs; one that came
@@ -2719,6 +3083,19 @@ static int cmd_run(struct ctx *c)
 		if (status_err == ENODEV && r.end == END_PEN)
 			status_err = stop_err = 0;
 	}
+
+	/* Stopped: what waited is written, and what was dropped said. */
+	if (loud(&q) < 0)
+		reported = true;
+
+	/*
+	 * In hold-to-run, letting the pedal go is how a run ends: not a
+	 * failure.
+	 */
+	if (!status_err && r.end == END_PEN &&
+	    r.last.stop_reason == PEN_STOP_PEDAL &&
+	    (st.flags & PEN_STATUS_HOLD_TO_RUN))
+		r.end = END_PEDAL;
 
 	/*
 	 * A fault that stopped the needle just before our STOP (which keeps
@@ -2778,9 +3155,8 @@ static int cmd_run(struct ctx *c)
 		reported = true;
 	}
 	/* A log that lost lines is a failed run, whatever else happened. */
-	if (r.log_err) {
-		error("%s: cannot write log: %s", c->log_arg,
-		      strerror(r.log_err));
+	if (log_failed(&r)) {
+		log_error(c, &r);
 		reported = true;
 	} else if (r.drain_err) {
 		ioctl_error(c, "read pen events", r.drain_err);
@@ -2792,11 +3168,10 @@ static int cmd_run(struct ctx *c)
 	if (!reported)
 		rc = 0;
 out:
+	loud(&q);
 	pen_close(pen);
-	if (r.log && fclose(r.log) == EOF && !rc) {
-		error("%s: cannot write log: %s", c->log_arg, strerror(errno));
+	if (close_log(c, &r) < 0)
 		rc = EXIT_RUNTIME;
-	}
 	return rc;
 }
 
@@ -3442,6 +3817,7 @@ static void usage(FILE *f)
 "  clear-fault            clear the pen's latched fault (see status), so\n"
 "                         that it can start again\n"
 "  run [--depth D] [--rate R] [--duration T] [--log FILE]\n"
+"      [--watchdog T|--no-watchdog] [--hold-to-run]\n"
 "                         set, start, wait for T or Ctrl-C, stop and\n"
 "                         print a summary; --log writes the run's events\n"
 "                         to FILE as JSON lines (start takes it too)\n"
@@ -3476,12 +3852,19 @@ static void usage(FILE *f)
 "                           2 to 16 rates: 50Hz,100Hz,150Hz (default: 6\n"
 "                           spread over the pen's range; --rate picks\n"
 "                           the first, else the slowest)\n"
+"      --watchdog T         run, start: the kernel stops the needle if\n"
+"                           penctl stops kicking for T (10ms-60s;\n"
+"                           default 1s)\n"
+"      --no-watchdog        run, start: without it (warns)\n"
+"      --hold-to-run        run, start: the needle runs only while the\n"
+"                           footswitch is held; letting go ends the run\n"
 "  -h, --help               this help\n"
 "  -V, --version            version\n"
 "\n"
 "The needle never outlives penctl: start and run stop it on exit, on\n"
 "SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGTSTP, and exit 1 if the pen\n"
-"stops by itself.\n"
+"stops by itself; if penctl is stopped or hangs, the kernel's watchdog\n"
+"stops it. While the needle runs, nothing penctl writes can block it.\n"
 "\n"
 "A fault (over-depth, stall, overcurrent, overtemp, supply-low, timing)\n"
 "stops the needle and stays latched, refusing start and run, until\n"
@@ -3512,18 +3895,22 @@ static const struct command {
 	{ "info", cmd_info, OPT_F_DEVICE, NULL },
 	{ "status", cmd_status, OPT_F_DEVICE, NULL },
 	{ "set", cmd_set, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE, NULL },
-	{ "start", cmd_run, OPT_F_DEVICE | OPT_F_DURATION | OPT_F_LOG, NULL },
+	{ "start", cmd_run, OPT_F_DEVICE | OPT_F_DURATION | OPT_F_LOG |
+			    OPT_F_WATCHDOG | OPT_F_NO_WATCHDOG | OPT_F_HOLD,
+	  NULL },
 	{ "stop", cmd_stop, OPT_F_DEVICE, NULL },
 	{ "clear-fault", cmd_clear_fault, OPT_F_DEVICE, NULL },
 	{ "run", cmd_run, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |
 			  OPT_F_DURATION | OPT_F_LOG | OPT_F_BUTTONS |
-			  OPT_F_LEVELS, NULL },
+			  OPT_F_LEVELS | OPT_F_WATCHDOG | OPT_F_NO_WATCHDOG |
+			  OPT_F_HOLD, NULL },
 	{ "monitor", cmd_monitor, OPT_F_DEVICE | OPT_F_DURATION | OPT_F_COUNT,
 	  NULL },
 	{ "replay", cmd_replay, 0, "FILE" },
 	{ "help", cmd_help, OPT_F_DEVICE | OPT_F_DEPTH | OPT_F_RATE |
 			    OPT_F_DURATION | OPT_F_COUNT | OPT_F_LOG |
-			    OPT_F_BUTTONS | OPT_F_LEVELS, NULL },
+			    OPT_F_BUTTONS | OPT_F_LEVELS | OPT_F_WATCHDOG |
+			    OPT_F_NO_WATCHDOG | OPT_F_HOLD, NULL },
 };
 
 /*
@@ -3543,6 +3930,9 @@ static const struct option long_opts[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "buttons", no_argument, NULL, OPT_BUTTONS },
 	{ "levels", required_argument, NULL, OPT_LEVELS },
+	{ "watchdog", required_argument, NULL, OPT_WATCHDOG },
+	{ "no-watchdog", no_argument, NULL, OPT_NO_WATCHDOG },
+	{ "hold-to-run", no_argument, NULL, OPT_HOLD },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -3551,7 +3941,8 @@ static const struct option long_opts[] = {
 /* Indexed by the OPT_F_* bit number. */
 static const char *const opt_names[] = {
 	"--device", "--depth", "--rate", "--duration", "--count", "--log",
-	"--buttons", "--levels",
+	"--buttons", "--levels", "--watchdog", "--no-watchdog",
+	"--hold-to-run",
 };
 
 /* Record a value option; each may be given once, so none is ignored. */
@@ -3631,6 +4022,18 @@ static int parse_args(int argc, char **argv, struct ctx *c,
 			break;
 		case OPT_LEVELS:
 			if (take(c, OPT_F_LEVELS, &c->levels_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_WATCHDOG:
+			if (take(c, OPT_F_WATCHDOG, &c->watchdog_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_NO_WATCHDOG:
+			if (take(c, OPT_F_NO_WATCHDOG, &c->no_watchdog_arg) < 0)
+				return EXIT_USAGE;
+			break;
+		case OPT_HOLD:
+			if (take(c, OPT_F_HOLD, &c->hold_arg) < 0)
 				return EXIT_USAGE;
 			break;
 		case OPT_JSON:
@@ -3714,6 +4117,17 @@ static int parse_args(int argc, char **argv, struct ctx *c,
 	if ((c->given & OPT_F_LEVELS) && !(c->given & OPT_F_BUTTONS) &&
 	    cmd->fn != cmd_help) {
 		error("option '--levels' needs '--buttons'");
+		return EXIT_USAGE;
+	}
+	if ((c->given & OPT_F_WATCHDOG) && (c->given & OPT_F_NO_WATCHDOG) &&
+	    cmd->fn != cmd_help) {
+		error("options '--watchdog' and '--no-watchdog' exclude each other");
+		return EXIT_USAGE;
+	}
+	/* With a footswitch run --buttons always holds to run; without, never. */
+	if ((c->given & OPT_F_HOLD) && (c->given & OPT_F_BUTTONS) &&
+	    cmd->fn != cmd_help) {
+		error("option '--hold-to-run' does not apply to 'run --buttons', which holds to run whenever the pen has a footswitch");
 		return EXIT_USAGE;
 	}
 	/* Its output is a line per press, for people; no JSON document. */
