@@ -65,6 +65,7 @@ static unsigned int E(int err)
 {
 	static const int known[] = {
 		EINVAL, ERANGE, EFAULT, EBADF, ENOTTY, EALREADY, EIO, EAGAIN,
+		EOPNOTSUPP,
 	};
 	unsigned int i;
 
@@ -237,7 +238,7 @@ static unsigned int params_errors(const struct pen_params *p)
 static const unsigned long valid_cmds[] = {
 	PEN_IOC_GET_INFO, PEN_IOC_SET_PARAMS, PEN_IOC_START, PEN_IOC_STOP,
 	PEN_IOC_GET_STATUS, PEN_IOC_CLEAR_FAULT, PEN_IOC_SET_WATCHDOG,
-	PEN_IOC_KICK_WATCHDOG,
+	PEN_IOC_KICK_WATCHDOG, PEN_IOC_SET_HOLD_TO_RUN,
 };
 #define NCMDS	(sizeof(valid_cmds) / sizeof(valid_cmds[0]))
 
@@ -378,6 +379,7 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 	size_t size = _IOC_SIZE(c), wr, rd;
 	char *arg = fuzz_ptr(f, kind, size ? size : 1, &wr, &rd);
 	struct pen_params params;
+	struct pen_hold_to_run hold;
 	struct pen_watchdog wd;
 	struct pen_status st;
 	struct pen_info info;
@@ -405,6 +407,13 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		if (!below(8))
 			wd.reserved[below(3)] = (uint32_t)rnd();
 		memcpy(arg, &wd, sizeof(wd));
+	}
+	if (c == (uint32_t)PEN_IOC_SET_HOLD_TO_RUN && fits(wr, size)) {
+		memset(&hold, 0, sizeof(hold));
+		hold.enable = below(2) ? below(2) : fuzz_value(0, 1, 1);
+		if (!below(8))
+			hold.reserved[below(3)] = (uint32_t)rnd();
+		memcpy(arg, &hold, sizeof(hold));
 	}
 	f->ioctls++;
 	f->calls++;
@@ -490,6 +499,32 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 			    (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
 			     wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
 				errs |= E(ERANGE);
+		}
+		ok = !errs;
+		break;
+	case _IOC_NR(PEN_IOC_SET_HOLD_TO_RUN):
+		if (!ctl) {
+			ok = 0;
+			errs = E(EBADF);
+			break;
+		}
+		if (!fits(rd, size)) {
+			ok = 0;
+			errs = E(EFAULT);
+			break;
+		}
+		/*
+		 * The read-only page holds zeroes: off, valid. The pen has no
+		 * footswitch, so it cannot be turned on.
+		 */
+		if (fits(wr, size)) {
+			for (i = 0; i < 3; i++)
+				if (hold.reserved[i])
+					errs |= E(EINVAL);
+			if (hold.enable > 1)
+				errs |= E(EINVAL);
+			else if (hold.enable && !errs)
+				errs |= E(EOPNOTSUPP);
 		}
 		ok = !errs;
 		break;
