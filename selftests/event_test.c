@@ -546,6 +546,7 @@ TEST_F(pen, overflow_counts_every_lost_event)
 	struct pen_events keen = { 0 }, lazy = { 0 };
 	uint64_t strokes[2], lost;
 	long first_read, ov[2];
+	struct pen_status st;
 	int kfd, lfd;
 
 	kfd = sim_open(SIM_ID, O_RDONLY);
@@ -556,10 +557,15 @@ TEST_F(pen, overflow_counts_every_lost_event)
 
 	/* More than a ring's worth, while one reader keeps up ... */
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	run_until(self->fd, PEN_EVENT_RING_SIZE + 200, kfd, &keen);
+	st = run_until(self->fd, PEN_EVENT_RING_SIZE + 200, kfd, &keen);
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
 	strokes[0] = pen_status_of(self->fd).run_strokes;
-	ASSERT_LE(PEN_EVENT_RING_SIZE + 200, strokes[0]);
+	ASSERT_LE(PEN_EVENT_RING_SIZE + 200, strokes[0])
+		TH_LOG("stopped by itself: stop reason %u, fault %u (%u) at stroke %llu, %llu missed, lateness up to %llu ns",
+		       st.stop_reason, st.fault, st.fault_value,
+		       (unsigned long long)st.fault_seq,
+		       (unsigned long long)st.run_missed_strokes,
+		       (unsigned long long)st.max_lateness_ns);
 	/* ... and the other reads once, everything it holds. */
 	first_read = pen_events_read(lfd, &lazy, 4 * PEN_EVENT_RING_SIZE);
 	ASSERT_LE(PEN_EVENT_RING_SIZE, first_read);
