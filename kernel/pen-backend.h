@@ -106,7 +106,12 @@ struct device *pen_to_dev(struct pen_device *pen);
 /* Callbacks into the core; any context. */
 void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um);
 void pen_report_fault(struct pen_device *pen, u32 fault, u32 value);
-/* Cartridges; insertion in process context, removal in any. */
+/*
+ * Cartridges; insertion in process context, removal in any. Insertion
+ * and pen_report_button() may cut a sleeping backend's drive themselves:
+ * never call them from a struct pen_ops callback, nor holding a lock
+ * that drive_disable() takes.
+ */
 void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 				   u32 budget);
 void pen_report_cartridge_removed(struct pen_device *pen);

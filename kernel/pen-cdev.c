@@ -65,7 +65,7 @@ static int pen_release(struct inode *inode, struct file *file)
 		 * hold-to-run itself; the administrator's policy stays.
 		 */
 		pen_set_watchdog(pen, 0);
-		pen_set_hold_to_run(pen, false, false);
+		pen_hold_forget(pen);
 		mutex_lock(&pen->lock);
 		pen->controller = NULL;
 		mutex_unlock(&pen->lock);

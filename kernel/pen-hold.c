@@ -53,10 +53,31 @@ void pen_pedal(struct pen_device *pen, bool down)
 
 	raw_spin_lock_irq(&pen->slock);
 	pen->pedal_down = down;
+	/*
+	 * A release is a stop, also of a start still powering the drive:
+	 * pressed again by the time it looks, the pedal must not count.
+	 */
+	if (!down && pen_hold_to_run_locked(pen))
+		pen->stop_gen++;
 	stopped = pen_hold_check_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irq(&pen->slock);
 	if (stopped)
 		pen_cut_now(pen);
+}
+
+/**
+ * pen_hold_forget() - the controller closed: its request ends
+ * @pen: the pen
+ *
+ * The administrator's policy stays. Context: any.
+ */
+void pen_hold_forget(struct pen_device *pen)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pen->slock, flags);
+	pen->hold_ctl = false;
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 
 /**
@@ -81,8 +102,12 @@ int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable)
 
 	if (enable && !(pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH)))
 		return -EOPNOTSUPP;
-	/* Asked before the lock: capable() may audit, which may sleep. */
-	may_lower = !enable && policy && capable(CAP_SYS_ADMIN);
+	/*
+	 * Asked before the lock, as capable() may sleep (auditing), and only
+	 * of whoever would lower the policy, so as to audit only that.
+	 */
+	may_lower = !enable && policy && READ_ONCE(pen->hold_policy) &&
+		    capable(CAP_SYS_ADMIN);
 
 	raw_spin_lock_irq(&pen->slock);
 	if (!pen->ops || pen->removing) {
@@ -92,7 +117,7 @@ int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable)
 		ret = -EPERM;
 	} else {
 		if (policy)
-			pen->hold_policy = enable;
+			WRITE_ONCE(pen->hold_policy, enable);
 		else
 			pen->hold_ctl = enable;
 		stopped = pen_hold_check_locked(pen, ktime_get_ns());

@@ -329,6 +329,7 @@ bool pen_hold_to_run_locked(const struct pen_device *pen);
 bool pen_hold_check_locked(struct pen_device *pen, u64 now_ns);
 void pen_pedal(struct pen_device *pen, bool down);
 int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable);
+void pen_hold_forget(struct pen_device *pen);
 
 /* pen-input.c */
 int pen_input_register(struct pen_device *pen);

@@ -406,7 +406,10 @@ struct pen_fake {
  * What comes in while the fake's drive powers up, as from another task or
  * an interrupt: nothing, a STOP, the cartridge pulled, an overcurrent.
  */
-enum { FAKE_ENABLE, FAKE_ENABLE_STOP, FAKE_ENABLE_PULL, FAKE_ENABLE_FAULT };
+enum {
+	FAKE_ENABLE, FAKE_ENABLE_STOP, FAKE_ENABLE_PULL, FAKE_ENABLE_FAULT,
+	FAKE_ENABLE_FAULT_CLEARED,
+};
 
 /* Rates from 500 Hz, so a test sees strokes within milliseconds. */
 static const struct pen_hw_info fake_hw = {
@@ -463,6 +466,11 @@ static int fake_drive_enable(struct pen_device *pen)
 		break;
 	case FAKE_ENABLE_FAULT:
 		pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 2500);
+		break;
+	case FAKE_ENABLE_FAULT_CLEARED:
+		/* As the controller's other thread may, meanwhile. */
+		pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 2500);
+		pen_clear_fault(pen);
 		break;
 	}
 	return ret;
@@ -879,6 +887,10 @@ static void state_refused_during_enable(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE_FAULT, 0);
 	expect_start_refused(test, -EIO);
 	KUNIT_EXPECT_TRUE(test, pen_clear_fault(f->pen));
+
+	/* A fault cleared before the start looks again still wins. */
+	fake_set(f, 0, FAKE_ENABLE_FAULT_CLEARED, 0);
+	expect_start_refused(test, -ECANCELED);
 
 	fake_set(f, 0, FAKE_ENABLE, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);

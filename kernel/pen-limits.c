@@ -85,6 +85,7 @@ static ssize_t depth_cap_um_store(struct device *dev,
 				  const char *buf, size_t count)
 {
 	struct pen_device *pen = to_pen_device(dev);
+	bool admin;
 	int ret = 0;
 	u32 cap;
 
@@ -92,12 +93,18 @@ static ssize_t depth_cap_um_store(struct device *dev,
 		return -EINVAL;
 	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
 		return -ERANGE;
+	/*
+	 * capable() may sleep (auditing): asked before the raw spinlock, and
+	 * only of a writer who raises the cap. Lowered meanwhile, the cap
+	 * is judged again under the lock: never raised without it.
+	 */
+	admin = cap > READ_ONCE(pen->depth_cap_um) && capable(CAP_SYS_ADMIN);
 
 	raw_spin_lock_irq(&pen->slock);
-	if (cap > pen->depth_cap_um && !capable(CAP_SYS_ADMIN))
+	if (cap > pen->depth_cap_um && !admin)
 		ret = -EPERM;
 	else
-		pen->depth_cap_um = cap;
+		WRITE_ONCE(pen->depth_cap_um, cap);
 	raw_spin_unlock_irq(&pen->slock);
 	return ret ? ret : count;
 }
@@ -118,6 +125,7 @@ static ssize_t max_run_time_s_store(struct device *dev,
 				    const char *buf, size_t count)
 {
 	struct pen_device *pen = to_pen_device(dev);
+	bool admin;
 	int ret = 0;
 	u64 ns;
 	u32 s;
@@ -127,12 +135,14 @@ static ssize_t max_run_time_s_store(struct device *dev,
 	if (!s || s > PEN_RUN_TIME_MAX_S)
 		return -ERANGE;
 	ns = (u64)s * NSEC_PER_SEC;
+	/* As for the cap: capable() before the lock, of a raise only. */
+	admin = ns > READ_ONCE(pen->max_run_time_ns) && capable(CAP_SYS_ADMIN);
 
 	raw_spin_lock_irq(&pen->slock);
-	if (ns > pen->max_run_time_ns && !capable(CAP_SYS_ADMIN))
+	if (ns > pen->max_run_time_ns && !admin)
 		ret = -EPERM;
 	else
-		pen->max_run_time_ns = ns;
+		WRITE_ONCE(pen->max_run_time_ns, ns);
 	raw_spin_unlock_irq(&pen->slock);
 	return ret ? ret : count;
 }

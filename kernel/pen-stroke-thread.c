@@ -102,6 +102,8 @@ void pen_cut_now(struct pen_device *pen)
 {
 	if (!pen->hw.can_sleep)
 		return;
+	/* Never from a pen_ops callback, which runs under it. */
+	lockdep_assert_not_held(&pen->hw_lock);
 	rt_mutex_lock(&pen->hw_lock);
 	pen_cut_pending(pen);
 	rt_mutex_unlock(&pen->hw_lock);

@@ -65,6 +65,8 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 	bool latch = pen->fault == PEN_FAULT_NONE;
 
 	pen_cut_locked(pen, now_ns);
+	/* A start powering the drive meanwhile gives up, even if cleared. */
+	pen->stop_gen++;
 	if (was_running) {
 		pen->running = false;
 		pen->stop_reason = PEN_STOP_FAULT;
@@ -344,11 +346,15 @@ int pen_start(struct pen_device *pen)
 	/* A deferred cut may have had to wait for it, under hw_lock. */
 	if (pen->hw.can_sleep)
 		pen->call_max_ns = max(pen->call_max_ns, call_ns);
-	if (!ret && pen->stop_gen != gen)
-		ret = -ECANCELED;
 	/* A fault, a cartridge change or a lower cap during power-up. */
 	if (!ret)
 		ret = pen_start_refusal_locked(pen);
+	/*
+	 * A stop or a fault came while the drive powered up (the fault may
+	 * be cleared by now), or a cut asked for then is still owed.
+	 */
+	if (!ret && (pen->stop_gen != gen || pen->cut_pending))
+		ret = -ECANCELED;
 	if (ret) {
 		/* A half-done or overtaken enable must not leave it on. */
 		if (!pen->hw.can_sleep) {
@@ -466,8 +472,6 @@ void pen_detach(struct pen_device *pen)
 	 */
 	raw_spin_lock_irq(&pen->slock);
 	pen->removing = true;
-	/* Its pedal goes with it: released. */
-	pen->pedal_down = false;
 	raw_spin_unlock_irq(&pen->slock);
 
 	/* Cut the drive at once, even while a start is powering it up ... */
@@ -475,26 +479,29 @@ void pen_detach(struct pen_device *pen)
 
 	/* ... then make sure nothing starts it again. */
 	mutex_lock(&pen->lock);
-	if (pen->hw.can_sleep)
+	if (pen->hw.can_sleep) {
 		rt_mutex_lock(&pen->hw_lock);
+		/*
+		 * The last call into the backend, first: the drive stays
+		 * off. ops is cleared only here, under hw_lock.
+		 */
+		ops = pen->ops;
+		if (ops)
+			ops->drive_disable(pen);
+	}
 	raw_spin_lock_irq(&pen->slock);
-	ops = pen->ops;
-	/* Sleeping hardware is cut below, still under hw_lock. */
+	if (pen->hw.can_sleep)
+		pen_cut_made_locked(pen);
 	if (pen->running && pen->hw.can_sleep)
 		pen_record_stop_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
 	else if (pen->running)
 		pen_halt_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
 	pen->ops = NULL;
+	/* Its pedal goes with it, once its stop is recorded: released. */
+	pen->pedal_down = false;
 	raw_spin_unlock_irq(&pen->slock);
-	if (pen->hw.can_sleep) {
-		/* The last call into the backend: the drive stays off. */
-		if (ops)
-			ops->drive_disable(pen);
-		raw_spin_lock_irq(&pen->slock);
-		pen_cut_made_locked(pen);
-		raw_spin_unlock_irq(&pen->slock);
+	if (pen->hw.can_sleep)
 		rt_mutex_unlock(&pen->hw_lock);
-	}
 	pen->drvdata = NULL;
 	mutex_unlock(&pen->lock);
 	hrtimer_cancel(&pen->timer);

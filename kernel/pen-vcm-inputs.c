@@ -4,11 +4,12 @@
  * EEPROM in the cartridge) and the buttons.
  *
  * Both are mechanical contacts that bounce. A button is read once its
- * line has been quiet for the debounce interval, but a held footswitch is
- * read at the first edge: letting go of it may stop the needle
- * (hold-to-run), and a stop must not wait; a bounce then only reads
- * "held" again, which starts nothing. A line that cannot be read counts
- * as a button let go. A cartridge is read
+ * line has been quiet for the debounce interval. The footswitch is read
+ * at every edge instead, and let go as soon as it reads so: letting go
+ * of it may stop the needle (hold-to-run), and a stop must not wait; a
+ * press counts only once the line has been quiet, so a bounce on the way
+ * up starts nothing. A line that cannot be read counts as a button let
+ * go. A cartridge is read
  * once its detect line has settled for that long too: a bounce seen as
  * "out, in again" would make the core take a fresh cartridge for a
  * re-used one and refuse it.
@@ -128,11 +129,11 @@ static irqreturn_t pen_vcm_button_irq(int irq, void *data)
 	struct pen_vcm_button *btn = data;
 	unsigned long delay = msecs_to_jiffies(btn->vcm->debounce_ms);
 
-	/* A held pedal may be let go: read it now. */
-	if (btn->button == PEN_BUTTON_FOOTSWITCH && READ_ONCE(btn->pressed))
+	WRITE_ONCE(btn->edge_jiffies, jiffies);
+	/* The pedal is read now; other buttons once the line is quiet. */
+	if (btn->button == PEN_BUTTON_FOOTSWITCH)
 		delay = 0;
-	/* Each edge pushes the read back: it comes once the line is quiet. */
-	mod_delayed_work(system_wq, &btn->work, delay);
+	mod_delayed_work(system_highpri_wq, &btn->work, delay);
 	return IRQ_HANDLED;
 }
 
@@ -141,11 +142,21 @@ static void pen_vcm_button_work(struct work_struct *work)
 	struct pen_vcm_button *btn = container_of(to_delayed_work(work),
 						  struct pen_vcm_button, work);
 	int val = gpiod_get_value_cansleep(btn->gpio);
+	unsigned long quiet;
 
 	if (val < 0) {
 		dev_warn_ratelimited(btn->vcm->dev, "cannot read %s: %d; taken as let go\n",
 				     pen_vcm_button_names[btn->button], val);
 		val = 0;
+	}
+	/* A pedal pressed counts once its line has been quiet. */
+	quiet = READ_ONCE(btn->edge_jiffies) +
+		msecs_to_jiffies(btn->vcm->debounce_ms);
+	if (btn->button == PEN_BUTTON_FOOTSWITCH && val && !btn->pressed &&
+	    time_before(jiffies, quiet)) {
+		mod_delayed_work(system_highpri_wq, &btn->work,
+				 quiet - jiffies);
+		return;
 	}
 	if (!!val == btn->pressed)
 		return;
@@ -255,7 +266,8 @@ int pen_vcm_inputs_start(struct pen_vcm *vcm)
 					     pen_vcm_button_names[b]);
 		btn->irq = irq;
 		/* A button held down at probe is reported pressed. */
-		mod_delayed_work(system_wq, &btn->work, 0);
+		btn->edge_jiffies = jiffies - msecs_to_jiffies(vcm->debounce_ms);
+		mod_delayed_work(system_highpri_wq, &btn->work, 0);
 	}
 	return 0;
 }

@@ -36,6 +36,7 @@ struct pen_vcm_button {
 	int irq;
 	enum pen_button button;
 	struct delayed_work work;
+	unsigned long edge_jiffies;	/* its line's last edge */
 	bool pressed;
 };
 

@@ -320,6 +320,17 @@ TEST_F(hold, the_controllers_request_ends_with_its_close)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, ioctl(fd, PEN_IOC_START));
 	EXPECT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+
+	/* Also while the administrator's policy was on. */
+	ASSERT_EQ(0, set_hold(fd, 1));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "hold_to_run", "1"));
+	close(fd);
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "hold_to_run", "0"));
+	EXPECT_FALSE(pen_status_of(self->ro).flags & PEN_STATUS_HOLD_TO_RUN);
+	fd = sim_open(SIM_ID, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(0, ioctl(fd, PEN_IOC_STOP));
 	close(fd);
 }
 
