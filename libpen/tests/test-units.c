@@ -1456,6 +1456,10 @@ static void test_versions(void)
 		      !dlvsym(RTLD_DEFAULT, v1_2[i], "LIBPEN_1.1") &&
 		      !dlvsym(RTLD_DEFAULT, v1_2[i], "LIBPEN_1"),
 		      "%s is at LIBPEN_1.2 only", v1_2[i]);
+	check(dlvsym(RTLD_DEFAULT, "pen_set_hold_to_run", "LIBPEN_1.3") &&
+	      !dlvsym(RTLD_DEFAULT, "pen_set_hold_to_run", "LIBPEN_1.2") &&
+	      !dlvsym(RTLD_DEFAULT, "pen_set_hold_to_run", "LIBPEN_1"),
+	      "pen_set_hold_to_run is at LIBPEN_1.3 only");
 }
 
 /* ---- penctl ------------------------------------------------------------ */

@@ -102,6 +102,10 @@ static void *outq_writer(void *arg)
 		do {
 			n = write(q->fd, q->buf + q->head, chunk);
 		} while (n < 0 && errno == EINTR);
+		if (!n) {
+			n = -1;
+			errno = EIO;
+		}
 		pthread_mutex_lock(&q->lock);
 		if (n < 0) {
 			/* The rest cannot go either: dropped, counted. */
@@ -152,7 +156,7 @@ struct outq *outq_open(int fd, size_t capacity)
 	/* Line by line: a line is queued, or dropped, whole. */
 	q->file = fopencookie(q, "w", io);
 	if (!q->file || setvbuf(q->file, NULL, _IOLBF, OUTQ_LINE_MAX)) {
-		err = errno;
+		err = errno ? errno : ENOMEM;
 		goto fail;
 	}
 	/* Signals are the main thread's: it waits for them in ppoll(). */
@@ -216,19 +220,20 @@ int outq_close(struct outq *q, int64_t timeout_ns, uint64_t *dropped,
 						     &end);
 		stuck = ret == ETIMEDOUT;
 	}
-	if (q->len) {
-		q->dropped += ring_lines(q, q->head, q->len);
-		/* Still in write(): let it go, and free what it uses. */
-		q->abandoned = true;
-	}
-	*dropped = q->dropped;
+	*dropped = q->dropped + (q->len ? ring_lines(q, q->head, q->len) : 0);
 	*err = q->err;
-	ret = q->dropped || q->err ? -1 : 0;
-	pthread_mutex_unlock(&q->lock);
-	if (stuck) {
+	ret = *dropped || q->err ? -1 : 0;
+	if (q->len) {
+		/*
+		 * Still in write(): let it go. It frees the queue when the
+		 * write returns, so nothing of it is touched after the unlock.
+		 */
+		q->abandoned = true;
 		pthread_detach(q->thread);
+		pthread_mutex_unlock(&q->lock);
 		return ret;
 	}
+	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL);
 	outq_free(q);
 	return ret;

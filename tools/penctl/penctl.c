@@ -957,7 +957,7 @@ static int parse_device(struct ctx *c)
 static int apply_setpoints(const struct ctx *c, struct pen *pen)
 {
 	bool depth = c->given & OPT_F_DEPTH, rate = c->given & OPT_F_RATE;
-	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], v[FMT_LEN];
+	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], vd[FMT_LEN], vr[FMT_LEN];
 	struct pen_info info;
 	int ret, err;
 
@@ -980,9 +980,9 @@ static int apply_setpoints(const struct ctx *c, struct pen *pen)
 	 */
 	if ((err == ERANGE || err == EINVAL) && !pen_get_info(pen, &info)) {
 		const char *dv = c->depth_arg ? c->depth_arg :
-				 depth_str(c->depth_um, v);
+				 depth_str(c->depth_um, vd);
 		const char *rv = c->rate_arg ? c->rate_arg :
-				 rate_str(c->rate_mhz, v);
+				 rate_str(c->rate_mhz, vr);
 
 		if (depth && (c->depth_um < info.depth_min_um ||
 			      c->depth_um > info.depth_max_um)) {
@@ -1507,7 +1507,8 @@ static void on_stop_signal(int signo)
 
 /*
  * Hand the stop signals in @set to on_stop_signal(). SA_RESTART keeps
- * writes to stdout and to the log whole; ppoll() and nanosleep() end with
+ * the writes made outside a run whole (inside one, the queues' threads
+ * write, with every signal blocked); ppoll() and nanosleep() end with
  * EINTR all the same, which is what wakes the waits.
  */
 static int catch_signals(const sigset_t *set)
@@ -1936,12 +1937,21 @@ static bool kick(const struct ctx *c, struct pen *pen, struct run *r)
 	return false;
 }
 
-/* Ask the kernel to hold to run. Returns 0, or -1 (said). */
+/*
+ * Ask the kernel to hold to run. Returns 0, or -1 (said). @wanted: the
+ * user asked for it; otherwise (run --buttons with a footswitch) a driver
+ * that cannot is said, and penctl alone stops the needle on a release.
+ */
 static int hold_to_run(const struct ctx *c, struct pen *pen,
-		       const struct pen_info *info)
+		       const struct pen_info *info, bool wanted)
 {
 	if (!pen_set_hold_to_run(pen, true))
 		return 0;
+	if (errno == ENOTTY && !wanted) {
+		error("warning: the driver cannot hold to run (API %u; needs 5): only penctl stops the needle when the pedal comes up",
+		      info->api_version);
+		return 0;
+	}
 	if (errno == ENOTTY)
 		error("%s: the driver cannot hold to run (API %u; needs 5)",
 		      c->path, info->api_version);
@@ -2416,7 +2426,7 @@ static void session_start(struct session *s, struct run *r, const char *what)
 	int err;
 
 	session_pen_events(s, r);
-	if (s->gone || s->err)
+	if (s->gone || s->err || stop_signo)
 		return;
 	if (!pen_start(s->pen)) {
 		s->running = true;
@@ -2436,6 +2446,16 @@ static void session_start(struct session *s, struct run *r, const char *what)
 	if (err == EALREADY) {
 		s->running = true;
 		say("%s: %s: already running\n", s->c->path, what);
+		return;
+	}
+	/*
+	 * In hold-to-run the pedal came up before the needle started (or
+	 * while it powered up): the pedal doing its job. Still armed: the
+	 * next press starts it.
+	 */
+	if (s->footswitch && (err == EAGAIN || err == ECANCELED)) {
+		say("%s: %s: the footswitch came up before the needle started\n",
+		    s->c->path, what);
 		return;
 	}
 	/* Not started: a later press of the pedal must not start it. */
@@ -2566,12 +2586,18 @@ static void session_button(struct session *s, struct run *r,
 }
 
 /* Every button event buffered now. */
+/* Button events per wake-up: the loop must get back to kicking. */
+#define BUTTON_BATCH	64
+
 static void session_buttons(struct session *s, struct run *r)
 {
 	struct pen_button_event ev;
+	unsigned int n;
 	int ret;
 
-	while (!s->gone && !s->err) {
+	/* A stop signal ends the session: no press acted on after it. */
+	for (n = 0; n < BUTTON_BATCH && !s->gone && !s->err && !stop_signo;
+	     n++) {
 		ret = pen_buttons_read(s->buttons, &ev);
 		if (ret == 0)
 			return;
@@ -2830,7 +2856,7 @@ static int cmd_run_buttons(struct ctx *c)
 	 * With a pedal, the kernel itself stops the needle when it is let
 	 * go, whatever becomes of penctl meanwhile.
 	 */
-	if (s.footswitch && hold_to_run(c, s.pen, &info) < 0)
+	if (s.footswitch && hold_to_run(c, s.pen, &info, false) < 0)
 		goto out;
 
 	if ((c->given & OPT_F_LOG) && open_log(c, &r) < 0)
@@ -2953,7 +2979,7 @@ out:
 static int cmd_run(struct ctx *c)
 {
 	char a[FMT_LEN], b[FMT_LEN], d[FMT_LEN], t[FMT_LEN], f[64];
-	bool reported = false, have_status = true;
+	bool reported = false, have_status = true, lost_output = false;
 	uint64_t t0, t1, elapsed;
 	struct quiet q = { 0 };
 	struct pen_status st;
@@ -3006,17 +3032,21 @@ static int cmd_run(struct ctx *c)
 		if (open_log(c, &r) < 0)
 			goto out;
 	}
-	if (apply_setpoints(c, pen) < 0)
+	/*
+	 * Hold-to-run, and the kernel's watchdog that stops the needle if
+	 * penctl stops kicking: before the setpoints too, for the same
+	 * reason.
+	 */
+	if ((c->given & OPT_F_HOLD) && hold_to_run(c, pen, &info, true) < 0)
 		goto out;
-	if ((c->given & OPT_F_HOLD) && hold_to_run(c, pen, &info) < 0)
+	if (arm_watchdog(c, pen, &info) < 0)
+		goto out;
+	if (apply_setpoints(c, pen) < 0)
 		goto out;
 	if (pen_get_status(pen, &st) < 0) {
 		ioctl_error(c, "read pen status", errno);
 		goto out;
 	}
-	/* The kernel stops the needle if penctl stops kicking. */
-	if (arm_watchdog(c, pen, &info) < 0)
-		goto out;
 
 	/* Interrupted while setting up: then don't start at all. */
 	sig = wait_signal(&set, 0);
@@ -3085,8 +3115,7 @@ static int cmd_run(struct ctx *c)
 	}
 
 	/* Stopped: what waited is written, and what was dropped said. */
-	if (loud(&q) < 0)
-		reported = true;
+	lost_output = loud(&q) < 0;
 
 	/*
 	 * In hold-to-run, letting the pedal go is how a run ends: not a
@@ -3165,7 +3194,8 @@ static int cmd_run(struct ctx *c)
 
 	print_summary(c, &r, &st, elapsed);
 
-	if (!reported)
+	/* Output that did not arrive is a failure, said by loud(). */
+	if (!reported && !lost_output)
 		rc = 0;
 out:
 	loud(&q);
