@@ -5,7 +5,7 @@
  * program keeps.
  *
  * The pen module is out of tree, so there is no BTF to relocate against:
- * struct pen_stroke_tp is a copy of the record that kernel/pen-trace.h
+ * struct pen_stroke_tp is a copy of the record that kernel/core/pen-trace.h
  * defines, and pentrace compares it with the tracepoint's format file
  * before it loads anything (check_format() in pentrace.c).
  */
