@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
+# Sourced, never run: the tests that source it are POSIX sh.
+# shellcheck shell=sh
 #
 # Minimal kselftest output for shell tests, sourced by *_test.sh:
 #   ktap_plan N; ok "desc" / not_ok "desc" / skip "desc"; ktap_finish

@@ -6,6 +6,7 @@
 # the case's KUnit log under a failure. One skip on a kernel without KUnit
 # (Debian's), where there is no pen_kunit.ko or no KUnit debugfs.
 dir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ktap.sh
 . "$dir/ktap.sh"
 
 KO=/lib/pen/pen_kunit.ko

@@ -5,7 +5,12 @@
 # its error messages and exit codes, that the needle never outlives the
 # process that runs it, the event stream: monitor, run --log, replay, and
 # run --buttons driven by presses injected into the simulated pen.
+#
+# Many helpers here are run only through wait_for and check (as in
+# "wait_for running"), which shellcheck takes for unreachable code.
+# shellcheck disable=SC2317
 dir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ktap.sh
 . "$dir/ktap.sh"
 
 SIM=500
@@ -55,7 +60,12 @@ controlled() { penctl -d "$P" --json status | grep -q '"controlled":true'; }
 # inject CMD [VALUE]: one fault injection into our simulated pen.
 inject() { echo "$*" > "$DBG/pen_sim$SIM/inject"; }
 # opened PID DEV: process PID has DEV open (so its events are flowing).
-opened() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "-> $2\$"; }
+opened() {
+	for fd in "/proc/$1/fd/"*; do
+		[ "$(readlink "$fd")" = "$2" ] && return 0
+	done
+	return 1
+}
 # log_matches LOG: replay finds LOG's events match the driver's counters.
 log_matches() {
 	penctl replay "$1" > "$out.replay" 2>&1 &&

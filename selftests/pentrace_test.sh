@@ -6,6 +6,7 @@
 # simulator's record of every stroke; usage errors exit 2 and a missing
 # module or missing privileges exit 1, each with a one-line message.
 dir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ktap.sh
 . "$dir/ktap.sh"
 
 SIM=502
@@ -88,6 +89,8 @@ fi
 if rmmod pen_sim && rmmod pen; then
 	expect 1 "^pentrace: the pen module is not loaded \(no /sys/kernel/(debug/)?tracing/events/pen\)$" \
 		"without the pen module, exit 1 naming it" -- pentrace -d 1
+	# pen_sim's parameters as vm-run loaded them: words, split on purpose.
+	# shellcheck disable=SC2046
 	if ! { insmod /lib/pen/pen.ko && insmod /lib/pen/pen_sim.ko $(cat /simparams 2>/dev/null); }; then
 		echo "# reloading the pen modules failed"
 		ktap_finish
@@ -122,7 +125,7 @@ if start "$out.json" --json -p "$N"; then
 fi
 if [ $started = 0 ]; then
 	sed 's/^/#   /' "$out.json.err" "$out.text.err" 2>/dev/null
-	kill -INT $jpid $tpid 2>/dev/null
+	kill -INT ${jpid:+"$jpid"} ${tpid:+"$tpid"} 2>/dev/null
 	sim_delete
 	# A kernel without BPF is a reason to skip; anything else fails.
 	reason=$(grep -h 'no BPF' "$out.json.err" "$out.text.err" 2>/dev/null)
@@ -136,10 +139,10 @@ if [ $started = 0 ]; then
 	ktap_finish
 fi
 penctl -d "$P" run --depth 0.5mm --rate 100Hz --duration 2s > /dev/null 2>&1
-kill -INT $jpid $tpid
-wait $jpid
+kill -INT "$jpid" "$tpid"
+wait "$jpid"
 jrc=$?
-wait $tpid
+wait "$tpid"
 trc=$?
 penctl -d "$P" --json status > "$out.status"
 sed 's/^/# pentrace: /' "$out.json"
