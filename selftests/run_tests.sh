@@ -1,18 +1,43 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run every pen selftest in this (guest) system and add up their kselftest
+# Run pen selftests in this (guest) system and add up their kselftest
 # totals. Prints one line "PEN_SELFTESTS pass=N fail=N skip=N" at the end
 # and exits nonzero if anything failed. A test that dies without printing
 # its totals counts as one failure.
 #
-#   run_tests.sh [TEST ...]     default: every test in this directory
+#   run_tests.sh [TEST ...]     default: the suite group of tests.list
 #                               (hw_test only with PEN_BACKEND=testbench)
+#   run_tests.sh --list GROUP   print GROUP's tests (on the host too:
+#                               scripts/check reads its boots' tests so)
 dir=$(cd "$(dirname "$0")" && pwd)
 pass=0 fail=0 skip=0
 
+# group_tests GROUP: the tests of GROUP in tests.list, in order, one line.
+group_tests() {
+	sed -n "s/^$1://p" "$dir/tests.list" | tr -s ' \t\n' '   ' |
+		sed 's/^ //; s/ $//'
+}
+
+if [ "${1:-}" = --list ]; then
+	tests=$(group_tests "${2:?usage: run_tests.sh --list GROUP}")
+	if [ -z "$tests" ]; then
+		echo "run_tests.sh: no group '$2' in $dir/tests.list" >&2
+		exit 2
+	fi
+	echo "$tests"
+	exit 0
+fi
+
 if [ $# = 0 ]; then
-	set -- $(cd "$dir" && ls *_test *_test_32 *_test.sh 2>/dev/null)
+	# The list's names are words: split on purpose.
+	# shellcheck disable=SC2046
+	set -- $(group_tests suite)
+	if [ $# = 0 ]; then
+		echo "not ok - no suite group in $dir/tests.list"
+		echo "PEN_SELFTESTS pass=0 fail=1 skip=0"
+		exit 1
+	fi
 	# hw_test is the test bench's alone: named, or with its backend.
 	if [ "${PEN_BACKEND:-sim}" != testbench ]; then
 		for t; do shift; [ "$t" = hw_test ] || set -- "$@" "$t"; done

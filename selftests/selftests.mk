@@ -4,8 +4,13 @@
 
 KSFT_DIR := $(BUILD)/ksft
 ST_OUT := $(BUILD)/selftests
-ST_C_TESTS := ioctl_test control_test stroke_test sim_test fault_test limits_test cartridge_test power_test event_test button_test fuzz_test unplug_test faultinject_test stress_test hw_test hold_test
-ST_SCRIPTS := run_tests.sh ktap.sh penctl_test.sh kunit_test.sh pentrace_test.sh
+# The tests are listed once, in selftests/tests.list: every test that any
+# of its groups names is built (C programs from selftests/NAME.c, the
+# 32-bit ioctl_test_32 by its own rule, scripts copied). The list goes
+# into the guest too, for run_tests.sh.
+ST_TESTS := $(sort $(shell sed -n 's/^[a-z-]*://p' selftests/tests.list))
+ST_C_TESTS := $(filter-out %.sh ioctl_test_32,$(ST_TESTS))
+ST_SCRIPTS := run_tests.sh ktap.sh $(filter %.sh,$(ST_TESTS))
 ST_CFLAGS := -O2 -g -Wall -Wextra -Wno-clobbered -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)
 ST_DEPS := selftests/pen_util.h $(KSFT_DIR)/kselftest_harness.h \
@@ -14,7 +19,8 @@ ST_DEPS := selftests/pen_util.h $(KSFT_DIR)/kselftest_harness.h \
 EVDEV_CFLAGS := $(shell pkg-config --cflags libevdev 2>/dev/null)
 EVDEV_LIBS := $(or $(shell pkg-config --libs libevdev 2>/dev/null),-levdev)
 
-ST_TARGETS := $(addprefix $(ST_OUT)/,$(ST_C_TESTS) ioctl_test_32 $(ST_SCRIPTS))
+ST_TARGETS := $(addprefix $(ST_OUT)/,$(ST_C_TESTS) ioctl_test_32 $(ST_SCRIPTS) \
+	tests.list)
 
 .PHONY: selftests selftests-clean
 selftests: $(ST_TARGETS)
@@ -37,6 +43,10 @@ $(ST_OUT)/ioctl_test_32: selftests/ioctl_test.c $(ST_DEPS)
 $(ST_OUT)/%.sh: selftests/%.sh
 	@mkdir -p $(ST_OUT)
 	install -m 0755 $< $@
+
+$(ST_OUT)/tests.list: selftests/tests.list
+	@mkdir -p $(ST_OUT)
+	install -m 0644 $< $@
 
 selftests-clean:
 	rm -rf $(ST_OUT) $(KSFT_DIR)
