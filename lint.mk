@@ -8,7 +8,7 @@
 # Included by the top-level Makefile; "make -f lint.mk lint" works alone.
 # scripts/install-deps installs the tools it needs.
 
-BUILD ?= build
+include mk/common.mk
 
 .PHONY: lint
 lint:

@@ -34,32 +34,18 @@
 
 # Must come before any other include: the directory of this file.
 PEN_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
-PEN_STANDALONE := $(if $(filter $(lastword $(MAKEFILE_LIST)),\
-			$(firstword $(MAKEFILE_LIST))),1)
-PEN_SAVED_GOAL := $(.DEFAULT_GOAL)
+include $(PEN_SRC)/mk/common.mk
+# Alone, "make -f userspace.mk" builds userspace.
+.DEFAULT_GOAL := $(or $(.DEFAULT_GOAL),userspace)
 
-BUILD ?= build
-CC ?= cc
-AR ?= ar
-INSTALL ?= install
-LN_S ?= ln -sf
-PEN_VERSION ?= 0.1.0
-
-PREFIX ?= /usr/local
-BINDIR ?= $(PREFIX)/bin
 # The .pc file says libdir=${prefix}/lib and includedir=${prefix}/include,
 # so these two follow PREFIX and are not meant to be overridden.
 PEN_LIBDIR := $(PREFIX)/lib
 PEN_INCLUDEDIR := $(PREFIX)/include
-MANDIR ?= $(PREFIX)/share/man
 
-# User CFLAGS/LDFLAGS come first; the warnings and defines after them are
-# not optional.
-CFLAGS ?= -O2 -g
-PEN_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	-I$(PEN_SRC)/include/uapi -I$(PEN_SRC)/libpen -MMD -MP
+PEN_CFLAGS := $(CFLAGS) $(PEN_WARN_CFLAGS) \
+	-I$(PEN_SRC)/include/uapi -I$(PEN_SRC)/libpen $(PEN_DEP_CFLAGS)
 PEN_LIB_CFLAGS := $(PEN_CFLAGS) -fvisibility=hidden
-PKG_CONFIG ?= pkg-config
 # Expanded where used, so that builds without penctl never run pkg-config.
 PEN_JSONC_CFLAGS = $(shell $(PKG_CONFIG) --cflags json-c)
 PEN_JSONC_LIBS = $(shell $(PKG_CONFIG) --libs json-c)
@@ -189,8 +175,6 @@ host-tests: pen-check-exports $(BUILD)/test-units $(BUILD)/penctl \
 # programs, so that the sanitizers see the library and no LD_LIBRARY_PATH
 # is needed. Any report is fatal (-fno-sanitize-recover=all).
 PEN_ASAN := $(BUILD)/asan
-PEN_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all
 PEN_ASAN_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_ASAN_OBJS := $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o \
@@ -265,11 +249,3 @@ userspace-clean: fuzz-clean
 	rm -f $(PEN_OUTPUTS) $(BUILD)/test-units.out $(BUILD)/fuzz-smoke.out
 
 -include $(PEN_ALL_OBJS:.o=.d) $(PEN_ASAN_OBJS:.o=.d)
-
-# Alone, "make -f userspace.mk" builds userspace; included, this file must
-# not steal the default goal from the Makefile that includes it.
-ifeq ($(PEN_STANDALONE),1)
-.DEFAULT_GOAL := userspace
-else
-.DEFAULT_GOAL := $(PEN_SAVED_GOAL)
-endif

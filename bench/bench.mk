@@ -6,14 +6,15 @@
 # Its objects go to $(BUILD)/bench/obj: vm-run copies every executable
 # file of $(BUILD)/bench, so only programs belong there.
 
+include mk/common.mk
+
 BENCH_OUT := $(BUILD)/bench
 BENCH_OBJ := $(BENCH_OUT)/obj
 BENCH_PROG := $(BENCH_OUT)/pen_bench
 BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
 	bench/run.c bench/cyclictest.c bench/sim.c bench/json.c bench/util.c
 BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS))
-BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	-Iinclude/uapi -MMD -MP
+BENCH_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Iinclude/uapi $(PEN_DEP_CFLAGS)
 
 .PHONY: bench-prog bench-clean
 bench-prog: $(BENCH_PROG)

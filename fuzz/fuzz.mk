@@ -3,6 +3,8 @@
 # libFuzzer targets for libpen and penctl, built with clang
 # (-fsanitize=fuzzer,address,undefined). Included by userspace.mk, after
 # its variables.
+
+include $(PEN_SRC)/mk/common.mk
 #
 #   fuzz-build   build/fuzz/fuzz_NAME for each target
 #   fuzz         run each for FUZZ_TIME seconds (default 10), from its
@@ -27,10 +29,9 @@ PEN_FUZZ_BINS := $(PEN_FUZZ_TARGETS:%=$(PEN_FUZZ)/fuzz_%)
 # Everything is instrumented for coverage (fuzzer-no-link), libpen too,
 # so that the fuzzer learns its branches; only the link adds libFuzzer.
 # No user CFLAGS: -O1 -g is what the sanitizers' reports are best with.
-PEN_FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
-PEN_FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	-I$(PEN_SRC)/include/uapi -I$(PEN_SRC)/libpen -MMD -MP \
+PEN_FUZZ_SAN := $(PEN_SAN_FLAGS)
+PEN_FUZZ_CFLAGS := -O1 -g $(PEN_WARN_CFLAGS) \
+	-I$(PEN_SRC)/include/uapi -I$(PEN_SRC)/libpen $(PEN_DEP_CFLAGS) \
 	-fsanitize=fuzzer-no-link $(PEN_FUZZ_SAN)
 PEN_FUZZ_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_FUZZ)/obj/%.o,\
 			$(PEN_LIB_SRCS))

@@ -2,6 +2,8 @@
 # Builds the selftests into $(BUILD)/selftests, the directory scripts/vm-run
 # copies into the guest. Included by the top-level Makefile.
 
+include mk/common.mk
+
 KSFT_DIR := $(BUILD)/ksft
 ST_OUT := $(BUILD)/selftests
 # The tests are listed once, in selftests/tests.list: every test that any
@@ -11,7 +13,7 @@ ST_OUT := $(BUILD)/selftests
 ST_TESTS := $(sort $(shell sed -n 's/^[a-z-]*://p' selftests/tests.list))
 ST_C_TESTS := $(filter-out %.sh ioctl_test_32,$(ST_TESTS))
 ST_SCRIPTS := run_tests.sh ktap.sh $(filter %.sh,$(ST_TESTS))
-ST_CFLAGS := -O2 -g -Wall -Wextra -Wno-clobbered -Werror -std=gnu11 -D_GNU_SOURCE \
+ST_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Wno-clobbered \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)
 ST_DEPS := selftests/pen_util.h $(KSFT_DIR)/kselftest_harness.h \
 	include/uapi/linux/pen.h

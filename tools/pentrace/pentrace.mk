@@ -23,19 +23,9 @@
 
 # Must come before any other include: the directory of this file.
 PT_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
-PT_STANDALONE := $(if $(filter $(lastword $(MAKEFILE_LIST)),\
-			$(firstword $(MAKEFILE_LIST))),1)
-PT_SAVED_GOAL := $(.DEFAULT_GOAL)
-
-BUILD ?= build
-CC ?= cc
-INSTALL ?= install
-PKG_CONFIG ?= pkg-config
-PEN_VERSION ?= 0.1.0
-PREFIX ?= /usr/local
-SBINDIR ?= $(PREFIX)/sbin
-MANDIR ?= $(PREFIX)/share/man
-CFLAGS ?= -O2 -g
+include $(PT_SRC)/../../mk/common.mk
+# Alone, this file builds pentrace.
+.DEFAULT_GOAL := $(or $(.DEFAULT_GOAL),pentrace)
 
 # clang-19 is the one scripts/install-deps installs; bpftool is in
 # /usr/sbin, which a user's PATH may lack.
@@ -50,14 +40,12 @@ PT_PKGS := libbpf json-c
 # directory, which only the host compiler knows.
 PT_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || \
 			gcc -print-multiarch 2>/dev/null)
-PT_BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror -MMD -MP \
+PT_BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror $(PEN_DEP_CFLAGS) \
 	-I$(PT_SRC) $(if $(PT_MULTIARCH),-idirafter /usr/include/$(PT_MULTIARCH))
 
-PT_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	-DPENTRACE_VERSION='"$(PEN_VERSION)"' -I$(PT_SRC) -I$(PT_OBJ) -MMD -MP
-
-PT_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
-	-fno-sanitize-recover=all
+PT_CFLAGS := $(CFLAGS) $(PEN_WARN_CFLAGS) \
+	-DPENTRACE_VERSION='"$(PEN_VERSION)"' -I$(PT_SRC) -I$(PT_OBJ) \
+	$(PEN_DEP_CFLAGS)
 
 .PHONY: pentrace pentrace-install install pentrace-asan pentrace-clean
 
@@ -89,11 +77,11 @@ $(BUILD)/pentrace: $(PT_OBJ)/pentrace.o
 $(PT_OBJ)/asan/pentrace.o: $(PT_SRC)/pentrace.c $(PT_OBJ)/pentrace.skel.h
 	@mkdir -p $(@D)
 	flags=$$($(PKG_CONFIG) --cflags $(PT_PKGS)) && \
-	$(CC) $(PT_CFLAGS) $(PT_SAN_FLAGS) $$flags -c -o $@ $<
+	$(CC) $(PT_CFLAGS) $(PEN_SAN_FLAGS) $$flags -c -o $@ $<
 
 $(PT_OBJ)/asan/pentrace: $(PT_OBJ)/asan/pentrace.o
 	libs=$$($(PKG_CONFIG) --libs $(PT_PKGS)) && \
-	$(CC) $(CFLAGS) $(PT_SAN_FLAGS) $(LDFLAGS) -o $@ $< $$libs
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $< $$libs
 
 # Any sanitizer report is fatal, and host-test.sh fails on it.
 pentrace-asan: $(PT_OBJ)/asan/pentrace
@@ -115,11 +103,3 @@ pentrace-clean:
 
 -include $(PT_OBJ)/pentrace.bpf.d $(PT_OBJ)/pentrace.d \
 	$(PT_OBJ)/asan/pentrace.d
-
-# Alone, this file builds pentrace; included, it must not steal the
-# default goal from the Makefile that includes it.
-ifeq ($(PT_STANDALONE),1)
-.DEFAULT_GOAL := pentrace
-else
-.DEFAULT_GOAL := $(PT_SAVED_GOAL)
-endif
