@@ -12,6 +12,8 @@
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ktap.sh
 . "$dir/ktap.sh"
+# shellcheck source=pen_util.sh
+. "$dir/pen_util.sh"
 
 SIM=500
 SIM2=501		# the pen that monitor watches being unplugged
@@ -22,28 +24,7 @@ DBG=/sys/kernel/debug/pen_sim
 out=/tmp/penctl.out
 log=/tmp/penctl.log
 
-sim_create() { echo "$SIM $1" > /sys/bus/pen_sim/new_device; }
-sim_delete() { echo "${1:-$SIM}" > /sys/bus/pen_sim/del_device 2>/dev/null; }
 sim_state() { sed -n "s/^$1 //p" "$DBG/pen_sim$SIM/state"; }
-# The device node of our instance.
-pen_dev() { echo "/dev/$(ls /sys/bus/pen_sim/devices/pen_sim$SIM/pen)"; }
-
-# expect RC PATTERN DESC -- CMD...: exit status RC and output matching
-# the extended regex PATTERN (stdout and stderr together).
-expect() {
-	rc=$1 pattern=$2 desc=$3
-	shift 4
-	"$@" > "$out" 2>&1
-	got=$?
-	if [ "$got" = "$rc" ] && grep -Eq -- "$pattern" "$out"; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		echo "# command: $*"
-		echo "# exit $got, wanted $rc; output:"
-		sed 's/^/#   /' "$out"
-	fi
-}
 
 # wait_for CMD...: retry CMD for up to 5 s (guest time).
 wait_for() {
@@ -66,6 +47,37 @@ opened() {
 	done
 	return 1
 }
+# run_bg ARGS...: penctl -d "$P" ARGS in the background, its output in
+# $out.bg and its pid in bg; returns once the needle runs.
+run_bg() {
+	penctl -d "$P" "$@" > "$out.bg" 2>&1 &
+	bg=$!
+	wait_for running
+}
+# stopped_by SIGNAL DESC: SIGNAL ends the penctl run_bg started, with
+# exit 0 and the drive off.
+stopped_by() {
+	kill "-$1" "$bg"
+	wait "$bg"
+	rc=$?
+	if [ $rc = 0 ] && stopped; then
+		ok "$2"
+	else
+		not_ok "$2 (exit $rc, drive $(sim_state drive))"
+	fi
+}
+# bg_ends RC PATTERN DESC: the penctl run_bg started exits RC, its
+# output matching PATTERN.
+bg_ends() {
+	wait "$bg"
+	rc=$?
+	if [ "$rc" = "$1" ] && grep -q -- "$2" "$out.bg"; then
+		ok "$3"
+	else
+		not_ok "$3 (exit $rc)"
+		sed 's/^/#   /' "$out.bg"
+	fi
+}
 # log_matches LOG: replay finds LOG's events match the driver's counters.
 log_matches() {
 	penctl replay "$1" > "$out.replay" 2>&1 &&
@@ -78,10 +90,7 @@ log_matches() {
 run_fault() {
 	inj=$1 pattern=$2 desc=$3
 	shift 3
-	penctl -d "$P" "$@" run --depth 0.5mm --rate 100Hz --duration 5s \
-		> "$out.bg" 2>&1 &
-	bg=$!
-	wait_for running
+	run_bg "$@" run --depth 0.5mm --rate 100Hz --duration 5s
 	inject "$inj"
 	wait $bg
 	rc=$?
@@ -188,27 +197,15 @@ expect 0 'state: +stopped' "the needle is stopped after run" \
 	-- penctl -d "$P" status
 
 # The needle never outlives penctl.
-penctl -d "$P" start > "$out.bg" 2>&1 &
-bg=$!
-wait_for running
+run_bg start
 expect 1 "pen is controlled by another process" "a second controller is refused" \
 	-- penctl -d "$P" set --depth 1mm
-kill -INT $bg
-wait $bg
-rc=$?
-if [ $rc = 0 ] && stopped; then ok "SIGINT stops start and exits 0"; else not_ok "SIGINT stops start and exits 0 (exit $rc, drive $(sim_state drive))"; fi
+stopped_by INT "SIGINT stops start and exits 0"
 
-penctl -d "$P" run > "$out.bg" 2>&1 &
-bg=$!
-wait_for running
-kill -TERM $bg
-wait $bg
-rc=$?
-if [ $rc = 0 ] && stopped; then ok "SIGTERM stops run and exits 0"; else not_ok "SIGTERM stops run and exits 0 (exit $rc)"; fi
+run_bg run
+stopped_by TERM "SIGTERM stops run and exits 0"
 
-penctl -d "$P" run > "$out.bg" 2>&1 &
-bg=$!
-wait_for running
+run_bg run
 kill -KILL $bg
 wait $bg
 if wait_for stopped && penctl -d "$P" status | grep -q 'stop reason: *close'; then
@@ -217,18 +214,10 @@ else
 	not_ok "SIGKILL of run stops the needle"
 fi
 
-penctl -d "$P" run > "$out.bg" 2>&1 &
-bg=$!
-wait_for running
+run_bg run
 expect 0 "" "stop from another process works without control" -- penctl -d "$P" stop
-wait $bg
-rc=$?
-if [ $rc = 1 ] && grep -q "needle stopped unexpectedly.*request" "$out.bg"; then
-	ok "run exits 1 naming why when the pen stops under it"
-else
-	not_ok "run exits 1 naming why when the pen stops under it (exit $rc)"
-	sed 's/^/#   /' "$out.bg"
-fi
+bg_ends 1 "needle stopped unexpectedly.*request" \
+	"run exits 1 naming why when the pen stops under it"
 
 # The kernel's watchdog, which penctl arms whenever it runs the needle:
 # a penctl that is stopped (or hung) gets its needle stopped by the
@@ -238,9 +227,7 @@ fi
 watchdog_stop() {
 	limit=$(($1 + 10)) desc=$2
 	shift 2
-	penctl -d "$P" run --rate 100Hz "$@" > "$out.bg" 2>&1 &
-	bg=$!
-	wait_for running
+	run_bg run --rate 100Hz "$@"
 	kill -STOP $bg
 	wait_for stopped
 	st=$(penctl -d "$P" --json status)
@@ -403,9 +390,7 @@ expect 1 "/nonexistent/x.log: cannot open log: No such file" \
 expect 0 '"state":"stopped",.*"depth_um":500,' "the refused log changed nothing" \
 	-- penctl -d "$P" --json status
 
-penctl -d "$P" run --log "$log" > "$out.bg" 2>&1 &
-bg=$!
-wait_for running
+run_bg run --log "$log"
 sleep 0.3
 kill -TERM $bg
 wait $bg
@@ -434,7 +419,7 @@ penctl -d "$P" clear-fault > /dev/null 2>&1
 
 # A monitor of a pen that is unplugged prints what it left, then fails.
 echo "$SIM2" > /sys/bus/pen_sim/new_device
-P2="/dev/$(ls /sys/bus/pen_sim/devices/pen_sim$SIM2/pen)"
+P2=$(pen_dev "$SIM2")
 penctl -d "$P2" monitor > "$out.mon" 2>&1 &
 mon=$!
 wait_for opened $mon "$P2"
@@ -453,23 +438,13 @@ else
 	tail -n 4 "$out.mon" | sed 's/^/#   /'
 fi
 
-penctl -d "$P" run > "$out.bg" 2>&1 &
-bg=$!
-wait_for running
+run_bg run
 sim_delete
-wait $bg
-rc=$?
-if [ $rc = 1 ] && grep -q "removed" "$out.bg"; then
-	ok "run exits 1 when the pen is unplugged"
-else
-	not_ok "run exits 1 when the pen is unplugged (exit $rc)"
-	sed 's/^/#   /' "$out.bg"
-fi
+bg_ends 1 "removed" "run exits 1 when the pen is unplugged"
 
 # run --buttons: the pen's buttons start, stop and change the speed, as
 # the simulated pen reports presses from debugfs. Every check waits for
 # the state it expects (status, the drive), never for a time.
-pen_of() { echo "/dev/$(ls "/sys/bus/pen_sim/devices/pen_sim$1/pen")"; }
 # press ID BUTTON: a press and its release; hold/let_go: the footswitch.
 press() {
 	echo "press $2" > "$DBG/pen_sim$1/inject" &&
@@ -532,9 +507,9 @@ gone_within() {
 echo "$SIMB" > /sys/bus/pen_sim/new_device
 echo "$SIMF footswitch=1" > /sys/bus/pen_sim/new_device
 echo "$SIMN buttons=0" > /sys/bus/pen_sim/new_device
-B=$(pen_of $SIMB)
-F=$(pen_of $SIMF)
-N=$(pen_of $SIMN)
+B=$(pen_dev $SIMB)
+F=$(pen_dev $SIMF)
+N=$(pen_dev $SIMN)
 
 expect 1 "^penctl: $N: the pen has no buttons\$" \
 	"run --buttons on a pen without buttons exits 1, saying so" \

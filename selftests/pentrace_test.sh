@@ -8,32 +8,13 @@
 dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ktap.sh
 . "$dir/ktap.sh"
+# shellcheck source=pen_util.sh
+. "$dir/pen_util.sh"
 
 SIM=502
 DBG=/sys/kernel/debug/pen_sim
 RATE_MHZ=100000
 out=/tmp/pentrace.out
-
-sim_create() { echo "$SIM $1" > /sys/bus/pen_sim/new_device; }
-sim_delete() { echo "$SIM" > /sys/bus/pen_sim/del_device 2>/dev/null; }
-pen_dev() { echo "/dev/$(ls /sys/bus/pen_sim/devices/pen_sim$SIM/pen)"; }
-
-# expect RC PATTERN DESC -- CMD...: exit status RC and output matching
-# the extended regex PATTERN (stdout and stderr together).
-expect() {
-	rc=$1 pattern=$2 desc=$3
-	shift 4
-	"$@" > "$out" 2>&1
-	got=$?
-	if [ "$got" = "$rc" ] && grep -Eq -- "$pattern" "$out"; then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		echo "# command: $*"
-		echo "# exit $got, wanted $rc; output:"
-		sed 's/^/#   /' "$out"
-	fi
-}
 
 # start FILE ARGS...: pentrace ARGS in the background, its stdout in FILE
 # and stderr in FILE.err; returns once it traces (its pid in $pt), or 1
@@ -110,9 +91,9 @@ fi
 
 # ---- Against the simulated pen -----------------------------------------
 
-sim_delete
+sim_delete "$SIM"
 sim_create "rate_max_mhz=250000" || exit 1
-P=$(pen_dev)
+P=$(pen_dev "$SIM")
 N=${P#/dev/pen}
 
 # Two at once on the same tracepoint, one printing JSON, one text.
@@ -126,7 +107,7 @@ fi
 if [ $started = 0 ]; then
 	sed 's/^/#   /' "$out.json.err" "$out.text.err" 2>/dev/null
 	kill -INT ${jpid:+"$jpid"} ${tpid:+"$tpid"} 2>/dev/null
-	sim_delete
+	sim_delete "$SIM"
 	# A kernel without BPF is a reason to skip; anything else fails.
 	reason=$(grep -h 'no BPF' "$out.json.err" "$out.text.err" 2>/dev/null)
 	for i in $(seq 10); do
@@ -201,5 +182,5 @@ pentrace --json -p "$N" -i 0.2 -d 1 > "$out" 2>/dev/null
 [ "$(grep -c '^{"pen"' "$out")" = 5 ]
 result "-i 0.2 -d 1 reports 5 times"
 
-sim_delete
+sim_delete "$SIM"
 ktap_finish

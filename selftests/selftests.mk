@@ -12,7 +12,7 @@ ST_OUT := $(BUILD)/selftests
 # into the guest too, for run_tests.sh.
 ST_TESTS := $(sort $(shell sed -n 's/^[a-z-]*://p' selftests/tests.list))
 ST_C_TESTS := $(filter-out %.sh ioctl_test_32,$(ST_TESTS))
-ST_SCRIPTS := run_tests.sh ktap.sh $(filter %.sh,$(ST_TESTS))
+ST_SCRIPTS := run_tests.sh ktap.sh pen_util.sh $(filter %.sh,$(ST_TESTS))
 ST_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Wno-clobbered \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)
 ST_DEPS := selftests/pen_util.h $(KSFT_DIR)/kselftest_harness.h \

@@ -116,25 +116,26 @@ mkdir -p "$PENTRACE_TRACEFS/events/pen/pen_fault"
 expect 1 "^pentrace: the pen module has no pen:pen_stroke tracepoint" \
 	"events/pen without pen_stroke: an older driver" -- -d 1
 
-export PENTRACE_TRACEFS="$tmp/moved"
-fake_tracefs "$PENTRACE_TRACEFS" 's/cmd_um;\toffset:36/cmd_um;\toffset:40/'
-expect 1 "^pentrace: pen:pen_stroke's field 'cmd_um' is at offset 40, size 4, unsigned; pentrace was built for offset 36, size 4, unsigned" \
-	"a field at another offset is refused" -- -d 1
-
-export PENTRACE_TRACEFS="$tmp/resized"
-fake_tracefs "$PENTRACE_TRACEFS" 's/u32 missed;\toffset:48;\tsize:4/u64 missed;\toffset:48;\tsize:8/'
-expect 1 "^pentrace: pen:pen_stroke's field 'missed' is at offset 48, size 8" \
-	"a field of another size is refused" -- -d 1
-
-export PENTRACE_TRACEFS="$tmp/signed"
-fake_tracefs "$PENTRACE_TRACEFS" 's/reached_um;\(.*\)signed:0/reached_um;\1signed:1/'
-expect 1 "^pentrace: pen:pen_stroke's field 'reached_um' .*, signed; pentrace was built for .*, unsigned" \
-	"a field of other signedness is refused" -- -d 1
-
-export PENTRACE_TRACEFS="$tmp/missing"
-fake_tracefs "$PENTRACE_TRACEFS" '/rate_mhz/d'
-expect 1 "^pentrace: pen:pen_stroke has no field 'rate_mhz'" \
-	"a missing field is refused" -- -d 1
+# format_refused NAME SED_EXPR PATTERN DESC: pentrace -d 1 on a tracefs
+# (in $tmp/NAME) whose pen_stroke format SED_EXPR edits exits 1 with
+# one line matching PATTERN.
+format_refused() {
+	export PENTRACE_TRACEFS="$tmp/$1"
+	fake_tracefs "$PENTRACE_TRACEFS" "$2"
+	expect 1 "$3" "$4" -- -d 1
+}
+format_refused moved 's/cmd_um;\toffset:36/cmd_um;\toffset:40/' \
+	"^pentrace: pen:pen_stroke's field 'cmd_um' is at offset 40, size 4, unsigned; pentrace was built for offset 36, size 4, unsigned" \
+	"a field at another offset is refused"
+format_refused resized 's/u32 missed;\toffset:48;\tsize:4/u64 missed;\toffset:48;\tsize:8/' \
+	"^pentrace: pen:pen_stroke's field 'missed' is at offset 48, size 8" \
+	"a field of another size is refused"
+format_refused signed 's/reached_um;\(.*\)signed:0/reached_um;\1signed:1/' \
+	"^pentrace: pen:pen_stroke's field 'reached_um' .*, signed; pentrace was built for .*, unsigned" \
+	"a field of other signedness is refused"
+format_refused missing '/rate_mhz/d' \
+	"^pentrace: pen:pen_stroke has no field 'rate_mhz'" \
+	"a missing field is refused"
 
 # The right format passes the check; what follows depends on the host
 # (no BPF for us, or no such tracepoint in its real tracefs), but it must
