@@ -206,7 +206,7 @@ PEN_SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 PEN_ASAN_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_ASAN_PENCTL_OBJS := $(patsubst $(PEN_SRC)/tools/penctl/%.c,\
-			$(PEN_ASAN)/penctl/%.o,$(PEN_PENCTL_SRCS) \
+			$(PEN_ASAN)/penctl-obj/%.o,$(PEN_PENCTL_SRCS) \
 			$(PEN_SRC)/tools/penctl/main.c)
 PEN_ASAN_OBJS := $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o \
 	$(PEN_ASAN_PENCTL_OBJS) $(PEN_ASAN)/outq.o $(PEN_ASAN)/test-outq.o
@@ -219,7 +219,7 @@ $(PEN_ASAN)/test-units.o: $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
 
-$(PEN_ASAN)/penctl/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-jsonc
+$(PEN_ASAN)/penctl-obj/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-jsonc
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) $(PEN_SAN_FLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<

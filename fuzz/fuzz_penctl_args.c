@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: penctl's command line (parse_args() in
- * tools/penctl/penctl.c: getopt_long, the command table, the values and
+ * tools/penctl/args.c: getopt_long, the command table, the values and
  * their units, --levels, the device).
  *
  * It links penctl's objects, all but main.o (libFuzzer has its main);

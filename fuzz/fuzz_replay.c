@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: "penctl replay FILE" (cmd_replay() in
- * tools/penctl/penctl.c), which reads a session log line by line with
- * json-c, sums it up and compares it with the driver's counters. A log
- * is input like any other: it may be cut short, corrupt or hostile.
+ * tools/penctl/cmd-replay.c, replay_line() in log.c), which reads a
+ * session log line by line with json-c, sums it up and compares it with
+ * the driver's counters. A log is input like any other: it may be cut
+ * short, corrupt or hostile.
  *
  * It links penctl's objects, all but main.o (libFuzzer has its main).
  * The input is the log: it is written to a memfd, and "penctl replay" and

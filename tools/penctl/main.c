@@ -6,7 +6,7 @@
  * the library; penctl parses arguments, explains failures in one line and
  * makes sure a needle it started is stopped before it exits. It also
  * prints the pen's event stream (monitor), logs a run's events (run
- * --log), sums such a log up (replay, the one user of json-c) and hands
+ * --log), sums such a log up (replay) and hands
  * the needle to the pen's own buttons (run --buttons).
  *
  * Exit status: 0 success, 1 device or runtime error, 2 usage error.

@@ -68,7 +68,6 @@ void errorf(const char *fmt, ...)
 #define QUIET_QUEUE	(64u << 10)
 #define QUIET_DRAIN_NS	NSEC_PER_SEC
 
-
 /*
  * From here until loud(), nothing penctl writes to stdout or stderr can
  * block it: a terminal stopped with Ctrl-S or a pipe nobody reads only
