@@ -239,12 +239,15 @@ static void run_watch(struct runner *u)
 
 	u->have_status = true;
 	if (pen_get_status(u->pen, &u->st) < 0) {
-		u->status_err = u->st_err = errno;
+		u->st_err = errno;
+		u->status_err = errno;
 		u->have_status = false;
 		u->st = u->r.last;
 		/* Gone, as already reported: nothing left to stop. */
-		if (u->status_err == ENODEV && u->r.end == END_PEN)
-			u->status_err = u->stop_err = 0;
+		if (u->status_err == ENODEV && u->r.end == END_PEN) {
+			u->status_err = 0;
+			u->stop_err = 0;
+		}
 	}
 
 	/* Stopped: what waited is written, and what was dropped said. */
