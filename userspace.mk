@@ -60,11 +60,21 @@ PEN_LIB_SH_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/shared/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_LIB_ST_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/static/%.o,\
 			$(PEN_LIB_SRCS))
-PEN_PENCTL_OBJ := $(PEN_OBJ)/penctl.o
+# penctl: main.c holds main() alone, so that everything else links into
+# the fuzz targets too (fuzz/fuzz.mk); outq.c, its output queue, has its
+# own rule (it needs -pthread) and its own test.
+PEN_PENCTL_SRCS := $(addprefix $(PEN_SRC)/tools/penctl/,args.c buttons.c \
+	cmd-buttons.c cmd-list.c cmd-pen.c cmd-replay.c cmd-run.c device.c \
+	format.c json.c log.c monitor.c output.c refusal.c run.c signals.c \
+	values.c)
+PEN_PENCTL_OBJS := $(patsubst $(PEN_SRC)/tools/penctl/%.c,$(PEN_OBJ)/penctl/%.o,\
+			$(PEN_PENCTL_SRCS))
+PEN_PENCTL_MAIN := $(PEN_OBJ)/penctl/main.o
 PEN_OUTQ_OBJ := $(PEN_OBJ)/outq.o
 PEN_TEST_OBJ := $(PEN_OBJ)/test-units.o
 PEN_OUTQ_TEST_OBJ := $(PEN_OBJ)/test-outq.o
-PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJ) \
+PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJS) \
+	$(PEN_PENCTL_MAIN) \
 	$(PEN_OUTQ_OBJ) $(PEN_TEST_OBJ) $(PEN_OUTQ_TEST_OBJ)
 
 PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
@@ -120,7 +130,7 @@ $(BUILD)/libpen.pc: $(PEN_SRC)/libpen/libpen.pc.in $(PEN_OBJ)/pc.vars
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(PEN_VERSION)|g' \
 		$< > $@
 
-$(PEN_PENCTL_OBJ): $(PEN_SRC)/tools/penctl/penctl.c | pen-check-jsonc
+$(PEN_OBJ)/penctl/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-jsonc
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
@@ -131,9 +141,11 @@ $(PEN_OUTQ_OBJ): $(PEN_SRC)/tools/penctl/outq.c
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) -pthread -c -o $@ $<
 
-$(BUILD)/penctl: $(PEN_PENCTL_OBJ) $(PEN_OUTQ_OBJ) $(BUILD)/libpen.so
-	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(PEN_PENCTL_OBJ) \
-		$(PEN_OUTQ_OBJ) -L$(BUILD) -lpen $(PEN_JSONC_LIBS)
+$(BUILD)/penctl: $(PEN_PENCTL_MAIN) $(PEN_PENCTL_OBJS) $(PEN_OUTQ_OBJ) \
+		$(BUILD)/libpen.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(PEN_PENCTL_MAIN) \
+		$(PEN_PENCTL_OBJS) $(PEN_OUTQ_OBJ) -L$(BUILD) -lpen \
+		$(PEN_JSONC_LIBS)
 
 $(PEN_TEST_OBJ): $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)
@@ -177,8 +189,11 @@ host-tests: pen-check-exports $(BUILD)/test-units $(BUILD)/penctl \
 PEN_ASAN := $(BUILD)/asan
 PEN_ASAN_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_ASAN)/%.o,\
 			$(PEN_LIB_SRCS))
+PEN_ASAN_PENCTL_OBJS := $(patsubst $(PEN_SRC)/tools/penctl/%.c,\
+			$(PEN_ASAN)/penctl-obj/%.o,$(PEN_PENCTL_SRCS) \
+			$(PEN_SRC)/tools/penctl/main.c)
 PEN_ASAN_OBJS := $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o \
-	$(PEN_ASAN)/penctl.o $(PEN_ASAN)/outq.o $(PEN_ASAN)/test-outq.o
+	$(PEN_ASAN_PENCTL_OBJS) $(PEN_ASAN)/outq.o $(PEN_ASAN)/test-outq.o
 
 $(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
@@ -188,7 +203,7 @@ $(PEN_ASAN)/test-units.o: $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
 
-$(PEN_ASAN)/penctl.o: $(PEN_SRC)/tools/penctl/penctl.c | pen-check-jsonc
+$(PEN_ASAN)/penctl-obj/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-jsonc
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) $(PEN_SAN_FLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
@@ -207,7 +222,7 @@ $(PEN_ASAN)/test-outq: $(PEN_ASAN)/test-outq.o $(PEN_ASAN)/outq.o
 $(PEN_ASAN)/test-units: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o
 	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PEN_EVDEV_LIBS)
 
-$(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/penctl.o \
+$(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN_PENCTL_OBJS) \
 		$(PEN_ASAN)/outq.o
 	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -pthread -o $@ $^ \
 		$(PEN_JSONC_LIBS) $(PEN_EVDEV_LIBS)

@@ -35,7 +35,12 @@ PEN_FUZZ_CFLAGS := -O1 -g $(PEN_WARN_CFLAGS) \
 	-fsanitize=fuzzer-no-link $(PEN_FUZZ_SAN)
 PEN_FUZZ_LIB_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_FUZZ)/obj/%.o,\
 			$(PEN_LIB_SRCS))
-PEN_FUZZ_OBJS := $(PEN_FUZZ_LIB_OBJS) $(PEN_FUZZ)/obj/outq.o \
+# penctl's objects, all but main.o, for the two targets that run penctl,
+# with what they share (fuzz/fuzz_penctl.c).
+PEN_FUZZ_PENCTL_OBJS := $(patsubst $(PEN_SRC)/tools/penctl/%.c,\
+			$(PEN_FUZZ)/obj/penctl/%.o,$(PEN_PENCTL_SRCS)) \
+	$(PEN_FUZZ)/obj/outq.o $(PEN_FUZZ)/obj/fuzz_penctl.o
+PEN_FUZZ_OBJS := $(PEN_FUZZ_LIB_OBJS) $(PEN_FUZZ_PENCTL_OBJS) \
 	$(PEN_FUZZ_TARGETS:%=$(PEN_FUZZ)/obj/fuzz_%.o)
 
 # The same compiler's symbolizer, so that reports name files and lines
@@ -64,8 +69,13 @@ $(PEN_FUZZ)/obj/fuzz_units.o: $(PEN_SRC)/fuzz/fuzz_units.c | pen-check-fuzz-cc
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) -c -o $@ $<
 
-# These two include penctl.c, so they need what it needs.
+# These run penctl, so they need what it needs.
 $(PEN_FUZZ)/obj/fuzz_%.o: $(PEN_SRC)/fuzz/fuzz_%.c | pen-check-fuzz-cc pen-check-jsonc
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) $(PEN_JSONC_CFLAGS) \
+		-I$(PEN_SRC)/tools/penctl -c -o $@ $<
+
+$(PEN_FUZZ)/obj/penctl/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-fuzz-cc pen-check-jsonc
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) $(PEN_JSONC_CFLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
@@ -73,13 +83,13 @@ $(PEN_FUZZ)/obj/fuzz_%.o: $(PEN_SRC)/fuzz/fuzz_%.c | pen-check-fuzz-cc pen-check
 $(PEN_FUZZ)/fuzz_units: $(PEN_FUZZ)/obj/fuzz_units.o $(PEN_FUZZ)/obj/units.o
 	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -o $@ $^
 
-# penctl's output queue, which the two that include penctl.c link too.
+# penctl's output queue, which the two that run penctl link too.
 $(PEN_FUZZ)/obj/outq.o: $(PEN_SRC)/tools/penctl/outq.c | pen-check-fuzz-cc
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) -pthread -c -o $@ $<
 
 $(PEN_FUZZ)/fuzz_%: $(PEN_FUZZ)/obj/fuzz_%.o $(PEN_FUZZ_LIB_OBJS) \
-		$(PEN_FUZZ)/obj/outq.o
+		$(PEN_FUZZ_PENCTL_OBJS)
 	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -pthread -o $@ $^ \
 		$(PEN_JSONC_LIBS) $(PEN_EVDEV_LIBS)
 

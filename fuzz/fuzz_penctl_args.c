@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: penctl's command line (parse_args() in
- * tools/penctl/penctl.c: getopt_long, the command table, the values and
+ * tools/penctl/args.c: getopt_long, the command table, the values and
  * their units, --levels, the device).
  *
- * penctl.c is included whole, built with PENCTL_FUZZ, which leaves out
- * its main (libFuzzer has one); parse_args() is everything main does
- * before a command runs, and it touches no pen, so no device layer needs
- * stubbing. The input is the arguments after "penctl", separated by NUL
+ * It links penctl's objects, all but main.o (libFuzzer has its main);
+ * parse_args() is everything main does before a command runs, and it
+ * touches no pen, so no device layer needs stubbing. The input is the arguments after "penctl", separated by NUL
  * bytes, each copied into an allocation of its own so that ASan sees any
  * read past the end of one.
  *
@@ -23,8 +22,11 @@
  * A broken property is reported on stderr and aborts, which libFuzzer
  * counts as a crash and saves the input for.
  */
-#define PENCTL_FUZZ
-#include "../tools/penctl/penctl.c"
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_penctl.h"
 
 /* More arguments than any command line penctl accepts. */
 #define MAX_ARGS	64
@@ -32,40 +34,18 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The real stderr, for reports: stdout and stderr are captured per run. */
-static FILE *report;
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	report = stderr;
+	fuzz_init("fuzz_penctl_args");
 	return 0;
-}
-
-static void __attribute__((noreturn)) broken(const char *what)
-{
-	fprintf(report, "fuzz_penctl_args: %s\n", what);
-	abort();
-}
-
-/* One line "penctl: ...\n", as error() makes them, and nothing else. */
-static bool one_error_line(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len < 9 || strncmp(s, "penctl: ", 8) || s[len - 1] != '\n')
-		return false;
-	for (i = 0; i < len - 1; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
 }
 
 /*
  * An option penctl cannot take is quoted as it was written: the quoted
  * text, less its leading dashes, is part of one of the arguments (as
- * error() shows them, control characters made '?'). Never penctl's own
+ * errorf() shows them, control characters made '?'). Never penctl's own
  * name, nor another argument than the one at fault.
  */
 static bool quotes_an_argument(const char *line, size_t len, int argc,
@@ -80,7 +60,7 @@ static bool quotes_an_argument(const char *line, size_t len, int argc,
 	int a;
 
 	if (len >= sizeof(quoted))
-		return true;		/* error() cut it short */
+		return true;		/* errorf() cut it short */
 	if (!strncmp(line, invalid, sizeof(invalid) - 1) &&
 	    !strcmp(line + len - 2, "'\n")) {
 		q = line + sizeof(invalid) - 1;
@@ -176,10 +156,10 @@ static void getopt_reset(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[MAX_ARGS + 2], *out = NULL, *err = NULL;
-	size_t out_len = 0, err_len = 0, i, n;
-	FILE *real_out = stdout, *real_err = stderr;
+	char *argv[MAX_ARGS + 2];
 	const struct command *cmd = NULL;
+	struct capture cap;
+	size_t i, n;
 	const uint8_t *p = data, *end = data + size, *nul;
 	struct ctx c;
 	int argc = 1, rc;
@@ -196,40 +176,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	argv[argc] = NULL;
 
-	/*
-	 * glibc lets stdout and stderr be reassigned: penctl writes its
-	 * help and its errors into memory, checked below, and the terminal
-	 * stays quiet at a million runs a minute.
-	 */
-	stdout = open_memstream(&out, &out_len);
-	stderr = open_memstream(&err, &err_len);
-	if (!stdout || !stderr)
-		abort();
-
+	/* Its help and its errors go into memory, checked below. */
+	capture_begin(&cap);
 	memset(&c, 0, sizeof(c));
 	getopt_reset();
 	rc = parse_args(argc, argv, &c, &cmd);
 	if (rc == -1)
 		check_parsed(&c, cmd);
 
-	fclose(stdout);
-	fclose(stderr);
-	stdout = real_out;
-	stderr = real_err;
+	capture_end(&cap);
 
-	if (rc == EXIT_USAGE && (out_len || !one_error_line(err, err_len)))
+	if (rc == EXIT_USAGE &&
+	    (cap.out_len || !one_error_line(cap.err, cap.err_len)))
 		broken("a usage error is not one line on stderr alone");
-	if (rc == EXIT_USAGE && !quotes_an_argument(err, err_len, argc, argv))
+	if (rc == EXIT_USAGE &&
+	    !quotes_an_argument(cap.err, cap.err_len, argc, argv))
 		broken("an invalid option was quoted as something not written");
-	if (rc == 0 && (!out_len || err_len))
+	if (rc == 0 && (!cap.out_len || cap.err_len))
 		broken("help or version did not go to stdout alone");
-	if (rc == -1 && (out_len || err_len))
+	if (rc == -1 && (cap.out_len || cap.err_len))
 		broken("a command let through printed something");
 	if (rc != -1 && rc != 0 && rc != EXIT_USAGE)
 		broken("parse_args returned an unknown status");
 
-	free(out);
-	free(err);
+	capture_free(&cap);
 	for (i = 0; i < (size_t)argc; i++)
 		free(argv[i]);
 	return 0;

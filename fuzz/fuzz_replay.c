@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target: "penctl replay FILE" (cmd_replay() in
- * tools/penctl/penctl.c), which reads a session log line by line with
- * json-c, sums it up and compares it with the driver's counters. A log
- * is input like any other: it may be cut short, corrupt or hostile.
+ * tools/penctl/cmd-replay.c, replay_line() in log.c), which reads a
+ * session log line by line with json-c, sums it up and compares it with
+ * the driver's counters. A log is input like any other: it may be cut
+ * short, corrupt or hostile.
  *
- * penctl.c is included whole, built with PENCTL_FUZZ (no main). The
- * input is the log: it is written to a memfd, and "penctl replay" and
+ * It links penctl's objects, all but main.o (libFuzzer has its main).
+ * The input is the log: it is written to a memfd, and "penctl replay" and
  * "penctl --json replay" are run on its /proc/self/fd path as main runs
  * them, through parse_args(), so that the code under test is exactly
  * what runs for a file, read with getline().
@@ -21,15 +22,17 @@
  * A broken property is reported on stderr and aborts, which libFuzzer
  * counts as a crash and saves the input for.
  */
-#define PENCTL_FUZZ
-#include "../tools/penctl/penctl.c"
-
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz_penctl.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static FILE *report;		/* the real stderr */
 static int log_fd = -1;
 static char log_path[32];
 
@@ -37,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	report = stderr;
+	fuzz_init("fuzz_replay");
 	log_fd = memfd_create("fuzz-replay.log", MFD_CLOEXEC);
 	if (log_fd < 0) {
 		perror("fuzz_replay: memfd_create");
@@ -45,25 +48,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	snprintf(log_path, sizeof(log_path), "/proc/self/fd/%d", log_fd);
 	return 0;
-}
-
-static void __attribute__((noreturn)) broken(const char *what)
-{
-	fprintf(report, "fuzz_replay: %s\n", what);
-	abort();
-}
-
-/* One line "penctl: ...\n", as error() makes them, and nothing else. */
-static bool one_error_line(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len < 9 || strncmp(s, "penctl: ", 8) || s[len - 1] != '\n')
-		return false;
-	for (i = 0; i < len - 1; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
 }
 
 /* The --json report: one strict JSON object, a newline, and "matches". */
@@ -97,18 +81,13 @@ static void replay(bool json)
 {
 	char penctl[] = "penctl", opt[] = "--json", replay[] = "replay";
 	char *argv[] = { penctl, opt, replay, log_path, NULL };
-	FILE *real_out = stdout, *real_err = stderr;
 	const struct command *cmd = NULL;
-	char *out = NULL, *err = NULL;
-	size_t out_len = 0, err_len = 0, i;
+	struct capture cap;
 	struct ctx c;
+	size_t i;
 	int rc;
 
-	/* glibc lets stdout and stderr be reassigned: capture both. */
-	stdout = open_memstream(&out, &out_len);
-	stderr = open_memstream(&err, &err_len);
-	if (!stdout || !stderr)
-		abort();
+	capture_begin(&cap);
 	memset(&c, 0, sizeof(c));
 	optind = 0;		/* getopt starts afresh each run */
 	/* Without --json: argv[1] skipped, "penctl" moved up to it. */
@@ -118,27 +97,23 @@ static void replay(bool json)
 		rc = cmd->fn(&c);
 	else
 		rc = -2;
-	fclose(stdout);
-	fclose(stderr);
-	stdout = real_out;
-	stderr = real_err;
+	capture_end(&cap);
 
 	if (rc == -2)
 		broken("the replay command line was refused");
 	if (rc != 0 && rc != EXIT_RUNTIME)
 		broken("replay returned an unknown status");
-	if (rc ? !one_error_line(err, err_len) : err_len != 0)
+	if (rc ? !one_error_line(cap.err, cap.err_len) : cap.err_len != 0)
 		broken("replay's errors are not one line on stderr, on exit 1 only");
 	if (json) {
-		check_json(out, out_len, rc);
+		check_json(cap.out, cap.out_len, rc);
 	} else {
-		for (i = 0; i < out_len; i++)
-			if (((unsigned char)out[i] < 0x20 && out[i] != '\n') ||
-			    out[i] == 0x7f)
+		for (i = 0; i < cap.out_len; i++)
+			if (((unsigned char)cap.out[i] < 0x20 &&
+			     cap.out[i] != '\n') || cap.out[i] == 0x7f)
 				broken("a control character in the text report");
 	}
-	free(out);
-	free(err);
+	capture_free(&cap);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
