@@ -54,14 +54,13 @@ pen_hrtimer_setup(struct hrtimer *timer,
 /*
  * The simulator bus (sim/pen-simbus.h) is exported from pen_sim.ko into
  * the PEN_SIMBUS namespace, which its users import. Since 6.13 a
- * namespace is a string literal; before, an unquoted token.
+ * namespace is a string literal; before, an unquoted token (both kernels
+ * stringify the argument, so a macro naming it works).
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-#define PEN_EXPORT_SIMBUS(sym)	EXPORT_SYMBOL_NS_GPL(sym, "PEN_SIMBUS")
-#define PEN_IMPORT_SIMBUS_NS()	MODULE_IMPORT_NS("PEN_SIMBUS")
+#define PEN_SIMBUS_NS	"PEN_SIMBUS"
 #else
-#define PEN_EXPORT_SIMBUS(sym)	EXPORT_SYMBOL_NS_GPL(sym, PEN_SIMBUS)
-#define PEN_IMPORT_SIMBUS_NS()	MODULE_IMPORT_NS(PEN_SIMBUS)
+#define PEN_SIMBUS_NS	PEN_SIMBUS
 #endif
 
 /*

@@ -128,7 +128,7 @@ static const struct pen_simbus_ops pen_sim_bus_ops = {
 };
 
 static struct pen_simbus pen_sim_bus = {
-	.name = "pen_sim",
+	.bus = PEN_SIMBUS_BUS("pen_sim"),
 	.keys = pen_sim_keys,
 	.nkeys = ARRAY_SIZE(pen_sim_keys),
 	.defaults = &pen_sim_cfg,

@@ -121,4 +121,4 @@ void pen_simbus_inject_create(struct dentry *dir,
 {
 	debugfs_create_file("inject", 0200, dir, file, &pen_simbus_inject_fops);
 }
-PEN_EXPORT_SIMBUS(pen_simbus_inject_create);
+EXPORT_SYMBOL_NS_GPL(pen_simbus_inject_create, PEN_SIMBUS_NS);

@@ -169,7 +169,17 @@ static struct attribute *pen_simbus_attrs[] = {
 	&bus_attr_del_device.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(pen_simbus);
+
+static const struct attribute_group pen_simbus_group = {
+	.attrs = pen_simbus_attrs,
+};
+
+/* Every simulator bus's files, for PEN_SIMBUS_BUS(). */
+const struct attribute_group *pen_simbus_groups[] = {
+	&pen_simbus_group,
+	NULL
+};
+EXPORT_SYMBOL_NS_GPL(pen_simbus_groups, PEN_SIMBUS_NS);
 
 /* Every instance goes, and no new_device may slip in before the bus does. */
 static void pen_simbus_destroy_all(struct pen_simbus *sb)
@@ -197,8 +207,6 @@ int pen_simbus_register(struct pen_simbus *sb, unsigned int instances)
 
 	mutex_init(&sb->lock);
 	INIT_LIST_HEAD(&sb->list);
-	sb->bus.name = sb->name;
-	sb->bus.bus_groups = pen_simbus_groups;
 	ret = bus_register(&sb->bus);
 	if (ret)
 		return ret;
@@ -210,7 +218,7 @@ int pen_simbus_register(struct pen_simbus *sb, unsigned int instances)
 			return ret;
 		}
 	}
-	sb->debugfs = debugfs_create_dir(sb->name, NULL);
+	sb->debugfs = debugfs_create_dir(sb->bus.name, NULL);
 
 	mutex_lock(&sb->lock);
 	sb->enabled = true;
@@ -221,7 +229,7 @@ int pen_simbus_register(struct pen_simbus *sb, unsigned int instances)
 		pen_simbus_unregister(sb);
 	return ret;
 }
-PEN_EXPORT_SIMBUS(pen_simbus_register);
+EXPORT_SYMBOL_NS_GPL(pen_simbus_register, PEN_SIMBUS_NS);
 
 /**
  * pen_simbus_unregister - destroy every instance, then the bus
@@ -237,7 +245,7 @@ void pen_simbus_unregister(struct pen_simbus *sb)
 	bus_unregister(&sb->bus);
 	mutex_destroy(&sb->lock);
 }
-PEN_EXPORT_SIMBUS(pen_simbus_unregister);
+EXPORT_SYMBOL_NS_GPL(pen_simbus_unregister, PEN_SIMBUS_NS);
 
 /**
  * pen_simbus_device_init - initialise an instance's device on the bus
@@ -252,4 +260,4 @@ void pen_simbus_device_init(struct pen_simbus *sb, struct device *dev,
 	dev->release = release;
 	device_initialize(dev);
 }
-PEN_EXPORT_SIMBUS(pen_simbus_device_init);
+EXPORT_SYMBOL_NS_GPL(pen_simbus_device_init, PEN_SIMBUS_NS);

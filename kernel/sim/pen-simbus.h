@@ -21,6 +21,8 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include "pen-compat.h"
+
 struct dentry;
 struct pen_simbus;
 
@@ -69,22 +71,23 @@ struct pen_simbus_ops {
 
 /**
  * struct pen_simbus - a bus of simulated instances
- * @name: the bus's name, also its debugfs directory's
+ * @bus: the bus: PEN_SIMBUS_BUS(name); the name is its debugfs
+ *	directory's too
  * @keys: the keys new_device accepts
  * @nkeys: entries in @keys
  * @defaults: the config an instance gets for the keys not written
  * @cfg_size: size of the config @defaults points at
  * @ops: the instances' constructor and destructor
  * @driver: optional: a driver for the bus's devices, registered with it
- * @bus: the bus (private from here on)
  * @debugfs: the debugfs directory, parent of the instances' directories
+ *	(private from here on)
  * @lock: @list, the ids in it, and @enabled
  * @list: the instances
  * @enabled: new_device may create instances: between register and
  *	unregister
  */
 struct pen_simbus {
-	const char *name;
+	pen_bus_type bus;
 	const struct pen_simbus_key *keys;
 	unsigned int nkeys;
 	const void *defaults;
@@ -92,14 +95,17 @@ struct pen_simbus {
 	const struct pen_simbus_ops *ops;
 	struct device_driver *driver;
 
-	struct bus_type bus;
+	/* Set and used by pen_simbus_register() and the bus's files. */
 	struct dentry *debugfs;
-	struct mutex lock;
+	struct mutex lock;		/* @list, the ids in it, @enabled */
 	struct list_head list;
 	bool enabled;
 };
 
 /* pen-simbus.c: the bus, its files and its instance list */
+extern const struct attribute_group *pen_simbus_groups[];
+#define PEN_SIMBUS_BUS(_name) \
+	{ .name = (_name), .bus_groups = pen_simbus_groups }
 int pen_simbus_register(struct pen_simbus *sb, unsigned int instances);
 void pen_simbus_unregister(struct pen_simbus *sb);
 void pen_simbus_device_init(struct pen_simbus *sb, struct device *dev,

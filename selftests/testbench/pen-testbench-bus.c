@@ -254,7 +254,7 @@ static const struct pen_tb_config pen_tb_defaults = {
 };
 
 static struct pen_simbus pen_tb_bus = {
-	.name = "pen_testbench",
+	.bus = PEN_SIMBUS_BUS("pen_testbench"),
 	.keys = pen_tb_keys,
 	.nkeys = ARRAY_SIZE(pen_tb_keys),
 	.defaults = &pen_tb_defaults,
@@ -283,4 +283,4 @@ module_exit(pen_tb_exit);
 
 MODULE_DESCRIPTION("Test bench for the pen-vcm needle drive: its hardware, simulated");
 MODULE_LICENSE("GPL");
-PEN_IMPORT_SIMBUS_NS();
+MODULE_IMPORT_NS(PEN_SIMBUS_NS);
