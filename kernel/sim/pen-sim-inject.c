@@ -10,55 +10,26 @@
  *   cartridge_insert ID BUDGET | cartridge_remove
  *   press BUTTON | release BUTTON (a held pedal is pressed)
  */
-#include <linux/ktime.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/limits.h>
 
 #include "pen-sim.h"
 
-/* What a command with numbers does, for the table's "what". */
-enum pen_sim_inject_what {
-	PEN_SIM_INJ_OVER_DEPTH,
-	PEN_SIM_INJ_SHORT,
-	PEN_SIM_INJ_STALL,
-	PEN_SIM_INJ_LATE,
-	PEN_SIM_INJ_RESET,
-};
+/* The fields PEN_SIMBUS_INJECT_SET() sets are 32-bit, inject_ns 64. */
+static_assert(sizeof_field(struct pen_sim, inject_ns) == sizeof(u64));
+static_assert(sizeof_field(struct pen_sim, inj_depth_um) == sizeof(u32));
+static_assert(sizeof_field(struct pen_sim, inj_stall_in) == sizeof(u32));
+static_assert(sizeof_field(struct pen_sim, inj_late_us) == sizeof(u32));
 
-static void pen_sim_mark_inject(void *data)
+static int pen_sim_inject_reset(void *data, unsigned int what, const u64 *arg)
 {
 	struct pen_sim *sim = data;
 
 	raw_spin_lock_irq(&sim->lock);
-	sim->inject_ns = ktime_get_ns();
-	raw_spin_unlock_irq(&sim->lock);
-}
-
-/* The needle's injections, read by the stroke and its lag timer. */
-static int pen_sim_inject_needle(void *data, unsigned int what,
-				 const u64 *arg)
-{
-	struct pen_sim *sim = data;
-
-	raw_spin_lock_irq(&sim->lock);
-	switch (what) {
-	case PEN_SIM_INJ_OVER_DEPTH:
-		sim->inj_depth_um = arg[0];
-		break;
-	case PEN_SIM_INJ_SHORT:
-		sim->inj_depth_um = -(s32)arg[0];
-		break;
-	case PEN_SIM_INJ_STALL:
-		sim->inj_stall_in = arg[0];
-		break;
-	case PEN_SIM_INJ_LATE:
-		sim->inj_late_us = arg[0];
-		break;
-	case PEN_SIM_INJ_RESET:
-		sim->inj_depth_um = 0;
-		sim->inj_stall_in = -1;
-		sim->inj_late_us = 0;
-		break;
-	}
+	sim->inj_depth_um = 0;
+	sim->inj_stall_in = -1;
+	sim->inj_late_us = 0;
 	raw_spin_unlock_irq(&sim->lock);
 	return 0;
 }
@@ -101,14 +72,16 @@ static int pen_sim_inject_button(void *data, unsigned int button,
 	return 0;
 }
 
+#define PEN_SIM_SET(_name, _max, _field, _negate) \
+	PEN_SIMBUS_INJECT_SET(_name, _max, struct pen_sim, _field, _negate)
+
 static const struct pen_simbus_inject pen_sim_inject_cmds[] = {
-	{ "over_depth", 1, { S32_MAX }, pen_sim_inject_needle,
-	  PEN_SIM_INJ_OVER_DEPTH },
-	{ "short", 1, { S32_MAX }, pen_sim_inject_needle, PEN_SIM_INJ_SHORT },
-	{ "stall", 1, { S32_MAX }, pen_sim_inject_needle, PEN_SIM_INJ_STALL },
+	PEN_SIM_SET("over_depth", S32_MAX, inj_depth_um, false),
+	PEN_SIM_SET("short", S32_MAX, inj_depth_um, true),
+	PEN_SIM_SET("stall", S32_MAX, inj_stall_in, false),
 	/* Spun in the stroke's timer: at most 100 ms. */
-	{ "late", 1, { 100000 }, pen_sim_inject_needle, PEN_SIM_INJ_LATE },
-	{ "reset", 0, { }, pen_sim_inject_needle, PEN_SIM_INJ_RESET },
+	PEN_SIM_SET("late", 100000, inj_late_us, false),
+	{ "reset", 0, { }, pen_sim_inject_reset },
 	{ "overcurrent", 1, { U32_MAX }, pen_sim_inject_fault,
 	  PEN_FAULT_OVERCURRENT },
 	{ "overtemp", 1, { U32_MAX }, pen_sim_inject_fault,
@@ -123,7 +96,8 @@ static const struct pen_simbus_inject pen_sim_inject_cmds[] = {
 static const struct pen_simbus_injector pen_sim_injector = {
 	.cmds = pen_sim_inject_cmds,
 	.ncmds = ARRAY_SIZE(pen_sim_inject_cmds),
-	.mark = pen_sim_mark_inject,
+	.lock = offsetof(struct pen_sim, lock),
+	.inject_ns = offsetof(struct pen_sim, inject_ns),
 	.has_button = pen_sim_has_button,
 	.button = pen_sim_inject_button,
 };

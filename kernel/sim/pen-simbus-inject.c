@@ -14,6 +14,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -34,6 +35,23 @@ static const char * const pen_simbus_buttons[PEN_BUTTON_COUNT] = {
 	[PEN_BUTTON_FOOTSWITCH] = "footswitch",
 };
 
+/* The instance's lock, of the fields the commands set. */
+static raw_spinlock_t *
+pen_simbus_inject_lock(const struct pen_simbus_inject_file *f)
+{
+	return (raw_spinlock_t *)((u8 *)f->data + f->ops->lock);
+}
+
+/* When the command being carried out was accepted, for the tests. */
+static void pen_simbus_inject_mark(const struct pen_simbus_inject_file *f)
+{
+	raw_spinlock_t *lock = pen_simbus_inject_lock(f);
+
+	raw_spin_lock_irq(lock);
+	*(u64 *)((u8 *)f->data + f->ops->inject_ns) = ktime_get_ns();
+	raw_spin_unlock_irq(lock);
+}
+
 /* "press NAME" or "release NAME", as a button's interrupt would report. */
 static int pen_simbus_inject_button(const struct pen_simbus_inject_file *f,
 				    char **word, unsigned int n)
@@ -48,8 +66,20 @@ static int pen_simbus_inject_button(const struct pen_simbus_inject_file *f,
 	/* A button this instance does not have cannot be pressed. */
 	if (b < 0 || !f->ops->has_button(f->data, b))
 		return -EINVAL;
-	f->ops->mark(f->data);
+	pen_simbus_inject_mark(f);
 	return f->ops->button(f->data, b, pressed);
+}
+
+/* A PEN_SIMBUS_INJECT_SET() command: the field, under the instance's lock. */
+static void pen_simbus_inject_set(const struct pen_simbus_inject_file *f,
+				  const struct pen_simbus_inject *cmd, u64 arg)
+{
+	raw_spinlock_t *lock = pen_simbus_inject_lock(f);
+	u32 value = cmd->negate ? -(u32)arg : (u32)arg;
+
+	raw_spin_lock_irq(lock);
+	*(u32 *)((u8 *)f->data + cmd->what) = value;
+	raw_spin_unlock_irq(lock);
 }
 
 static int pen_simbus_inject_cmd(const struct pen_simbus_inject_file *f,
@@ -67,8 +97,11 @@ static int pen_simbus_inject_cmd(const struct pen_simbus_inject_file *f,
 	for (i = 0; i < cmd->nargs; i++)
 		if (kstrtou64(word[i + 1], 10, &arg[i]) || arg[i] > cmd->max[i])
 			return -EINVAL;
-	f->ops->mark(f->data);
-	return cmd->run(f->data, cmd->what, arg);
+	pen_simbus_inject_mark(f);
+	if (cmd->run)
+		return cmd->run(f->data, cmd->what, arg);
+	pen_simbus_inject_set(f, cmd, arg[0]);
+	return 0;
 }
 
 static ssize_t pen_simbus_inject_write(struct file *file,

@@ -16,9 +16,11 @@
 #ifndef _PEN_SIMBUS_H
 #define _PEN_SIMBUS_H
 
+#include <linux/build_bug.h>
 #include <linux/device.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "pen-compat.h"
@@ -116,8 +118,11 @@ void pen_simbus_device_init(struct pen_simbus *sb, struct device *dev,
  * @name: the command's word
  * @nargs: the numbers it takes, 0 to 2; exactly that many
  * @max: the largest value of each number (decimal, unsigned)
- * @run: carry it out on the instance; 0 or -errno
- * @what: passed to @run, so that one @run can serve several commands
+ * @run: carry it out on the instance; 0 or -errno. NULL for a command
+ *	that sets a 32-bit field of the instance (PEN_SIMBUS_INJECT_SET())
+ * @what: passed to @run, so that one @run can serve several commands; or
+ *	without @run, the field's offset in the instance
+ * @negate: without @run: set the field to minus the number
  */
 struct pen_simbus_inject {
 	const char *name;
@@ -125,14 +130,27 @@ struct pen_simbus_inject {
 	u64 max[2];
 	int (*run)(void *data, unsigned int what, const u64 *arg);
 	unsigned int what;
+	bool negate;
 };
+
+/*
+ * A command that sets a 32-bit (s32 or u32: its user asserts which) field
+ * of the instance (@_type) to its number, under the injector's lock, as
+ * new_device's keys set the config's fields.
+ */
+#define PEN_SIMBUS_INJECT_SET(_name, _max, _type, _field, _negate) \
+	{ _name, 1, { _max }, NULL, offsetof(_type, _field), _negate }
 
 /**
  * struct pen_simbus_injector - an instance type's inject commands
  * @cmds: the commands that take numbers
  * @ncmds: entries in @cmds
- * @mark: note the time of an accepted command (the "inject_ns" tests
- *	read), before it is carried out
+ * @lock: offset in the instance of its raw_spinlock_t, the lock of the
+ *	fields PEN_SIMBUS_INJECT_SET() commands set and of the one at
+ *	@inject_ns
+ * @inject_ns: offset in the instance of the u64 that holds when the last
+ *	command was accepted (CLOCK_MONOTONIC), set before it is carried out:
+ *	the "inject_ns" tests read
  * @has_button: whether the instance has button @button (an enum
  *	pen_button); one it does not have cannot be pressed
  * @button: press or release button @button; 0 or -errno
@@ -140,7 +158,8 @@ struct pen_simbus_inject {
 struct pen_simbus_injector {
 	const struct pen_simbus_inject *cmds;
 	unsigned int ncmds;
-	void (*mark)(void *data);
+	size_t lock;
+	size_t inject_ns;
 	bool (*has_button)(void *data, unsigned int button);
 	int (*button)(void *data, unsigned int button, bool pressed);
 };

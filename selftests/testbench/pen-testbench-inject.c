@@ -11,7 +11,8 @@
  *   press BUTTON | release BUTTON
  */
 #include <linux/delay.h>
-#include <linux/ktime.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/limits.h>
 
 #include "pen-simbus.h"
@@ -20,59 +21,21 @@
 /* The bench waits this long after a button edge: pen-vcm's debounce. */
 #define PEN_TB_DEBOUNCE_WAIT_MS	20
 
-/* What a command with numbers does, for the table's "what". */
-enum pen_tb_inject_what {
-	PEN_TB_INJ_OVER_DEPTH,
-	PEN_TB_INJ_SHORT,
-	PEN_TB_INJ_STALL,
-	PEN_TB_INJ_STUCK,
-	PEN_TB_INJ_OVERCURRENT,
-	PEN_TB_INJ_OVERTEMP,
-	PEN_TB_INJ_LATE,
-	PEN_TB_INJ_RESET,
-};
+/* The fields PEN_SIMBUS_INJECT_SET() sets are 32-bit, inject_ns 64. */
+static_assert(sizeof_field(struct pen_tb, hw.inject_ns) == sizeof(u64));
+static_assert(sizeof_field(struct pen_tb, hw.inj_depth_um) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_stall_in) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_stuck_um) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_current_ma) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_temp_mdegc) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_late_us) == sizeof(u32));
 
-static void pen_tb_mark_inject(void *data)
+static int pen_tb_inject_reset(void *data, unsigned int what, const u64 *arg)
 {
 	struct pen_tb *tb = data;
 
 	raw_spin_lock_irq(&tb->lock);
-	tb->hw.inject_ns = ktime_get_ns();
-	raw_spin_unlock_irq(&tb->lock);
-}
-
-/* The model's injections: the needle, the coil and the sensors. */
-static int pen_tb_inject_model(void *data, unsigned int what, const u64 *arg)
-{
-	struct pen_tb *tb = data;
-
-	raw_spin_lock_irq(&tb->lock);
-	switch (what) {
-	case PEN_TB_INJ_OVER_DEPTH:
-		tb->hw.inj_depth_um = arg[0];
-		break;
-	case PEN_TB_INJ_SHORT:
-		tb->hw.inj_depth_um = -(s32)arg[0];
-		break;
-	case PEN_TB_INJ_STALL:
-		tb->hw.inj_stall_in = arg[0];
-		break;
-	case PEN_TB_INJ_STUCK:
-		tb->hw.inj_stuck_um = arg[0];
-		break;
-	case PEN_TB_INJ_OVERCURRENT:
-		tb->hw.inj_current_ma = arg[0];
-		break;
-	case PEN_TB_INJ_OVERTEMP:
-		tb->hw.inj_temp_mdegc = arg[0];
-		break;
-	case PEN_TB_INJ_LATE:
-		tb->hw.inj_late_us = arg[0];
-		break;
-	case PEN_TB_INJ_RESET:
-		pen_tb_injections_reset(tb);
-		break;
-	}
+	pen_tb_injections_reset(tb);
 	raw_spin_unlock_irq(&tb->lock);
 	return 0;
 }
@@ -117,19 +80,19 @@ static int pen_tb_inject_button(void *data, unsigned int button, bool pressed)
 	return 0;
 }
 
+#define PEN_TB_SET(_name, _max, _field, _negate) \
+	PEN_SIMBUS_INJECT_SET(_name, _max, struct pen_tb, hw._field, _negate)
+
 static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
-	{ "over_depth", 1, { S32_MAX }, pen_tb_inject_model,
-	  PEN_TB_INJ_OVER_DEPTH },
-	{ "short", 1, { S32_MAX }, pen_tb_inject_model, PEN_TB_INJ_SHORT },
-	{ "stall", 1, { S32_MAX }, pen_tb_inject_model, PEN_TB_INJ_STALL },
-	{ "stuck", 1, { S32_MAX }, pen_tb_inject_model, PEN_TB_INJ_STUCK },
-	{ "overcurrent", 1, { U32_MAX }, pen_tb_inject_model,
-	  PEN_TB_INJ_OVERCURRENT },
-	{ "overtemp", 1, { U32_MAX }, pen_tb_inject_model,
-	  PEN_TB_INJ_OVERTEMP },
+	PEN_TB_SET("over_depth", S32_MAX, inj_depth_um, false),
+	PEN_TB_SET("short", S32_MAX, inj_depth_um, true),
+	PEN_TB_SET("stall", S32_MAX, inj_stall_in, false),
+	PEN_TB_SET("stuck", S32_MAX, inj_stuck_um, false),
+	PEN_TB_SET("overcurrent", U32_MAX, inj_current_ma, false),
+	PEN_TB_SET("overtemp", U32_MAX, inj_temp_mdegc, false),
 	/* Slept in the PWM apply: at most 100 ms. */
-	{ "late", 1, { 100000 }, pen_tb_inject_model, PEN_TB_INJ_LATE },
-	{ "reset", 0, { }, pen_tb_inject_model, PEN_TB_INJ_RESET },
+	PEN_TB_SET("late", 100000, inj_late_us, false),
+	{ "reset", 0, { }, pen_tb_inject_reset },
 	{ "cartridge_insert", 2, { U64_MAX, U32_MAX },
 	  pen_tb_inject_cartridge, PEN_TB_EEPROM_MAGIC },
 	/* A cartridge whose EEPROM does not say "PENC". */
@@ -141,7 +104,8 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 static const struct pen_simbus_injector pen_tb_injector = {
 	.cmds = pen_tb_inject_cmds,
 	.ncmds = ARRAY_SIZE(pen_tb_inject_cmds),
-	.mark = pen_tb_mark_inject,
+	.lock = offsetof(struct pen_tb, lock),
+	.inject_ns = offsetof(struct pen_tb, hw.inject_ns),
 	.has_button = pen_tb_has_button,
 	.button = pen_tb_inject_button,
 };
