@@ -194,18 +194,20 @@ static void pen_simbus_destroy_all(struct pen_simbus *sb)
 }
 
 /**
- * pen_simbus_register - register a simulator bus and its first instances
+ * __pen_simbus_register - register a simulator bus and its first instances
  * @sb: the bus, its user's fields filled in
  * @instances: instances 0 .. @instances - 1 to create with the defaults
+ * @key: the lockdep class of the bus's lock (pen_simbus_register())
  *
  * Return: 0, or -errno with nothing left registered.
  */
-int pen_simbus_register(struct pen_simbus *sb, unsigned int instances)
+int __pen_simbus_register(struct pen_simbus *sb, unsigned int instances,
+			  struct lock_class_key *key)
 {
 	unsigned int i;
 	int ret;
 
-	mutex_init(&sb->lock);
+	__mutex_init(&sb->lock, sb->bus.name, key);
 	INIT_LIST_HEAD(&sb->list);
 	ret = bus_register(&sb->bus);
 	if (ret)
@@ -229,7 +231,7 @@ int pen_simbus_register(struct pen_simbus *sb, unsigned int instances)
 		pen_simbus_unregister(sb);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(pen_simbus_register, PEN_SIMBUS_NS);
+EXPORT_SYMBOL_NS_GPL(__pen_simbus_register, PEN_SIMBUS_NS);
 
 /**
  * pen_simbus_unregister - destroy every instance, then the bus

@@ -19,6 +19,7 @@
 #include <linux/build_bug.h>
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -108,7 +109,15 @@ struct pen_simbus {
 extern const struct attribute_group *pen_simbus_groups[];
 #define PEN_SIMBUS_BUS(_name) \
 	{ .name = (_name), .bus_groups = pen_simbus_groups }
-int pen_simbus_register(struct pen_simbus *sb, unsigned int instances);
+int __pen_simbus_register(struct pen_simbus *sb, unsigned int instances,
+			  struct lock_class_key *key);
+/* Each bus's lock a lockdep class of its own, as mutex_init() gives. */
+#define pen_simbus_register(sb, instances)				\
+({									\
+	static struct lock_class_key __key;				\
+									\
+	__pen_simbus_register(sb, instances, &__key);			\
+})
 void pen_simbus_unregister(struct pen_simbus *sb);
 void pen_simbus_device_init(struct pen_simbus *sb, struct device *dev,
 			    void (*release)(struct device *dev));
