@@ -14,7 +14,8 @@
 
 #include <linux/pen.h>
 
-#define SIM_BUS			"/sys/bus/pen_sim"
+/* The simulated pens, driven as the selftests drive them. */
+#include "sim_util.h"
 
 /* The core refuses backends faster than this (kernel/pen-backend.h). */
 #define CORE_RATE_LIMIT_MHZ	50000000U
@@ -71,18 +72,13 @@ void json_dist(const char *key, const struct dist *d);
 
 /* ---- sim.c: the simulated pen, and the pen's ioctls and events -------- */
 
-/* A line of the simulator's stroke record (docs/pen_sim.md). */
-struct sim_stroke {
-	uint64_t seq, cmd_ns, reach_ns;
-	uint32_t cmd_um, reached_um;
-};
-
-int sim_create(const char *opts);
-void sim_delete(int id);
-int sim_open(int id, int flags);
-int64_t sim_state(int id, const char *key);
-long sim_strokes(int id, struct sim_stroke **out);
-int sim_inject(int id, const char *cmd);
+/* pen_bench's own pens on selftests/sim_util.c, errors reported. */
+int bench_sim_create(const char *opts);
+void bench_sim_delete(int id);
+int bench_sim_open(int id, int flags);
+int64_t bench_sim_state(int id, const char *key);
+long bench_sim_strokes(int id, struct sim_stroke **out);
+int bench_sim_inject(int id, const char *cmd);
 
 int set_params(int fd, uint32_t mask, uint32_t depth_um, uint32_t rate_mhz);
 int pen_cmd(int fd, unsigned long cmd, const char *name);

@@ -13,8 +13,11 @@ BENCH_OBJ := $(BENCH_OUT)/obj
 BENCH_PROG := $(BENCH_OUT)/pen_bench
 BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
 	bench/run.c bench/cyclictest.c bench/sim.c bench/json.c bench/util.c
-BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS))
-BENCH_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Iinclude/uapi $(PEN_DEP_CFLAGS)
+# Driving the simulated pens: the selftests' helper library, shared.
+BENCH_LIB_OBJ := $(BENCH_OBJ)/sim_util.o
+BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS)) \
+	$(BENCH_LIB_OBJ)
+BENCH_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Iinclude/uapi -Iselftests $(PEN_DEP_CFLAGS)
 
 .PHONY: bench-prog bench-clean
 bench-prog: $(BENCH_PROG)
@@ -25,6 +28,10 @@ $(BENCH_PROG): $(BENCH_OBJS)
 # The headers each object includes (bench/bench.h, linux/pen.h) are in
 # its .d, which -MMD writes as it compiles.
 $(BENCH_OBJ)/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
+
+$(BENCH_LIB_OBJ): selftests/sim_util.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
 

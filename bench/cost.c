@@ -168,10 +168,10 @@ static void cpu_per_stroke(double idle_rate, uint32_t rate_mhz, bool read,
 		 "rate_max_mhz=%u lag_us=%u cartridge_budget=100000000",
 		 rate_mhz > SIM_DEFAULT_RATE_MAX_MHZ ? rate_mhz :
 		 SIM_DEFAULT_RATE_MAX_MHZ, lag_for(rate_mhz));
-	id = sim_create(opts);
+	id = bench_sim_create(opts);
 	if (id < 0)
 		return;
-	fd = sim_open(id, O_RDWR);
+	fd = bench_sim_open(id, O_RDWR);
 	if (fd < 0)
 		goto out_delete;
 	if (set_params(fd, PEN_PARAM_ALL, DEPTH_UM, rate_mhz) ||
@@ -205,7 +205,7 @@ static void cpu_per_stroke(double idle_rate, uint32_t rate_mhz, bool read,
 out_close:
 	close(fd);
 out_delete:
-	sim_delete(id);
+	bench_sim_delete(id);
 	events_free(&e);
 }
 
@@ -224,10 +224,10 @@ void bench_cost(uint32_t fast_mhz)
 
 	progress("cost: SET_PARAMS against a null syscall");
 	json_open("cost", '{');
-	id = sim_create("");
+	id = bench_sim_create("");
 	if (id < 0)
 		goto out;
-	fd = sim_open(id, O_RDWR);
+	fd = bench_sim_open(id, O_RDWR);
 	if (fd >= 0) {
 		/* Warm up each path (page faults, first calls) first. */
 		time_calls(fd, calls / 10, CALL_NULL);
@@ -256,7 +256,7 @@ void bench_cost(uint32_t fast_mhz)
 		       ctxt >= 0 ? (double)ctxt / calls : NAN);
 		close(fd);
 	}
-	sim_delete(id);
+	bench_sim_delete(id);
 
 	progress("cost: idle baseline");
 	idle_rate = hog(window, -1, NULL, 0, NULL);

@@ -48,10 +48,10 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 	json_u64("trials", trials);
 	snprintf(opts, sizeof(opts), "cartridge_budget=100000000 threaded=%d",
 		 threaded);
-	id = lat ? sim_create(opts) : -1;
+	id = lat ? bench_sim_create(opts) : -1;
 	if (id < 0)
 		goto out;
-	fd = sim_open(id, O_RDWR);
+	fd = bench_sim_open(id, O_RDWR);
 	if (fd < 0 || set_params(fd, PEN_PARAM_ALL, DEPTH_UM, rate_mhz))
 		goto out;
 
@@ -65,7 +65,7 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 			int64_t cause = 0, off;
 
 			if (fd < 0) {
-				fd = sim_open(id, O_RDWR);
+				fd = bench_sim_open(id, O_RDWR);
 				if (fd < 0)
 					goto out;
 			}
@@ -84,15 +84,15 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 				fd = -1;
 				break;
 			case STOP_FAULT:
-				if (sim_inject(id, "overcurrent 5000"))
+				if (bench_sim_inject(id, "overcurrent 5000"))
 					goto out;
-				cause = sim_state(id, "inject_ns");
+				cause = bench_sim_state(id, "inject_ns");
 				if (pen_cmd(fd, PEN_IOC_CLEAR_FAULT,
 					    "CLEAR_FAULT"))
 					goto out;
 				break;
 			}
-			off = sim_state(id, "drive_off_ns");
+			off = bench_sim_state(id, "drive_off_ns");
 			if (cause <= 0 || off < cause) {
 				bench_error("%s: drive off at %lld, before its cause at %lld",
 					    stop_cause_names[c], (long long)off,
@@ -111,7 +111,7 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (id >= 0)
-		sim_delete(id);
+		bench_sim_delete(id);
 	free(lat);
 	json_close('}');
 }
@@ -151,10 +151,10 @@ void bench_setpoint(uint32_t rate_mhz, unsigned int trials)
 	json_u64("rate_mhz", rate_mhz);
 	json_u64("period_ns", period);
 	json_u64("trials", trials);
-	id = lat ? sim_create("cartridge_budget=100000000") : -1;
+	id = lat ? bench_sim_create("cartridge_budget=100000000") : -1;
 	if (id < 0)
 		goto out;
-	fd = sim_open(id, O_RDWR);
+	fd = bench_sim_open(id, O_RDWR);
 	if (fd < 0 || set_params(fd, PEN_PARAM_ALL, depth, rate_mhz) ||
 	    pen_cmd(fd, PEN_IOC_START, "START"))
 		goto out;
@@ -214,7 +214,7 @@ out:
 		close(fd);
 	}
 	if (id >= 0)
-		sim_delete(id);
+		bench_sim_delete(id);
 	d = dist_of(lat, n);
 	json_dist("latency_ns", &d);
 	json_f("max_periods", d.n ? (double)d.max / period : NAN);

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 {
 	uint32_t sim_rate_max_mhz;
 	struct utsname u;
+	char bus[128];
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -81,9 +82,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pen_bench: --strokes: use 20-60000 (the simulator keeps 65536)\n");
 		return 2;
 	}
-	if (access(SIM_BUS "/new_device", W_OK)) {
+	if (access(sim_bus_file(bus, sizeof(bus), "new_device"), W_OK)) {
 		fprintf(stderr, "pen_bench: %s: %s (load pen.ko and pen_sim.ko, as root)\n",
-			SIM_BUS "/new_device", strerror(errno));
+			bus, strerror(errno));
 		return 1;
 	}
 	uname(&u);

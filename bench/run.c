@@ -46,10 +46,10 @@ int run_strokes(struct run *r)
 	snprintf(opts, sizeof(opts),
 		 "%slag_us=%u cartridge_budget=%u threaded=%d", rate_max,
 		 r->lag_us, r->strokes, r->threaded);
-	id = sim_create(opts);
+	id = bench_sim_create(opts);
 	if (id < 0)
 		return -1;
-	fd = sim_open(id, O_RDWR);
+	fd = bench_sim_open(id, O_RDWR);
 	if (fd < 0)
 		goto out_delete;
 	if (ioctl(fd, PEN_IOC_GET_INFO, &r->info)) {
@@ -96,13 +96,13 @@ int run_strokes(struct run *r)
 	}
 	if (get_status(fd, &r->st))
 		goto out_close;
-	r->nsim = sim_strokes(id, &r->sim);
+	r->nsim = bench_sim_strokes(id, &r->sim);
 	if (r->nsim >= 0)
 		ret = 0;
 out_close:
 	close(fd);
 out_delete:
-	sim_delete(id);
+	bench_sim_delete(id);
 	return ret;
 }
 

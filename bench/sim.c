@@ -4,10 +4,7 @@
  * stroke record and fault injection), and the pen's own interface on
  * them: the ioctls of /dev/penN and read() of its event stream.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,158 +14,84 @@
 
 #include "bench.h"
 
-#define SIM_DEBUGFS	"/sys/kernel/debug/pen_sim"
-
 /* Our pens: ids well clear of the selftests' and of pen_sim0. */
 #define SIM_ID_BASE	7000U
 
-/* ---- the simulated pen ------------------------------------------------ */
+/*
+ * ---- the simulated pen ------------------------------------------------
+ * selftests/sim_util.c drives it; these add pen_bench's ids and say what
+ * failed.
+ */
 
 static unsigned int next_sim_id = SIM_ID_BASE;
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
-
 /* A new simulated pen with "key=value ..." @opts: its id, or -errno. */
-int sim_create(const char *opts)
+int bench_sim_create(const char *opts)
 {
 	unsigned int id = next_sim_id++;
-	char buf[256];
 	int err;
 
-	snprintf(buf, sizeof(buf), "%u %s", id, opts);
-	err = write_file(SIM_BUS "/new_device", buf);
+	err = sim_create(id, opts);
 	if (err) {
-		bench_error("creating simulated pen \"%s\": %s", buf,
+		bench_error("creating simulated pen %u \"%s\": %s", id, opts,
 			    strerror(-err));
 		return err;
 	}
 	return id;
 }
 
-void sim_delete(int id)
+void bench_sim_delete(int id)
 {
-	char buf[32];
-	int err;
+	int err = sim_delete(id);
 
-	snprintf(buf, sizeof(buf), "%d", id);
-	err = write_file(SIM_BUS "/del_device", buf);
 	if (err)
 		bench_error("deleting simulated pen %d: %s", id, strerror(-err));
 }
 
 /* Open the /dev/penN of simulated pen @id. */
-int sim_open(int id, int flags)
+int bench_sim_open(int id, int flags)
 {
-	char path[128];
-	struct dirent *d;
-	DIR *dir;
-	int n = -1, fd;
+	int fd = sim_open(id, flags);
 
-	snprintf(path, sizeof(path), SIM_BUS "/devices/pen_sim%d/pen", id);
-	dir = opendir(path);
-	if (!dir) {
-		bench_error("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((d = readdir(dir)))
-		if (sscanf(d->d_name, "pen%d", &n) == 1)
-			break;
-	closedir(dir);
-	if (n < 0) {
-		bench_error("simulated pen %d has no pen device", id);
-		return -1;
-	}
-	snprintf(path, sizeof(path), "/dev/pen%d", n);
-	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0)
-		bench_error("open %s: %s", path, strerror(errno));
+		bench_error("opening simulated pen %d's device: %s", id,
+			    strerror(errno));
 	return fd;
 }
 
 /* A number from simulated pen @id's debugfs state; -1 on error. */
-int64_t sim_state(int id, const char *key)
+int64_t bench_sim_state(int id, const char *key)
 {
-	char path[128], k[64], v[64];
-	int64_t ret = -1;
-	FILE *f;
+	long long v = sim_state(id, key);
 
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%d/state", id);
-	f = fopen(path, "re");
-	if (!f) {
-		bench_error("%s: %s", path, strerror(errno));
+	if (v < 0) {
+		bench_error("simulated pen %d's state \"%s\": %s", id, key,
+			    strerror(-v));
 		return -1;
 	}
-	while (fscanf(f, "%63s %63s", k, v) == 2) {
-		if (!strcmp(k, key)) {
-			ret = strtoll(v, NULL, 10);
-			break;
-		}
-	}
-	fclose(f);
-	if (ret < 0)
-		bench_error("%s: no \"%s\"", path, key);
-	return ret;
+	return v;
 }
 
 /* Simulated pen @id's stroke record, malloc()ed: its length, or -1. */
-long sim_strokes(int id, struct sim_stroke **out)
+long bench_sim_strokes(int id, struct sim_stroke **out)
 {
-	struct sim_stroke *rec = NULL, *grown, s;
-	size_t n = 0, cap = 0;
-	char path[128], line[256];
-	FILE *f;
+	long n = sim_strokes(id, out);
 
-	*out = NULL;
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%d/strokes", id);
-	f = fopen(path, "re");
-	if (!f) {
-		bench_error("%s: %s", path, strerror(errno));
+	if (n < 0) {
+		bench_error("simulated pen %d's stroke record: %s", id,
+			    strerror(-n));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu32
-			   " %" SCNu32, &s.seq, &s.cmd_ns, &s.reach_ns,
-			   &s.cmd_um, &s.reached_um) != 5)
-			continue;	/* the header */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			grown = realloc(rec, cap * sizeof(*rec));
-			if (!grown) {
-				free(rec);
-				fclose(f);
-				bench_error("out of memory");
-				return -1;
-			}
-			rec = grown;
-		}
-		rec[n++] = s;
-	}
-	fclose(f);
-	*out = rec;
 	return n;
 }
 
-int sim_inject(int id, const char *cmd)
+int bench_sim_inject(int id, const char *cmd)
 {
-	char path[128];
-	int err;
+	int err = sim_inject(id, cmd);
 
-	snprintf(path, sizeof(path), SIM_DEBUGFS "/pen_sim%d/inject", id);
-	err = write_file(path, cmd);
 	if (err)
-		bench_error("%s \"%s\": %s", path, cmd, strerror(-err));
+		bench_error("simulated pen %d: inject \"%s\": %s", id, cmd,
+			    strerror(-err));
 	return err;
 }
 

@@ -52,6 +52,18 @@ pen_hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
+ * The simulator bus (sim/pen-simbus.h) is exported from pen_sim.ko into
+ * the PEN_SIMBUS namespace, which its users import. Since 6.13 a
+ * namespace is a string literal; before, an unquoted token (both kernels
+ * stringify the argument, so a macro naming it works).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define PEN_SIMBUS_NS	"PEN_SIMBUS"
+#else
+#define PEN_SIMBUS_NS	PEN_SIMBUS
+#endif
+
+/*
  * pwm_apply_might_sleep() replaced pwm_apply_state() in 6.8 (the name
  * now says what it always did: it may sleep).
  */

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the pen selftests: simulated pens on the pen_sim bus, their
- * /dev/penN node, and the record each one keeps of what its needle did.
- * They return -errno (or -1 with errno) so tests can assert on them.
+ * Helpers for the pen selftests: simulated pens on the pen_sim bus (from
+ * sim_util.c, which pen_bench shares), their /dev/penN node, and the
+ * record each one keeps of what its needle did. They return -errno (or
+ * -1 with errno) so tests can assert on them.
  *
  * The pens are pen_sim's unless PEN_BACKEND=testbench names the platform
- * backend on its test bench (docs/testbench.md): pen_vcm.ko driving the
- * simulated hardware of pen_testbench.ko, which has the same bus files,
- * the same debugfs files and the same injections where they make sense.
- * Tests skip what only the simulator can do (pen_backend_is_sim()).
+ * backend on its test bench (docs/testbench.md). Tests skip what only the
+ * simulator can do (pen_backend_is_sim()).
  */
 #ifndef PEN_UTIL_H
 #define PEN_UTIL_H
@@ -27,233 +26,8 @@
 
 #include <linux/pen.h>
 
-/* Nonzero if the pens under test are pen_sim's (PEN_BACKEND unset or "sim"). */
-static inline int pen_backend_is_sim(void)
-{
-	static int sim = -1;
-	const char *b;
-
-	if (sim < 0) {
-		b = getenv("PEN_BACKEND");
-		sim = !b || !*b || !strcmp(b, "sim");
-		if (!sim && strcmp(b, "testbench")) {
-			fprintf(stderr, "PEN_BACKEND=%s: not \"sim\" or \"testbench\"\n", b);
-			exit(1);
-		}
-	}
-	return sim;
-}
-
-/* What the simulator can do and the bench's hardware cannot, for SKIP(). */
-#define PEN_SIM_ONLY	"the test bench's hardware cannot do this (pen_sim only)"
-
-/* The bus, the debugfs directory and an instance's name, per backend. */
-#define SIM_BUS		(pen_backend_is_sim() ? "/sys/bus/pen_sim" : \
-			 "/sys/bus/pen_testbench")
-#define SIM_DEBUGFS	(pen_backend_is_sim() ? "/sys/kernel/debug/pen_sim" : \
-			 "/sys/kernel/debug/pen_testbench")
-#define SIM_PREFIX	(pen_backend_is_sim() ? "pen_sim" : "pen_tb")
-/* The driver name the pens report (struct pen_info.driver). */
-#define SIM_DRIVER	(pen_backend_is_sim() ? "pen_sim" : "pen_vcm")
-
-/* @file of the bus ("new_device") into @buf. */
-static inline const char *sim_bus_file(char *buf, size_t len, const char *file)
-{
-	snprintf(buf, len, "%s/%s", SIM_BUS, file);
-	return buf;
-}
-
-/* @file ("state") of instance @id's debugfs directory into @buf. */
-static inline const char *sim_debugfs_file(char *buf, size_t len,
-					   unsigned int id, const char *file)
-{
-	snprintf(buf, len, "%s/%s%u/%s", SIM_DEBUGFS, SIM_PREFIX, id, file);
-	return buf;
-}
-
-struct sim_stroke {
-	uint64_t seq;
-	uint64_t cmd_ns;
-	uint64_t reach_ns;
-	uint32_t cmd_um;
-	uint32_t reached_um;
-};
-
-static inline int sim_write(const char *file, const char *text)
-{
-	int fd = open(file, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-	int err;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, strlen(text));
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
-
-static inline int sim_pen_index(unsigned int id);
-
-static inline int sim_delete(unsigned int id)
-{
-	char buf[32], path[128];
-
-	snprintf(buf, sizeof(buf), "%u", id);
-	return sim_write(sim_bus_file(path, sizeof(path), "del_device"), buf);
-}
-
-/*
- * Create simulated pen @id with "key=value ..." @opts (or NULL). On the
- * test bench the pen is pen_vcm's, bound as the bench registers its
- * platform device: one that did not bind (pen_vcm not loaded, or its
- * probe failed) is removed again, and the error is ENODEV.
- */
-static inline int sim_create(unsigned int id, const char *opts)
-{
-	char buf[512], path[128];
-	int ret;
-
-	snprintf(buf, sizeof(buf), "%u %s", id, opts ? opts : "");
-	ret = sim_write(sim_bus_file(path, sizeof(path), "new_device"), buf);
-	if (ret || pen_backend_is_sim() || sim_pen_index(id) >= 0)
-		return ret;
-	fprintf(stderr, "# bench %u: no pen-vcm pen (is pen_vcm.ko loaded?)\n", id);
-	sim_delete(id);
-	return -ENODEV;
-}
-
-/* N of the /dev/penN that simulated pen @id registered, or -errno. */
-static inline int sim_pen_index(unsigned int id)
-{
-	char path[128];
-	struct dirent *d;
-	DIR *dir;
-	int n = -ENOENT;
-
-	if (pen_backend_is_sim())
-		snprintf(path, sizeof(path), "%s/devices/pen_sim%u/pen", SIM_BUS, id);
-	else	/* the pen is the platform device's, pen-vcm.ID */
-		snprintf(path, sizeof(path), "/sys/bus/platform/devices/pen-vcm.%u/pen", id);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir)))
-		if (sscanf(d->d_name, "pen%d", &n) == 1)
-			break;
-	closedir(dir);
-	return n;
-}
-
-static inline int sim_open(unsigned int id, int flags)
-{
-	char path[64];
-	int n = sim_pen_index(id);
-
-	if (n < 0) {
-		errno = -n;
-		return -1;
-	}
-	snprintf(path, sizeof(path), "/dev/pen%d", n);
-	return open(path, flags | O_CLOEXEC);
-}
-
-/* A numeric "key value" line of the instance's debugfs state file. */
-static inline long long sim_state(unsigned int id, const char *key)
-{
-	char path[128], k[64], v[64];
-	long long ret = -ENOENT;
-	FILE *f;
-
-	f = fopen(sim_debugfs_file(path, sizeof(path), id, "state"), "re");
-	if (!f)
-		return -errno;
-	while (fscanf(f, "%63s %63s", k, v) == 2) {
-		if (strcmp(k, key))
-			continue;
-		if (!strcmp(v, "on"))
-			ret = 1;
-		else if (!strcmp(v, "off"))
-			ret = 0;
-		else
-			ret = strtoll(v, NULL, 10);
-		break;
-	}
-	fclose(f);
-	return ret;
-}
-
-/* Read the stroke record; *out is malloc()ed. Returns the count or -errno. */
-static inline long sim_strokes(unsigned int id, struct sim_stroke **out)
-{
-	struct sim_stroke *rec = NULL, *grown, s;
-	size_t n = 0, cap = 0;
-	char path[128], line[256];
-	FILE *f;
-
-	f = fopen(sim_debugfs_file(path, sizeof(path), id, "strokes"), "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#')
-			continue;
-		if (sscanf(line, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu32 " %" SCNu32, &s.seq, &s.cmd_ns,
-			   &s.reach_ns, &s.cmd_um, &s.reached_um) != 5)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(rec, cap * sizeof(*rec));
-			if (!grown) {
-				free(rec);
-				fclose(f);
-				return -ENOMEM;
-			}
-			rec = grown;
-		}
-		rec[n++] = s;
-	}
-	fclose(f);
-	*out = rec;
-	return n;
-}
-
-/* One time the simulated drive was powered, from its "drive" record. */
-struct sim_span {
-	uint64_t on_ns;
-	uint64_t off_ns;	/* 0: still on */
-};
-
-/* Read the drive's record; *out is malloc()ed. Returns the count or -errno. */
-static inline long sim_spans(unsigned int id, struct sim_span **out)
-{
-	struct sim_span *rec = NULL, *grown, s;
-	size_t n = 0, cap = 0;
-	char path[128], line[128];
-	FILE *f;
-
-	f = fopen(sim_debugfs_file(path, sizeof(path), id, "drive"), "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' ||
-		    sscanf(line, "%" SCNu64 " %" SCNu64, &s.on_ns, &s.off_ns) != 2)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			grown = realloc(rec, cap * sizeof(*rec));
-			if (!grown) {
-				free(rec);
-				fclose(f);
-				return -ENOMEM;
-			}
-			rec = grown;
-		}
-		rec[n++] = s;
-	}
-	fclose(f);
-	*out = rec;
-	return n;
-}
+/* The simulated pens: the bus, debugfs, records and injection. */
+#include "sim_util.h"
 
 static inline uint64_t now_ns(void)
 {
@@ -269,14 +43,6 @@ static inline void sleep_ns(uint64_t ns)
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
 		;
-}
-
-/* Send one command to simulated pen @id's fault injection file. */
-static inline int sim_inject(unsigned int id, const char *cmd)
-{
-	char path[128];
-
-	return sim_write(sim_debugfs_file(path, sizeof(path), id, "inject"), cmd);
 }
 
 static inline int pen_params_set(int fd, uint32_t mask, uint32_t depth_um,

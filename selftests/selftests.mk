@@ -15,8 +15,10 @@ ST_C_TESTS := $(filter-out %.sh ioctl_test_32,$(ST_TESTS))
 ST_SCRIPTS := run_tests.sh ktap.sh pen_util.sh $(filter %.sh,$(ST_TESTS))
 ST_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Wno-clobbered \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)
-ST_DEPS := selftests/pen_util.h $(KSFT_DIR)/kselftest_harness.h \
-	include/uapi/linux/pen.h
+# sim_util.c drives the simulated pens; pen_bench links it too.
+ST_LIB := selftests/sim_util.c
+ST_DEPS := selftests/pen_util.h selftests/sim_util.h $(ST_LIB) \
+	$(KSFT_DIR)/kselftest_harness.h include/uapi/linux/pen.h
 # button_test reads the pens' input devices with libevdev.
 EVDEV_CFLAGS := $(shell pkg-config --cflags libevdev 2>/dev/null)
 EVDEV_LIBS := $(or $(shell pkg-config --libs libevdev 2>/dev/null),-levdev)
@@ -32,7 +34,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 $(ST_OUT)/%: selftests/%.c $(ST_DEPS)
 	@mkdir -p $(ST_OUT)
-	$(CC) $(ST_CFLAGS) -o $@ $< $(ST_LIBS) -lpthread
+	$(CC) $(ST_CFLAGS) -o $@ $< $(ST_LIB) $(ST_LIBS) -lpthread
 
 $(ST_OUT)/button_test: ST_CFLAGS += $(EVDEV_CFLAGS)
 $(ST_OUT)/button_test: ST_LIBS := $(EVDEV_LIBS)
@@ -40,7 +42,7 @@ $(ST_OUT)/button_test: ST_LIBS := $(EVDEV_LIBS)
 # The same ioctl tests as a static 32-bit program: compat_ioctl's test.
 $(ST_OUT)/ioctl_test_32: selftests/ioctl_test.c $(ST_DEPS)
 	@mkdir -p $(ST_OUT)
-	$(CC) -m32 -static $(ST_CFLAGS) -o $@ $<
+	$(CC) -m32 -static $(ST_CFLAGS) -o $@ $< $(ST_LIB)
 
 $(ST_OUT)/%.sh: selftests/%.sh
 	@mkdir -p $(ST_OUT)

@@ -10,19 +10,18 @@
  * Keys set the instance's limits and model: depth_min_um, depth_max_um,
  * depth_step_um, rate_min_mhz, rate_max_mhz, needles, lag_us,
  * record_size, cartridge_budget, buttons (0 or 1), footswitch (0 or 1)
- * and threaded (0 or 1). The errors of creation reach the writer. The
- * module creates the instances 0 .. instances-1 when it loads.
+ * and threaded (0 or 1); lag_us at most 1 s, record_size 1 to 16 Mi. The
+ * errors of creation reach the writer. The module creates the instances
+ * 0 .. instances-1 when it loads. The bus itself is pen-simbus.c's, which
+ * the test bench shares.
  */
-#include <linux/debugfs.h>
 #include <linux/device.h>
-#include <linux/list.h>
+#include <linux/err.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 
-#include "pen-compat.h"
 #include "pen-sim.h"
+#include "pen-simbus.h"
 
 static unsigned int instances = 1;
 module_param(instances, uint, 0444);
@@ -52,122 +51,48 @@ static const struct pen_sim_config pen_sim_defaults = {
 
 /* The largest record we allocate: 16 Mi strokes, 512 MiB. */
 #define PEN_SIM_RECORD_MAX	(16U << 20)
+/* The longest a needle may take to reach its depth: 1 s. */
+#define PEN_SIM_LAG_MAX_US	1000000U
 
-static LIST_HEAD(pen_sim_list);
-static DEFINE_MUTEX(pen_sim_list_lock);	/* the list and the ids in it */
-/* new_device may create instances: between init and exit (list lock) */
-static bool pen_sim_enabled;
-static struct dentry *pen_sim_debugfs;
+#define PEN_SIM_KEY(_field, _name, _min, _max) \
+	PEN_SIMBUS_KEY(struct pen_sim_config, _field, _name, _min, _max)
 
-static pen_bus_type pen_sim_bus;
+static const struct pen_simbus_key pen_sim_keys[] = {
+	PEN_SIM_KEY(hw.depth_min_um, "depth_min_um", 0, U32_MAX),
+	PEN_SIM_KEY(hw.depth_max_um, "depth_max_um", 0, U32_MAX),
+	PEN_SIM_KEY(hw.depth_step_um, "depth_step_um", 0, U32_MAX),
+	PEN_SIM_KEY(hw.rate_min_mhz, "rate_min_mhz", 0, U32_MAX),
+	PEN_SIM_KEY(hw.rate_max_mhz, "rate_max_mhz", 0, U32_MAX),
+	PEN_SIM_KEY(hw.needle_count, "needles", 0, U32_MAX),
+	PEN_SIM_KEY(lag_us, "lag_us", 0, PEN_SIM_LAG_MAX_US),
+	PEN_SIM_KEY(record_size, "record_size", 1, PEN_SIM_RECORD_MAX),
+	PEN_SIM_KEY(cartridge_budget, "cartridge_budget", 0, U32_MAX),
+	PEN_SIM_KEY(buttons, "buttons", 0, 1),
+	PEN_SIM_KEY(footswitch, "footswitch", 0, 1),
+	PEN_SIM_KEY(threaded, "threaded", 0, 1),
+};
+
+/* The defaults, with the threaded module parameter's applied at load. */
+static struct pen_sim_config pen_sim_cfg;
 
 static void pen_sim_dev_release(struct device *dev)
 {
 	kfree(container_of(dev, struct pen_sim, dev));
 }
 
-struct pen_sim_key {
-	const char *name;
-	size_t offset;
-};
-
-#define PEN_SIM_KEY(_name, _field) \
-	{ _name, offsetof(struct pen_sim_config, _field) }
-
-static const struct pen_sim_key pen_sim_keys[] = {
-	PEN_SIM_KEY("depth_min_um", hw.depth_min_um),
-	PEN_SIM_KEY("depth_max_um", hw.depth_max_um),
-	PEN_SIM_KEY("depth_step_um", hw.depth_step_um),
-	PEN_SIM_KEY("rate_min_mhz", hw.rate_min_mhz),
-	PEN_SIM_KEY("rate_max_mhz", hw.rate_max_mhz),
-	PEN_SIM_KEY("needles", hw.needle_count),
-	PEN_SIM_KEY("lag_us", lag_us),
-	PEN_SIM_KEY("record_size", record_size),
-	PEN_SIM_KEY("cartridge_budget", cartridge_budget),
-	PEN_SIM_KEY("buttons", buttons),
-	PEN_SIM_KEY("footswitch", footswitch),
-	PEN_SIM_KEY("threaded", threaded),
-};
-
-static int pen_sim_parse_option(struct pen_sim_config *cfg, char *opt)
-{
-	char *value = strchr(opt, '=');
-	unsigned int i;
-
-	if (!value)
-		return -EINVAL;
-	*value++ = '\0';
-	for (i = 0; i < ARRAY_SIZE(pen_sim_keys); i++)
-		if (!strcmp(opt, pen_sim_keys[i].name))
-			return kstrtou32(value, 0,
-					 (u32 *)((u8 *)cfg +
-						 pen_sim_keys[i].offset));
-	return -EINVAL;
-}
-
-static int pen_sim_parse(const char *buf, size_t count, u32 *id,
-			 struct pen_sim_config *cfg)
-{
-	char *copy, *cursor, *word;
-	bool have_id = false;
-	int ret = 0;
-
-	copy = kstrndup(buf, count, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	cursor = strim(copy);
-	while (!ret && (word = strsep(&cursor, " \t\n"))) {
-		if (!*word)
-			continue;
-		if (!have_id) {
-			ret = kstrtou32(word, 10, id);
-			have_id = true;
-		} else {
-			ret = pen_sim_parse_option(cfg, word);
-		}
-	}
-	kfree(copy);
-	if (!ret && !have_id)
-		ret = -EINVAL;
-	if (ret)
-		return ret;
-
-	if (!cfg->record_size || cfg->record_size > PEN_SIM_RECORD_MAX)
-		return -EINVAL;
-	if (cfg->buttons > 1 || cfg->footswitch > 1 || cfg->threaded > 1)
-		return -EINVAL;
-	if (*id > INT_MAX)
-		return -EINVAL;
-	return 0;
-}
-
-static struct pen_sim *pen_sim_find(u32 id)
-{
-	struct pen_sim *sim;
-
-	list_for_each_entry(sim, &pen_sim_list, list)
-		if (sim->id == id)
-			return sim;
-	return NULL;
-}
-
-/* Called with pen_sim_list_lock held. */
-static int pen_sim_create(u32 id, const struct pen_sim_config *cfg)
+/* Called with the bus's lock held. */
+static struct pen_simbus_node *pen_sim_create(struct pen_simbus *sb, u32 id,
+					      const void *cfg)
 {
 	struct pen_sim *sim;
 	int ret;
 
-	if (pen_sim_find(id))
-		return -EEXIST;
-
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
 	if (!sim)
-		return -ENOMEM;
-	sim->id = id;
-	sim->cfg = *cfg;
-	sim->dev.bus = &pen_sim_bus;
-	sim->dev.release = pen_sim_dev_release;
-	device_initialize(&sim->dev);
+		return ERR_PTR(-ENOMEM);
+	sim->node.id = id;
+	sim->cfg = *(const struct pen_sim_config *)cfg;
+	pen_simbus_device_init(sb, &sim->dev, pen_sim_dev_release);
 	ret = dev_set_name(&sim->dev, "pen_sim%u", id);
 	if (ret)
 		goto err_put;
@@ -175,122 +100,52 @@ static int pen_sim_create(u32 id, const struct pen_sim_config *cfg)
 	if (ret)
 		goto err_put;
 
-	ret = pen_sim_pen_add(sim, pen_sim_debugfs);
+	ret = pen_sim_pen_add(sim, sb->debugfs);
 	if (ret)
 		goto err_del;
-
-	list_add_tail(&sim->list, &pen_sim_list);
-	return 0;
+	return &sim->node;
 
 err_del:
 	device_del(&sim->dev);
 err_put:
 	put_device(&sim->dev);
-	return ret;
+	return ERR_PTR(ret);
 }
 
-/* Called with pen_sim_list_lock held. */
-static void pen_sim_destroy(struct pen_sim *sim)
+/* Called with the bus's lock held. */
+static void pen_sim_destroy(struct pen_simbus_node *node)
 {
-	list_del(&sim->list);
+	struct pen_sim *sim = container_of(node, struct pen_sim, node);
+
 	/* The pen goes first: its needle stops before the device vanishes. */
 	pen_sim_pen_remove(sim);
 	device_unregister(&sim->dev);
 }
 
-static ssize_t new_device_store(pen_bus_type *bus,
-				const char *buf, size_t count)
-{
-	struct pen_sim_config cfg = pen_sim_defaults;
-	u32 id;
-	int ret;
-
-	cfg.threaded = threaded;
-	ret = pen_sim_parse(buf, count, &id, &cfg);
-	if (ret)
-		return ret;
-
-	mutex_lock(&pen_sim_list_lock);
-	ret = pen_sim_enabled ? pen_sim_create(id, &cfg) : -ENODEV;
-	mutex_unlock(&pen_sim_list_lock);
-	return ret ? ret : count;
-}
-static BUS_ATTR_WO(new_device);
-
-static ssize_t del_device_store(pen_bus_type *bus,
-				const char *buf, size_t count)
-{
-	struct pen_sim *sim;
-	u32 id;
-	int ret;
-
-	ret = kstrtou32(buf, 10, &id);
-	if (ret)
-		return ret;
-
-	mutex_lock(&pen_sim_list_lock);
-	sim = pen_sim_find(id);
-	if (sim)
-		pen_sim_destroy(sim);
-	mutex_unlock(&pen_sim_list_lock);
-	return sim ? count : -ENOENT;
-}
-static BUS_ATTR_WO(del_device);
-
-static struct attribute *pen_sim_bus_attrs[] = {
-	&bus_attr_new_device.attr,
-	&bus_attr_del_device.attr,
-	NULL
-};
-ATTRIBUTE_GROUPS(pen_sim_bus);
-
-static pen_bus_type pen_sim_bus = {
-	.name = "pen_sim",
-	.bus_groups = pen_sim_bus_groups,
+static const struct pen_simbus_ops pen_sim_bus_ops = {
+	.create = pen_sim_create,
+	.destroy = pen_sim_destroy,
 };
 
-static void pen_sim_destroy_all(void)
-{
-	struct pen_sim *sim, *tmp;
-
-	mutex_lock(&pen_sim_list_lock);
-	/* No new_device may slip in between this and bus_unregister(). */
-	pen_sim_enabled = false;
-	list_for_each_entry_safe(sim, tmp, &pen_sim_list, list)
-		pen_sim_destroy(sim);
-	mutex_unlock(&pen_sim_list_lock);
-}
+static struct pen_simbus pen_sim_bus = {
+	.bus = PEN_SIMBUS_BUS("pen_sim"),
+	.keys = pen_sim_keys,
+	.nkeys = ARRAY_SIZE(pen_sim_keys),
+	.defaults = &pen_sim_cfg,
+	.cfg_size = sizeof(pen_sim_cfg),
+	.ops = &pen_sim_bus_ops,
+};
 
 static int __init pen_sim_init(void)
 {
-	struct pen_sim_config cfg = pen_sim_defaults;
-	unsigned int i;
-	int ret;
-
-	ret = bus_register(&pen_sim_bus);
-	if (ret)
-		return ret;
-	pen_sim_debugfs = debugfs_create_dir("pen_sim", NULL);
-
-	mutex_lock(&pen_sim_list_lock);
-	pen_sim_enabled = true;
-	cfg.threaded = threaded;
-	for (i = 0, ret = 0; i < instances && !ret; i++)
-		ret = pen_sim_create(i, &cfg);
-	mutex_unlock(&pen_sim_list_lock);
-	if (ret) {
-		pen_sim_destroy_all();
-		debugfs_remove_recursive(pen_sim_debugfs);
-		bus_unregister(&pen_sim_bus);
-	}
-	return ret;
+	pen_sim_cfg = pen_sim_defaults;
+	pen_sim_cfg.threaded = threaded;
+	return pen_simbus_register(&pen_sim_bus, instances);
 }
 
 static void __exit pen_sim_exit(void)
 {
-	pen_sim_destroy_all();
-	debugfs_remove_recursive(pen_sim_debugfs);
-	bus_unregister(&pen_sim_bus);
+	pen_simbus_unregister(&pen_sim_bus);
 }
 
 module_init(pen_sim_init);

@@ -331,140 +331,6 @@ DEFINE_SHOW_ATTRIBUTE(pen_sim_state);
 /* Ids of the cartridges pen_sim inserts by itself: fresh every time. */
 static atomic64_t pen_sim_cartridge_ids = ATOMIC64_INIT(0x51000000);
 
-/*
- * debugfs "inject": one command a write, each going through the path a
- * real fault takes (the stroke reports, or pen_report_fault()):
- *   over_depth UM | short UM | stall N | late US | reset
- *   overcurrent MA | overtemp MDEGC | supply_low MV
- *   cartridge_insert ID BUDGET | cartridge_remove
- *   press BUTTON | release BUTTON, BUTTON one of main, speed_up,
- *   speed_down, footswitch (a held pedal is pressed)
- */
-static void pen_sim_mark_inject(struct pen_sim *sim)
-{
-	raw_spin_lock_irq(&sim->lock);
-	sim->inject_ns = ktime_get_ns();
-	raw_spin_unlock_irq(&sim->lock);
-}
-
-static int pen_sim_inject(struct pen_sim *sim, const char *cmd, u32 value)
-{
-	static const struct {
-		const char *name;
-		u32 fault;
-	} hw_faults[] = {
-		{ "overcurrent", PEN_FAULT_OVERCURRENT },
-		{ "overtemp", PEN_FAULT_OVERTEMP },
-		{ "supply_low", PEN_FAULT_SUPPLY_LOW },
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(hw_faults); i++) {
-		if (strcmp(cmd, hw_faults[i].name))
-			continue;
-		raw_spin_lock_irq(&sim->lock);
-		sim->inject_ns = ktime_get_ns();
-		raw_spin_unlock_irq(&sim->lock);
-		pen_report_fault(sim->pen, hw_faults[i].fault, value);
-		return 0;
-	}
-
-	raw_spin_lock_irq(&sim->lock);
-	sim->inject_ns = ktime_get_ns();
-	if (!strcmp(cmd, "over_depth") && value <= S32_MAX) {
-		sim->inj_depth_um = value;
-	} else if (!strcmp(cmd, "short") && value <= S32_MAX) {
-		sim->inj_depth_um = -(s32)value;
-	} else if (!strcmp(cmd, "stall") && value <= S32_MAX) {
-		sim->inj_stall_in = value;
-	} else if (!strcmp(cmd, "late") && value <= 100000) {
-		sim->inj_late_us = value;
-	} else if (!strcmp(cmd, "reset")) {
-		sim->inj_depth_um = 0;
-		sim->inj_stall_in = -1;
-		sim->inj_late_us = 0;
-	} else {
-		raw_spin_unlock_irq(&sim->lock);
-		return -EINVAL;
-	}
-	raw_spin_unlock_irq(&sim->lock);
-	return 0;
-}
-
-/* "press NAME" or "release NAME", as a button's interrupt would report. */
-static int pen_sim_inject_button(struct pen_sim *sim, const char *action,
-				 const char *name)
-{
-	static const char * const names[PEN_BUTTON_COUNT] = {
-		[PEN_BUTTON_MAIN] = "main",
-		[PEN_BUTTON_SPEED_UP] = "speed_up",
-		[PEN_BUTTON_SPEED_DOWN] = "speed_down",
-		[PEN_BUTTON_FOOTSWITCH] = "footswitch",
-	};
-	bool pressed = !strcmp(action, "press");
-	int b;
-
-	if (!pressed && strcmp(action, "release"))
-		return -EINVAL;
-	b = match_string(names, ARRAY_SIZE(names), name);
-	/* A button this pen does not have cannot be pressed. */
-	if (b < 0 || !(sim->cfg.hw.buttons & BIT(b)))
-		return -EINVAL;
-	pen_sim_mark_inject(sim);
-	pen_report_button(sim->pen, b, pressed);
-	return 0;
-}
-
-static ssize_t pen_sim_inject_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	struct pen_sim *sim = file->private_data;
-	unsigned long long id;
-	char buf[80], cmd[20], name[20];
-	u32 value = 0, budget;
-	int n, ret;
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-
-	/* Cartridges take the path a cartridge's detect interrupt would. */
-	if (sscanf(buf, "cartridge_insert %llu %u", &id, &budget) == 2) {
-		pen_sim_mark_inject(sim);
-		pen_report_cartridge_inserted(sim->pen, id, budget);
-		return count;
-	}
-	if (sscanf(buf, "%19s %u", cmd, &value) == 1 &&
-	    !strcmp(cmd, "cartridge_remove")) {
-		pen_sim_mark_inject(sim);
-		pen_report_cartridge_removed(sim->pen);
-		return count;
-	}
-
-	if (sscanf(buf, "%19s %19s", cmd, name) == 2 &&
-	    (!strcmp(cmd, "press") || !strcmp(cmd, "release"))) {
-		ret = pen_sim_inject_button(sim, cmd, name);
-		return ret ? ret : count;
-	}
-
-	n = sscanf(buf, "%19s %u", cmd, &value);
-	if (n < 1)
-		return -EINVAL;
-	/* Every other command but reset takes one value. */
-	if (!strcmp(cmd, "reset") ? n != 1 : n != 2)
-		return -EINVAL;
-	ret = pen_sim_inject(sim, cmd, value);
-	return ret ? ret : count;
-}
-
-static const struct file_operations pen_sim_inject_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = pen_sim_inject_write,
-};
-
 int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 {
 	struct pen_device *pen;
@@ -490,7 +356,7 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 		return -ENOMEM;
 	}
 
-	snprintf(sim->serial, sizeof(sim->serial), "SIM-%08u", sim->id);
+	snprintf(sim->serial, sizeof(sim->serial), "SIM-%08u", sim->node.id);
 	sim->cfg.hw.model = "pen-sim";
 	sim->cfg.hw.serial = sim->serial;
 	sim->cfg.hw.buttons = (sim->cfg.buttons ? PEN_BUTTONS_HANDPIECE : 0) |
@@ -527,8 +393,7 @@ int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root)
 			    &pen_sim_state_fops);
 	debugfs_create_file("drive", 0400, sim->debugfs, sim,
 			    &pen_sim_spans_fops);
-	debugfs_create_file("inject", 0200, sim->debugfs, sim,
-			    &pen_sim_inject_fops);
+	pen_sim_inject_add(sim);
 	return 0;
 }
 

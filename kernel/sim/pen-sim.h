@@ -7,11 +7,11 @@
 
 #include <linux/device.h>
 #include <linux/hrtimer.h>
-#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "pen-backend.h"
+#include "pen-simbus.h"
 
 /**
  * struct pen_sim_stroke - what the simulated actuator was told and did
@@ -67,12 +67,12 @@ struct pen_sim_config {
 /**
  * struct pen_sim - one simulated pen
  * @dev: the instance's device on the pen_sim bus
- * @list: entry in the instance list
- * @id: instance number, from new_device
+ * @node: its place on the bus: the instance list and its number (id)
  * @cfg: settings
  * @serial: serial number string
  * @pen: the pen registered with the core
  * @debugfs: this instance's debugfs directory
+ * @inject: its "inject" file
  * @lock: everything below; raw, as it is taken in hard-irq timers
  * @lag_timer: fires when the needle reaches the commanded depth
  * @drive_on: the drive is powered
@@ -96,12 +96,12 @@ struct pen_sim_config {
  */
 struct pen_sim {
 	struct device dev;
-	struct list_head list;
-	u32 id;
+	struct pen_simbus_node node;
 	struct pen_sim_config cfg;
 	char serial[32];
 	struct pen_device *pen;
 	struct dentry *debugfs;
+	struct pen_simbus_inject_file inject;
 
 	raw_spinlock_t lock;
 	struct hrtimer lag_timer;
@@ -126,5 +126,8 @@ struct pen_sim {
 /* pen-sim-pen.c: the simulated hardware */
 int pen_sim_pen_add(struct pen_sim *sim, struct dentry *debugfs_root);
 void pen_sim_pen_remove(struct pen_sim *sim);
+
+/* pen-sim-inject.c: the faults, cartridges and buttons tests inject */
+void pen_sim_inject_add(struct pen_sim *sim);
 
 #endif /* _PEN_SIM_H */

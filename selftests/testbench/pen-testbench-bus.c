@@ -8,56 +8,37 @@
  *
  * Keys: depth_min_um, depth_max_um (the travel at 100 % duty),
  * depth_step_um, rate_min_mhz, rate_max_mhz (multiples of 1000), needles,
- * lag_us, record_size, cartridge_budget, buttons (0 or 1), footswitch (0
- * or 1). Instance ID is /sys/bus/pen_testbench/devices/pen_tbID; it
+ * lag_us (at most 1 s), record_size (1 to 16 Mi), cartridge_budget,
+ * buttons (0 or 1), footswitch (0 or 1). The bus, its parser and the
+ * instance list are the simulator bus's, from pen_sim.ko (which must be
+ * loaded first), so they are pen_sim's too. Instance ID is
+ * /sys/bus/pen_testbench/devices/pen_tbID; it
  * provides the hardware and registers platform device pen-vcm.ID for the
  * pen-vcm driver, with a software node and lookup tables as a board file
  * would. Deleting it unregisters pen-vcm.ID first: the unplug.
  */
-#include <linux/debugfs.h>
 #include <linux/device.h>
-#include <linux/list.h>
+#include <linux/err.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include "pen-testbench-compat.h"
+#include "pen-compat.h"
+#include "pen-simbus.h"
 #include "pen-testbench.h"
 
 static unsigned int instances;
 module_param(instances, uint, 0444);
 MODULE_PARM_DESC(instances, "benches to create at load (default 0)");
 
-static const struct pen_tb_config pen_tb_defaults = {
-	.depth_min_um = 0,
-	.depth_max_um = 3000,
-	.depth_step_um = 10,
-	.rate_min_mhz = 25000,
-	.rate_max_mhz = 300000,
-	.needles = 12,
-	.lag_us = 400,
-	.record_size = 65536,
-	.cartridge_budget = 1000000,
-	.buttons = 1,
-	.footswitch = 0,
-};
-
 #define PEN_TB_RECORD_MAX	(16U << 20)
 #define PEN_TB_LAG_MAX_US	1000000U
 
-static LIST_HEAD(pen_tb_list);
-static DEFINE_MUTEX(pen_tb_list_lock);	/* the list and the ids in it */
-static bool pen_tb_enabled;		/* new_device may create (list lock) */
-static struct dentry *pen_tb_debugfs;
 /* Ids of the cartridges the bench inserts at creation: fresh each time. */
 static atomic64_t pen_tb_cartridge_ids = ATOMIC64_INIT(0x7b000000);
-
-static pen_tb_bus_type pen_tb_bus;
 
 static void pen_tb_dev_release(struct device *dev)
 {
@@ -67,87 +48,32 @@ static void pen_tb_dev_release(struct device *dev)
 	kfree(tb);
 }
 
-struct pen_tb_key {
-	const char *name;
-	size_t offset;
+#define PEN_TB_KEY(_name, _min, _max) \
+	PEN_SIMBUS_KEY(struct pen_tb_config, _name, #_name, _min, _max)
+
+static const struct pen_simbus_key pen_tb_keys[] = {
+	PEN_TB_KEY(depth_min_um, 0, U32_MAX),
+	PEN_TB_KEY(depth_max_um, 1, U32_MAX),
+	PEN_TB_KEY(depth_step_um, 0, U32_MAX),
+	PEN_TB_KEY(rate_min_mhz, 0, U32_MAX),
+	PEN_TB_KEY(rate_max_mhz, 0, U32_MAX),
+	PEN_TB_KEY(needles, 0, U32_MAX),
+	PEN_TB_KEY(lag_us, 0, PEN_TB_LAG_MAX_US),
+	PEN_TB_KEY(record_size, 1, PEN_TB_RECORD_MAX),
+	PEN_TB_KEY(cartridge_budget, 0, U32_MAX),
+	PEN_TB_KEY(buttons, 0, 1),
+	PEN_TB_KEY(footswitch, 0, 1),
 };
 
-#define PEN_TB_KEY(_name) { #_name, offsetof(struct pen_tb_config, _name) }
-
-static const struct pen_tb_key pen_tb_keys[] = {
-	PEN_TB_KEY(depth_min_um),
-	PEN_TB_KEY(depth_max_um),
-	PEN_TB_KEY(depth_step_um),
-	PEN_TB_KEY(rate_min_mhz),
-	PEN_TB_KEY(rate_max_mhz),
-	PEN_TB_KEY(needles),
-	PEN_TB_KEY(lag_us),
-	PEN_TB_KEY(record_size),
-	PEN_TB_KEY(cartridge_budget),
-	PEN_TB_KEY(buttons),
-	PEN_TB_KEY(footswitch),
-};
-
-static int pen_tb_parse_option(struct pen_tb_config *cfg, char *opt)
+/* The rest the backend checks, as it would a board's properties. */
+static int pen_tb_check(const void *data)
 {
-	char *value = strchr(opt, '=');
-	unsigned int i;
+	const struct pen_tb_config *cfg = data;
 
-	if (!value)
-		return -EINVAL;
-	*value++ = '\0';
-	for (i = 0; i < ARRAY_SIZE(pen_tb_keys); i++)
-		if (!strcmp(opt, pen_tb_keys[i].name))
-			return kstrtou32(value, 0,
-					 (u32 *)((u8 *)cfg +
-						 pen_tb_keys[i].offset));
-	return -EINVAL;
-}
-
-static int pen_tb_parse(const char *buf, size_t count, u32 *id,
-			struct pen_tb_config *cfg)
-{
-	char *copy, *cursor, *word;
-	bool have_id = false;
-	int ret = 0;
-
-	copy = kstrndup(buf, count, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	cursor = strim(copy);
-	while (!ret && (word = strsep(&cursor, " \t\n"))) {
-		if (!*word)
-			continue;
-		if (!have_id) {
-			ret = kstrtou32(word, 10, id);
-			have_id = true;
-		} else {
-			ret = pen_tb_parse_option(cfg, word);
-		}
-	}
-	kfree(copy);
-	if (!ret && !have_id)
-		ret = -EINVAL;
-	if (ret)
-		return ret;
-
-	/* The rest the backend checks, as it would a board's properties. */
-	if (!cfg->record_size || cfg->record_size > PEN_TB_RECORD_MAX ||
-	    cfg->buttons > 1 || cfg->footswitch > 1 || *id > INT_MAX ||
-	    cfg->lag_us > PEN_TB_LAG_MAX_US || !cfg->depth_max_um ||
-	    cfg->rate_min_mhz % 1000 || cfg->rate_max_mhz % 1000)
+	/* The properties give rates in Hz. */
+	if (cfg->rate_min_mhz % 1000 || cfg->rate_max_mhz % 1000)
 		return -EINVAL;
 	return 0;
-}
-
-static struct pen_tb *pen_tb_find(u32 id)
-{
-	struct pen_tb *tb;
-
-	list_for_each_entry(tb, &pen_tb_list, list)
-		if (tb->id == id)
-			return tb;
-	return NULL;
 }
 
 static void pen_tb_pdev_remove(void *data)
@@ -188,7 +114,7 @@ static int pen_tb_pdev_add(struct pen_tb *tb)
 	const struct platform_device_info info = {
 		.parent = &tb->dev,
 		.name = "pen-vcm",
-		.id = tb->id,
+		.id = tb->node.id,
 		.properties = props,
 	};
 
@@ -229,26 +155,24 @@ static int pen_tb_probe(struct device *dev)
 
 static struct device_driver pen_tb_driver = {
 	.name = "pen_testbench",
-	.bus = &pen_tb_bus,
 	.probe = pen_tb_probe,
 	.probe_type = PROBE_FORCE_SYNCHRONOUS,
 	/* Unbound by hand, its pen-vcm would lose its hardware for good. */
 	.suppress_bind_attrs = true,
 };
 
-/* Called with pen_tb_list_lock held. */
-static int pen_tb_create(u32 id, const struct pen_tb_config *cfg)
+/* Called with the bus's lock held. */
+static struct pen_simbus_node *pen_tb_create(struct pen_simbus *sb, u32 id,
+					     const void *data)
 {
+	const struct pen_tb_config *cfg = data;
 	struct pen_tb *tb;
 	int ret;
 
-	if (pen_tb_find(id))
-		return -EEXIST;
-
 	tb = kzalloc(sizeof(*tb), GFP_KERNEL);
 	if (!tb)
-		return -ENOMEM;
-	tb->id = id;
+		return ERR_PTR(-ENOMEM);
+	tb->node.id = id;
 	tb->cfg = *cfg;
 	snprintf(tb->name, sizeof(tb->name), "pen_tb%u", id);
 	snprintf(tb->consumer, sizeof(tb->consumer), "pen-vcm.%u", id);
@@ -258,9 +182,7 @@ static int pen_tb_create(u32 id, const struct pen_tb_config *cfg)
 		 "pen_tb%u-motor", id);
 	snprintf(tb->serial, sizeof(tb->serial), "TB-%08u", id);
 	pen_tb_model_init(tb);
-	tb->dev.bus = &pen_tb_bus;
-	tb->dev.release = pen_tb_dev_release;
-	device_initialize(&tb->dev);
+	pen_simbus_device_init(sb, &tb->dev, pen_tb_dev_release);
 
 	/* Freed with the device, by its release. */
 	tb->rec = __vmalloc(array_size(cfg->record_size, sizeof(*tb->rec)),
@@ -290,127 +212,70 @@ static int pen_tb_create(u32 id, const struct pen_tb_config *cfg)
 	if (!ret)
 		ret = pen_tb_pdev_add(tb);
 	if (!ret)
-		ret = pen_tb_debugfs_add(tb, pen_tb_debugfs);
+		ret = pen_tb_debugfs_add(tb, sb->debugfs);
 	if (ret)
 		goto err_del;
-
-	list_add_tail(&tb->list, &pen_tb_list);
-	return 0;
+	return &tb->node;
 
 err_del:
 	device_del(&tb->dev);
 err_put:
 	put_device(&tb->dev);
-	return ret;
+	return ERR_PTR(ret);
 }
 
-/* Called with pen_tb_list_lock held. */
-static void pen_tb_destroy(struct pen_tb *tb)
+/* Called with the bus's lock held. */
+static void pen_tb_destroy(struct pen_simbus_node *node)
 {
-	list_del(&tb->list);
+	struct pen_tb *tb = container_of(node, struct pen_tb, node);
+
 	/* Unbound, it releases pen-vcm.ID first, then the hardware. */
 	device_unregister(&tb->dev);
 }
 
-static ssize_t new_device_store(pen_tb_bus_type *bus, const char *buf,
-				size_t count)
-{
-	struct pen_tb_config cfg = pen_tb_defaults;
-	u32 id;
-	int ret;
-
-	ret = pen_tb_parse(buf, count, &id, &cfg);
-	if (ret)
-		return ret;
-
-	mutex_lock(&pen_tb_list_lock);
-	ret = pen_tb_enabled ? pen_tb_create(id, &cfg) : -ENODEV;
-	mutex_unlock(&pen_tb_list_lock);
-	return ret ? ret : count;
-}
-static BUS_ATTR_WO(new_device);
-
-static ssize_t del_device_store(pen_tb_bus_type *bus, const char *buf,
-				size_t count)
-{
-	struct pen_tb *tb;
-	u32 id;
-	int ret;
-
-	ret = kstrtou32(buf, 10, &id);
-	if (ret)
-		return ret;
-
-	mutex_lock(&pen_tb_list_lock);
-	tb = pen_tb_find(id);
-	if (tb)
-		pen_tb_destroy(tb);
-	mutex_unlock(&pen_tb_list_lock);
-	return tb ? count : -ENOENT;
-}
-static BUS_ATTR_WO(del_device);
-
-static struct attribute *pen_tb_bus_attrs[] = {
-	&bus_attr_new_device.attr,
-	&bus_attr_del_device.attr,
-	NULL
-};
-ATTRIBUTE_GROUPS(pen_tb_bus);
-
-static pen_tb_bus_type pen_tb_bus = {
-	.name = "pen_testbench",
-	.bus_groups = pen_tb_bus_groups,
+static const struct pen_simbus_ops pen_tb_bus_ops = {
+	.check = pen_tb_check,
+	.create = pen_tb_create,
+	.destroy = pen_tb_destroy,
 };
 
-static void pen_tb_destroy_all(void)
-{
-	struct pen_tb *tb, *tmp;
+static const struct pen_tb_config pen_tb_defaults = {
+	.depth_min_um = 0,
+	.depth_max_um = 3000,
+	.depth_step_um = 10,
+	.rate_min_mhz = 25000,
+	.rate_max_mhz = 300000,
+	.needles = 12,
+	.lag_us = 400,
+	.record_size = 65536,
+	.cartridge_budget = 1000000,
+	.buttons = 1,
+	.footswitch = 0,
+};
 
-	mutex_lock(&pen_tb_list_lock);
-	pen_tb_enabled = false;
-	list_for_each_entry_safe(tb, tmp, &pen_tb_list, list)
-		pen_tb_destroy(tb);
-	mutex_unlock(&pen_tb_list_lock);
-}
+static struct pen_simbus pen_tb_bus = {
+	.bus = PEN_SIMBUS_BUS("pen_testbench"),
+	.keys = pen_tb_keys,
+	.nkeys = ARRAY_SIZE(pen_tb_keys),
+	.defaults = &pen_tb_defaults,
+	.cfg_size = sizeof(pen_tb_defaults),
+	.ops = &pen_tb_bus_ops,
+	.driver = &pen_tb_driver,
+};
 
 static int __init pen_tb_init(void)
 {
-	unsigned int i;
 	int ret;
 
 	ret = pen_tb_pwm_table_init();
 	if (ret)
 		return ret;
-	ret = bus_register(&pen_tb_bus);
-	if (ret)
-		return ret;
-	ret = driver_register(&pen_tb_driver);
-	if (ret) {
-		bus_unregister(&pen_tb_bus);
-		return ret;
-	}
-	pen_tb_debugfs = debugfs_create_dir("pen_testbench", NULL);
-
-	mutex_lock(&pen_tb_list_lock);
-	pen_tb_enabled = true;
-	for (i = 0, ret = 0; i < instances && !ret; i++)
-		ret = pen_tb_create(i, &pen_tb_defaults);
-	mutex_unlock(&pen_tb_list_lock);
-	if (ret) {
-		pen_tb_destroy_all();
-		debugfs_remove_recursive(pen_tb_debugfs);
-		driver_unregister(&pen_tb_driver);
-		bus_unregister(&pen_tb_bus);
-	}
-	return ret;
+	return pen_simbus_register(&pen_tb_bus, instances);
 }
 
 static void __exit pen_tb_exit(void)
 {
-	pen_tb_destroy_all();
-	debugfs_remove_recursive(pen_tb_debugfs);
-	driver_unregister(&pen_tb_driver);
-	bus_unregister(&pen_tb_bus);
+	pen_simbus_unregister(&pen_tb_bus);
 }
 
 module_init(pen_tb_init);
@@ -418,3 +283,4 @@ module_exit(pen_tb_exit);
 
 MODULE_DESCRIPTION("Test bench for the pen-vcm needle drive: its hardware, simulated");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(PEN_SIMBUS_NS);

@@ -11,13 +11,6 @@
 #include <linux/pwm.h>
 #include <linux/version.h>
 
-/* The bus_type and its attribute callbacks became const in 6.4. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define pen_tb_bus_type	const struct bus_type
-#else
-#define pen_tb_bus_type	struct bus_type
-#endif
-
 /*
  * Since 6.9 the PWM core allocates the pwm_chip (with room for the
  * driver's data) and embeds its struct device; before, the driver

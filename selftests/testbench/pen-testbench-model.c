@@ -26,13 +26,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 
 #include "pen-testbench-compat.h"
 #include "pen-testbench.h"
-
-/* The bench waits this long after a button edge: pen-vcm's debounce. */
-#define PEN_TB_DEBOUNCE_WAIT_MS	20
 
 static struct pen_tb_stroke *pen_tb_slot(struct pen_tb *tb, u64 n)
 {
@@ -153,7 +149,7 @@ void pen_tb_model_update(struct pen_tb *tb, u64 now)
 	__pen_tb_model_update(tb, now, false);
 }
 
-static void pen_tb_injections_reset(struct pen_tb *tb)
+void pen_tb_injections_reset(struct pen_tb *tb)
 {
 	tb->hw.inj_depth_um = 0;
 	tb->hw.inj_stall_in = -1;
@@ -535,129 +531,6 @@ static int pen_tb_state_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pen_tb_state);
 
-/* debugfs "inject": one command a write, each through the hardware. */
-
-static void pen_tb_mark_inject(struct pen_tb *tb)
-{
-	raw_spin_lock_irq(&tb->lock);
-	tb->hw.inject_ns = ktime_get_ns();
-	raw_spin_unlock_irq(&tb->lock);
-}
-
-/* A cartridge goes in: its EEPROM, then the detect switch closes. */
-static void pen_tb_cartridge_insert(struct pen_tb *tb, u32 magic, u64 id,
-				    u32 budget)
-{
-	/* One already in comes out first. */
-	pen_tb_line_set(tb, PEN_TB_LINE_DETECT, false);
-	pen_tb_eeprom_write(tb, magic, id, budget);
-	pen_tb_line_set(tb, PEN_TB_LINE_DETECT, true);
-}
-
-static int pen_tb_inject_button(struct pen_tb *tb, const char *action,
-				const char *name)
-{
-	static const char * const names[] = {
-		"main", "speed_up", "speed_down", "footswitch",
-	};
-	bool pressed = !strcmp(action, "press");
-	int b;
-
-	if (!pressed && strcmp(action, "release"))
-		return -EINVAL;
-	b = match_string(names, ARRAY_SIZE(names), name);
-	if (b < 0 || (b < 3 && !tb->cfg.buttons) ||
-	    (b == 3 && !tb->cfg.footswitch))
-		return -EINVAL;
-	pen_tb_mark_inject(tb);
-	pen_tb_line_set(tb, PEN_TB_LINE_MAIN + b, pressed);
-	/* The backend reports it once its debounce has run. */
-	msleep(PEN_TB_DEBOUNCE_WAIT_MS);
-	return 0;
-}
-
-static int pen_tb_inject(struct pen_tb *tb, const char *cmd, u32 value)
-{
-	int ret = 0;
-
-	raw_spin_lock_irq(&tb->lock);
-	tb->hw.inject_ns = ktime_get_ns();
-	if (!strcmp(cmd, "over_depth") && value <= S32_MAX)
-		tb->hw.inj_depth_um = value;
-	else if (!strcmp(cmd, "short") && value <= S32_MAX)
-		tb->hw.inj_depth_um = -(s32)value;
-	else if (!strcmp(cmd, "stall") && value <= S32_MAX)
-		tb->hw.inj_stall_in = value;
-	else if (!strcmp(cmd, "stuck") && value <= S32_MAX)
-		tb->hw.inj_stuck_um = value;
-	else if (!strcmp(cmd, "overcurrent"))
-		tb->hw.inj_current_ma = value;
-	else if (!strcmp(cmd, "overtemp"))
-		tb->hw.inj_temp_mdegc = value;
-	else if (!strcmp(cmd, "late") && value <= 100000)
-		tb->hw.inj_late_us = value;
-	else if (!strcmp(cmd, "reset"))
-		pen_tb_injections_reset(tb);
-	else
-		ret = -EINVAL;
-	raw_spin_unlock_irq(&tb->lock);
-	return ret;
-}
-
-static ssize_t pen_tb_inject_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
-{
-	struct pen_tb *tb = file->private_data;
-	char buf[80], cmd[24], name[24];
-	unsigned long long id;
-	u32 value = 0, budget;
-	int n, ret;
-
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-
-	if (sscanf(buf, "cartridge_insert %llu %u", &id, &budget) == 2) {
-		pen_tb_mark_inject(tb);
-		pen_tb_cartridge_insert(tb, PEN_TB_EEPROM_MAGIC, id, budget);
-		return count;
-	}
-	/* A cartridge whose EEPROM does not say "PENC". */
-	if (sscanf(buf, "cartridge_bad %llu %u", &id, &budget) == 2) {
-		pen_tb_mark_inject(tb);
-		pen_tb_cartridge_insert(tb, PEN_TB_EEPROM_BAD, id, budget);
-		return count;
-	}
-	if (sscanf(buf, "%23s %u", cmd, &value) == 1 &&
-	    !strcmp(cmd, "cartridge_remove")) {
-		pen_tb_mark_inject(tb);
-		pen_tb_line_set(tb, PEN_TB_LINE_DETECT, false);
-		pen_tb_eeprom_blank(tb);
-		return count;
-	}
-	if (sscanf(buf, "%23s %23s", cmd, name) == 2 &&
-	    (!strcmp(cmd, "press") || !strcmp(cmd, "release"))) {
-		ret = pen_tb_inject_button(tb, cmd, name);
-		return ret ? ret : count;
-	}
-
-	n = sscanf(buf, "%23s %u", cmd, &value);
-	if (n < 1)
-		return -EINVAL;
-	if (!strcmp(cmd, "reset") ? n != 1 : n != 2)
-		return -EINVAL;
-	ret = pen_tb_inject(tb, cmd, value);
-	return ret ? ret : count;
-}
-
-static const struct file_operations pen_tb_inject_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.write = pen_tb_inject_write,
-};
-
 static void pen_tb_debugfs_remove(void *data)
 {
 	struct pen_tb *tb = data;
@@ -673,7 +546,6 @@ int pen_tb_debugfs_add(struct pen_tb *tb, struct dentry *root)
 			    &pen_tb_strokes_fops);
 	debugfs_create_file("state", 0400, tb->debugfs, tb,
 			    &pen_tb_state_fops);
-	debugfs_create_file("inject", 0200, tb->debugfs, tb,
-			    &pen_tb_inject_fops);
+	pen_tb_inject_add(tb);
 	return devm_add_action_or_reset(&tb->dev, pen_tb_debugfs_remove, tb);
 }

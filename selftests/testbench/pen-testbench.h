@@ -22,7 +22,6 @@
 #include <linux/gpio/driver.h>
 #include <linux/gpio/machine.h>
 #include <linux/iio/machine.h>
-#include <linux/list.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
 #include <linux/pwm.h>
@@ -30,6 +29,8 @@
 #include <linux/regulator/machine.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+
+#include "pen-simbus.h"
 
 /* The bench's GPIO lines, in the order of the controller's offsets. */
 enum pen_tb_line {
@@ -181,8 +182,8 @@ struct pen_tb_hw {
  * struct pen_tb - one bench: a pen-vcm's hardware
  * @dev: the instance's device on the pen_testbench bus; parent of the
  *	providers and of the pen-vcm platform device
- * @list: entry in the instance list
- * @id: instance number, from new_device; also the platform device's id
+ * @node: its place on the bus: the instance list and its number (id,
+ *	from new_device; also the platform device's id)
  * @cfg: settings
  * @name: "pen_tbID": the GPIO chip's label, the PWM provider's name
  * @consumer: "pen-vcm.ID": the consumer's device name in the lookups
@@ -191,6 +192,7 @@ struct pen_tb_hw {
  * @serial: the serial-number property
  * @probe_err: what the bench driver's probe of @dev returned
  * @debugfs: this instance's debugfs directory
+ * @inject: its "inject" file
  * @pdev: the pen-vcm platform device
  * @gc: the GPIO controller
  * @irq_fwnode: names @domain
@@ -213,8 +215,7 @@ struct pen_tb_hw {
  */
 struct pen_tb {
 	struct device dev;
-	struct list_head list;
-	u32 id;
+	struct pen_simbus_node node;
 	struct pen_tb_config cfg;
 	char name[24];
 	char consumer[24];
@@ -223,6 +224,7 @@ struct pen_tb {
 	char serial[32];
 	int probe_err;
 	struct dentry *debugfs;
+	struct pen_simbus_inject_file inject;
 	struct platform_device *pdev;
 
 	struct gpio_chip gc;
@@ -249,12 +251,16 @@ struct pen_tb {
 
 /* pen-testbench-model.c: the needle, the PWM, the ADC, debugfs */
 void pen_tb_model_init(struct pen_tb *tb);
+void pen_tb_injections_reset(struct pen_tb *tb);
 void pen_tb_model_update(struct pen_tb *tb, u64 now);
 bool pen_tb_energised(struct pen_tb *tb);
 int pen_tb_pwm_table_init(void);
 int pen_tb_pwm_add(struct pen_tb *tb);
 int pen_tb_iio_add(struct pen_tb *tb);
 int pen_tb_debugfs_add(struct pen_tb *tb, struct dentry *root);
+
+/* pen-testbench-inject.c: the faults, cartridges and buttons tests inject */
+void pen_tb_inject_add(struct pen_tb *tb);
 
 /* pen-testbench-gpio.c: the GPIO controller and its interrupts */
 int pen_tb_gpio_add(struct pen_tb *tb);

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Driving a simulated pen from userspace, shared by the selftests
+ * (through pen_util.h) and pen_bench: creating and removing instances
+ * through the bus files, opening their /dev/penN, reading their debugfs
+ * state and records, and injecting faults. The functions print nothing
+ * and return -errno (or -1 with errno where they return a file), so that
+ * tests can assert on them and pen_bench can word its own errors.
+ *
+ * The pens are pen_sim's unless PEN_BACKEND=testbench names the platform
+ * backend on its test bench (docs/testbench.md): pen_vcm.ko driving the
+ * simulated hardware of pen_testbench.ko, which has the same bus files,
+ * the same debugfs files and the same injections where they make sense.
+ */
+#ifndef SIM_UTIL_H
+#define SIM_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Nonzero if the pens under test are pen_sim's (PEN_BACKEND unset or "sim"). */
+int pen_backend_is_sim(void);
+
+/* What the simulator can do and the bench's hardware cannot, for SKIP(). */
+#define PEN_SIM_ONLY	"the test bench's hardware cannot do this (pen_sim only)"
+
+/* The bus, the debugfs directory and an instance's name, per backend. */
+#define SIM_BUS		(pen_backend_is_sim() ? "/sys/bus/pen_sim" : \
+			 "/sys/bus/pen_testbench")
+#define SIM_DEBUGFS	(pen_backend_is_sim() ? "/sys/kernel/debug/pen_sim" : \
+			 "/sys/kernel/debug/pen_testbench")
+#define SIM_PREFIX	(pen_backend_is_sim() ? "pen_sim" : "pen_tb")
+/* The driver name the pens report (struct pen_info.driver). */
+#define SIM_DRIVER	(pen_backend_is_sim() ? "pen_sim" : "pen_vcm")
+
+/* A line of an instance's stroke record, debugfs "strokes". */
+struct sim_stroke {
+	uint64_t seq;
+	uint64_t cmd_ns;
+	uint64_t reach_ns;
+	uint32_t cmd_um;
+	uint32_t reached_um;
+};
+
+/* One time the simulated drive was powered, from its "drive" record. */
+struct sim_span {
+	uint64_t on_ns;
+	uint64_t off_ns;	/* 0: still on */
+};
+
+/* @file of the bus ("new_device") into @buf. */
+const char *sim_bus_file(char *buf, size_t len, const char *file);
+/* @file ("state") of instance @id's debugfs directory into @buf. */
+const char *sim_debugfs_file(char *buf, size_t len, unsigned int id,
+			     const char *file);
+/* Write @text to @file in one write(): 0 or -errno. */
+int sim_write(const char *file, const char *text);
+
+/*
+ * Create simulated pen @id with "key=value ..." @opts (or NULL). On the
+ * test bench the pen is pen_vcm's, bound as the bench registers its
+ * platform device: one that did not bind (pen_vcm not loaded, or its
+ * probe failed) is removed again, and the error is ENODEV.
+ */
+int sim_create(unsigned int id, const char *opts);
+int sim_delete(unsigned int id);
+/* N of the /dev/penN that simulated pen @id registered, or -errno. */
+int sim_pen_index(unsigned int id);
+/* Open simulated pen @id's /dev/penN: a file descriptor, or -1 and errno. */
+int sim_open(unsigned int id, int flags);
+/* A numeric (or on/off: 1/0) "key value" line of the state file, or -errno. */
+long long sim_state(unsigned int id, const char *key);
+/* The stroke record; *out is malloc()ed. Returns the count or -errno. */
+long sim_strokes(unsigned int id, struct sim_stroke **out);
+/* The drive's record; *out is malloc()ed. Returns the count or -errno. */
+long sim_spans(unsigned int id, struct sim_span **out);
+/* Send one command to simulated pen @id's fault injection file. */
+int sim_inject(unsigned int id, const char *cmd);
+
+#endif /* SIM_UTIL_H */

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pen_testbench: what each command of a bench's debugfs "inject" does,
+ * always through the hardware (the model, its lines, its EEPROM). The
+ * file and its syntax are the simulator bus's, from pen_sim.ko, so that
+ * they are pen_sim's too (docs/testbench.md):
+ *
+ *   over_depth UM | short UM | stall N | stuck UM | late US | reset
+ *   overcurrent MA | overtemp MDEGC
+ *   cartridge_insert ID BUDGET | cartridge_bad ID BUDGET | cartridge_remove
+ *   press BUTTON | release BUTTON
+ */
+#include <linux/delay.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <linux/limits.h>
+
+#include "pen-simbus.h"
+#include "pen-testbench.h"
+
+/* The bench waits this long after a button edge: pen-vcm's debounce. */
+#define PEN_TB_DEBOUNCE_WAIT_MS	20
+
+/* The fields PEN_SIMBUS_INJECT_SET() sets are 32-bit, inject_ns 64. */
+static_assert(sizeof_field(struct pen_tb, hw.inject_ns) == sizeof(u64));
+static_assert(sizeof_field(struct pen_tb, hw.inj_depth_um) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_stall_in) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_stuck_um) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_current_ma) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_temp_mdegc) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_late_us) == sizeof(u32));
+
+static int pen_tb_inject_reset(void *data, unsigned int what, const u64 *arg)
+{
+	struct pen_tb *tb = data;
+
+	raw_spin_lock_irq(&tb->lock);
+	pen_tb_injections_reset(tb);
+	raw_spin_unlock_irq(&tb->lock);
+	return 0;
+}
+
+/*
+ * A cartridge goes in (what: the EEPROM's magic, "PENC" or a bad one):
+ * its EEPROM, then the detect switch closes; one already in comes out
+ * first. Or (what 0) it comes out.
+ */
+static int pen_tb_inject_cartridge(void *data, unsigned int magic,
+				   const u64 *arg)
+{
+	struct pen_tb *tb = data;
+
+	pen_tb_line_set(tb, PEN_TB_LINE_DETECT, false);
+	if (magic) {
+		pen_tb_eeprom_write(tb, magic, arg[0], arg[1]);
+		pen_tb_line_set(tb, PEN_TB_LINE_DETECT, true);
+	} else {
+		pen_tb_eeprom_blank(tb);
+	}
+	return 0;
+}
+
+/* The buttons are lines in enum pen_button's order, from PEN_TB_LINE_MAIN. */
+static bool pen_tb_has_button(void *data, unsigned int button)
+{
+	struct pen_tb *tb = data;
+
+	if (button + PEN_TB_LINE_MAIN == PEN_TB_LINE_FOOTSWITCH)
+		return tb->cfg.footswitch;
+	return tb->cfg.buttons;
+}
+
+static int pen_tb_inject_button(void *data, unsigned int button, bool pressed)
+{
+	struct pen_tb *tb = data;
+
+	pen_tb_line_set(tb, PEN_TB_LINE_MAIN + button, pressed);
+	/* The backend reports it once its debounce has run. */
+	msleep(PEN_TB_DEBOUNCE_WAIT_MS);
+	return 0;
+}
+
+#define PEN_TB_SET(_name, _max, _field, _negate) \
+	PEN_SIMBUS_INJECT_SET(_name, _max, struct pen_tb, hw._field, _negate)
+
+static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
+	PEN_TB_SET("over_depth", S32_MAX, inj_depth_um, false),
+	PEN_TB_SET("short", S32_MAX, inj_depth_um, true),
+	PEN_TB_SET("stall", S32_MAX, inj_stall_in, false),
+	PEN_TB_SET("stuck", S32_MAX, inj_stuck_um, false),
+	PEN_TB_SET("overcurrent", U32_MAX, inj_current_ma, false),
+	PEN_TB_SET("overtemp", U32_MAX, inj_temp_mdegc, false),
+	/* Slept in the PWM apply: at most 100 ms. */
+	PEN_TB_SET("late", 100000, inj_late_us, false),
+	{ "reset", 0, { }, pen_tb_inject_reset },
+	{ "cartridge_insert", 2, { U64_MAX, U32_MAX },
+	  pen_tb_inject_cartridge, PEN_TB_EEPROM_MAGIC },
+	/* A cartridge whose EEPROM does not say "PENC". */
+	{ "cartridge_bad", 2, { U64_MAX, U32_MAX },
+	  pen_tb_inject_cartridge, PEN_TB_EEPROM_BAD },
+	{ "cartridge_remove", 0, { }, pen_tb_inject_cartridge, 0 },
+};
+
+static const struct pen_simbus_injector pen_tb_injector = {
+	.cmds = pen_tb_inject_cmds,
+	.ncmds = ARRAY_SIZE(pen_tb_inject_cmds),
+	.lock = offsetof(struct pen_tb, lock),
+	.inject_ns = offsetof(struct pen_tb, hw.inject_ns),
+	.has_button = pen_tb_has_button,
+	.button = pen_tb_inject_button,
+};
+
+/* The "inject" file in the bench's debugfs directory. */
+void pen_tb_inject_add(struct pen_tb *tb)
+{
+	tb->inject.ops = &pen_tb_injector;
+	tb->inject.data = tb;
+	pen_simbus_inject_create(tb->debugfs, &tb->inject);
+}
