@@ -20,6 +20,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1100	/* the fixtures' pen */
 #define SIM_ID_B	1101	/* a second one */
@@ -223,20 +224,16 @@ FIXTURE_VARIANT_ADD(pen, none) {
 
 FIXTURE_SETUP(pen)
 {
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, variant->opts));
+	pen_fixture_open(_metadata, &self->fd, SIM_ID, variant->opts,
+			 O_RDONLY | O_NONBLOCK, 0, 0);
 	self->pen = sim_pen_index(SIM_ID);
 	ASSERT_LE(0, self->pen);
-	self->fd = sim_open(SIM_ID, O_RDONLY | O_NONBLOCK);
-	ASSERT_LE(0, self->fd);
 	self->ninput = sim_input_dir(SIM_ID, self->dir, sizeof(self->dir));
 }
 
 FIXTURE_TEARDOWN(pen)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(SIM_ID);
+	pen_fixture_close(self->fd, SIM_ID);
 }
 
 static int has_button(uint32_t flags, unsigned int i)
@@ -422,15 +419,12 @@ FIXTURE(pedal) {
 
 FIXTURE_SETUP(pedal)
 {
-	self->fd = -1;
 	self->evfd = -1;
 	self->dev = NULL;
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, "footswitch=1"));
+	pen_fixture_open(_metadata, &self->fd, SIM_ID, "footswitch=1",
+			 O_RDONLY | O_NONBLOCK, 0, 0);
 	self->pen = sim_pen_index(SIM_ID);
 	ASSERT_LE(0, self->pen);
-	self->fd = sim_open(SIM_ID, O_RDONLY | O_NONBLOCK);
-	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(1, sim_input_dir(SIM_ID, self->dir, sizeof(self->dir)));
 	ASSERT_EQ(1, input_event_node(self->dir, self->node,
 				      sizeof(self->node)))
@@ -442,9 +436,7 @@ FIXTURE_SETUP(pedal)
 FIXTURE_TEARDOWN(pedal)
 {
 	reader_close(&self->evfd, &self->dev);
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(SIM_ID);
+	pen_fixture_close(self->fd, SIM_ID);
 }
 
 TEST_F(pedal, footswitch_held_is_one_press_and_one_release)

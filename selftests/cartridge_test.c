@@ -6,28 +6,12 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID	800
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	/* An empty pen: no cartridge until the test inserts one. */
-	ASSERT_EQ(0, sim_create(SIM_ID, "cartridge_budget=0"));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+/* An empty pen: no cartridge until the test inserts one. */
+PEN_SIM_FIXTURE(pen, SIM_ID, "cartridge_budget=0", 500, 100000);
 
 TEST_F(pen, no_start_without_a_cartridge)
 {

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1000
 #define SOAK_SIM_ID	1001
@@ -345,23 +346,7 @@ static void expect_same_stream(struct __test_metadata *_metadata,
 	}
 }
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 0, 0);
 
 TEST_F(pen, stroke_records_match_the_sim_record)
 {
@@ -1256,19 +1241,17 @@ FIXTURE_SETUP(soak)
 	snprintf(opts, sizeof(opts), "record_size=%llu",
 		 (unsigned long long)soak_seconds() * SOAK_RATE_MHZ / 1000 +
 		 10000);
-	sim_delete(SOAK_SIM_ID);
-	ASSERT_EQ(0, sim_create(SOAK_SIM_ID, opts));
-	self->fd = sim_open(SOAK_SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
+	self->rfd = -1;
+	pen_fixture_open(_metadata, &self->fd, SOAK_SIM_ID, opts, O_RDWR, 0, 0);
 	self->rfd = sim_open(SOAK_SIM_ID, O_RDONLY);
 	ASSERT_LE(0, self->rfd);
 }
 
 FIXTURE_TEARDOWN(soak)
 {
-	close(self->rfd);
-	close(self->fd);
-	sim_delete(SOAK_SIM_ID);
+	if (self->rfd >= 0)
+		close(self->rfd);
+	pen_fixture_close(self->fd, SOAK_SIM_ID);
 }
 
 TEST_F_TIMEOUT(soak, a_reader_that_keeps_up_loses_nothing, soak_timeout())

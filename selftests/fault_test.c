@@ -7,6 +7,7 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		600
 #define PERIOD_NS	10000000ULL	/* 100 Hz */
@@ -29,24 +30,7 @@ static long long fault_count(unsigned int id, const char *kind)
 	return n;
 }
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 500, 100000);
 
 TEST_F(pen, over_depth_stops_within_a_stroke_and_latches)
 {

@@ -29,6 +29,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1400
 #define FUZZ_OPTS	"depth_min_um=100 depth_max_um=2500 depth_step_um=20 " \
@@ -680,19 +681,7 @@ static int fuzz_timeout(void)
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
-FIXTURE(fuzz) {
-	unsigned int sim_id;
-};
-
-FIXTURE_SETUP(fuzz)
-{
-	self->sim_id = SIM_ID;
-}
-
-FIXTURE_TEARDOWN(fuzz)
-{
-	sim_delete(self->sim_id);
-}
+PEN_ID_FIXTURE(fuzz, SIM_ID);
 
 TEST_F_TIMEOUT(fuzz, random_ioctls_never_break_a_limit, fuzz_timeout())
 {

@@ -10,6 +10,7 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define TB_ID		1300
 #define PERIOD_NS	10000000ULL	/* 100 Hz */
@@ -45,18 +46,13 @@ FIXTURE_SETUP(bench)
 	self->fd = -1;
 	if (!bench_loaded())
 		SKIP(return, "no pen_testbench (a kernel without IIO?)");
-	sim_delete(TB_ID);
-	ASSERT_EQ(0, sim_create(TB_ID, variant->opts));
-	self->fd = sim_open(TB_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 600, 100000));
+	pen_fixture_open(_metadata, &self->fd, TB_ID, variant->opts, O_RDWR,
+			 600, 100000);
 }
 
 FIXTURE_TEARDOWN(bench)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(TB_ID);
+	pen_fixture_close(self->fd, TB_ID);
 }
 
 /* The needle off in every way the bench can tell. */

@@ -32,6 +32,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1700
 /* A cut the core owes at a pause must come; later than this, it is lost. */
@@ -484,19 +485,7 @@ static int stress_timeout(void)
 		     (env_uint("PEN_STRESS_ROUND_MS", 100) / 1000 + 5);
 }
 
-FIXTURE(storm) {
-	unsigned int sim_id;
-};
-
-FIXTURE_SETUP(storm)
-{
-	self->sim_id = SIM_ID;
-}
-
-FIXTURE_TEARDOWN(storm)
-{
-	sim_delete(self->sim_id);
-}
+PEN_ID_FIXTURE(storm, SIM_ID);
 
 TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 {

@@ -24,6 +24,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1500
 #define IDLE_ID		1501
@@ -394,19 +395,7 @@ static int loops_timeout(void)
 	return 60 + unplug_loops() / 5;
 }
 
-FIXTURE(loop) {
-	unsigned int sim_id;
-};
-
-FIXTURE_SETUP(loop)
-{
-	self->sim_id = LOOP_ID;
-}
-
-FIXTURE_TEARDOWN(loop)
-{
-	sim_delete(self->sim_id);
-}
+PEN_ID_FIXTURE(loop, LOOP_ID);
 
 /*
  * Create and remove a pen over and over, in every configuration, some
