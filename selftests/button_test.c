@@ -21,6 +21,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1100	/* the fixtures' pen */
 #define SIM_ID_B	1101	/* a second one */
@@ -605,26 +606,6 @@ TEST_F(pedal, buttons_never_move_the_needle)
 	EXPECT_EQ(-EAGAIN, next_event(self->dev, &ev));
 	close(ctl);
 	pen_events_free(&evs);
-}
-
-/* The scheduler state letter of thread @tid of this process, or '?'. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 /* A thread blocked in libevdev_next_event() until it fails. */

@@ -16,6 +16,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1000
 #define SOAK_SIM_ID	1001
@@ -216,33 +217,13 @@ static void stroke_totals(const struct pen_events *e, uint64_t *missed,
 	}
 }
 
-/* The scheduler state letter of thread @tid of this process. */
-static char task_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 /* Wait (up to 10 s) for thread @tid to sleep, as in a blocked read. */
 static int task_blocks(pid_t tid)
 {
 	int i;
 
 	for (i = 0; i < 10000; i++) {
-		char s = task_state(tid);
+		char s = thread_state(tid);
 
 		if (s == 'S' || s == 'D')
 			return 1;

@@ -21,6 +21,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1600U
 #define SIM_OPTS	"record_size=64 footswitch=1"
@@ -214,20 +215,9 @@ TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 /* The readers debugfs file of simulated pen SIM_ID: open files, or -errno. */
 static int open_files(void)
 {
-	char path[128], line[128];
-	int n = sim_pen_index(SIM_ID), files = 0;
-	FILE *f;
+	int n = sim_pen_index(SIM_ID);
 
-	if (n < 0)
-		return n;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers", n);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		files += line[0] != '#';
-	fclose(f);
-	return files;
+	return n < 0 ? n : pen_open_files(n);
 }
 
 TEST_F(fi, every_allocation_of_open_fails_once)

@@ -33,6 +33,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1700
 /* A cut the core owes at a pause must come; later than this, it is lost. */
@@ -439,23 +440,6 @@ static unsigned int env_uint(const char *name, unsigned int def)
 	return v ? strtoul(v, NULL, 0) : def;
 }
 
-/* Open files, by the readers debugfs file (one ring each), or -errno. */
-static int pen_files(int pen)
-{
-	char path[96], line[128];
-	int files = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers", pen);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		files += line[0] != '#';
-	fclose(f);
-	return files;
-}
-
 /*
  * The pen's status, the core's deferred cut and the sim's drive, at a
  * pause, consistent: with every worker stopped only the core itself can
@@ -583,7 +567,7 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 			TH_LOG("round %u", r);
 		for (i = 0, expect = 2 + sh->ctl_open; i < NWORKERS; i++)
 			expect += sh->files[i];
-		files = pen_files(pen);
+		files = pen_open_files(pen);
 		EXPECT_EQ(expect, files) TH_LOG("round %u: event rings", r);
 
 		__atomic_store_n(&sh->pausing, 0, __ATOMIC_RELEASE);
@@ -614,7 +598,7 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(0, st.flags & PEN_STATUS_CONTROLLED);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
-	EXPECT_EQ(2, pen_files(pen));
+	EXPECT_EQ(2, pen_open_files(pen));
 
 	/*
 	 * And it still works. It must still be running at the STOP: the
