@@ -209,14 +209,22 @@ static void fuzz_params(struct pen_params *p)
 			p->reserved[i] = below(4) ? 0 : (uint32_t)rnd();
 }
 
+/* EINVAL if any of the @n reserved fields at @r is set: the ABI's rule. */
+static unsigned int reserved_errors(const __u32 *r, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i])
+			return E(EINVAL);
+	return 0;
+}
+
 /* Errors SET_PARAMS may give for @p on the controller; 0 if none. */
 static unsigned int params_errors(const struct pen_params *p)
 {
-	unsigned int e = 0, i;
+	unsigned int e = reserved_errors(p->reserved, 5);
 
-	for (i = 0; i < 5; i++)
-		if (p->reserved[i])
-			e |= E(EINVAL);
 	if (!p->mask || (p->mask & ~PEN_PARAM_ALL))
 		e |= E(EINVAL);
 	if ((!(p->mask & PEN_PARAM_DEPTH) && p->depth_um) ||
@@ -339,6 +347,23 @@ static int fits(size_t have, size_t size)
 	return have >= size;
 }
 
+/*
+ * What every setter refuses before it looks at its argument: a file
+ * that is not the controller (EBADF), then an argument it cannot read
+ * (EFAULT). Nonzero, with the errno in *@errs, if one of them applies.
+ */
+static int setter_refuses(int ctl, size_t rd, size_t size,
+			  unsigned int *errs)
+{
+	if (!ctl)
+		*errs = E(EBADF);
+	else if (!fits(rd, size))
+		*errs = E(EFAULT);
+	else
+		return 0;
+	return 1;
+}
+
 static void check_status(struct __test_metadata *_metadata, struct fuzz *f,
 			 const struct pen_status *st)
 {
@@ -387,7 +412,6 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 	unsigned int errs = 0;
 	int ok = 1;
 	long ret;
-	uint32_t i;
 
 	if (fd < 0)
 		return;
@@ -444,14 +468,8 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		}
 		break;
 	case _IOC_NR(PEN_IOC_SET_PARAMS):
-		if (!ctl) {
+		if (setter_refuses(ctl, rd, size, &errs)) {
 			ok = 0;
-			errs = E(EBADF);
-			break;
-		}
-		if (!fits(rd, size)) {
-			ok = 0;
-			errs = E(EFAULT);
 			break;
 		}
 		/* The read-only page holds zeroes: an empty mask. */
@@ -481,21 +499,13 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		errs = ctl ? 0 : E(EBADF);
 		break;
 	case _IOC_NR(PEN_IOC_SET_WATCHDOG):
-		if (!ctl) {
+		if (setter_refuses(ctl, rd, size, &errs)) {
 			ok = 0;
-			errs = E(EBADF);
-			break;
-		}
-		if (!fits(rd, size)) {
-			ok = 0;
-			errs = E(EFAULT);
 			break;
 		}
 		/* The read-only page holds zeroes: disarm, valid. */
 		if (fits(wr, size)) {
-			for (i = 0; i < 3; i++)
-				if (wd.reserved[i])
-					errs |= E(EINVAL);
+			errs |= reserved_errors(wd.reserved, 3);
 			if (wd.timeout_ms &&
 			    (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
 			     wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
@@ -504,14 +514,8 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		ok = !errs;
 		break;
 	case _IOC_NR(PEN_IOC_SET_HOLD_TO_RUN):
-		if (!ctl) {
+		if (setter_refuses(ctl, rd, size, &errs)) {
 			ok = 0;
-			errs = E(EBADF);
-			break;
-		}
-		if (!fits(rd, size)) {
-			ok = 0;
-			errs = E(EFAULT);
 			break;
 		}
 		/*
@@ -519,9 +523,7 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		 * footswitch, so it cannot be turned on.
 		 */
 		if (fits(wr, size)) {
-			for (i = 0; i < 3; i++)
-				if (hold.reserved[i])
-					errs |= E(EINVAL);
+			errs |= reserved_errors(hold.reserved, 3);
 			if (hold.enable > 1)
 				errs |= E(EINVAL);
 			else if (hold.enable && !errs)
@@ -693,9 +695,9 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_never_break_a_limit, fuzz_timeout())
 		.depth_step_um = DEPTH_STEP, .depth_cap_um = DEPTH_CAP,
 		.rate_min_mhz = RATE_MIN, .rate_max_mhz = RATE_MAX,
 	};
+	struct sim_stroke *rec = NULL;
 	struct pen_stroke_check chk;
 	struct pen_monitor mon;
-	struct sim_stroke *rec = NULL;
 	struct pen_status st;
 	struct fuzz f;
 	char cap[16];
