@@ -30,6 +30,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define SIM_ID		1400
 #define FUZZ_OPTS	"depth_min_um=100 depth_max_um=2500 depth_step_um=20 " \
@@ -695,14 +696,13 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_never_break_a_limit, fuzz_timeout())
 		.depth_step_um = DEPTH_STEP, .depth_cap_um = DEPTH_CAP,
 		.rate_min_mhz = RATE_MIN, .rate_max_mhz = RATE_MAX,
 	};
-	struct sim_stroke *rec = NULL;
 	struct pen_stroke_check chk;
 	struct pen_monitor mon;
 	struct pen_status st;
 	struct fuzz f;
 	char cap[16];
 	uint64_t t0, t1, strokes_before;
-	long n, bad;
+	long bad;
 	int i, fd;
 
 	memset(&f, 0, sizeof(f));
@@ -786,13 +786,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_never_break_a_limit, fuzz_timeout())
 	close(fd);
 
 	/* Every stroke, against the limits. */
-	EXPECT_EQ(0, pen_monitor_stop(&mon));
-	EXPECT_EQ(0, mon.lost);
-	EXPECT_EQ(0, sim_state(SIM_ID, "strokes_dropped"));
-	n = sim_strokes(SIM_ID, &rec);
-	ASSERT_LT(0, n);
-	bad = pen_check_strokes(&mon, rec, n, &lim, &chk);
-	EXPECT_EQ(0, bad);
+	bad = expect_strokes_within(_metadata, &mon, SIM_ID, &lim, &chk);
 
 	printf("# fuzz: %" PRIu64 " calls (%" PRIu64 " ioctls, %" PRIu64 " reads, %" PRIu64 " polls, %" PRIu64 " opens) in %.1f s, %" PRIu64 " succeeded, %" PRIu64 " records read\n",
 	       f.calls, f.ioctls, f.reads, f.polls, f.opens,
@@ -804,7 +798,6 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_never_break_a_limit, fuzz_timeout())
 	printf("# fuzz: %" PRIu64 " mismatches, %ld limit violations\n",
 	       f.mismatches, bad);
 
-	free(rec);
 	pen_monitor_free(&mon);
 	free(f.rbuf);
 	munmap(f.map, f.page);

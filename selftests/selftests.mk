@@ -8,7 +8,7 @@ ST_C_TESTS := ioctl_test control_test stroke_test sim_test fault_test limits_tes
 ST_SCRIPTS := run_tests.sh ktap.sh penctl_test.sh kunit_test.sh pentrace_test.sh
 ST_CFLAGS := -O2 -g -Wall -Wextra -Wno-clobbered -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iinclude/uapi -Iselftests -isystem $(KSFT_DIR)
-ST_DEPS := selftests/pen_util.h selftests/pen_fixture.h selftests/pen_proc.h $(KSFT_DIR)/kselftest_harness.h \
+ST_DEPS := selftests/pen_util.h selftests/pen_fixture.h selftests/pen_proc.h selftests/pen_expect.h $(KSFT_DIR)/kselftest_harness.h \
 	include/uapi/linux/pen.h
 # button_test reads the pens' input devices with libevdev.
 EVDEV_CFLAGS := $(shell pkg-config --cflags libevdev 2>/dev/null)

@@ -33,6 +33,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_expect.h"
 #include "pen_proc.h"
 
 #define SIM_ID		1700
@@ -483,7 +484,6 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 	pthread_barrierattr_t ba;
 	struct pen_stroke_check chk;
 	struct pen_monitor mon;
-	struct sim_stroke *rec = NULL;
 	struct pen_status st;
 	uint64_t calls = 0, records = 0, running = 0, controlled = 0, t0;
 	uint64_t owed = 0, bound_ns;
@@ -620,16 +620,10 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 	close(fd);
 	close(ro);
 
-	EXPECT_EQ(0, pen_monitor_stop(&mon));
-	EXPECT_EQ(0, mon.lost);
-	EXPECT_EQ(0, sim_state(SIM_ID, "strokes_dropped"));
-	n = sim_strokes(SIM_ID, &rec);
-	ASSERT_LT(0, n);
-	EXPECT_EQ(0, pen_check_strokes(&mon, rec, n, &lim, &chk));
+	expect_strokes_within(_metadata, &mon, SIM_ID, &lim, &chk);
 	printf("# %ld strokes in %ld runs, depths %u-%u um, closest %.3f ms apart on the schedule (fastest period %.3f ms)\n",
 	       chk.strokes, chk.runs, chk.min_um, chk.max_um,
 	       chk.min_ideal_gap_ns / 1e6, pen_period_ns(RATE_MAX) / 1e6);
-	free(rec);
 
 	/*
 	 * The drive went off after every stop, and never later than the
