@@ -350,19 +350,40 @@ static int fits(size_t have, size_t size)
 
 /*
  * What every setter refuses before it looks at its argument: a file
- * that is not the controller (EBADF), then an argument it cannot read
- * (EFAULT). Nonzero, with the errno in *@errs, if one of them applies.
+ * that is not the controller (EBADF), then an argument of @size it
+ * cannot read, @rd bytes being readable (EFAULT). 0 if neither applies.
  */
-static int setter_refuses(int ctl, size_t rd, size_t size,
-			  unsigned int *errs)
+static unsigned int setter_errors(int ctl, size_t rd, size_t size)
 {
 	if (!ctl)
-		*errs = E(EBADF);
-	else if (!fits(rd, size))
-		*errs = E(EFAULT);
-	else
-		return 0;
-	return 1;
+		return E(EBADF);
+	return fits(rd, size) ? 0 : E(EFAULT);
+}
+
+/* Errors SET_WATCHDOG may give for @wd on the controller; 0 if none. */
+static unsigned int watchdog_errors(const struct pen_watchdog *wd)
+{
+	unsigned int e = reserved_errors(wd->reserved, 3);
+
+	if (wd->timeout_ms && (wd->timeout_ms < PEN_WATCHDOG_MIN_MS ||
+			       wd->timeout_ms > PEN_WATCHDOG_MAX_MS))
+		e |= E(ERANGE);
+	return e;
+}
+
+/*
+ * Errors SET_HOLD_TO_RUN may give for @hold on the controller; 0 if
+ * none. The fuzzed pen has no footswitch, so it cannot be turned on.
+ */
+static unsigned int hold_errors(const struct pen_hold_to_run *hold)
+{
+	unsigned int e = reserved_errors(hold->reserved, 3);
+
+	if (hold->enable > 1)
+		e |= E(EINVAL);
+	else if (hold->enable && !e)
+		e |= E(EOPNOTSUPP);
+	return e;
 }
 
 static void check_status(struct __test_metadata *_metadata, struct fuzz *f,
@@ -469,7 +490,8 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		}
 		break;
 	case _IOC_NR(PEN_IOC_SET_PARAMS):
-		if (setter_refuses(ctl, rd, size, &errs)) {
+		errs = setter_errors(ctl, rd, size);
+		if (errs) {
 			ok = 0;
 			break;
 		}
@@ -500,36 +522,17 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		errs = ctl ? 0 : E(EBADF);
 		break;
 	case _IOC_NR(PEN_IOC_SET_WATCHDOG):
-		if (setter_refuses(ctl, rd, size, &errs)) {
-			ok = 0;
-			break;
-		}
+		errs = setter_errors(ctl, rd, size);
 		/* The read-only page holds zeroes: disarm, valid. */
-		if (fits(wr, size)) {
-			errs |= reserved_errors(wd.reserved, 3);
-			if (wd.timeout_ms &&
-			    (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
-			     wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
-				errs |= E(ERANGE);
-		}
+		if (!errs && fits(wr, size))
+			errs = watchdog_errors(&wd);
 		ok = !errs;
 		break;
 	case _IOC_NR(PEN_IOC_SET_HOLD_TO_RUN):
-		if (setter_refuses(ctl, rd, size, &errs)) {
-			ok = 0;
-			break;
-		}
-		/*
-		 * The read-only page holds zeroes: off, valid. The pen has no
-		 * footswitch, so it cannot be turned on.
-		 */
-		if (fits(wr, size)) {
-			errs |= reserved_errors(hold.reserved, 3);
-			if (hold.enable > 1)
-				errs |= E(EINVAL);
-			else if (hold.enable && !errs)
-				errs |= E(EOPNOTSUPP);
-		}
+		errs = setter_errors(ctl, rd, size);
+		/* The read-only page holds zeroes: off, valid. */
+		if (!errs && fits(wr, size))
+			errs = hold_errors(&hold);
 		ok = !errs;
 		break;
 	}
