@@ -522,17 +522,12 @@ static void fuzz_ioctl(struct __test_metadata *_metadata, struct fuzz *f)
 		errs = ctl ? 0 : E(EBADF);
 		break;
 	case _IOC_NR(PEN_IOC_SET_WATCHDOG):
-		errs = setter_errors(ctl, rd, size);
-		/* The read-only page holds zeroes: disarm, valid. */
-		if (!errs && fits(wr, size))
-			errs = watchdog_errors(&wd);
-		ok = !errs;
-		break;
 	case _IOC_NR(PEN_IOC_SET_HOLD_TO_RUN):
 		errs = setter_errors(ctl, rd, size);
-		/* The read-only page holds zeroes: off, valid. */
+		/* The read-only page holds zeroes: disarm, or off; valid. */
 		if (!errs && fits(wr, size))
-			errs = hold_errors(&hold);
+			errs = c == (uint32_t)PEN_IOC_SET_WATCHDOG ?
+			       watchdog_errors(&wd) : hold_errors(&hold);
 		ok = !errs;
 		break;
 	}
