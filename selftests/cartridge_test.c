@@ -7,6 +7,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define SIM_ID	800
 
@@ -34,10 +35,7 @@ TEST_F(pen, strokes_count_against_the_budget_until_it_is_spent)
 	EXPECT_EQ(4242, st.cartridge_id);
 	EXPECT_EQ(25, st.cartridge_budget);
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(100000000);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
-	st = pen_status_of(self->fd);
+	st = pen_run_for(_metadata, self->fd, 100000000);
 	EXPECT_EQ(st.run_strokes, st.cartridge_strokes);
 
 	/* The rest of the budget, then a stop between strokes. */

@@ -11,6 +11,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define TB_ID		1300
 #define PERIOD_NS	10000000ULL	/* 100 Hz */
@@ -63,6 +64,24 @@ static void expect_all_off(struct __test_metadata *_metadata)
 	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
 	EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
 	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
+/*
+ * Runs the needle 30 ms, injects @cmd and waits for the stop it causes:
+ * by @fault, of @value, with the needle off in every way the bench can
+ * tell. Returns the status after the stop.
+ */
+static struct pen_status run_into_fault(struct __test_metadata *_metadata,
+					int fd, const char *cmd,
+					uint32_t fault, uint32_t value)
+{
+	struct pen_status st;
+
+	st = pen_run_then_inject(_metadata, fd, TB_ID, 30000000, cmd, 2000);
+	expect_fault_stop(_metadata, &st, fault);
+	EXPECT_EQ(value, st.fault_value);
+	expect_all_off(_metadata);
+	return st;
 }
 
 TEST_F(bench, probe_leaves_the_drive_off)
@@ -128,10 +147,7 @@ TEST_F(bench, reached_depths_come_from_the_model_through_the_adc)
 	struct pen_status st;
 	long n, i, reached = 0;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(100000000);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
-	st = pen_status_of(self->fd);
+	st = pen_run_for(_metadata, self->fd, 100000000);
 	EXPECT_EQ(600, st.last_reached_um);
 
 	n = sim_strokes(TB_ID, &rec);
@@ -166,32 +182,17 @@ TEST_F(bench, a_position_sensor_stuck_at_rest_is_a_stall)
 {
 	struct pen_status st;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(TB_ID, "stuck 0"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_STALL, st.fault);
-	EXPECT_EQ(600, st.fault_value);
+	st = run_into_fault(_metadata, self->fd, "stuck 0", PEN_FAULT_STALL,
+			    600);
 	EXPECT_EQ(0, st.last_reached_um);
-	expect_all_off(_metadata);
 	/* The needle itself moved: the record has what it did. */
 	EXPECT_LT(0, sim_state(TB_ID, "strokes"));
 }
 
 TEST_F(bench, a_position_sensor_stuck_deep_is_over_depth)
 {
-	struct pen_status st;
-
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(TB_ID, "stuck 2500"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, st.fault);
-	EXPECT_EQ(1900, st.fault_value);
-	expect_all_off(_metadata);
+	run_into_fault(_metadata, self->fd, "stuck 2500", PEN_FAULT_OVER_DEPTH,
+		       1900);
 	EXPECT_LE(sim_state(TB_ID, "inject_ns"),
 		  sim_state(TB_ID, "drive_off_ns"));
 }
@@ -199,17 +200,10 @@ TEST_F(bench, a_position_sensor_stuck_deep_is_over_depth)
 TEST_F(bench, overcurrent_is_measured_and_cuts_the_drive)
 {
 	long long cause, off;
-	struct pen_status st;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
 	/* 600 um is 20 % duty, 200 mA; 1500 mA more is over the 1.5 A limit. */
-	ASSERT_EQ(0, sim_inject(TB_ID, "overcurrent 1500"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVERCURRENT, st.fault);
-	EXPECT_EQ(1700, st.fault_value);
-	expect_all_off(_metadata);
+	run_into_fault(_metadata, self->fd, "overcurrent 1500",
+		       PEN_FAULT_OVERCURRENT, 1700);
 	cause = sim_state(TB_ID, "inject_ns");
 	off = sim_state(TB_ID, "drive_off_ns");
 	EXPECT_LE(cause, off);
@@ -239,8 +233,7 @@ TEST_F(bench, overtemperature_is_measured_and_cuts_the_drive)
 	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
 	ASSERT_EQ(0, sim_inject(TB_ID, "overtemp 65000"));
 	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVERTEMP, st.fault);
+	expect_fault_stop(_metadata, &st, PEN_FAULT_OVERTEMP);
 	EXPECT_EQ(65000, st.fault_value);
 	expect_all_off(_metadata);
 }
@@ -250,10 +243,8 @@ TEST_F(bench, pulling_the_cartridge_while_running_cuts_the_drive)
 	struct pen_status st;
 	long long cause, off;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
-	st = pen_wait_stopped(self->fd, 1000);
+	st = pen_run_then_inject(_metadata, self->fd, TB_ID, 30000000,
+				 "cartridge_remove", 1000);
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);
 	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
@@ -282,10 +273,7 @@ TEST_F(bench, the_eeprom_identifies_the_cartridge)
 	EXPECT_EQ(123456789012ULL, st.cartridge_id);
 	EXPECT_EQ(777, st.cartridge_budget);
 	EXPECT_EQ(0, st.cartridge_strokes);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(50000000);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
-	st = pen_status_of(self->fd);
+	st = pen_run_for(_metadata, self->fd, 50000000);
 	EXPECT_EQ(st.run_strokes, st.cartridge_strokes);
 
 	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));

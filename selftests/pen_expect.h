@@ -8,6 +8,45 @@
 #define PEN_EXPECT_H
 
 /*
+ * Runs the needle of controller @fd for @run_ns, then stops it and
+ * returns the pen's status: the run's figures, as the stop left them.
+ */
+static inline struct pen_status pen_run_for(struct __test_metadata *_metadata,
+					    int fd, uint64_t run_ns)
+{
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	sleep_ns(run_ns);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	return pen_status_of(fd);
+}
+
+/*
+ * Runs the needle of controller @fd for @run_ns, injects @cmd into
+ * simulated pen @id, and returns the pen's status once the needle has
+ * stopped (or @max_ms passed): what stopped it is the caller's check.
+ */
+static inline struct pen_status
+pen_run_then_inject(struct __test_metadata *_metadata, int fd,
+		    unsigned int id, uint64_t run_ns, const char *cmd,
+		    unsigned int max_ms)
+{
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	sleep_ns(run_ns);
+	ASSERT_EQ(0, sim_inject(id, cmd));
+	return pen_wait_stopped(fd, max_ms);
+}
+
+/* @st is of a needle stopped, and stopped by fault @fault. */
+static inline void expect_fault_stop(struct __test_metadata *_metadata,
+				     const struct pen_status *st,
+				     uint32_t fault)
+{
+	EXPECT_EQ(PEN_STATE_STOPPED, st->state);
+	EXPECT_EQ(PEN_STOP_FAULT, st->stop_reason);
+	EXPECT_EQ(fault, st->fault);
+}
+
+/*
  * Stops monitor @m and checks every stroke simulated pen @id made against
  * @lim (pen_check_strokes(), its findings in *@chk): first that the
  * check is whole, that is the monitor lost no event and the sim's record
