@@ -275,14 +275,12 @@ TEST_F(pen, the_watchdog_is_the_controllers_alone)
 
 TEST(bad_injections_are_refused)
 {
-	sim_delete(SIM_ID + 1);
-	ASSERT_EQ(0, sim_create(SIM_ID + 1, NULL));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "melt 5"));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "over_depth"));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "late 1000000"));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "reset 1"));
-	EXPECT_EQ(0, sim_inject(SIM_ID + 1, "reset"));
-	EXPECT_EQ(0, sim_delete(SIM_ID + 1));
+	static const char *const bad[] = {
+		"melt 5", "over_depth", "late 1000000", "reset 1",
+	};
+
+	expect_injections_refused(_metadata, SIM_ID + 1, NULL, bad,
+				  ARRAY_SIZE(bad));
 }
 
 TEST_HARNESS_MAIN

@@ -335,19 +335,16 @@ TEST_F(bench, unbinding_the_driver_while_running_cuts_the_drive)
 
 TEST(bad_injections_are_refused)
 {
+	static const char *const bad[] = {
+		"melt 5", "stuck", "late 1000000",
+		"supply_low 8000",	/* the bench has no supply monitor */
+		"press main",		/* nor buttons on this one */
+	};
+
 	if (!bench_loaded())
 		SKIP(return, "no pen_testbench (a kernel without IIO?)");
-	sim_delete(TB_ID + 1);
-	ASSERT_EQ(0, sim_create(TB_ID + 1, "buttons=0"));
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "melt 5"));
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "stuck"));
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "late 1000000"));
-	/* The bench has no supply monitor. */
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "supply_low 8000"));
-	/* Nor buttons on this one. */
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "press main"));
-	EXPECT_EQ(0, sim_inject(TB_ID + 1, "reset"));
-	EXPECT_EQ(0, sim_delete(TB_ID + 1));
+	expect_injections_refused(_metadata, TB_ID + 1, "buttons=0", bad,
+				  ARRAY_SIZE(bad));
 	/* Creation errors reach the writer. */
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "rate_max_mhz=250500"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "depth_max_um=0"));

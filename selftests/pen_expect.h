@@ -47,6 +47,25 @@ static inline void expect_fault_stop(struct __test_metadata *_metadata,
 }
 
 /*
+ * Simulated pen @id, made anew with @opts, refuses each of the @n
+ * injections @bad with EINVAL, still takes "reset", and is removed.
+ */
+static inline void expect_injections_refused(struct __test_metadata *_metadata,
+					     unsigned int id, const char *opts,
+					     const char *const *bad, size_t n)
+{
+	size_t i;
+
+	sim_delete(id);
+	ASSERT_EQ(0, sim_create(id, opts));
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(-EINVAL, sim_inject(id, bad[i]))
+			TH_LOG("bad[%zu]", i);
+	EXPECT_EQ(0, sim_inject(id, "reset"));
+	EXPECT_EQ(0, sim_delete(id));
+}
+
+/*
  * Stops monitor @m and checks every stroke simulated pen @id made against
  * @lim (pen_check_strokes(), its findings in *@chk): first that the
  * check is whole, that is the monitor lost no event and the sim's record
