@@ -26,6 +26,32 @@ static void expect_setpoints(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(rate_mhz, st.rate_mhz);
 }
 
+/* A SET_PARAMS argument: which fields to set, and their values. */
+struct params_case {
+	uint32_t mask, depth, rate;
+};
+
+/*
+ * Each of the @n setpoint changes @bad is refused with @err and leaves
+ * the setpoints at @depth_um and @rate_mhz, as they were.
+ */
+static void expect_params_refused(struct __test_metadata *_metadata, int fd,
+				  int err, const struct params_case *bad,
+				  size_t n, uint32_t depth_um,
+				  uint32_t rate_mhz)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		errno = 0;
+		EXPECT_EQ(-1, pen_params_set(fd, bad[i].mask, bad[i].depth,
+					     bad[i].rate))
+			TH_LOG("case %zu", i);
+		EXPECT_EQ(err, errno) TH_LOG("case %zu", i);
+		expect_setpoints(_metadata, fd, depth_um, rate_mhz);
+	}
+}
+
 TEST_F(pen, get_info_reports_identity_and_default_limits)
 {
 	struct pen_info info;
@@ -109,7 +135,7 @@ TEST_F(pen, set_params_applies_depth_rate_or_both)
 
 TEST_F(pen, out_of_range_is_erange_and_changes_nothing)
 {
-	static const struct { uint32_t mask, depth, rate; } bad[] = {
+	static const struct params_case bad[] = {
 		{ PEN_PARAM_DEPTH, 3010, 0 },
 		{ PEN_PARAM_DEPTH, UINT32_MAX, 0 },
 		{ PEN_PARAM_RATE, 0, 24999 },
@@ -120,47 +146,45 @@ TEST_F(pen, out_of_range_is_erange_and_changes_nothing)
 		{ PEN_PARAM_ALL, 800, 400000 },
 		{ PEN_PARAM_ALL, 5000, 100000 },
 	};
-	size_t i;
 
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 120000));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		errno = 0;
-		EXPECT_EQ(-1, pen_params_set(self->fd, bad[i].mask,
-					     bad[i].depth, bad[i].rate));
-		EXPECT_EQ(ERANGE, errno) TH_LOG("case %zu", i);
-		expect_setpoints(_metadata, self->fd, 500, 120000);
-	}
+	expect_params_refused(_metadata, self->fd, ERANGE, bad, ARRAY_SIZE(bad),
+			      500, 120000);
 }
 
 TEST_F(pen, depth_off_the_step_grid_is_einval)
 {
+	static const struct params_case bad[] = {
+		{ PEN_PARAM_DEPTH, 505, 0 },
+		{ PEN_PARAM_DEPTH, 1, 0 },
+	};
+
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_DEPTH, 500, 0));
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 505, 0));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 1, 0));
-	EXPECT_EQ(EINVAL, errno);
-	expect_setpoints(_metadata, self->fd, 500, 25000);
+	expect_params_refused(_metadata, self->fd, EINVAL, bad, ARRAY_SIZE(bad),
+			      500, 25000);
 }
 
 TEST_F(pen, bad_mask_is_einval)
 {
-	EXPECT_EQ(-1, pen_params_set(self->fd, 0, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_ALL | 4, 500,
-				     120000));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, 1U << 31, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	expect_setpoints(_metadata, self->fd, 0, 25000);
+	static const struct params_case bad[] = {
+		{ 0, 500, 120000 },
+		{ PEN_PARAM_ALL | 4, 500, 120000 },
+		{ 1U << 31, 500, 120000 },
+	};
+
+	expect_params_refused(_metadata, self->fd, EINVAL, bad, ARRAY_SIZE(bad),
+			      0, 25000);
 }
 
 TEST_F(pen, value_left_out_of_the_mask_must_be_zero)
 {
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_RATE, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	expect_setpoints(_metadata, self->fd, 0, 25000);
+	static const struct params_case bad[] = {
+		{ PEN_PARAM_DEPTH, 500, 120000 },
+		{ PEN_PARAM_RATE, 500, 120000 },
+	};
+
+	expect_params_refused(_metadata, self->fd, EINVAL, bad, ARRAY_SIZE(bad),
+			      0, 25000);
 }
 
 TEST_F(pen, nonzero_reserved_field_is_einval)
