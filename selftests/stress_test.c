@@ -246,11 +246,15 @@ static void reader_step(struct worker *w, struct reader_files *rf)
 	}
 }
 
-static void read_sysfs(struct worker *w, const char *path)
+/* Reads file @file of pen @pen under @dir (its sysfs or debugfs). */
+static void read_pen_file(struct worker *w, const char *dir, int pen,
+			  const char *file)
 {
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[4096], path[96];
+	int fd;
 
+	snprintf(path, sizeof(path), "%s/pen%d/%s", dir, pen, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	sh->calls[w->id]++;
 	if (fd < 0) {
 		bad(w, path, errno);
@@ -267,7 +271,6 @@ static void ioctl_step(struct worker *w, int *fd, int pen)
 	static const int ok_none[] = { 0 };
 	struct pen_status st;
 	struct pen_info info;
-	char path[96];
 	int i = wrand(w, IOCTL_FILES);
 
 	switch (wrand(w, 8)) {
@@ -288,19 +291,13 @@ static void ioctl_step(struct worker *w, int *fd, int pen)
 				      ok_none);
 		break;
 	case 3:
-		snprintf(path, sizeof(path), "/sys/class/pen/pen%d/stats/strokes",
-			 pen);
-		read_sysfs(w, path);
+		read_pen_file(w, "/sys/class/pen", pen, "stats/strokes");
 		break;
 	case 4:
-		snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers",
-			 pen);
-		read_sysfs(w, path);
+		read_pen_file(w, "/sys/kernel/debug/pen", pen, "readers");
 		break;
 	case 5:
-		snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/timing",
-			 pen);
-		read_sysfs(w, path);
+		read_pen_file(w, "/sys/kernel/debug/pen", pen, "timing");
 		break;
 	default:
 		expect_one_of(w, "GET_STATUS",
