@@ -52,6 +52,18 @@ static void expect_params_refused(struct __test_metadata *_metadata, int fd,
 	}
 }
 
+/* expect_params_refused() on the fixture's pen, for the cases listed. */
+#define EXPECT_PARAMS_REFUSED(err, depth_um, rate_mhz, ...)		\
+	do {								\
+		static const struct params_case bad_[] = {		\
+			__VA_ARGS__					\
+		};							\
+									\
+		expect_params_refused(_metadata, self->fd, (err), bad_,	\
+				      ARRAY_SIZE(bad_), (depth_um),	\
+				      (rate_mhz));			\
+	} while (0)
+
 TEST_F(pen, get_info_reports_identity_and_default_limits)
 {
 	struct pen_info info;
@@ -135,56 +147,40 @@ TEST_F(pen, set_params_applies_depth_rate_or_both)
 
 TEST_F(pen, out_of_range_is_erange_and_changes_nothing)
 {
-	static const struct params_case bad[] = {
-		{ PEN_PARAM_DEPTH, 3010, 0 },
-		{ PEN_PARAM_DEPTH, UINT32_MAX, 0 },
-		{ PEN_PARAM_RATE, 0, 24999 },
-		{ PEN_PARAM_RATE, 0, 300001 },
-		{ PEN_PARAM_RATE, 0, 0 },
-		{ PEN_PARAM_RATE, 0, UINT32_MAX },
-		/* One good field does not sneak through with a bad one. */
-		{ PEN_PARAM_ALL, 800, 400000 },
-		{ PEN_PARAM_ALL, 5000, 100000 },
-	};
-
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 120000));
-	expect_params_refused(_metadata, self->fd, ERANGE, bad, ARRAY_SIZE(bad),
-			      500, 120000);
+	EXPECT_PARAMS_REFUSED(ERANGE, 500, 120000,
+			      { PEN_PARAM_DEPTH, 3010, 0 },
+			      { PEN_PARAM_DEPTH, UINT32_MAX, 0 },
+			      { PEN_PARAM_RATE, 0, 24999 },
+			      { PEN_PARAM_RATE, 0, 300001 },
+			      { PEN_PARAM_RATE, 0, 0 },
+			      { PEN_PARAM_RATE, 0, UINT32_MAX },
+			      /* A good field with a bad one: refused too. */
+			      { PEN_PARAM_ALL, 800, 400000 },
+			      { PEN_PARAM_ALL, 5000, 100000 });
 }
 
 TEST_F(pen, depth_off_the_step_grid_is_einval)
 {
-	static const struct params_case bad[] = {
-		{ PEN_PARAM_DEPTH, 505, 0 },
-		{ PEN_PARAM_DEPTH, 1, 0 },
-	};
-
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_DEPTH, 500, 0));
-	expect_params_refused(_metadata, self->fd, EINVAL, bad, ARRAY_SIZE(bad),
-			      500, 25000);
+	EXPECT_PARAMS_REFUSED(EINVAL, 500, 25000,
+			      { PEN_PARAM_DEPTH, 505, 0 },
+			      { PEN_PARAM_DEPTH, 1, 0 });
 }
 
 TEST_F(pen, bad_mask_is_einval)
 {
-	static const struct params_case bad[] = {
-		{ 0, 500, 120000 },
-		{ PEN_PARAM_ALL | 4, 500, 120000 },
-		{ 1U << 31, 500, 120000 },
-	};
-
-	expect_params_refused(_metadata, self->fd, EINVAL, bad, ARRAY_SIZE(bad),
-			      0, 25000);
+	EXPECT_PARAMS_REFUSED(EINVAL, 0, 25000,
+			      { 0, 500, 120000 },
+			      { PEN_PARAM_ALL | 4, 500, 120000 },
+			      { 1U << 31, 500, 120000 });
 }
 
 TEST_F(pen, value_left_out_of_the_mask_must_be_zero)
 {
-	static const struct params_case bad[] = {
-		{ PEN_PARAM_DEPTH, 500, 120000 },
-		{ PEN_PARAM_RATE, 500, 120000 },
-	};
-
-	expect_params_refused(_metadata, self->fd, EINVAL, bad, ARRAY_SIZE(bad),
-			      0, 25000);
+	EXPECT_PARAMS_REFUSED(EINVAL, 0, 25000,
+			      { PEN_PARAM_DEPTH, 500, 120000 },
+			      { PEN_PARAM_RATE, 500, 120000 });
 }
 
 TEST_F(pen, nonzero_reserved_field_is_einval)
