@@ -26,6 +26,21 @@ static void expect_setpoints(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(rate_mhz, st.rate_mhz);
 }
 
+/* The pen's limits, as GET_INFO reports them in @info. */
+static void expect_limits(struct __test_metadata *_metadata,
+			  const struct pen_info *info, uint32_t depth_min_um,
+			  uint32_t depth_max_um, uint32_t depth_step_um,
+			  uint32_t rate_min_mhz, uint32_t rate_max_mhz,
+			  uint32_t needles)
+{
+	EXPECT_EQ(depth_min_um, info->depth_min_um);
+	EXPECT_EQ(depth_max_um, info->depth_max_um);
+	EXPECT_EQ(depth_step_um, info->depth_step_um);
+	EXPECT_EQ(rate_min_mhz, info->rate_min_mhz);
+	EXPECT_EQ(rate_max_mhz, info->rate_max_mhz);
+	EXPECT_EQ(needles, info->needle_count);
+}
+
 /* A SET_PARAMS argument: which fields to set, and their values. */
 struct params_case {
 	uint32_t mask, depth, rate;
@@ -73,12 +88,7 @@ TEST_F(pen, get_info_reports_identity_and_default_limits)
 	memset(&info, 0xa5, sizeof(info));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_GET_INFO, &info));
 	EXPECT_EQ(PEN_API_VERSION, info.api_version);
-	EXPECT_EQ(0, info.depth_min_um);
-	EXPECT_EQ(3000, info.depth_max_um);
-	EXPECT_EQ(10, info.depth_step_um);
-	EXPECT_EQ(25000, info.rate_min_mhz);
-	EXPECT_EQ(300000, info.rate_max_mhz);
-	EXPECT_EQ(12, info.needle_count);
+	expect_limits(_metadata, &info, 0, 3000, 10, 25000, 300000, 12);
 	/* A default simulated pen has its buttons, but no footswitch. */
 	EXPECT_EQ(PEN_INFO_BUTTONS, info.flags);
 	snprintf(name, sizeof(name), "pen%d", sim_pen_index(SIM_ID));
@@ -104,12 +114,7 @@ TEST(get_info_reports_configured_limits)
 	fd = sim_open(SIM_ID + 1, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_GET_INFO, &info));
-	EXPECT_EQ(200, info.depth_min_um);
-	EXPECT_EQ(1500, info.depth_max_um);
-	EXPECT_EQ(250, info.depth_step_um);
-	EXPECT_EQ(50000, info.rate_min_mhz);
-	EXPECT_EQ(150000, info.rate_max_mhz);
-	EXPECT_EQ(36, info.needle_count);
+	expect_limits(_metadata, &info, 200, 1500, 250, 50000, 150000, 36);
 	/* A new pen starts at its shallowest depth and slowest rate. */
 	expect_setpoints(_metadata, fd, 200, 50000);
 	close(fd);
