@@ -976,11 +976,11 @@ TEST_F(pen, cartridge_changes_are_recorded)
 
 /*
  * A simulated pen @id whose needle takes @lag_us to reach its depth,
- * opened, set to 500 um at 25 Hz (a 40 ms period), and its ring emptied
- * of the setpoints' record. Returns the open file.
+ * opened, set to 500 um at 25 Hz (a 40 ms period), its ring emptied of
+ * the setpoints' record, and started. Returns the open file.
  */
-static int open_lagged(struct __test_metadata *_metadata, unsigned int id,
-		       unsigned int lag_us)
+static int start_lagged(struct __test_metadata *_metadata, unsigned int id,
+			unsigned int lag_us)
 {
 	struct pen_events evs = { 0 };
 	char opts[32];
@@ -990,6 +990,7 @@ static int open_lagged(struct __test_metadata *_metadata, unsigned int id,
 	pen_fixture_open(_metadata, &fd, id, opts, O_RDWR, 500, 25000);
 	ASSERT_EQ(0, pen_events_drain(fd, &evs));
 	pen_events_free(&evs);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
 	return fd;
 }
 
@@ -1005,9 +1006,8 @@ TEST(a_stop_resolves_the_stroke_in_flight_unmeasured)
 	if (!pen_backend_is_sim())
 		SKIP(return, PEN_SIM_ONLY);
 	/* The needle takes 30 ms of the 40 ms period to get there. */
-	fd = open_lagged(_metadata, SIM_ID + 2, 30000);
 	/* The first stroke goes at the start, and is cut short at once. */
-	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	fd = start_lagged(_metadata, SIM_ID + 2, 30000);
 	run_until(fd, 1, -1, NULL);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
 	st = pen_status_of(fd);
@@ -1056,8 +1056,7 @@ TEST(strokes_never_reported_come_out_unmeasured_in_order)
 	if (!pen_backend_is_sim())
 		SKIP(return, PEN_SIM_ONLY);
 	/* A lag longer than the period: every stroke is overtaken. */
-	fd = open_lagged(_metadata, SIM_ID + 3, 50000);
-	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	fd = start_lagged(_metadata, SIM_ID + 3, 50000);
 	run_until(fd, 10, fd, &evs);
 	/* New setpoints while strokes still wait for their outcome. */
 	before = pen_status_of(fd).strokes;
