@@ -48,19 +48,19 @@ static inline void expect_fault_stop(struct __test_metadata *_metadata,
 
 /*
  * Simulated pen @id, made anew with @opts, refuses each of the @n
- * injections @bad with EINVAL, still takes "reset", and is removed.
+ * injections @cmds with EINVAL, still takes "reset", and is removed.
  */
 static inline void expect_injections_refused(struct __test_metadata *_metadata,
 					     unsigned int id, const char *opts,
-					     const char *const *bad, size_t n)
+					     const char *const *cmds, size_t n)
 {
 	size_t i;
 
 	sim_delete(id);
 	ASSERT_EQ(0, sim_create(id, opts));
 	for (i = 0; i < n; i++)
-		EXPECT_EQ(-EINVAL, sim_inject(id, bad[i]))
-			TH_LOG("bad[%zu]", i);
+		EXPECT_EQ(-EINVAL, sim_inject(id, cmds[i]))
+			TH_LOG("cmds[%zu]", i);
 	EXPECT_EQ(0, sim_inject(id, "reset"));
 	EXPECT_EQ(0, sim_delete(id));
 }
@@ -79,17 +79,17 @@ static inline long expect_strokes_within(struct __test_metadata *_metadata,
 					 struct pen_stroke_check *chk)
 {
 	struct sim_stroke *rec = NULL;
-	long n, bad;
+	long n, nbad;
 
 	EXPECT_EQ(0, pen_monitor_stop(m));
 	EXPECT_EQ(0, m->lost);
 	EXPECT_EQ(0, sim_state(id, "strokes_dropped"));
 	n = sim_strokes(id, &rec);
 	ASSERT_LT(0, n);
-	bad = pen_check_strokes(m, rec, n, lim, chk);
-	EXPECT_EQ(0, bad);
+	nbad = pen_check_strokes(m, rec, n, lim, chk);
+	EXPECT_EQ(0, nbad);
 	free(rec);
-	return bad;
+	return nbad;
 }
 
 #endif /* PEN_EXPECT_H */
