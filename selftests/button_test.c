@@ -20,6 +20,8 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1100	/* the fixtures' pen */
 #define SIM_ID_B	1101	/* a second one */
@@ -223,20 +225,16 @@ FIXTURE_VARIANT_ADD(pen, none) {
 
 FIXTURE_SETUP(pen)
 {
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, variant->opts));
+	pen_fixture_open(_metadata, &self->fd, SIM_ID, variant->opts,
+			 O_RDONLY | O_NONBLOCK, 0, 0);
 	self->pen = sim_pen_index(SIM_ID);
 	ASSERT_LE(0, self->pen);
-	self->fd = sim_open(SIM_ID, O_RDONLY | O_NONBLOCK);
-	ASSERT_LE(0, self->fd);
 	self->ninput = sim_input_dir(SIM_ID, self->dir, sizeof(self->dir));
 }
 
 FIXTURE_TEARDOWN(pen)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(SIM_ID);
+	pen_fixture_close(self->fd, SIM_ID);
 }
 
 static int has_button(uint32_t flags, unsigned int i)
@@ -339,7 +337,7 @@ TEST_F(pen, presses_and_releases_arrive_in_order)
 	int state[NBUTTONS] = { 0 };
 	struct libevdev *dev = NULL;
 	struct input_event ev;
-	unsigned int i, j, n = 0;
+	unsigned int i, j, k, n = 0;
 	uint64_t us, last = 0;
 	char node[64];
 	int evfd = -1;
@@ -354,22 +352,16 @@ TEST_F(pen, presses_and_releases_arrive_in_order)
 	}
 
 	/* Every button the pen has down in turn, then up in reverse. */
-	for (i = 0; i < NBUTTONS; i++) {
+	for (k = 0; k < 2 * NBUTTONS; k++) {
+		int down = k < NBUTTONS;
+
+		i = down ? k : 2 * NBUTTONS - 1 - k;
 		if (!has_button(variant->flags, i))
 			continue;
 		steps[n].i = i;
-		steps[n].value = 1;
+		steps[n].value = down;
 		steps[n].t0 = now_ns();
-		ASSERT_EQ(0, button(SIM_ID, 1, buttons[i].name));
-		steps[n++].t1 = now_ns();
-	}
-	for (i = NBUTTONS; i-- > 0;) {
-		if (!has_button(variant->flags, i))
-			continue;
-		steps[n].i = i;
-		steps[n].value = 0;
-		steps[n].t0 = now_ns();
-		ASSERT_EQ(0, button(SIM_ID, 0, buttons[i].name));
+		ASSERT_EQ(0, button(SIM_ID, down, buttons[i].name));
 		steps[n++].t1 = now_ns();
 	}
 	/* Those it lacks cannot be pressed. */
@@ -422,15 +414,12 @@ FIXTURE(pedal) {
 
 FIXTURE_SETUP(pedal)
 {
-	self->fd = -1;
 	self->evfd = -1;
 	self->dev = NULL;
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, "footswitch=1"));
+	pen_fixture_open(_metadata, &self->fd, SIM_ID, "footswitch=1",
+			 O_RDONLY | O_NONBLOCK, 0, 0);
 	self->pen = sim_pen_index(SIM_ID);
 	ASSERT_LE(0, self->pen);
-	self->fd = sim_open(SIM_ID, O_RDONLY | O_NONBLOCK);
-	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(1, sim_input_dir(SIM_ID, self->dir, sizeof(self->dir)));
 	ASSERT_EQ(1, input_event_node(self->dir, self->node,
 				      sizeof(self->node)))
@@ -442,9 +431,7 @@ FIXTURE_SETUP(pedal)
 FIXTURE_TEARDOWN(pedal)
 {
 	reader_close(&self->evfd, &self->dev);
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(SIM_ID);
+	pen_fixture_close(self->fd, SIM_ID);
 }
 
 TEST_F(pedal, footswitch_held_is_one_press_and_one_release)
@@ -613,26 +600,6 @@ TEST_F(pedal, buttons_never_move_the_needle)
 	EXPECT_EQ(-EAGAIN, next_event(self->dev, &ev));
 	close(ctl);
 	pen_events_free(&evs);
-}
-
-/* The scheduler state letter of thread @tid of this process, or '?'. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
 }
 
 /* A thread blocked in libevdev_next_event() until it fails. */

@@ -6,28 +6,13 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define SIM_ID	800
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	/* An empty pen: no cartridge until the test inserts one. */
-	ASSERT_EQ(0, sim_create(SIM_ID, "cartridge_budget=0"));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+/* An empty pen: no cartridge until the test inserts one. */
+PEN_SIM_FIXTURE(pen, SIM_ID, "cartridge_budget=0", 500, 100000);
 
 TEST_F(pen, no_start_without_a_cartridge)
 {
@@ -50,10 +35,7 @@ TEST_F(pen, strokes_count_against_the_budget_until_it_is_spent)
 	EXPECT_EQ(4242, st.cartridge_id);
 	EXPECT_EQ(25, st.cartridge_budget);
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(100000000);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
-	st = pen_status_of(self->fd);
+	st = pen_run_for(_metadata, self->fd, 100000000);
 	EXPECT_EQ(st.run_strokes, st.cartridge_strokes);
 
 	/* The rest of the budget, then a stop between strokes. */

@@ -9,28 +9,11 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID	200
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 500, 100000);
 
 TEST_F(pen, second_writer_is_ebusy)
 {

@@ -15,6 +15,8 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1000
 #define SOAK_SIM_ID	1001
@@ -83,42 +85,41 @@ static void check_unused_zero(struct __test_metadata *_metadata,
 	}
 }
 
-static void expect_state(struct __test_metadata *_metadata,
-			 const struct pen_event *ev, uint32_t state,
-			 uint32_t reason, uint32_t depth_um, uint32_t rate_mhz,
-			 uint64_t seq)
-{
-	EXPECT_EQ(PEN_EVENT_STATE, ev->type);
-	EXPECT_EQ(state, ev->state.state);
-	EXPECT_EQ(reason, ev->state.stop_reason);
-	EXPECT_EQ(depth_um, ev->state.depth_um);
-	EXPECT_EQ(rate_mhz, ev->state.rate_mhz);
-	EXPECT_EQ(seq, ev->seq);
-}
+/*
+ * The records the tests expect, by type, in the order of the fields of
+ * struct pen_event_<type>, and last the record's place @s among the
+ * strokes (struct pen_event.seq); for expect_event().
+ */
+#define STATE_REC(st, why, depth, rate, s)				\
+	((struct pen_event){ .type = PEN_EVENT_STATE, .seq = (s),	\
+	  .state = { .state = (st), .stop_reason = (why),		\
+		     .depth_um = (depth), .rate_mhz = (rate) } })
+/* @t: PEN_EVENT_FAULT or PEN_EVENT_FAULT_CLEARED; @fl: its flags. */
+#define FAULT_REC(t, f, v, fl, s)					\
+	((struct pen_event){ .type = (t), .flags = (fl), .seq = (s),	\
+	  .fault = { .fault = (f), .value = (v) } })
+#define CARTRIDGE_REC(cid, st, budg, n, s)				\
+	((struct pen_event){ .type = PEN_EVENT_CARTRIDGE, .seq = (s),	\
+	  .cartridge = { .id = (cid), .state = (st), .budget = (budg),	\
+			 .strokes = (n) } })
 
-static void expect_fault(struct __test_metadata *_metadata,
-			 const struct pen_event *ev, uint32_t type,
-			 uint32_t fault, uint32_t value, uint32_t flags,
-			 uint64_t seq)
+/*
+ * Record @ev is @want: its type, flags and place among the strokes, and
+ * its payload word by word, which is the fields its type defines and
+ * zero after them. A mismatch names the type and the word.
+ */
+static void expect_event(struct __test_metadata *_metadata,
+			 const struct pen_event *ev, struct pen_event want)
 {
-	EXPECT_EQ(type, ev->type);
-	EXPECT_EQ(fault, ev->fault.fault);
-	EXPECT_EQ(value, ev->fault.value);
-	EXPECT_EQ(flags, ev->flags);
-	EXPECT_EQ(seq, ev->seq);
-}
+	size_t i;
 
-static void expect_cartridge(struct __test_metadata *_metadata,
-			     const struct pen_event *ev, uint64_t id,
-			     uint32_t state, uint32_t budget, uint64_t strokes,
-			     uint64_t seq)
-{
-	EXPECT_EQ(PEN_EVENT_CARTRIDGE, ev->type);
-	EXPECT_EQ(id, ev->cartridge.id);
-	EXPECT_EQ(state, ev->cartridge.state);
-	EXPECT_EQ(budget, ev->cartridge.budget);
-	EXPECT_EQ(strokes, ev->cartridge.strokes);
-	EXPECT_EQ(seq, ev->seq);
+	EXPECT_EQ(want.type, ev->type);
+	EXPECT_EQ(want.flags, ev->flags);
+	EXPECT_EQ(want.seq, ev->seq);
+	for (i = 0; i < ARRAY_SIZE(want.raw); i++)
+		EXPECT_EQ(want.raw[i], ev->raw[i])
+			TH_LOG("%s record, payload word %zu",
+			       pen_event_name(want.type), i);
 }
 
 /*
@@ -198,6 +199,22 @@ static void check_strokes(struct __test_metadata *_metadata,
 	EXPECT_EQ(first + count, next);
 }
 
+/*
+ * The sim's record of pen @id holds @count strokes, and the STROKE
+ * records of @e are all of them, as check_strokes() checks.
+ */
+static void check_all_strokes(struct __test_metadata *_metadata,
+			      const struct pen_events *e, unsigned int id,
+			      uint64_t count)
+{
+	struct sim_stroke *rec = NULL;
+	long n = sim_strokes(id, &rec);
+
+	ASSERT_EQ((long)count, n);
+	check_strokes(_metadata, e, rec, n, 0, count);
+	free(rec);
+}
+
 /* Sum of the strokes' missed periods, and their largest lateness. */
 static void stroke_totals(const struct pen_events *e, uint64_t *missed,
 			  uint64_t *max_lateness)
@@ -215,33 +232,13 @@ static void stroke_totals(const struct pen_events *e, uint64_t *missed,
 	}
 }
 
-/* The scheduler state letter of thread @tid of this process. */
-static char task_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 /* Wait (up to 10 s) for thread @tid to sleep, as in a blocked read. */
 static int task_blocks(pid_t tid)
 {
 	int i;
 
 	for (i = 0; i < 10000; i++) {
-		char s = task_state(tid);
+		char s = thread_state(tid);
 
 		if (s == 'S' || s == 'D')
 			return 1;
@@ -345,23 +342,7 @@ static void expect_same_stream(struct __test_metadata *_metadata,
 	}
 }
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 0, 0);
 
 TEST_F(pen, stroke_records_match_the_sim_record)
 {
@@ -398,10 +379,12 @@ TEST_F(pen, stroke_records_match_the_sim_record)
 	/* Start, every stroke, stop: nothing else. */
 	ASSERT_EQ(st.run_strokes + 2, evs.n)
 		log_events(_metadata, &evs, 0, evs.n);
-	expect_state(_metadata, &evs.ev[0], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 200000, 0);
-	expect_state(_metadata, &evs.ev[evs.n - 1], PEN_STATE_STOPPED,
-		     PEN_STOP_REQUEST, 500, 200000, st.run_strokes);
+	expect_event(_metadata, &evs.ev[0],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 200000,
+			       0));
+	expect_event(_metadata, &evs.ev[evs.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REQUEST, 500, 200000,
+			       st.run_strokes));
 	EXPECT_EQ(st.started_ns, evs.ev[0].timestamp_ns);
 	EXPECT_EQ(st.stopped_ns, evs.ev[evs.n - 1].timestamp_ns);
 
@@ -497,8 +480,9 @@ TEST_F(pen, a_setpoint_applies_from_its_stroke_on)
 	EXPECT_EQ(800, rec[seq[1] - 1].cmd_um);
 	EXPECT_EQ(300, rec[seq[1]].cmd_um);
 	check_strokes(_metadata, &evs, rec, n, 0, st.run_strokes);
-	expect_state(_metadata, &evs.ev[evs.n - 1], PEN_STATE_STOPPED,
-		     PEN_STOP_REQUEST, 300, 100000, st.run_strokes);
+	expect_event(_metadata, &evs.ev[evs.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REQUEST, 300, 100000,
+			       st.run_strokes));
 
 	free(rec);
 	pen_events_free(&evs);
@@ -733,11 +717,9 @@ TEST_F(pen, read_and_poll_follow_the_rules)
 TEST_F(pen, a_fault_in_a_strokes_report_follows_that_stroke)
 {
 	struct pen_events evs = { 0 };
-	struct sim_stroke *rec = NULL;
 	struct pen_status st;
 	uint64_t k;
 	size_t i;
-	long n;
 
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
 	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
@@ -755,8 +737,9 @@ TEST_F(pen, a_fault_in_a_strokes_report_follows_that_stroke)
 		log_events(_metadata, &evs, evs.n > 5 ? evs.n - 5 : 0, evs.n);
 	k = st.fault_seq - 1;
 	EXPECT_EQ(st.run_strokes, st.fault_seq);
-	expect_state(_metadata, &evs.ev[0], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 100000, 0);
+	expect_event(_metadata, &evs.ev[0],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 100000,
+			       0));
 	for (i = 1; i < evs.n - 2; i++) {
 		EXPECT_EQ(PEN_EVENT_STROKE, evs.ev[i].type);
 		EXPECT_EQ(PEN_STROKE_MEASURED, evs.ev[i].flags);
@@ -764,26 +747,23 @@ TEST_F(pen, a_fault_in_a_strokes_report_follows_that_stroke)
 			  evs.ev[i].stroke.reached_um);
 	}
 	EXPECT_EQ(k, evs.ev[evs.n - 3].seq);
-	expect_fault(_metadata, &evs.ev[evs.n - 2], PEN_EVENT_FAULT,
-		     PEN_FAULT_OVER_DEPTH, 300, PEN_FAULT_LATCHED, k + 1);
+	expect_event(_metadata, &evs.ev[evs.n - 2],
+		     FAULT_REC(PEN_EVENT_FAULT, PEN_FAULT_OVER_DEPTH, 300,
+			       PEN_FAULT_LATCHED, k + 1));
 	EXPECT_EQ(st.fault_ns, evs.ev[evs.n - 2].timestamp_ns);
-	expect_state(_metadata, &evs.ev[evs.n - 1], PEN_STATE_STOPPED,
-		     PEN_STOP_FAULT, 500, 100000, k + 1);
+	expect_event(_metadata, &evs.ev[evs.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_FAULT, 500, 100000,
+			       k + 1));
 
-	n = sim_strokes(SIM_ID, &rec);
-	ASSERT_EQ((long)st.run_strokes, n);
-	check_strokes(_metadata, &evs, rec, n, 0, st.run_strokes);
-	free(rec);
+	check_all_strokes(_metadata, &evs, SIM_ID, st.run_strokes);
 	pen_events_free(&evs);
 }
 
 TEST_F(pen, a_stall_is_three_strokes_measured_at_zero_then_the_fault)
 {
 	struct pen_events evs = { 0 };
-	struct sim_stroke *rec = NULL;
 	struct pen_status st;
 	size_t i;
-	long n;
 
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
 	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
@@ -798,8 +778,9 @@ TEST_F(pen, a_stall_is_three_strokes_measured_at_zero_then_the_fault)
 
 	ASSERT_EQ(11, evs.n)
 		log_events(_metadata, &evs, 0, evs.n);
-	expect_state(_metadata, &evs.ev[0], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 100000, 0);
+	expect_event(_metadata, &evs.ev[0],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 100000,
+			       0));
 	/* Reaching nothing is a measurement too. */
 	for (i = 0; i < 8; i++) {
 		EXPECT_EQ(PEN_EVENT_STROKE, evs.ev[1 + i].type);
@@ -807,25 +788,22 @@ TEST_F(pen, a_stall_is_three_strokes_measured_at_zero_then_the_fault)
 		EXPECT_EQ(PEN_STROKE_MEASURED, evs.ev[1 + i].flags);
 		EXPECT_EQ(i < 5 ? 500 : 0, evs.ev[1 + i].stroke.reached_um);
 	}
-	expect_fault(_metadata, &evs.ev[9], PEN_EVENT_FAULT, PEN_FAULT_STALL,
-		     500, PEN_FAULT_LATCHED, 8);
-	expect_state(_metadata, &evs.ev[10], PEN_STATE_STOPPED, PEN_STOP_FAULT,
-		     500, 100000, 8);
+	expect_event(_metadata, &evs.ev[9],
+		     FAULT_REC(PEN_EVENT_FAULT, PEN_FAULT_STALL, 500,
+			       PEN_FAULT_LATCHED, 8));
+	expect_event(_metadata, &evs.ev[10],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_FAULT, 500, 100000,
+			       8));
 
-	n = sim_strokes(SIM_ID, &rec);
-	ASSERT_EQ(8, n);
-	check_strokes(_metadata, &evs, rec, n, 0, 8);
-	free(rec);
+	check_all_strokes(_metadata, &evs, SIM_ID, 8);
 	pen_events_free(&evs);
 }
 
 TEST_F(pen, hardware_faults_and_their_clearing)
 {
 	struct pen_events evs = { 0 };
-	struct sim_stroke *rec = NULL;
 	struct pen_status st;
 	size_t strokes, i;
-	long n;
 	int ro;
 
 	/* hw_test has the bench's own, measured by the backend. */
@@ -861,32 +839,36 @@ TEST_F(pen, hardware_faults_and_their_clearing)
 	ASSERT_EQ(1 + strokes + 6, evs.n)
 		log_events(_metadata, &evs, strokes > 0 ? strokes - 1 : 0,
 			   evs.n);
-	expect_state(_metadata, &evs.ev[0], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 100000, 0);
+	expect_event(_metadata, &evs.ev[0],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 100000,
+			       0));
 	for (i = 1; i <= strokes; i++)
 		EXPECT_EQ(PEN_EVENT_STROKE, evs.ev[i].type);
 	i = 1 + strokes;
-	expect_fault(_metadata, &evs.ev[i], PEN_EVENT_FAULT,
-		     PEN_FAULT_OVERCURRENT, 1200, PEN_FAULT_LATCHED, strokes);
+	expect_event(_metadata, &evs.ev[i],
+		     FAULT_REC(PEN_EVENT_FAULT, PEN_FAULT_OVERCURRENT, 1200,
+			       PEN_FAULT_LATCHED, strokes));
 	EXPECT_EQ(st.fault_ns, evs.ev[i].timestamp_ns);
-	expect_state(_metadata, &evs.ev[i + 1], PEN_STATE_STOPPED,
-		     PEN_STOP_FAULT, 500, 100000, strokes);
+	expect_event(_metadata, &evs.ev[i + 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_FAULT, 500, 100000,
+			       strokes));
 	EXPECT_EQ(st.stopped_ns, evs.ev[i + 1].timestamp_ns);
-	expect_fault(_metadata, &evs.ev[i + 2], PEN_EVENT_FAULT,
-		     PEN_FAULT_OVERTEMP, 61500, 0, strokes);
-	expect_fault(_metadata, &evs.ev[i + 3], PEN_EVENT_FAULT_CLEARED,
-		     PEN_FAULT_OVERCURRENT, 1200, 0, strokes);
-	expect_fault(_metadata, &evs.ev[i + 4], PEN_EVENT_FAULT,
-		     PEN_FAULT_SUPPLY_LOW, 8000, PEN_FAULT_LATCHED, strokes);
-	expect_fault(_metadata, &evs.ev[i + 5], PEN_EVENT_FAULT_CLEARED,
-		     PEN_FAULT_SUPPLY_LOW, 8000, 0, strokes);
+	expect_event(_metadata, &evs.ev[i + 2],
+		     FAULT_REC(PEN_EVENT_FAULT, PEN_FAULT_OVERTEMP, 61500, 0,
+			       strokes));
+	expect_event(_metadata, &evs.ev[i + 3],
+		     FAULT_REC(PEN_EVENT_FAULT_CLEARED, PEN_FAULT_OVERCURRENT,
+			       1200, 0, strokes));
+	expect_event(_metadata, &evs.ev[i + 4],
+		     FAULT_REC(PEN_EVENT_FAULT, PEN_FAULT_SUPPLY_LOW, 8000,
+			       PEN_FAULT_LATCHED, strokes));
+	expect_event(_metadata, &evs.ev[i + 5],
+		     FAULT_REC(PEN_EVENT_FAULT_CLEARED, PEN_FAULT_SUPPLY_LOW,
+			       8000, 0, strokes));
 
-	n = sim_strokes(SIM_ID, &rec);
-	ASSERT_EQ((long)strokes, n);
-	check_strokes(_metadata, &evs, rec, n, 0, strokes);
+	check_all_strokes(_metadata, &evs, SIM_ID, strokes);
 
 	close(ro);
-	free(rec);
 	pen_events_free(&evs);
 }
 
@@ -916,12 +898,13 @@ TEST_F(pen, cartridge_changes_are_recorded)
 
 	ASSERT_EQ(2 + 1 + 25 + 2 + 2, evs.n)
 		log_events(_metadata, &evs, 0, evs.n);
-	expect_cartridge(_metadata, &evs.ev[0], 0, PEN_CARTRIDGE_NONE, 0, 0,
-			 0);
-	expect_cartridge(_metadata, &evs.ev[1], 4242, PEN_CARTRIDGE_READY, 25,
-			 0, 0);
-	expect_state(_metadata, &evs.ev[2], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 100000, 0);
+	expect_event(_metadata, &evs.ev[0],
+		     CARTRIDGE_REC(0, PEN_CARTRIDGE_NONE, 0, 0, 0));
+	expect_event(_metadata, &evs.ev[1],
+		     CARTRIDGE_REC(4242, PEN_CARTRIDGE_READY, 25, 0, 0));
+	expect_event(_metadata, &evs.ev[2],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 100000,
+			       0));
 	for (i = 0; i < 25; i++) {
 		EXPECT_EQ(PEN_EVENT_STROKE, evs.ev[3 + i].type);
 		EXPECT_EQ(i, evs.ev[3 + i].seq);
@@ -930,15 +913,15 @@ TEST_F(pen, cartridge_changes_are_recorded)
 	spent = find_event(&evs, PEN_EVENT_CARTRIDGE, 3 + 25);
 	ASSERT_LE(3 + 25, spent);
 	ASSERT_GE(3 + 25 + 1, spent);
-	expect_cartridge(_metadata, &evs.ev[spent], 4242, PEN_CARTRIDGE_SPENT,
-			 25, 25, 25);
-	expect_state(_metadata, &evs.ev[spent == 28 ? 29 : 28],
-		     PEN_STATE_STOPPED, PEN_STOP_CARTRIDGE_SPENT, 500, 100000,
-		     25);
-	expect_cartridge(_metadata, &evs.ev[30], 0, PEN_CARTRIDGE_NONE, 0, 0,
-			 25);
-	expect_cartridge(_metadata, &evs.ev[31], 4242, PEN_CARTRIDGE_REUSED,
-			 25, 0, 25);
+	expect_event(_metadata, &evs.ev[spent],
+		     CARTRIDGE_REC(4242, PEN_CARTRIDGE_SPENT, 25, 25, 25));
+	expect_event(_metadata, &evs.ev[spent == 28 ? 29 : 28],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_CARTRIDGE_SPENT, 500,
+			       100000, 25));
+	expect_event(_metadata, &evs.ev[30],
+		     CARTRIDGE_REC(0, PEN_CARTRIDGE_NONE, 0, 0, 25));
+	expect_event(_metadata, &evs.ev[31],
+		     CARTRIDGE_REC(4242, PEN_CARTRIDGE_REUSED, 25, 0, 25));
 	pen_events_free(&evs);
 
 	/* Pulled while running: out, and the stop. */
@@ -958,35 +941,45 @@ TEST_F(pen, cartridge_changes_are_recorded)
 	check_unused_zero(_metadata, &evs);
 	ASSERT_EQ(1 + 1 + st.run_strokes + 2, evs.n)
 		log_events(_metadata, &evs, 0, evs.n);
-	expect_cartridge(_metadata, &evs.ev[0], 4243, PEN_CARTRIDGE_READY,
-			 100000, 0, 25);
-	expect_state(_metadata, &evs.ev[1], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 100000, 25);
+	expect_event(_metadata, &evs.ev[0],
+		     CARTRIDGE_REC(4243, PEN_CARTRIDGE_READY, 100000, 0, 25));
+	expect_event(_metadata, &evs.ev[1],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 100000,
+			       25));
 	/* The strokes, then the stop; the cartridge's record anywhere. */
 	EXPECT_EQ(st.run_strokes, pen_events_count(&evs, PEN_EVENT_STROKE));
 	spent = find_event(&evs, PEN_EVENT_CARTRIDGE, 2);
 	ASSERT_LE(2, spent);
-	expect_cartridge(_metadata, &evs.ev[spent], 0, PEN_CARTRIDGE_NONE, 0,
-			 0, st.strokes);
+	expect_event(_metadata, &evs.ev[spent],
+		     CARTRIDGE_REC(0, PEN_CARTRIDGE_NONE, 0, 0, st.strokes));
 	i = find_event(&evs, PEN_EVENT_STATE, 2);
 	ASSERT_LE(2, i);
-	expect_state(_metadata, &evs.ev[i], PEN_STATE_STOPPED,
-		     PEN_STOP_CARTRIDGE_REMOVED, 500, 100000, st.strokes);
+	expect_event(_metadata, &evs.ev[i],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_CARTRIDGE_REMOVED,
+			       500, 100000, st.strokes));
 	for (base = i + 1; base < evs.n; base++)
 		EXPECT_NE(PEN_EVENT_STROKE, evs.ev[base].type);
 	pen_events_free(&evs);
 }
 
-/* A simulated pen @id whose needle takes @lag_us to reach its depth. */
-static int open_lagged(unsigned int id, unsigned int lag_us)
+/*
+ * A simulated pen @id whose needle takes @lag_us to reach its depth,
+ * opened, set to 500 um at 25 Hz (a 40 ms period), its ring emptied of
+ * the setpoints' record, and started. Returns the open file.
+ */
+static int start_lagged(struct __test_metadata *_metadata, unsigned int id,
+			unsigned int lag_us)
 {
+	struct pen_events evs = { 0 };
 	char opts[32];
+	int fd;
 
 	snprintf(opts, sizeof(opts), "lag_us=%u", lag_us);
-	sim_delete(id);
-	if (sim_create(id, opts))
-		return -1;
-	return sim_open(id, O_RDWR);
+	pen_fixture_open(_metadata, &fd, id, opts, O_RDWR, 500, 25000);
+	ASSERT_EQ(0, pen_events_drain(fd, &evs));
+	pen_events_free(&evs);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	return fd;
 }
 
 TEST(a_stop_resolves_the_stroke_in_flight_unmeasured)
@@ -1001,13 +994,8 @@ TEST(a_stop_resolves_the_stroke_in_flight_unmeasured)
 	if (!pen_backend_is_sim())
 		SKIP(return, PEN_SIM_ONLY);
 	/* The needle takes 30 ms of the 40 ms period to get there. */
-	fd = open_lagged(SIM_ID + 2, 30000);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, pen_params_set(fd, PEN_PARAM_ALL, 500, 25000));
-	ASSERT_EQ(0, pen_events_drain(fd, &evs));
-	pen_events_free(&evs);
 	/* The first stroke goes at the start, and is cut short at once. */
-	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	fd = start_lagged(_metadata, SIM_ID + 2, 30000);
 	run_until(fd, 1, -1, NULL);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
 	st = pen_status_of(fd);
@@ -1020,16 +1008,18 @@ TEST(a_stop_resolves_the_stroke_in_flight_unmeasured)
 
 	ASSERT_EQ(3, evs.n)
 		log_events(_metadata, &evs, 0, evs.n);
-	expect_state(_metadata, &evs.ev[0], PEN_STATE_RUNNING, PEN_STOP_NONE,
-		     500, 25000, 0);
+	expect_event(_metadata, &evs.ev[0],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500, 25000,
+			       0));
 	EXPECT_EQ(PEN_EVENT_STROKE, evs.ev[1].type);
 	EXPECT_EQ(0, evs.ev[1].seq);
 	EXPECT_EQ(0, evs.ev[1].flags);
 	EXPECT_EQ(500, evs.ev[1].stroke.cmd_um);
 	EXPECT_EQ(0, evs.ev[1].stroke.reached_um);
 	EXPECT_EQ(0, evs.ev[1].stroke.reached_ns);
-	expect_state(_metadata, &evs.ev[2], PEN_STATE_STOPPED,
-		     PEN_STOP_REQUEST, 500, 25000, 1);
+	expect_event(_metadata, &evs.ev[2],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REQUEST, 500, 25000,
+			       1));
 	n = sim_strokes(SIM_ID + 2, &rec);
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(0, rec[0].reach_ns);
@@ -1044,23 +1034,17 @@ TEST(a_stop_resolves_the_stroke_in_flight_unmeasured)
 TEST(strokes_never_reported_come_out_unmeasured_in_order)
 {
 	struct pen_events evs = { 0 };
-	struct sim_stroke *rec = NULL;
 	uint64_t before, after, seq;
 	size_t during, i;
 	struct pen_status st;
-	long sp, n;
+	long sp;
 	int fd;
 
 	/* pen_vcm measures a stroke at a fixed time, shorter than any period. */
 	if (!pen_backend_is_sim())
 		SKIP(return, PEN_SIM_ONLY);
 	/* A lag longer than the period: every stroke is overtaken. */
-	fd = open_lagged(SIM_ID + 3, 50000);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, pen_params_set(fd, PEN_PARAM_ALL, 500, 25000));
-	ASSERT_EQ(0, pen_events_drain(fd, &evs));
-	pen_events_free(&evs);
-	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	fd = start_lagged(_metadata, SIM_ID + 3, 50000);
 	run_until(fd, 10, fd, &evs);
 	/* New setpoints while strokes still wait for their outcome. */
 	before = pen_status_of(fd).strokes;
@@ -1098,13 +1082,11 @@ TEST(strokes_never_reported_come_out_unmeasured_in_order)
 		if (ev->seq == seq - 1)
 			EXPECT_LT(sp, (long)i);
 	}
-	expect_state(_metadata, &evs.ev[evs.n - 1], PEN_STATE_STOPPED,
-		     PEN_STOP_REQUEST, 700, 30000, st.run_strokes);
-	n = sim_strokes(SIM_ID + 3, &rec);
-	ASSERT_EQ((long)st.run_strokes, n);
-	check_strokes(_metadata, &evs, rec, n, 0, st.run_strokes);
+	expect_event(_metadata, &evs.ev[evs.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REQUEST, 700, 30000,
+			       st.run_strokes));
+	check_all_strokes(_metadata, &evs, SIM_ID + 3, st.run_strokes);
 
-	free(rec);
 	pen_events_free(&evs);
 	close(fd);
 	EXPECT_EQ(0, sim_delete(SIM_ID + 3));
@@ -1141,9 +1123,9 @@ TEST_F(pen, removal_ends_every_stream)
 	EXPECT_EQ(-ENODEV, pl.err);
 	EXPECT_TRUE(pl.hup_revents & POLLHUP);
 	ASSERT_LE(23, rd.evs.n);
-	expect_state(_metadata, &rd.evs.ev[rd.evs.n - 1], PEN_STATE_STOPPED,
-		     PEN_STOP_REMOVED, 500, 100000,
-		     pen_events_count(&rd.evs, PEN_EVENT_STROKE));
+	expect_event(_metadata, &rd.evs.ev[rd.evs.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REMOVED, 500, 100000,
+			       pen_events_count(&rd.evs, PEN_EVENT_STROKE)));
 	expect_same_stream(_metadata, &rd.evs, &pl.evs);
 	check_unused_zero(_metadata, &rd.evs);
 
@@ -1217,9 +1199,9 @@ TEST_F(pen, removal_wakes_blocked_readers)
 	EXPECT_EQ(-ENODEV, pen_events_drain(bfd, &buffered));
 	ASSERT_EQ(1 + 1 + st.run_strokes + 1, buffered.n);
 	EXPECT_EQ(PEN_EVENT_SETPOINT, buffered.ev[0].type);
-	expect_state(_metadata, &buffered.ev[buffered.n - 1],
-		     PEN_STATE_STOPPED, PEN_STOP_REQUEST, 500, 100000,
-		     st.run_strokes);
+	expect_event(_metadata, &buffered.ev[buffered.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REQUEST, 500, 100000,
+			       st.run_strokes));
 
 	close(bfd);
 	close(rfd);
@@ -1256,30 +1238,26 @@ FIXTURE_SETUP(soak)
 	snprintf(opts, sizeof(opts), "record_size=%llu",
 		 (unsigned long long)soak_seconds() * SOAK_RATE_MHZ / 1000 +
 		 10000);
-	sim_delete(SOAK_SIM_ID);
-	ASSERT_EQ(0, sim_create(SOAK_SIM_ID, opts));
-	self->fd = sim_open(SOAK_SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
+	self->rfd = -1;
+	pen_fixture_open(_metadata, &self->fd, SOAK_SIM_ID, opts, O_RDWR, 0, 0);
 	self->rfd = sim_open(SOAK_SIM_ID, O_RDONLY);
 	ASSERT_LE(0, self->rfd);
 }
 
 FIXTURE_TEARDOWN(soak)
 {
-	close(self->rfd);
-	close(self->fd);
-	sim_delete(SOAK_SIM_ID);
+	if (self->rfd >= 0)
+		close(self->rfd);
+	pen_fixture_close(self->fd, SOAK_SIM_ID);
 }
 
 TEST_F_TIMEOUT(soak, a_reader_that_keeps_up_loses_nothing, soak_timeout())
 {
 	const unsigned int secs = soak_seconds();
-	struct sim_stroke *rec = NULL;
 	uint64_t missed, max_late;
 	struct pen_status st;
 	struct reader rd;
 	unsigned int i;
-	long n;
 
 	if (!secs)
 		SKIP(return, "PEN_EVENT_SOAK_S=0");
@@ -1312,20 +1290,19 @@ TEST_F_TIMEOUT(soak, a_reader_that_keeps_up_loses_nothing, soak_timeout())
 	EXPECT_EQ(st.run_strokes, pen_events_count(&rd.evs, PEN_EVENT_STROKE));
 	ASSERT_EQ(1 + 1 + st.run_strokes + 1, rd.evs.n);
 	EXPECT_EQ(PEN_EVENT_SETPOINT, rd.evs.ev[0].type);
-	expect_state(_metadata, &rd.evs.ev[1], PEN_STATE_RUNNING,
-		     PEN_STOP_NONE, 500, SOAK_RATE_MHZ, 0);
-	expect_state(_metadata, &rd.evs.ev[rd.evs.n - 1], PEN_STATE_STOPPED,
-		     PEN_STOP_REQUEST, 500, SOAK_RATE_MHZ, st.run_strokes);
+	expect_event(_metadata, &rd.evs.ev[1],
+		     STATE_REC(PEN_STATE_RUNNING, PEN_STOP_NONE, 500,
+			       SOAK_RATE_MHZ, 0));
+	expect_event(_metadata, &rd.evs.ev[rd.evs.n - 1],
+		     STATE_REC(PEN_STATE_STOPPED, PEN_STOP_REQUEST, 500,
+			       SOAK_RATE_MHZ, st.run_strokes));
 	stroke_totals(&rd.evs, &missed, &max_late);
 	EXPECT_EQ(st.run_missed_strokes, missed);
 	EXPECT_EQ(st.max_lateness_ns, max_late);
 
 	/* Every stroke against what the needle did. */
-	n = sim_strokes(SOAK_SIM_ID, &rec);
-	ASSERT_EQ((long)st.run_strokes, n);
 	EXPECT_EQ(0, sim_state(SOAK_SIM_ID, "strokes_dropped"));
-	check_strokes(_metadata, &rd.evs, rec, n, 0, st.run_strokes);
-	free(rec);
+	check_all_strokes(_metadata, &rd.evs, SOAK_SIM_ID, st.run_strokes);
 	pen_events_free(&rd.evs);
 }
 

@@ -7,6 +7,8 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define SIM_ID		600
 #define PERIOD_NS	10000000ULL	/* 100 Hz */
@@ -29,37 +31,16 @@ static long long fault_count(unsigned int id, const char *kind)
 	return n;
 }
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 100000));
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 500, 100000);
 
 TEST_F(pen, over_depth_stops_within_a_stroke_and_latches)
 {
 	struct pen_status st;
 	long long off, cause;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(50000000);
-	ASSERT_EQ(0, sim_inject(SIM_ID, "over_depth 300"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, st.fault);
+	st = pen_run_then_inject(_metadata, self->fd, SIM_ID, 50000000,
+				 "over_depth 300", 2000);
+	expect_fault_stop(_metadata, &st, PEN_FAULT_OVER_DEPTH);
 	EXPECT_EQ(300, st.fault_value);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 	/* The next stroke reaches too deep; the drive is off on its report. */
@@ -130,8 +111,7 @@ TEST_F(pen, a_jammed_needle_is_a_stall_after_three_short_strokes)
 	ASSERT_EQ(0, sim_inject(SIM_ID, "stall 5"));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
 	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_STALL, st.fault);
+	expect_fault_stop(_metadata, &st, PEN_FAULT_STALL);
 	EXPECT_EQ(500, st.fault_value);
 	/* Five good strokes, then three that reach nothing. */
 	EXPECT_EQ(8, st.fault_seq);
@@ -162,9 +142,7 @@ TEST_F(pen, hardware_faults_stop_the_needle_at_once)
 		/* Reported in process context: off before the write returns. */
 		EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
 		st = pen_status_of(self->fd);
-		EXPECT_EQ(PEN_STATE_STOPPED, st.state);
-		EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-		EXPECT_EQ(faults[i].fault, st.fault);
+		expect_fault_stop(_metadata, &st, faults[i].fault);
 		EXPECT_EQ(faults[i].value, st.fault_value);
 		EXPECT_LE(sim_state(SIM_ID, "inject_ns"),
 			  sim_state(SIM_ID, "drive_off_ns"));
@@ -208,13 +186,10 @@ TEST_F(pen, a_loop_that_falls_behind_is_a_timing_fault)
 	struct pen_status st;
 
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_RATE, 0, 300000));
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
 	/* Hold the timer 20 ms: six periods at 300 Hz, the limit is two. */
-	ASSERT_EQ(0, sim_inject(SIM_ID, "late 20000"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_TIMING, st.fault);
+	st = pen_run_then_inject(_metadata, self->fd, SIM_ID, 30000000,
+				 "late 20000", 2000);
+	expect_fault_stop(_metadata, &st, PEN_FAULT_TIMING);
 	EXPECT_LE(3, st.fault_value);
 	EXPECT_LE(st.fault_value, st.run_missed_strokes);
 	EXPECT_EQ(1, fault_count(SIM_ID, "timing"));
@@ -245,8 +220,7 @@ TEST_F(pen, a_controller_that_stops_kicking_is_a_watchdog_fault)
 	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
 	/* Then the controller "hangs". */
 	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_WATCHDOG, st.fault);
+	expect_fault_stop(_metadata, &st, PEN_FAULT_WATCHDOG);
 	EXPECT_LE(100, st.fault_value);
 	/* Off within a stroke period of the timeout running out. */
 	off = sim_state(SIM_ID, "drive_off_ns");
@@ -301,14 +275,12 @@ TEST_F(pen, the_watchdog_is_the_controllers_alone)
 
 TEST(bad_injections_are_refused)
 {
-	sim_delete(SIM_ID + 1);
-	ASSERT_EQ(0, sim_create(SIM_ID + 1, NULL));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "melt 5"));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "over_depth"));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "late 1000000"));
-	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID + 1, "reset 1"));
-	EXPECT_EQ(0, sim_inject(SIM_ID + 1, "reset"));
-	EXPECT_EQ(0, sim_delete(SIM_ID + 1));
+	static const char *const bad[] = {
+		"melt 5", "over_depth", "late 1000000", "reset 1",
+	};
+
+	expect_injections_refused(_metadata, SIM_ID + 1, NULL, bad,
+				  ARRAY_SIZE(bad));
 }
 
 TEST_HARNESS_MAIN

@@ -21,6 +21,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1600U
 #define SIM_OPTS	"record_size=64 footswitch=1"
@@ -138,43 +139,70 @@ static void expect_working(struct __test_metadata *_metadata)
 	close(fd);
 }
 
+/*
+ * Nothing of a pen is left that was not there when the test began.
+ * Returns whether so, for the caller to say after what if not.
+ */
+static int expect_traces_as_before(struct __test_metadata *_metadata,
+				   FIXTURE_DATA(fi) *self)
+{
+	struct pen_traces t = pen_traces_now();
+	int same = pen_traces_equal(&self->before, &t);
+
+	EXPECT_TRUE(same) {
+		pen_traces_print("before", &self->before);
+		pen_traces_print("now", &t);
+	}
+	return same;
+}
+
 /* The next creation works, and leaves nothing when removed. */
 static void expect_creation_works(struct __test_metadata *_metadata,
 				  FIXTURE_DATA(fi) *self, unsigned int n)
 {
-	struct pen_traces t;
-
 	ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS)) TH_LOG("after fault %u", n);
 	expect_working(_metadata);
 	ASSERT_EQ(0, sim_delete(SIM_ID));
-	t = pen_traces_now();
-	EXPECT_TRUE(pen_traces_equal(&self->before, &t)) {
-		pen_traces_print("before", &self->before);
-		pen_traces_print("now", &t);
-	}
+	expect_traces_as_before(_metadata, self);
+}
+
+/*
+ * Writes @line to the bus file @file with the @n-th allocation of the
+ * write armed to fail. Returns what write() did, its errno in *@err, and
+ * in *@f whether the failure fired, which it counts in self->faults.
+ */
+static ssize_t faulted_bus_write(struct __test_metadata *_metadata,
+				 FIXTURE_DATA(fi) *self, const char *file,
+				 const char *line, unsigned int n, int *err,
+				 int *f)
+{
+	char path[128];
+	ssize_t ret;
+	int fd;
+
+	fd = open(sim_bus_file(path, sizeof(path), file), O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, arm(self->nth, n));
+	ret = write(fd, line, strlen(line));
+	*err = errno;
+	*f = fired(self->nth);
+	close(fd);
+	ASSERT_LE(0, *f);
+	self->faults += *f;
+	return ret;
 }
 
 TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 {
-	char line[128], path[128];
-	struct pen_traces t;
+	char line[128];
 	unsigned int n;
-	int fd, f, err;
 	ssize_t ret;
+	int f, err;
 
 	snprintf(line, sizeof(line), "%u %s", SIM_ID, SIM_OPTS);
 	for (n = 1; n < MAX_NTH; n++) {
-		fd = open(sim_bus_file(path, sizeof(path), "new_device"),
-			  O_WRONLY | O_CLOEXEC);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, arm(self->nth, n));
-		ret = write(fd, line, strlen(line));
-		err = errno;
-		f = fired(self->nth);
-		close(fd);
-		ASSERT_LE(0, f);
-		self->faults += f;
-
+		ret = faulted_bus_write(_metadata, self, "new_device", line, n,
+					&err, &f);
 		if (ret < 0) {
 			/*
 			 * Only an injected failure may fail it. Mostly with
@@ -194,13 +222,9 @@ TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 			ASSERT_EQ(0, sim_delete(SIM_ID)) TH_LOG("fault %u", n);
 		}
 		/* Nothing left behind, either way. */
-		t = pen_traces_now();
-		EXPECT_TRUE(pen_traces_equal(&self->before, &t)) {
+		if (!expect_traces_as_before(_metadata, self))
 			TH_LOG("fault %u: write %zd (%s)", n, ret,
 			       ret < 0 ? strerror(err) : "ok");
-			pen_traces_print("before", &self->before);
-			pen_traces_print("now", &t);
-		}
 		expect_creation_works(_metadata, self, n);
 		if (!f)
 			break;
@@ -214,20 +238,9 @@ TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 /* The readers debugfs file of simulated pen SIM_ID: open files, or -errno. */
 static int open_files(void)
 {
-	char path[128], line[128];
-	int n = sim_pen_index(SIM_ID), files = 0;
-	FILE *f;
+	int n = sim_pen_index(SIM_ID);
 
-	if (n < 0)
-		return n;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers", n);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		files += line[0] != '#';
-	fclose(f);
-	return files;
+	return n < 0 ? n : pen_open_files(n);
 }
 
 TEST_F(fi, every_allocation_of_open_fails_once)
@@ -282,25 +295,16 @@ TEST_F(fi, every_allocation_of_open_fails_once)
 
 TEST_F(fi, every_allocation_of_del_device_fails_once)
 {
-	char line[32], path[128];
-	struct pen_traces t;
+	char line[32];
 	unsigned int n;
-	int fd, f, err;
 	ssize_t ret;
+	int f, err;
 
 	snprintf(line, sizeof(line), "%u", SIM_ID);
 	for (n = 1; n < MAX_NTH; n++) {
 		ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
-		fd = open(sim_bus_file(path, sizeof(path), "del_device"),
-			  O_WRONLY | O_CLOEXEC);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, arm(self->nth, n));
-		ret = write(fd, line, strlen(line));
-		err = errno;
-		f = fired(self->nth);
-		close(fd);
-		ASSERT_LE(0, f);
-		self->faults += f;
+		ret = faulted_bus_write(_metadata, self, "del_device", line, n,
+					&err, &f);
 		if (ret < 0) {
 			/* Refused before anything was done: still whole. */
 			EXPECT_TRUE(f) TH_LOG("fault %u: %s", n, strerror(err));
@@ -310,12 +314,8 @@ TEST_F(fi, every_allocation_of_del_device_fails_once)
 		} else {
 			self->survived += f;
 		}
-		t = pen_traces_now();
-		EXPECT_TRUE(pen_traces_equal(&self->before, &t)) {
+		if (!expect_traces_as_before(_metadata, self))
 			TH_LOG("fault %u: write %zd", n, ret);
-			pen_traces_print("before", &self->before);
-			pen_traces_print("now", &t);
-		}
 		if (!f)
 			break;
 	}

@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1800
 #define PLAIN_ID	1801	/* no footswitch */
@@ -77,20 +78,19 @@ FIXTURE(hold) {
 
 FIXTURE_SETUP(hold)
 {
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
+	self->ro = -1;
+	pen_fixture_open(_metadata, &self->fd, SIM_ID, SIM_OPTS, O_RDWR, 0, 0);
 	self->ro = sim_open(SIM_ID, O_RDONLY | O_NONBLOCK);
 	ASSERT_LE(0, self->ro);
+	/* Set with the reader open: its ring holds the change too. */
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, RATE_MHZ));
 }
 
 FIXTURE_TEARDOWN(hold)
 {
-	close(self->ro);
-	close(self->fd);
-	sim_delete(SIM_ID);
+	if (self->ro >= 0)
+		close(self->ro);
+	pen_fixture_close(self->fd, SIM_ID);
 }
 
 TEST_F(hold, start_without_the_pedal_is_eagain_and_changes_nothing)

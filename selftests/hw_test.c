@@ -10,6 +10,8 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define TB_ID		1300
 #define PERIOD_NS	10000000ULL	/* 100 Hz */
@@ -45,18 +47,13 @@ FIXTURE_SETUP(bench)
 	self->fd = -1;
 	if (!bench_loaded())
 		SKIP(return, "no pen_testbench (a kernel without IIO?)");
-	sim_delete(TB_ID);
-	ASSERT_EQ(0, sim_create(TB_ID, variant->opts));
-	self->fd = sim_open(TB_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 600, 100000));
+	pen_fixture_open(_metadata, &self->fd, TB_ID, variant->opts, O_RDWR,
+			 600, 100000);
 }
 
 FIXTURE_TEARDOWN(bench)
 {
-	if (self->fd >= 0)
-		close(self->fd);
-	sim_delete(TB_ID);
+	pen_fixture_close(self->fd, TB_ID);
 }
 
 /* The needle off in every way the bench can tell. */
@@ -67,6 +64,24 @@ static void expect_all_off(struct __test_metadata *_metadata)
 	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
 	EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
 	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
+/*
+ * Runs the needle 30 ms, injects @cmd and waits for the stop it causes:
+ * by @fault, of @value, with the needle off in every way the bench can
+ * tell. Returns the status after the stop.
+ */
+static struct pen_status run_into_fault(struct __test_metadata *_metadata,
+					int fd, const char *cmd,
+					uint32_t fault, uint32_t value)
+{
+	struct pen_status st;
+
+	st = pen_run_then_inject(_metadata, fd, TB_ID, 30000000, cmd, 2000);
+	expect_fault_stop(_metadata, &st, fault);
+	EXPECT_EQ(value, st.fault_value);
+	expect_all_off(_metadata);
+	return st;
 }
 
 TEST_F(bench, probe_leaves_the_drive_off)
@@ -132,10 +147,7 @@ TEST_F(bench, reached_depths_come_from_the_model_through_the_adc)
 	struct pen_status st;
 	long n, i, reached = 0;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(100000000);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
-	st = pen_status_of(self->fd);
+	st = pen_run_for(_metadata, self->fd, 100000000);
 	EXPECT_EQ(600, st.last_reached_um);
 
 	n = sim_strokes(TB_ID, &rec);
@@ -170,32 +182,17 @@ TEST_F(bench, a_position_sensor_stuck_at_rest_is_a_stall)
 {
 	struct pen_status st;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(TB_ID, "stuck 0"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_STALL, st.fault);
-	EXPECT_EQ(600, st.fault_value);
+	st = run_into_fault(_metadata, self->fd, "stuck 0", PEN_FAULT_STALL,
+			    600);
 	EXPECT_EQ(0, st.last_reached_um);
-	expect_all_off(_metadata);
 	/* The needle itself moved: the record has what it did. */
 	EXPECT_LT(0, sim_state(TB_ID, "strokes"));
 }
 
 TEST_F(bench, a_position_sensor_stuck_deep_is_over_depth)
 {
-	struct pen_status st;
-
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(TB_ID, "stuck 2500"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVER_DEPTH, st.fault);
-	EXPECT_EQ(1900, st.fault_value);
-	expect_all_off(_metadata);
+	run_into_fault(_metadata, self->fd, "stuck 2500", PEN_FAULT_OVER_DEPTH,
+		       1900);
 	EXPECT_LE(sim_state(TB_ID, "inject_ns"),
 		  sim_state(TB_ID, "drive_off_ns"));
 }
@@ -203,17 +200,10 @@ TEST_F(bench, a_position_sensor_stuck_deep_is_over_depth)
 TEST_F(bench, overcurrent_is_measured_and_cuts_the_drive)
 {
 	long long cause, off;
-	struct pen_status st;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
 	/* 600 um is 20 % duty, 200 mA; 1500 mA more is over the 1.5 A limit. */
-	ASSERT_EQ(0, sim_inject(TB_ID, "overcurrent 1500"));
-	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVERCURRENT, st.fault);
-	EXPECT_EQ(1700, st.fault_value);
-	expect_all_off(_metadata);
+	run_into_fault(_metadata, self->fd, "overcurrent 1500",
+		       PEN_FAULT_OVERCURRENT, 1700);
 	cause = sim_state(TB_ID, "inject_ns");
 	off = sim_state(TB_ID, "drive_off_ns");
 	EXPECT_LE(cause, off);
@@ -243,8 +233,7 @@ TEST_F(bench, overtemperature_is_measured_and_cuts_the_drive)
 	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
 	ASSERT_EQ(0, sim_inject(TB_ID, "overtemp 65000"));
 	st = pen_wait_stopped(self->fd, 2000);
-	EXPECT_EQ(PEN_STOP_FAULT, st.stop_reason);
-	EXPECT_EQ(PEN_FAULT_OVERTEMP, st.fault);
+	expect_fault_stop(_metadata, &st, PEN_FAULT_OVERTEMP);
 	EXPECT_EQ(65000, st.fault_value);
 	expect_all_off(_metadata);
 }
@@ -254,10 +243,8 @@ TEST_F(bench, pulling_the_cartridge_while_running_cuts_the_drive)
 	struct pen_status st;
 	long long cause, off;
 
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
-	st = pen_wait_stopped(self->fd, 1000);
+	st = pen_run_then_inject(_metadata, self->fd, TB_ID, 30000000,
+				 "cartridge_remove", 1000);
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);
 	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
@@ -286,10 +273,7 @@ TEST_F(bench, the_eeprom_identifies_the_cartridge)
 	EXPECT_EQ(123456789012ULL, st.cartridge_id);
 	EXPECT_EQ(777, st.cartridge_budget);
 	EXPECT_EQ(0, st.cartridge_strokes);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(50000000);
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
-	st = pen_status_of(self->fd);
+	st = pen_run_for(_metadata, self->fd, 50000000);
 	EXPECT_EQ(st.run_strokes, st.cartridge_strokes);
 
 	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
@@ -351,19 +335,16 @@ TEST_F(bench, unbinding_the_driver_while_running_cuts_the_drive)
 
 TEST(bad_injections_are_refused)
 {
+	static const char *const bad[] = {
+		"melt 5", "stuck", "late 1000000",
+		"supply_low 8000",	/* the bench has no supply monitor */
+		"press main",		/* nor buttons on this one */
+	};
+
 	if (!bench_loaded())
 		SKIP(return, "no pen_testbench (a kernel without IIO?)");
-	sim_delete(TB_ID + 1);
-	ASSERT_EQ(0, sim_create(TB_ID + 1, "buttons=0"));
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "melt 5"));
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "stuck"));
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "late 1000000"));
-	/* The bench has no supply monitor. */
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "supply_low 8000"));
-	/* Nor buttons on this one. */
-	EXPECT_EQ(-EINVAL, sim_inject(TB_ID + 1, "press main"));
-	EXPECT_EQ(0, sim_inject(TB_ID + 1, "reset"));
-	EXPECT_EQ(0, sim_delete(TB_ID + 1));
+	expect_injections_refused(_metadata, TB_ID + 1, "buttons=0", bad,
+				  ARRAY_SIZE(bad));
 	/* Creation errors reach the writer. */
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "rate_max_mhz=250500"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "depth_max_um=0"));

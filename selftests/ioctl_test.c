@@ -11,26 +11,11 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID	100
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 0, 0);
 
 static void expect_setpoints(struct __test_metadata *_metadata, int fd,
 			     uint32_t depth_um, uint32_t rate_mhz)
@@ -41,6 +26,59 @@ static void expect_setpoints(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(rate_mhz, st.rate_mhz);
 }
 
+/* The pen's limits, as GET_INFO reports them in @info. */
+static void expect_limits(struct __test_metadata *_metadata,
+			  const struct pen_info *info, uint32_t depth_min_um,
+			  uint32_t depth_max_um, uint32_t depth_step_um,
+			  uint32_t rate_min_mhz, uint32_t rate_max_mhz,
+			  uint32_t needles)
+{
+	EXPECT_EQ(depth_min_um, info->depth_min_um);
+	EXPECT_EQ(depth_max_um, info->depth_max_um);
+	EXPECT_EQ(depth_step_um, info->depth_step_um);
+	EXPECT_EQ(rate_min_mhz, info->rate_min_mhz);
+	EXPECT_EQ(rate_max_mhz, info->rate_max_mhz);
+	EXPECT_EQ(needles, info->needle_count);
+}
+
+/* A SET_PARAMS argument: which fields to set, and their values. */
+struct params_case {
+	uint32_t mask, depth, rate;
+};
+
+/*
+ * Each of the @n setpoint changes @bad is refused with @err and leaves
+ * the setpoints at @depth_um and @rate_mhz, as they were.
+ */
+static void expect_params_refused(struct __test_metadata *_metadata, int fd,
+				  int err, const struct params_case *bad,
+				  size_t n, uint32_t depth_um,
+				  uint32_t rate_mhz)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		errno = 0;
+		EXPECT_EQ(-1, pen_params_set(fd, bad[i].mask, bad[i].depth,
+					     bad[i].rate))
+			TH_LOG("case %zu", i);
+		EXPECT_EQ(err, errno) TH_LOG("case %zu", i);
+		expect_setpoints(_metadata, fd, depth_um, rate_mhz);
+	}
+}
+
+/* expect_params_refused() on the fixture's pen, for the cases listed. */
+#define EXPECT_PARAMS_REFUSED(err, depth_um, rate_mhz, ...)		\
+	do {								\
+		static const struct params_case bad_[] = {		\
+			__VA_ARGS__					\
+		};							\
+									\
+		expect_params_refused(_metadata, self->fd, (err), bad_,	\
+				      ARRAY_SIZE(bad_), (depth_um),	\
+				      (rate_mhz));			\
+	} while (0)
+
 TEST_F(pen, get_info_reports_identity_and_default_limits)
 {
 	struct pen_info info;
@@ -50,12 +88,7 @@ TEST_F(pen, get_info_reports_identity_and_default_limits)
 	memset(&info, 0xa5, sizeof(info));
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_GET_INFO, &info));
 	EXPECT_EQ(PEN_API_VERSION, info.api_version);
-	EXPECT_EQ(0, info.depth_min_um);
-	EXPECT_EQ(3000, info.depth_max_um);
-	EXPECT_EQ(10, info.depth_step_um);
-	EXPECT_EQ(25000, info.rate_min_mhz);
-	EXPECT_EQ(300000, info.rate_max_mhz);
-	EXPECT_EQ(12, info.needle_count);
+	expect_limits(_metadata, &info, 0, 3000, 10, 25000, 300000, 12);
 	/* A default simulated pen has its buttons, but no footswitch. */
 	EXPECT_EQ(PEN_INFO_BUTTONS, info.flags);
 	snprintf(name, sizeof(name), "pen%d", sim_pen_index(SIM_ID));
@@ -81,12 +114,7 @@ TEST(get_info_reports_configured_limits)
 	fd = sim_open(SIM_ID + 1, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_GET_INFO, &info));
-	EXPECT_EQ(200, info.depth_min_um);
-	EXPECT_EQ(1500, info.depth_max_um);
-	EXPECT_EQ(250, info.depth_step_um);
-	EXPECT_EQ(50000, info.rate_min_mhz);
-	EXPECT_EQ(150000, info.rate_max_mhz);
-	EXPECT_EQ(36, info.needle_count);
+	expect_limits(_metadata, &info, 200, 1500, 250, 50000, 150000, 36);
 	/* A new pen starts at its shallowest depth and slowest rate. */
 	expect_setpoints(_metadata, fd, 200, 50000);
 	close(fd);
@@ -124,58 +152,40 @@ TEST_F(pen, set_params_applies_depth_rate_or_both)
 
 TEST_F(pen, out_of_range_is_erange_and_changes_nothing)
 {
-	static const struct { uint32_t mask, depth, rate; } bad[] = {
-		{ PEN_PARAM_DEPTH, 3010, 0 },
-		{ PEN_PARAM_DEPTH, UINT32_MAX, 0 },
-		{ PEN_PARAM_RATE, 0, 24999 },
-		{ PEN_PARAM_RATE, 0, 300001 },
-		{ PEN_PARAM_RATE, 0, 0 },
-		{ PEN_PARAM_RATE, 0, UINT32_MAX },
-		/* One good field does not sneak through with a bad one. */
-		{ PEN_PARAM_ALL, 800, 400000 },
-		{ PEN_PARAM_ALL, 5000, 100000 },
-	};
-	size_t i;
-
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_ALL, 500, 120000));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		errno = 0;
-		EXPECT_EQ(-1, pen_params_set(self->fd, bad[i].mask,
-					     bad[i].depth, bad[i].rate));
-		EXPECT_EQ(ERANGE, errno) TH_LOG("case %zu", i);
-		expect_setpoints(_metadata, self->fd, 500, 120000);
-	}
+	EXPECT_PARAMS_REFUSED(ERANGE, 500, 120000,
+			      { PEN_PARAM_DEPTH, 3010, 0 },
+			      { PEN_PARAM_DEPTH, UINT32_MAX, 0 },
+			      { PEN_PARAM_RATE, 0, 24999 },
+			      { PEN_PARAM_RATE, 0, 300001 },
+			      { PEN_PARAM_RATE, 0, 0 },
+			      { PEN_PARAM_RATE, 0, UINT32_MAX },
+			      /* A good field with a bad one: refused too. */
+			      { PEN_PARAM_ALL, 800, 400000 },
+			      { PEN_PARAM_ALL, 5000, 100000 });
 }
 
 TEST_F(pen, depth_off_the_step_grid_is_einval)
 {
 	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_DEPTH, 500, 0));
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 505, 0));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 1, 0));
-	EXPECT_EQ(EINVAL, errno);
-	expect_setpoints(_metadata, self->fd, 500, 25000);
+	EXPECT_PARAMS_REFUSED(EINVAL, 500, 25000,
+			      { PEN_PARAM_DEPTH, 505, 0 },
+			      { PEN_PARAM_DEPTH, 1, 0 });
 }
 
 TEST_F(pen, bad_mask_is_einval)
 {
-	EXPECT_EQ(-1, pen_params_set(self->fd, 0, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_ALL | 4, 500,
-				     120000));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, 1U << 31, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	expect_setpoints(_metadata, self->fd, 0, 25000);
+	EXPECT_PARAMS_REFUSED(EINVAL, 0, 25000,
+			      { 0, 500, 120000 },
+			      { PEN_PARAM_ALL | 4, 500, 120000 },
+			      { 1U << 31, 500, 120000 });
 }
 
 TEST_F(pen, value_left_out_of_the_mask_must_be_zero)
 {
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_DEPTH, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, pen_params_set(self->fd, PEN_PARAM_RATE, 500, 120000));
-	EXPECT_EQ(EINVAL, errno);
-	expect_setpoints(_metadata, self->fd, 0, 25000);
+	EXPECT_PARAMS_REFUSED(EINVAL, 0, 25000,
+			      { PEN_PARAM_DEPTH, 500, 120000 },
+			      { PEN_PARAM_RATE, 500, 120000 });
 }
 
 TEST_F(pen, nonzero_reserved_field_is_einval)

@@ -9,6 +9,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID	700
 
@@ -22,23 +23,7 @@ static struct pen_info info_of(int fd)
 }
 
 /* Drop CAP_SYS_ADMIN from this process, staying root otherwise. */
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, "depth_min_um=100"));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, "depth_min_um=100", 0, 0);
 
 TEST_F(pen, defaults_are_the_hardware_maximum_and_an_hour)
 {

@@ -18,6 +18,7 @@ ST_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Wno-clobbered \
 # sim_util.c drives the simulated pens; pen_bench links it too.
 ST_LIB := selftests/sim_util.c
 ST_DEPS := selftests/pen_util.h selftests/sim_util.h $(ST_LIB) \
+	selftests/pen_fixture.h selftests/pen_proc.h selftests/pen_expect.h \
 	$(KSFT_DIR)/kselftest_harness.h include/uapi/linux/pen.h
 # button_test reads the pens' input devices with libevdev.
 EVDEV_CFLAGS := $(shell pkg-config --cflags libevdev 2>/dev/null)

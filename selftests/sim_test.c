@@ -8,6 +8,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID	400
 
@@ -68,11 +69,8 @@ TEST(removal_stops_the_needle_and_open_files_get_enodev)
 
 	if (!pen_backend_is_sim())
 		SKIP(return, "pen_sim's own test");
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	rw = sim_open(SIM_ID, O_RDWR);
+	pen_fixture_open(_metadata, &rw, SIM_ID, NULL, O_RDWR, 0, 0);
 	ro = sim_open(SIM_ID, O_RDONLY);
-	ASSERT_LE(0, rw);
 	ASSERT_LE(0, ro);
 	ASSERT_EQ(0, pen_params_set(rw, PEN_PARAM_ALL, 500, 200000));
 	ASSERT_EQ(0, ioctl(rw, PEN_IOC_START));
@@ -118,10 +116,7 @@ TEST(unloading_the_backend_stops_its_running_needles)
 
 	if (!pen_backend_is_sim())
 		SKIP(return, "pen_sim's own test");
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, fd);
+	pen_fixture_open(_metadata, &fd, SIM_ID, NULL, O_RDWR, 0, 0);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
 	sleep_ns(30000000);
 	/* The open file pins pen.ko, not its backend. */

@@ -32,6 +32,9 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
+#include "pen_expect.h"
+#include "pen_proc.h"
 
 #define SIM_ID		1700
 /* A cut the core owes at a pause must come; later than this, it is lost. */
@@ -243,11 +246,15 @@ static void reader_step(struct worker *w, struct reader_files *rf)
 	}
 }
 
-static void read_sysfs(struct worker *w, const char *path)
+/* Reads file @file of pen @pen under @dir (its sysfs or debugfs). */
+static void read_pen_file(struct worker *w, const char *dir, int pen,
+			  const char *file)
 {
-	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[4096], path[96];
+	int fd;
 
+	snprintf(path, sizeof(path), "%s/pen%d/%s", dir, pen, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	sh->calls[w->id]++;
 	if (fd < 0) {
 		bad(w, path, errno);
@@ -264,7 +271,6 @@ static void ioctl_step(struct worker *w, int *fd, int pen)
 	static const int ok_none[] = { 0 };
 	struct pen_status st;
 	struct pen_info info;
-	char path[96];
 	int i = wrand(w, IOCTL_FILES);
 
 	switch (wrand(w, 8)) {
@@ -285,19 +291,13 @@ static void ioctl_step(struct worker *w, int *fd, int pen)
 				      ok_none);
 		break;
 	case 3:
-		snprintf(path, sizeof(path), "/sys/class/pen/pen%d/stats/strokes",
-			 pen);
-		read_sysfs(w, path);
+		read_pen_file(w, "/sys/class/pen", pen, "stats/strokes");
 		break;
 	case 4:
-		snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers",
-			 pen);
-		read_sysfs(w, path);
+		read_pen_file(w, "/sys/kernel/debug/pen", pen, "readers");
 		break;
 	case 5:
-		snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/timing",
-			 pen);
-		read_sysfs(w, path);
+		read_pen_file(w, "/sys/kernel/debug/pen", pen, "timing");
 		break;
 	default:
 		expect_one_of(w, "GET_STATUS",
@@ -438,23 +438,6 @@ static unsigned int env_uint(const char *name, unsigned int def)
 	return v ? strtoul(v, NULL, 0) : def;
 }
 
-/* Open files, by the readers debugfs file (one ring each), or -errno. */
-static int pen_files(int pen)
-{
-	char path[96], line[128];
-	int files = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers", pen);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		files += line[0] != '#';
-	fclose(f);
-	return files;
-}
-
 /*
  * The pen's status, the core's deferred cut and the sim's drive, at a
  * pause, consistent: with every worker stopped only the core itself can
@@ -484,19 +467,7 @@ static int stress_timeout(void)
 		     (env_uint("PEN_STRESS_ROUND_MS", 100) / 1000 + 5);
 }
 
-FIXTURE(storm) {
-	unsigned int sim_id;
-};
-
-FIXTURE_SETUP(storm)
-{
-	self->sim_id = SIM_ID;
-}
-
-FIXTURE_TEARDOWN(storm)
-{
-	sim_delete(self->sim_id);
-}
+PEN_ID_FIXTURE(storm, SIM_ID);
 
 TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 {
@@ -510,7 +481,6 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 	pthread_barrierattr_t ba;
 	struct pen_stroke_check chk;
 	struct pen_monitor mon;
-	struct sim_stroke *rec = NULL;
 	struct pen_status st;
 	uint64_t calls = 0, records = 0, running = 0, controlled = 0, t0;
 	uint64_t owed = 0, bound_ns;
@@ -594,7 +564,7 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 			TH_LOG("round %u", r);
 		for (i = 0, expect = 2 + sh->ctl_open; i < NWORKERS; i++)
 			expect += sh->files[i];
-		files = pen_files(pen);
+		files = pen_open_files(pen);
 		EXPECT_EQ(expect, files) TH_LOG("round %u: event rings", r);
 
 		__atomic_store_n(&sh->pausing, 0, __ATOMIC_RELEASE);
@@ -625,7 +595,7 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(0, st.flags & PEN_STATUS_CONTROLLED);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
-	EXPECT_EQ(2, pen_files(pen));
+	EXPECT_EQ(2, pen_open_files(pen));
 
 	/*
 	 * And it still works. It must still be running at the STOP: the
@@ -647,16 +617,10 @@ TEST_F_TIMEOUT(storm, start_races_close_stop_and_faults, stress_timeout())
 	close(fd);
 	close(ro);
 
-	EXPECT_EQ(0, pen_monitor_stop(&mon));
-	EXPECT_EQ(0, mon.lost);
-	EXPECT_EQ(0, sim_state(SIM_ID, "strokes_dropped"));
-	n = sim_strokes(SIM_ID, &rec);
-	ASSERT_LT(0, n);
-	EXPECT_EQ(0, pen_check_strokes(&mon, rec, n, &lim, &chk));
+	expect_strokes_within(_metadata, &mon, SIM_ID, &lim, &chk);
 	printf("# %ld strokes in %ld runs, depths %u-%u um, closest %.3f ms apart on the schedule (fastest period %.3f ms)\n",
 	       chk.strokes, chk.runs, chk.min_um, chk.max_um,
 	       chk.min_ideal_gap_ns / 1e6, pen_period_ns(RATE_MAX) / 1e6);
-	free(rec);
 
 	/*
 	 * The drive went off after every stop, and never later than the

@@ -10,26 +10,11 @@
  */
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID	300
 
-FIXTURE(pen) {
-	int fd;
-};
-
-FIXTURE_SETUP(pen)
-{
-	sim_delete(SIM_ID);
-	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
-	self->fd = sim_open(SIM_ID, O_RDWR);
-	ASSERT_LE(0, self->fd);
-}
-
-FIXTURE_TEARDOWN(pen)
-{
-	close(self->fd);
-	sim_delete(SIM_ID);
-}
+PEN_SIM_FIXTURE(pen, SIM_ID, NULL, 0, 0);
 
 TEST_F(pen, stroke_count_follows_the_rate)
 {

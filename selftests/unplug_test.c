@@ -24,6 +24,7 @@
 
 #include "kselftest_harness.h"
 #include "pen_util.h"
+#include "pen_fixture.h"
 
 #define SIM_ID		1500
 #define IDLE_ID		1501
@@ -394,19 +395,7 @@ static int loops_timeout(void)
 	return 60 + unplug_loops() / 5;
 }
 
-FIXTURE(loop) {
-	unsigned int sim_id;
-};
-
-FIXTURE_SETUP(loop)
-{
-	self->sim_id = LOOP_ID;
-}
-
-FIXTURE_TEARDOWN(loop)
-{
-	sim_delete(self->sim_id);
-}
+PEN_ID_FIXTURE(loop, LOOP_ID);
 
 /*
  * Create and remove a pen over and over, in every configuration, some
@@ -551,6 +540,27 @@ static void reload(struct __test_metadata *_metadata)
 	close(fd);
 }
 
+/*
+ * Module @name cannot go (EWOULDBLOCK) while @fd is open, and goes once
+ * it is closed.
+ */
+static void expect_held_by(struct __test_metadata *_metadata,
+			   const char *name, int fd)
+{
+	EXPECT_EQ(-EWOULDBLOCK, unload(name));
+	EXPECT_TRUE(loaded(name));
+	EXPECT_EQ(0, close(fd));
+	ASSERT_EQ(0, unload(name));
+}
+
+/* pen_sim gone, pen.ko goes too, leaves nothing behind and comes back. */
+static void expect_pen_unloads(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, unload("pen"));
+	expect_all_gone(_metadata);
+	reload(_metadata);
+}
+
 FIXTURE(modules) {
 	int kunit_unloaded;
 };
@@ -580,9 +590,7 @@ TEST_F(modules, pen_is_in_use_while_pen_sim_is_loaded)
 	EXPECT_TRUE(loaded("pen"));
 	EXPECT_EQ(0, access("/dev/pen0", F_OK));
 	ASSERT_EQ(0, unload("pen_sim"));
-	ASSERT_EQ(0, unload("pen"));
-	expect_all_gone(_metadata);
-	reload(_metadata);
+	expect_pen_unloads(_metadata);
 }
 
 TEST_F(modules, pen_is_in_use_while_a_file_of_a_removed_pen_is_open)
@@ -596,10 +604,7 @@ TEST_F(modules, pen_is_in_use_while_a_file_of_a_removed_pen_is_open)
 	ASSERT_EQ(0, unload("pen_sim"));
 	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_STOP));
 	EXPECT_EQ(ENODEV, errno);
-	EXPECT_EQ(-EWOULDBLOCK, unload("pen"));
-	EXPECT_TRUE(loaded("pen"));
-	EXPECT_EQ(0, close(fd));
-	ASSERT_EQ(0, unload("pen"));
+	expect_held_by(_metadata, "pen", fd);
 	expect_all_gone(_metadata);
 	reload(_metadata);
 }
@@ -611,9 +616,7 @@ TEST_F(modules, pen_is_in_use_while_its_debugfs_is_open)
 	fd = open("/sys/kernel/debug/pen/pen0/timing", O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, unload("pen_sim"));
-	EXPECT_EQ(-EWOULDBLOCK, unload("pen"));
-	EXPECT_EQ(0, close(fd));
-	ASSERT_EQ(0, unload("pen"));
+	expect_held_by(_metadata, "pen", fd);
 	expect_all_gone(_metadata);
 	reload(_metadata);
 }
@@ -626,16 +629,11 @@ TEST_F(modules, pen_sim_is_in_use_only_while_its_debugfs_is_open)
 	fd = open(sim_debugfs_file(path, sizeof(path), 0, "state"),
 		  O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-EWOULDBLOCK, unload("pen_sim"));
-	EXPECT_TRUE(loaded("pen_sim"));
-	EXPECT_EQ(0, close(fd));
-	ASSERT_EQ(0, unload("pen_sim"));
+	expect_held_by(_metadata, "pen_sim", fd);
 	EXPECT_FALSE(loaded("pen_sim"));
 	EXPECT_EQ(-1, access(SIM_BUS, F_OK));
 	EXPECT_EQ(0, dir_count("/dev", "pen"));
-	ASSERT_EQ(0, unload("pen"));
-	expect_all_gone(_metadata);
-	reload(_metadata);
+	expect_pen_unloads(_metadata);
 }
 
 /*
