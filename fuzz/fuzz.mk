@@ -69,7 +69,9 @@ $(PEN_FUZZ)/obj/fuzz_%.o: $(PEN_SRC)/fuzz/fuzz_%.c | pen-check-fuzz-cc pen-check
 	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) $(PEN_JSONC_CFLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
 
-$(PEN_FUZZ)/fuzz_units: $(PEN_FUZZ)/obj/fuzz_units.o $(PEN_FUZZ)/obj/units.o
+# units.c explains a refused pen name by names.c's parsers.
+$(PEN_FUZZ)/fuzz_units: $(PEN_FUZZ)/obj/fuzz_units.o $(PEN_FUZZ)/obj/units.o \
+		$(PEN_FUZZ)/obj/names.o
 	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -o $@ $^
 
 # penctl's output queue, which the two that include penctl.c link too.

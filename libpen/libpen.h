@@ -749,6 +749,7 @@ enum pen_quantity {
  * (use ms, s, m or h)", "MHz is megahertz; use mHz", "too large", "must
  * be greater than zero", or what the unit cannot represent ("not a whole
  * number of micrometres", "finer than 1 mHz ...", "finer than 1 ns").
+ * One line: control characters in the quoted unit are shown as '?'.
  * A program prints it after the value: "invalid depth '2x': unknown
  * unit 'x' (use mm or um)".
  *

@@ -85,9 +85,12 @@ PEN_EXPORT int pen_format_refusal(const struct pen_refusal *why, char *buf,
 {
 	int (*fmt)(uint32_t v, char *buf, size_t len);
 	char a[VALUE_LEN], b[VALUE_LEN];
+	const char *words;
 
 	if (!why || !buf)
 		return pen_fail(EINVAL);
+	/* Two values at most, formatted first, then put in their words. */
+	b[0] = '\0';
 	switch (why->rule) {
 	case PEN_RULE_DEPTH_RANGE:
 	case PEN_RULE_RATE_RANGE:
@@ -95,22 +98,21 @@ PEN_EXPORT int pen_format_refusal(const struct pen_refusal *why, char *buf,
 							 pen_format_depth;
 		fmt(why->min, a, sizeof(a));
 		fmt(why->max, b, sizeof(b));
-		return pen_snprintf_whole(buf, len,
-					  "outside the pen's range, %s to %s",
-					  a, b);
+		words = "outside the pen's range, %s to %s";
+		break;
 	case PEN_RULE_DEPTH_STEP:
 		pen_format_depth(why->step, a, sizeof(a));
 		pen_format_depth(why->min, b, sizeof(b));
-		return pen_snprintf_whole(buf, len,
-					  "not on the pen's %s steps from %s",
-					  a, b);
+		words = "not on the pen's %s steps from %s";
+		break;
 	case PEN_RULE_DEPTH_CAP:
 		pen_format_depth(why->cap, a, sizeof(a));
-		return pen_snprintf_whole(buf, len,
-					  "above the pen's depth cap, %s", a);
+		words = "above the pen's depth cap, %s%s";
+		break;
 	default:
 		return pen_fail(EINVAL);
 	}
+	return pen_snprintf_whole(buf, len, words, a, b);
 }
 
 PEN_EXPORT const char *pen_rule_name(enum pen_rule rule)

@@ -387,6 +387,21 @@ static int probe(enum pen_quantity q, const char *s)
 	return pen_fail(EINVAL);
 }
 
+/*
+ * Up to @max bytes of @s into @buf (more than @max bytes), control
+ * characters as '?': the reason is one line, whatever the user typed.
+ */
+static const char *printable(const char *s, char *buf, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && s[i]; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
+			 '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 /* Why the number or the unit of @s, which does not parse as @q, is wrong. */
 static const char *value_why(enum pen_quantity q, const char *s, int err,
 			     char *buf, size_t len)
@@ -420,8 +435,8 @@ static const char *value_why(enum pen_quantity q, const char *s, int err,
 		if (q == PEN_QUANTITY_RATE && unit[0] == 'M' &&
 		    unit_eq(unit, "mhz"))
 			return "MHz is megahertz; use mHz";
-		snprintf(buf, len, "unknown unit '%.40s' (use %s)", unit,
-			 quantities[q].units);
+		snprintf(buf, len, "unknown unit '%s' (use %s)",
+			 printable(unit, one, 40), quantities[q].units);
 		return buf;
 	}
 	if (q == PEN_QUANTITY_DURATION && !d.ipart && !d.frac && !d.too_fine)

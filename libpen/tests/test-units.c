@@ -1476,41 +1476,58 @@ static void device_is(const char *s, int err, const char *want)
 
 static void test_device_names(void)
 {
+	static const struct {
+		const char *s;
+		int err;
+		unsigned int index;
+	} indexes[] = {
+		{ "0", 0, 0 },
+		{ "7", 0, 7 },
+		{ "pen3", 0, 3 },
+		{ "/dev/pen12", 0, 12 },
+		{ "4294967295", 0, 4294967295U },
+		{ "4294967296", ERANGE, 0 },
+		{ "pen99999999999", ERANGE, 0 },
+		{ "", EINVAL, 0 },
+		{ "pen", EINVAL, 0 },
+		{ "x1", EINVAL, 0 },
+		{ "1x", EINVAL, 0 },
+		{ "-1", EINVAL, 0 },
+		{ "+1", EINVAL, 0 },
+		{ " 1", EINVAL, 0 },
+		{ "/dev/pen", EINVAL, 0 },
+		{ "/dev/input/event0", EINVAL, 0 },
+		{ "99999999999999999999x", EINVAL, 0 },
+	};
+	static const struct {
+		const char *s;
+		int err;
+		const char *path;
+	} devices[] = {
+		{ "0", 0, "/dev/pen0" },
+		{ "pen5", 0, "/dev/pen5" },
+		{ "/dev/pen5", 0, "/dev/pen5" },
+		{ "./pen0", 0, "./pen0" },
+		{ "/tmp/not-a-pen", 0, "/tmp/not-a-pen" },
+		{ "", EINVAL, NULL },
+		{ "pen", EINVAL, NULL },
+		{ "pen1x", EINVAL, NULL },
+		{ "4294967296", ERANGE, NULL },
+		{ "/a/path/longer/than/the/buffer/is", ERANGE, NULL },
+	};
 	unsigned int n;
 	char buf[8];
+	size_t i;
 
-	index_is("0", 0, 0);
-	index_is("7", 0, 7);
-	index_is("pen3", 0, 3);
-	index_is("/dev/pen12", 0, 12);
-	index_is("4294967295", 0, 4294967295U);
-	index_is("4294967296", ERANGE, 0);
-	index_is("pen99999999999", ERANGE, 0);
-	index_is("", EINVAL, 0);
-	index_is("pen", EINVAL, 0);
-	index_is("x1", EINVAL, 0);
-	index_is("1x", EINVAL, 0);
-	index_is("-1", EINVAL, 0);
-	index_is("+1", EINVAL, 0);
-	index_is(" 1", EINVAL, 0);
-	index_is("/dev/pen", EINVAL, 0);
-	index_is("/dev/input/event0", EINVAL, 0);
-	index_is("99999999999999999999x", EINVAL, 0);
+	for (i = 0; i < ARRAY_SIZE(indexes); i++)
+		index_is(indexes[i].s, indexes[i].err, indexes[i].index);
 	check(pen_parse_index(NULL, &n) == -1 && errno == EINVAL,
 	      "pen_parse_index(NULL) fails with EINVAL");
 	check(pen_parse_index("1", NULL) == -1 && errno == EINVAL,
 	      "pen_parse_index(.., NULL) fails with EINVAL");
 
-	device_is("0", 0, "/dev/pen0");
-	device_is("pen5", 0, "/dev/pen5");
-	device_is("/dev/pen5", 0, "/dev/pen5");
-	device_is("./pen0", 0, "./pen0");
-	device_is("/tmp/not-a-pen", 0, "/tmp/not-a-pen");
-	device_is("", EINVAL, NULL);
-	device_is("pen", EINVAL, NULL);
-	device_is("pen1x", EINVAL, NULL);
-	device_is("4294967296", ERANGE, NULL);
-	device_is("/a/path/longer/than/the/buffer/is", ERANGE, NULL);
+	for (i = 0; i < ARRAY_SIZE(devices); i++)
+		device_is(devices[i].s, devices[i].err, devices[i].path);
 	check(pen_parse_device(NULL, buf, sizeof(buf)) == -1 &&
 	      errno == EINVAL, "pen_parse_device(NULL) fails with EINVAL");
 	check(pen_parse_device("1", NULL, 8) == -1 && errno == EINVAL,
@@ -1541,40 +1558,76 @@ static void why_is(enum pen_quantity q, const char *s, const char *want)
 
 static void test_parse_strerror(void)
 {
+	/* What is wrong, in the words of penctl's errors; NULL: nothing. */
+	static const struct {
+		enum pen_quantity q;
+		const char *s, *why;
+	} cases[] = {
+		{ PEN_QUANTITY_DEPTH, "",
+		  "empty value" },
+		{ PEN_QUANTITY_DEPTH, "-1mm",
+		  "negative values are not allowed" },
+		{ PEN_QUANTITY_DEPTH, "x",
+		  "not a number" },
+		{ PEN_QUANTITY_DEPTH, ".5mm",
+		  "malformed number (write 0.5, not .5)" },
+		{ PEN_QUANTITY_DEPTH, "1.mm",
+		  "malformed number" },
+		{ PEN_QUANTITY_DEPTH, "1.5.5mm",
+		  "malformed number" },
+		{ PEN_QUANTITY_DEPTH, "1,5mm",
+		  "malformed number" },
+		{ PEN_QUANTITY_DEPTH, "1",
+		  "missing unit (use mm or um)" },
+		{ PEN_QUANTITY_DEPTH, "2x",
+		  "unknown unit 'x' (use mm or um)" },
+		{ PEN_QUANTITY_DEPTH, "1.5um",
+		  "not a whole number of micrometres" },
+		{ PEN_QUANTITY_DEPTH, "99999999mm",
+		  "too large" },
+		{ PEN_QUANTITY_DEPTH, "1mm",
+		  NULL },
+		{ PEN_QUANTITY_RATE, "100MHz",
+		  "MHz is megahertz; use mHz" },
+		{ PEN_QUANTITY_RATE, "0.0001Hz",
+		  "finer than 1 mHz (at most 3 decimals in Hz, spm or rpm; whole numbers in mHz)" },
+		{ PEN_QUANTITY_RATE, "100",
+		  "missing unit (use Hz, mHz, spm or rpm)" },
+		{ PEN_QUANTITY_DURATION, "3",
+		  NULL },
+		{ PEN_QUANTITY_DURATION, "500ms",
+		  NULL },
+		{ PEN_QUANTITY_DURATION, "3 ",
+		  "missing unit (use ms, s, m or h)" },
+		{ PEN_QUANTITY_DURATION, "0.0",
+		  "must be greater than zero" },
+		{ PEN_QUANTITY_DURATION, "0ms",
+		  "must be greater than zero" },
+		{ PEN_QUANTITY_DURATION, "0.0000000001",
+		  "finer than 1 ns" },
+		{ PEN_QUANTITY_DURATION, "99999999999",
+		  "too large" },
+		{ PEN_QUANTITY_DURATION, "2x",
+		  "unknown unit 'x' (use ms, s, m or h)" },
+		{ PEN_QUANTITY_INDEX, "x1",
+		  "not a pen (N, penN or /dev/penN)" },
+		{ PEN_QUANTITY_INDEX, "4294967296",
+		  "number too large" },
+		{ PEN_QUANTITY_INDEX, "",
+		  "empty value" },
+		{ PEN_QUANTITY_INDEX, "pen2",
+		  NULL },
+		{ PEN_QUANTITY_DEVICE, "pen",
+		  "not a pen (N, penN or /dev/penN) or a path with a '/'" },
+		{ PEN_QUANTITY_DEVICE, "./pen",
+		  NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		why_is(cases[i].q, cases[i].s, cases[i].why);
 	char buf[128];
 
-	why_is(PEN_QUANTITY_DEPTH, "", "empty value");
-	why_is(PEN_QUANTITY_DEPTH, "-1mm", "negative values are not allowed");
-	why_is(PEN_QUANTITY_DEPTH, "x", "not a number");
-	why_is(PEN_QUANTITY_DEPTH, ".5mm",
-	       "malformed number (write 0.5, not .5)");
-	why_is(PEN_QUANTITY_DEPTH, "1.mm", "malformed number");
-	why_is(PEN_QUANTITY_DEPTH, "1.5.5mm", "malformed number");
-	why_is(PEN_QUANTITY_DEPTH, "1,5mm", "malformed number");
-	why_is(PEN_QUANTITY_DEPTH, "1", "missing unit (use mm or um)");
-	why_is(PEN_QUANTITY_DEPTH, "2x", "unknown unit 'x' (use mm or um)");
-	why_is(PEN_QUANTITY_DEPTH, "1.5um", "not a whole number of micrometres");
-	why_is(PEN_QUANTITY_DEPTH, "99999999mm", "too large");
-	why_is(PEN_QUANTITY_DEPTH, "1mm", NULL);
-	why_is(PEN_QUANTITY_RATE, "100MHz", "MHz is megahertz; use mHz");
-	why_is(PEN_QUANTITY_RATE, "0.0001Hz",
-	       "finer than 1 mHz (at most 3 decimals in Hz, spm or rpm; whole numbers in mHz)");
-	why_is(PEN_QUANTITY_RATE, "100", "missing unit (use Hz, mHz, spm or rpm)");
-	why_is(PEN_QUANTITY_DURATION, "3", NULL);
-	why_is(PEN_QUANTITY_DURATION, "500ms", NULL);
-	why_is(PEN_QUANTITY_DURATION, "3 ", "missing unit (use ms, s, m or h)");
-	why_is(PEN_QUANTITY_DURATION, "0.0", "must be greater than zero");
-	why_is(PEN_QUANTITY_DURATION, "0ms", "must be greater than zero");
-	why_is(PEN_QUANTITY_DURATION, "0.0000000001", "finer than 1 ns");
-	why_is(PEN_QUANTITY_DURATION, "99999999999", "too large");
-	why_is(PEN_QUANTITY_DURATION, "2x", "unknown unit 'x' (use ms, s, m or h)");
-	why_is(PEN_QUANTITY_INDEX, "x1", "not a pen (N, penN or /dev/penN)");
-	why_is(PEN_QUANTITY_INDEX, "4294967296", "number too large");
-	why_is(PEN_QUANTITY_INDEX, "", "empty value");
-	why_is(PEN_QUANTITY_INDEX, "pen2", NULL);
-	why_is(PEN_QUANTITY_DEVICE, "pen",
-	       "not a pen (N, penN or /dev/penN) or a path with a '/'");
-	why_is(PEN_QUANTITY_DEVICE, "./pen", NULL);
 	check(!pen_parse_strerror(PEN_QUANTITY_DEPTH, NULL, buf, sizeof(buf)) &&
 	      errno == EINVAL, "pen_parse_strerror(NULL) fails with EINVAL");
 	check(!pen_parse_strerror((enum pen_quantity)99, "x", buf,
