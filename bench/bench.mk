@@ -6,6 +6,9 @@
 # Its objects go to $(BUILD)/bench/obj: vm-run copies every executable
 # file of $(BUILD)/bench, so only programs belong there.
 
+# Errors and JSON come from the tools' shared layer, built once.
+include tools/common/common.mk
+
 BENCH_OUT := $(BUILD)/bench
 BENCH_OBJ := $(BENCH_OUT)/obj
 BENCH_PROG := $(BENCH_OUT)/pen_bench
@@ -13,13 +16,13 @@ BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
 	bench/run.c bench/cyclictest.c bench/sim.c bench/json.c bench/util.c
 BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS))
 BENCH_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
-	-Iinclude/uapi -MMD -MP
+	-Iinclude/uapi $(TC_INCLUDE) -MMD -MP
 
 .PHONY: bench-prog bench-clean
 bench-prog: $(BENCH_PROG)
 
-$(BENCH_PROG): $(BENCH_OBJS)
-	$(CC) -o $@ $^ -lm
+$(BENCH_PROG): $(BENCH_OBJS) $(TC_LIB)
+	$(CC) -o $@ $^ $(TC_LIBS) -lm
 
 # The headers each object includes (bench/bench.h, linux/pen.h) are in
 # its .d, which -MMD writes as it compiles.
@@ -27,7 +30,7 @@ $(BENCH_OBJ)/%.o: bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
 
-bench-clean:
+bench-clean: tools-common-clean
 	rm -rf $(BENCH_OUT)
 
 -include $(BENCH_OBJS:.o=.d)
