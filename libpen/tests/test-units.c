@@ -1544,16 +1544,15 @@ static void why_is(enum pen_quantity q, const char *s, const char *want)
 	char buf[128];
 	const char *got;
 
+	buf[0] = '\0';
 	errno = 0;
 	got = pen_parse_strerror(q, s, buf, sizeof(buf));
 	if (want)
 		check(got == buf && !strcmp(buf, want),
-		      "'%s' is refused: %s (got %s)", s, want,
-		      got ? got : "NULL");
+		      "'%s' is refused: %s (got '%s')", s, want, buf);
 	else
 		check(!got && errno == EINVAL,
-		      "'%s' parses: nothing to explain (got %s)", s,
-		      got ? got : "NULL");
+		      "'%s' parses: nothing to explain (got '%s')", s, buf);
 }
 
 static void test_parse_strerror(void)
