@@ -160,5 +160,7 @@ const char *tool_json_string(struct tool_json *j, int flags)
 		errno = j->failed ? ENOMEM : EINVAL;
 		return NULL;
 	}
-	return json_object_to_json_string_ext(j->root, flags);
+	/* "/" needs no escape in JSON; paths and versions read better. */
+	return json_object_to_json_string_ext(j->root, flags |
+					      JSON_C_TO_STRING_NOSLASHESCAPE);
 }
