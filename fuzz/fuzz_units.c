@@ -34,9 +34,8 @@
 #include <string.h>
 
 #include "libpen.h"
+#include "../libpen/tests/parse64.h"
 
-#define CANARY32	0xdeadbeefU
-#define CANARY64	0xdeadbeefcafef00dULL
 
 /* Longest number tried in every unit; longer ones only go in whole. */
 #define MAX_NUMBER	64
@@ -71,35 +70,6 @@ static void check_contract(const char *s, int ret, int err, uint64_t v,
 		broken("a failed parse wrote its output", s);
 }
 
-/*
- * Each parser with a 64-bit output, so that one function runs them all.
- * The parser's own output starts as the canary and is copied out
- * whatever happens, so a failed parse that wrote it is seen.
- */
-static int depth64(const char *s, uint64_t *v)
-{
-	uint32_t x = CANARY32;
-	int ret = pen_parse_depth(s, &x);
-
-	*v = x;
-	return ret;
-}
-
-static int rate64(const char *s, uint64_t *v)
-{
-	uint32_t x = CANARY32;
-	int ret = pen_parse_rate(s, &x);
-
-	*v = x;
-	return ret;
-}
-
-static int duration64(const char *s, uint64_t *v)
-{
-	*v = CANARY64;
-	return pen_parse_duration(s, v);
-}
-
 static struct res parse(int (*fn)(const char *s, uint64_t *v),
 			uint64_t canary, const char *s)
 {
@@ -114,17 +84,17 @@ static struct res parse(int (*fn)(const char *s, uint64_t *v),
 
 static struct res depth(const char *s)
 {
-	return parse(depth64, CANARY32, s);
+	return parse(parse_depth64, CANARY32, s);
 }
 
 static struct res rate(const char *s)
 {
-	return parse(rate64, CANARY32, s);
+	return parse(parse_rate64, CANARY32, s);
 }
 
 static struct res duration(const char *s)
 {
-	return parse(duration64, CANARY64, s);
+	return parse(parse_duration64, CANARY64, s);
 }
 
 /*

@@ -39,6 +39,7 @@
 #include <linux/pen.h>
 
 #include "libpen.h"
+#include "parse64.h"
 
 /* ---- ABI layout: checked at compile time ------------------------------ */
 
@@ -277,38 +278,6 @@ static const char *errname(int err)
 /* ---- Parsers ----------------------------------------------------------- */
 
 /* The canary checks that a failed parse leaves the output alone. */
-#define CANARY32	0xdeadbeefU
-#define CANARY64	0xdeadbeefcafef00dULL
-
-/*
- * Each parser seen with a 64-bit output, so that one pair of checks
- * serves them all. The parser's own output starts as the canary and is
- * copied out whatever happens, so a failed parse that wrote it is seen.
- */
-static int parse_depth64(const char *s, uint64_t *v)
-{
-	uint32_t x = CANARY32;
-	int ret = pen_parse_depth(s, &x);
-
-	*v = x;
-	return ret;
-}
-
-static int parse_rate64(const char *s, uint64_t *v)
-{
-	uint32_t x = CANARY32;
-	int ret = pen_parse_rate(s, &x);
-
-	*v = x;
-	return ret;
-}
-
-static int parse_duration64(const char *s, uint64_t *v)
-{
-	*v = CANARY64;
-	return pen_parse_duration(s, v);
-}
-
 struct parser {
 	const char *name, *unit;
 	int (*parse)(const char *s, uint64_t *v);
