@@ -55,7 +55,8 @@ PEN_SONAME := libpen.so.1
 
 PEN_OBJ := $(BUILD)/userspace
 PEN_LIB_SRCS := $(PEN_SRC)/libpen/device.c $(PEN_SRC)/libpen/units.c \
-	$(PEN_SRC)/libpen/buttons.c
+	$(PEN_SRC)/libpen/buttons.c $(PEN_SRC)/libpen/names.c \
+	$(PEN_SRC)/libpen/rules.c
 PEN_LIB_SH_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/shared/%.o,\
 			$(PEN_LIB_SRCS))
 PEN_LIB_ST_OBJS := $(patsubst $(PEN_SRC)/libpen/%.c,$(PEN_OBJ)/static/%.o,\

@@ -17,6 +17,8 @@
 /* The simulated pens, driven as the selftests drive them. */
 #include "sim_util.h"
 
+#include <tool.h>
+
 /* The core refuses backends faster than this (kernel/pen-backend.h). */
 #define CORE_RATE_LIMIT_MHZ	50000000U
 /* The simulator's fastest rate unless told otherwise (docs/pen_sim.md). */
@@ -58,16 +60,14 @@ struct dist dist_of(int64_t *v, size_t n);
 
 /* ---- json.c: the JSON document ---------------------------------------- */
 
+/*
+ * The one document a run writes, a value at a time with tool_json_*()
+ * (tools/common/tool.h), from json_begin() to json_print().
+ */
+extern struct tool_json *bench_json;
+
 int json_begin(void);
 int json_print(void);
-void json_open(const char *key, char c);
-void json_close(char c);
-void json_u64(const char *key, uint64_t v);
-void json_i64(const char *key, int64_t v);
-void json_f(const char *key, double v);
-void json_bool(const char *key, bool v);
-void json_null(const char *key);
-void json_str(const char *key, const char *s);
 void json_dist(const char *key, const struct dist *d);
 
 /* ---- sim.c: the simulated pen, and the pen's ioctls and events -------- */

@@ -7,6 +7,8 @@
 # file of $(BUILD)/bench, so only programs belong there.
 
 include mk/common.mk
+# Errors and JSON come from the tools' shared layer, built once.
+include tools/common/common.mk
 
 BENCH_OUT := $(BUILD)/bench
 BENCH_OBJ := $(BENCH_OUT)/obj
@@ -17,13 +19,14 @@ BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
 BENCH_LIB_OBJ := $(BENCH_OBJ)/sim_util.o
 BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS)) \
 	$(BENCH_LIB_OBJ)
-BENCH_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Iinclude/uapi -Iselftests $(PEN_DEP_CFLAGS)
+BENCH_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Iinclude/uapi -Iselftests $(TC_INCLUDE) \
+	$(PEN_DEP_CFLAGS)
 
 .PHONY: bench-prog bench-clean
 bench-prog: $(BENCH_PROG)
 
-$(BENCH_PROG): $(BENCH_OBJS)
-	$(CC) -o $@ $^ -lm
+$(BENCH_PROG): $(BENCH_OBJS) $(TC_LIB)
+	$(CC) -o $@ $^ $(TC_LIBS) -lm
 
 # The headers each object includes (bench/bench.h, linux/pen.h) are in
 # its .d, which -MMD writes as it compiles.
@@ -35,7 +38,7 @@ $(BENCH_LIB_OBJ): selftests/sim_util.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
 
-bench-clean:
+bench-clean: tools-common-clean
 	rm -rf $(BENCH_OUT)
 
 -include $(BENCH_OBJS:.o=.d)

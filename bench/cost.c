@@ -191,17 +191,17 @@ static void cpu_per_stroke(double idle_rate, uint32_t rate_mhz, bool read,
 	}
 	/* The CPU the loop did not get, over the strokes made meanwhile. */
 	busy_ns = (1.0 - rate / idle_rate) * window;
-	json_open(NULL, '{');
-	json_u64("rate_mhz", rate_mhz);
-	json_bool("reading_events", read);
-	json_u64("window_ns", window);
-	json_u64("strokes", strokes);
-	json_f("busy_fraction", 1.0 - rate / idle_rate);
-	json_f("cpu_ns_per_stroke", busy_ns / strokes);
-	json_u64("lag_us", lag_for(rate_mhz));
-	json_f("context_switches_per_stroke",
+	tool_json_open(bench_json, NULL, '{');
+	tool_json_u64(bench_json, "rate_mhz", rate_mhz);
+	tool_json_bool(bench_json, "reading_events", read);
+	tool_json_u64(bench_json, "window_ns", window);
+	tool_json_u64(bench_json, "strokes", strokes);
+	tool_json_f(bench_json, "busy_fraction", 1.0 - rate / idle_rate);
+	tool_json_f(bench_json, "cpu_ns_per_stroke", busy_ns / strokes);
+	tool_json_u64(bench_json, "lag_us", lag_for(rate_mhz));
+	tool_json_f(bench_json, "context_switches_per_stroke",
 	       ctxt >= 0 ? (double)ctxt / strokes : NAN);
-	json_close('}');
+	tool_json_close(bench_json);
 out_close:
 	close(fd);
 out_delete:
@@ -223,7 +223,7 @@ void bench_cost(uint32_t fast_mhz)
 	int id, fd;
 
 	progress("cost: SET_PARAMS against a null syscall");
-	json_open("cost", '{');
+	tool_json_open(bench_json, "cost", '{');
 	id = bench_sim_create("");
 	if (id < 0)
 		goto out;
@@ -244,15 +244,15 @@ void bench_cost(uint32_t fast_mhz)
 			ctxt = context_switches() - ctxt;
 		status_ns = time_calls(fd, calls, CALL_GET_STATUS);
 		enotty_ns = time_calls(fd, calls, CALL_ENOTTY);
-		json_u64("calls", calls);
-		json_f("null_syscall_ns", null_ns);
-		json_f("set_depth_ns", set_ns);
-		json_f("get_status_ns", status_ns);
-		json_f("enotty_ioctl_ns", enotty_ns);
-		json_f("set_depth_ratio", set_ns / null_ns);
-		json_f("set_depth_irq_work_interrupts_per_call",
+		tool_json_u64(bench_json, "calls", calls);
+		tool_json_f(bench_json, "null_syscall_ns", null_ns);
+		tool_json_f(bench_json, "set_depth_ns", set_ns);
+		tool_json_f(bench_json, "get_status_ns", status_ns);
+		tool_json_f(bench_json, "enotty_ioctl_ns", enotty_ns);
+		tool_json_f(bench_json, "set_depth_ratio", set_ns / null_ns);
+		tool_json_f(bench_json, "set_depth_irq_work_interrupts_per_call",
 		       iwi >= 0 ? (double)iwi / calls : NAN);
-		json_f("set_depth_context_switches_per_call",
+		tool_json_f(bench_json, "set_depth_context_switches_per_call",
 		       ctxt >= 0 ? (double)ctxt / calls : NAN);
 		close(fd);
 	}
@@ -260,15 +260,15 @@ void bench_cost(uint32_t fast_mhz)
 
 	progress("cost: idle baseline");
 	idle_rate = hog(window, -1, NULL, 0, NULL);
-	json_f("idle_loop_rate", idle_rate);
-	json_open("cpu_per_stroke", '[');
+	tool_json_f(bench_json, "idle_loop_rate", idle_rate);
+	tool_json_open(bench_json, "cpu_per_stroke", '[');
 	cpu_per_stroke(idle_rate, 300000, true, window);
 	if (!smoke) {
 		cpu_per_stroke(idle_rate, fast_mhz, true, window);
 		cpu_per_stroke(idle_rate, fast_mhz, false, window);
 		cpu_per_stroke(idle_rate, CORE_RATE_LIMIT_MHZ, true, window);
 	}
-	json_close(']');
+	tool_json_close(bench_json);
 out:
-	json_close('}');
+	tool_json_close(bench_json);
 }

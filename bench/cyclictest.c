@@ -91,12 +91,12 @@ int cyclictest_finish(pid_t pid, unsigned int loops, struct dist *d)
 void json_cyclictest(unsigned int interval_us, unsigned int loops,
 		     const struct dist *d, const struct dist *ours)
 {
-	json_open("cyclictest", '{');
-	json_u64("interval_us", interval_us);
-	json_u64("loops", loops);
+	tool_json_open(bench_json, "cyclictest", '{');
+	tool_json_u64(bench_json, "interval_us", interval_us);
+	tool_json_u64(bench_json, "loops", loops);
 	json_dist("latency_ns", d);
-	json_close('}');
-	json_f("p99_ratio", d->p99 ? (double)ours->p99 / d->p99 : NAN);
+	tool_json_close(bench_json);
+	tool_json_f(bench_json, "p99_ratio", d->p99 ? (double)ours->p99 / d->p99 : NAN);
 }
 
 bool have_cyclictest(void)

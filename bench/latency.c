@@ -41,11 +41,11 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 	int id, fd = -1;
 	char opts[64];
 
-	json_open(threaded ? "stop_latency_threaded" : "stop_latency", '{');
-	json_bool("threaded", threaded);
-	json_u64("rate_mhz", rate_mhz);
-	json_u64("period_ns", period);
-	json_u64("trials", trials);
+	tool_json_open(bench_json, threaded ? "stop_latency_threaded" : "stop_latency", '{');
+	tool_json_bool(bench_json, "threaded", threaded);
+	tool_json_u64(bench_json, "rate_mhz", rate_mhz);
+	tool_json_u64(bench_json, "period_ns", period);
+	tool_json_u64(bench_json, "trials", trials);
 	snprintf(opts, sizeof(opts), "cartridge_budget=100000000 threaded=%d",
 		 threaded);
 	id = lat ? bench_sim_create(opts) : -1;
@@ -102,10 +102,10 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 			lat[n++] = off - cause;
 		}
 		d = dist_of(lat, n);
-		json_open(stop_cause_names[c], '{');
+		tool_json_open(bench_json, stop_cause_names[c], '{');
 		json_dist("latency_ns", &d);
-		json_f("max_periods", (double)d.max / period);
-		json_close('}');
+		tool_json_f(bench_json, "max_periods", (double)d.max / period);
+		tool_json_close(bench_json);
 	}
 out:
 	if (fd >= 0)
@@ -113,7 +113,7 @@ out:
 	if (id >= 0)
 		bench_sim_delete(id);
 	free(lat);
-	json_close('}');
+	tool_json_close(bench_json);
 }
 
 /* ---- setpoint latency ------------------------------------------------- */
@@ -147,10 +147,10 @@ void bench_setpoint(uint32_t rate_mhz, unsigned int trials)
 	int id, fd = -1;
 
 	progress("setpoint latency at %.0f Hz", rate_mhz / 1000.0);
-	json_open(NULL, '{');
-	json_u64("rate_mhz", rate_mhz);
-	json_u64("period_ns", period);
-	json_u64("trials", trials);
+	tool_json_open(bench_json, NULL, '{');
+	tool_json_u64(bench_json, "rate_mhz", rate_mhz);
+	tool_json_u64(bench_json, "period_ns", period);
+	tool_json_u64(bench_json, "trials", trials);
 	id = lat ? bench_sim_create("cartridge_budget=100000000") : -1;
 	if (id < 0)
 		goto out;
@@ -217,9 +217,9 @@ out:
 		bench_sim_delete(id);
 	d = dist_of(lat, n);
 	json_dist("latency_ns", &d);
-	json_f("max_periods", d.n ? (double)d.max / period : NAN);
-	json_u64("exactly_one_boundary", exact);
-	json_close('}');
+	tool_json_f(bench_json, "max_periods", d.n ? (double)d.max / period : NAN);
+	tool_json_u64(bench_json, "exactly_one_boundary", exact);
+	tool_json_close(bench_json);
 	free(lat);
 	events_free(&e);
 }

@@ -64,6 +64,7 @@ int main(int argc, char **argv)
 	char bus[128];
 	int a;
 
+	tool_set_name("pen_bench");
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--smoke")) {
 			smoke = true;
@@ -79,32 +80,32 @@ int main(int argc, char **argv)
 	if (smoke && n_strokes == 10000)
 		n_strokes = 300;
 	if (n_strokes < 20 || n_strokes > 60000) {
-		fprintf(stderr, "pen_bench: --strokes: use 20-60000 (the simulator keeps 65536)\n");
+		tool_error("--strokes: use 20-60000 (the simulator keeps 65536)");
 		return 2;
 	}
 	if (access(sim_bus_file(bus, sizeof(bus), "new_device"), W_OK)) {
-		fprintf(stderr, "pen_bench: %s: %s (load pen.ko and pen_sim.ko, as root)\n",
-			bus, strerror(errno));
+		tool_error("%s: %s (load pen.ko and pen_sim.ko, as root)",
+			   bus, strerror(errno));
 		return 1;
 	}
 	uname(&u);
 	if (json_begin())
 		return 1;
 
-	json_open(NULL, '{');
-	json_str("mode", smoke ? "smoke" : "full");
-	json_str("kernel_release", u.release);
-	json_str("kernel_version", u.version);
-	json_u64("cpus", sysconf(_SC_NPROCESSORS_ONLN));
-	json_u64("strokes_per_run", n_strokes);
-	json_bool("cyclictest_present", have_cyclictest());
+	tool_json_open(bench_json, NULL, '{');
+	tool_json_str(bench_json, "mode", smoke ? "smoke" : "full");
+	tool_json_str(bench_json, "kernel_release", u.release);
+	tool_json_str(bench_json, "kernel_version", u.version);
+	tool_json_u64(bench_json, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	tool_json_u64(bench_json, "strokes_per_run", n_strokes);
+	tool_json_bool(bench_json, "cyclictest_present", have_cyclictest());
 
 	sim_rate_max_mhz = bench_stroke_timing();
-	json_u64("sim_rate_max_mhz", sim_rate_max_mhz);
+	tool_json_u64(bench_json, "sim_rate_max_mhz", sim_rate_max_mhz);
 	bench_capacity();
 	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50, false);
 	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50, true);
-	json_open("setpoint_latency", '[');
+	tool_json_open(bench_json, "setpoint_latency", '[');
 	if (smoke) {
 		bench_setpoint(300000, 3);
 	} else {
@@ -112,15 +113,15 @@ int main(int argc, char **argv)
 		bench_setpoint(120000, 50);
 		bench_setpoint(300000, 50);
 	}
-	json_close(']');
+	tool_json_close(bench_json);
 	bench_cost(5000000);
 
 	json_errors();
-	json_close('}');
+	tool_json_close(bench_json);
 	if (json_print())
 		return 1;
 	if (bench_errors()) {
-		fprintf(stderr, "pen_bench: %u error(s): the figures are incomplete\n",
+		tool_error("%u error(s): the figures are incomplete",
 			bench_errors());
 		return 1;
 	}

@@ -262,27 +262,27 @@ int analyse(const struct run *r, struct run_stats *s)
 
 void json_run_stats(const struct run *r, const struct run_stats *s)
 {
-	json_u64("rate_mhz", r->rate_mhz);
-	json_f("rate_hz", r->rate_mhz / 1000.0);
-	json_bool("threaded", r->threaded);
-	json_u64("period_ns", period_of(r->rate_mhz));
-	json_u64("strokes_asked", r->strokes);
-	json_u64("strokes", s->issued);
-	json_u64("missed", s->missed);
-	json_str("stop_reason", stop_reason_name(s->stop_reason));
-	json_str("fault", fault_name(s->fault));
-	json_u64("lag_us", r->lag_us);
-	json_u64("events_lost", s->lost);
-	json_u64("unmeasured", s->unmeasured);
+	tool_json_u64(bench_json, "rate_mhz", r->rate_mhz);
+	tool_json_f(bench_json, "rate_hz", r->rate_mhz / 1000.0);
+	tool_json_bool(bench_json, "threaded", r->threaded);
+	tool_json_u64(bench_json, "period_ns", period_of(r->rate_mhz));
+	tool_json_u64(bench_json, "strokes_asked", r->strokes);
+	tool_json_u64(bench_json, "strokes", s->issued);
+	tool_json_u64(bench_json, "missed", s->missed);
+	tool_json_str(bench_json, "stop_reason", stop_reason_name(s->stop_reason));
+	tool_json_str(bench_json, "fault", fault_name(s->fault));
+	tool_json_u64(bench_json, "lag_us", r->lag_us);
+	tool_json_u64(bench_json, "events_lost", s->lost);
+	tool_json_u64(bench_json, "unmeasured", s->unmeasured);
 	json_dist("lateness_ns", &s->lateness);
-	json_i64("schedule_error_ns", s->schedule_ns);
-	json_i64("drift_ns", s->drift_ns);
-	json_open("sim", '{');
-	json_u64("strokes", r->nsim > 0 ? r->nsim : 0);
-	json_u64("matched", s->sim_strokes);
-	json_u64("mismatched", s->sim_mismatched);
+	tool_json_i64(bench_json, "schedule_error_ns", s->schedule_ns);
+	tool_json_i64(bench_json, "drift_ns", s->drift_ns);
+	tool_json_open(bench_json, "sim", '{');
+	tool_json_u64(bench_json, "strokes", r->nsim > 0 ? r->nsim : 0);
+	tool_json_u64(bench_json, "matched", s->sim_strokes);
+	tool_json_u64(bench_json, "mismatched", s->sim_mismatched);
 	json_dist("issue_to_command_ns", &s->hw_delay);
 	json_dist("lateness_ns", &s->sim_lateness);
-	json_i64("drift_ns", s->sim_drift_ns);
-	json_close('}');
+	tool_json_i64(bench_json, "drift_ns", s->sim_drift_ns);
+	tool_json_close(bench_json);
 }

@@ -40,12 +40,12 @@ static void stroke_timing_together(uint32_t rate_mhz)
 		run_free(&r);
 		return;
 	}
-	json_open(NULL, '{');
+	tool_json_open(bench_json, NULL, '{');
 	json_run_stats(&r, &s);
-	json_bool("sim_rate_max", r.rate_mhz == r.info.rate_max_mhz);
-	json_bool("with_cyclictest", true);
+	tool_json_bool(bench_json, "sim_rate_max", r.rate_mhz == r.info.rate_max_mhz);
+	tool_json_bool(bench_json, "with_cyclictest", true);
 	json_cyclictest(interval_us, n_strokes, &cd, &s.lateness);
-	json_close('}');
+	tool_json_close(bench_json);
 	run_free(&r);
 }
 
@@ -81,10 +81,10 @@ static int stroke_timing_alone(uint32_t rate_mhz, bool threaded, bool ct,
 		return -1;
 	}
 	*info = r.info;
-	json_open(NULL, '{');
+	tool_json_open(bench_json, NULL, '{');
 	json_run_stats(&r, &s);
-	json_bool("sim_rate_max", r.rate_mhz == r.info.rate_max_mhz);
-	json_bool("with_cyclictest", false);
+	tool_json_bool(bench_json, "sim_rate_max", r.rate_mhz == r.info.rate_max_mhz);
+	tool_json_bool(bench_json, "with_cyclictest", false);
 	if (ct) {
 		progress("cyclictest: %u loops of %u us", loops, interval_us);
 		pid = cyclictest_start(interval_us, loops);
@@ -92,8 +92,8 @@ static int stroke_timing_alone(uint32_t rate_mhz, bool threaded, bool ct,
 	if (pid > 0 && !cyclictest_finish(pid, loops, &cd))
 		json_cyclictest(interval_us, loops, &cd, &s.lateness);
 	else
-		json_null("cyclictest");
-	json_close('}');
+		tool_json_null(bench_json, "cyclictest");
+	tool_json_close(bench_json);
 	run_free(&r);
 	return 0;
 }
@@ -117,7 +117,7 @@ uint32_t bench_stroke_timing(void)
 	if (smoke)
 		rates[0] = 300000, nrates = 1;
 
-	json_open("stroke_timing", '[');
+	tool_json_open(bench_json, "stroke_timing", '[');
 	for (i = 0; i < nrates; i++) {
 		for (threaded = 0; threaded <= 1; threaded++) {
 			if (stroke_timing_alone(rates[i], threaded, ct, &info))
@@ -136,7 +136,7 @@ uint32_t bench_stroke_timing(void)
 	}
 	if (ct && !smoke)
 		stroke_timing_together(300000);
-	json_close(']');
+	tool_json_close(bench_json);
 	return sim_rate_max_mhz;
 }
 
@@ -164,10 +164,10 @@ static bool capacity_run(uint32_t rate_mhz, bool *ok)
 	*ok = true;
 	sustained = s.issued == r.strokes && !s.missed &&
 		    s.fault == PEN_FAULT_NONE;
-	json_open(NULL, '{');
+	tool_json_open(bench_json, NULL, '{');
 	json_run_stats(&r, &s);
-	json_bool("sustained", sustained);
-	json_close('}');
+	tool_json_bool(bench_json, "sustained", sustained);
+	tool_json_close(bench_json);
 	run_free(&r);
 	return sustained;
 }
@@ -185,10 +185,10 @@ void bench_capacity(void)
 	unsigned int i, steps;
 	bool ok, limit_done = false;
 
-	json_open("capacity", '{');
-	json_u64("core_limit_mhz", CORE_RATE_LIMIT_MHZ);
-	json_u64("strokes", n_strokes);
-	json_open("runs", '[');
+	tool_json_open(bench_json, "capacity", '{');
+	tool_json_u64(bench_json, "core_limit_mhz", CORE_RATE_LIMIT_MHZ);
+	tool_json_u64(bench_json, "strokes", n_strokes);
+	tool_json_open(bench_json, "runs", '[');
 	if (smoke) {
 		if (capacity_run(2000000, &ok))
 			best = 2000000;
@@ -227,8 +227,8 @@ void bench_capacity(void)
 	if (!limit_done)
 		capacity_run(CORE_RATE_LIMIT_MHZ, &ok);
 done:
-	json_close(']');
-	json_u64("capacity_mhz", best);
-	json_u64("first_unsustained_mhz", worst);
-	json_close('}');
+	tool_json_close(bench_json);
+	tool_json_u64(bench_json, "capacity_mhz", best);
+	tool_json_u64(bench_json, "first_unsustained_mhz", worst);
+	tool_json_close(bench_json);
 }

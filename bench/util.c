@@ -22,15 +22,14 @@ static unsigned int n_errors;
 /* Something could not be measured: say what, and fail the run. */
 void bench_error(const char *fmt, ...)
 {
-	char buf[256];
+	const char *msg;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	msg = tool_verror(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "pen_bench: %s\n", buf);
 	if (n_errors < MAX_ERRORS)
-		errors[n_errors] = strdup(buf);
+		errors[n_errors] = strdup(msg);
 	n_errors++;
 }
 
@@ -45,10 +44,10 @@ void json_errors(void)
 {
 	unsigned int i;
 
-	json_open("errors", '[');
+	tool_json_open(bench_json, "errors", '[');
 	for (i = 0; i < n_errors && i < MAX_ERRORS; i++)
-		json_str(NULL, errors[i]);
-	json_close(']');
+		tool_json_str(bench_json, NULL, errors[i]);
+	tool_json_close(bench_json);
 }
 
 void progress(const char *fmt, ...)
@@ -56,7 +55,7 @@ void progress(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fputs("pen_bench: ", stderr);
+	fprintf(stderr, "%s: ", tool_name());
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);

@@ -80,7 +80,9 @@ $(PEN_FUZZ)/obj/penctl/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-fuzz-cc pen-
 	$(FUZZ_CC) $(PEN_FUZZ_CFLAGS) $(PEN_JSONC_CFLAGS) \
 		-DPENCTL_VERSION='"$(PEN_VERSION)"' -c -o $@ $<
 
-$(PEN_FUZZ)/fuzz_units: $(PEN_FUZZ)/obj/fuzz_units.o $(PEN_FUZZ)/obj/units.o
+# units.c explains a refused pen name by names.c's parsers.
+$(PEN_FUZZ)/fuzz_units: $(PEN_FUZZ)/obj/fuzz_units.o $(PEN_FUZZ)/obj/units.o \
+		$(PEN_FUZZ)/obj/names.o
 	$(FUZZ_CC) -fsanitize=fuzzer $(PEN_FUZZ_SAN) -o $@ $^
 
 # penctl's output queue, which the two that run penctl link too.

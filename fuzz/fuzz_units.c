@@ -20,6 +20,9 @@
  *    and dots, so a value written in one unit can never mean a different
  *    amount in another.
  *
+ * And the grammar's other half: every refused value has a reason
+ * (pen_parse_strerror()), and a pen's index and device name agree.
+ *
  * A broken property is reported on stderr and aborts, which libFuzzer
  * counts as a crash and saves the input for.
  */
@@ -31,9 +34,8 @@
 #include <string.h>
 
 #include "libpen.h"
+#include "../libpen/tests/parse64.h"
 
-#define CANARY32	0xdeadbeefU
-#define CANARY64	0xdeadbeefcafef00dULL
 
 /* Longest number tried in every unit; longer ones only go in whole. */
 #define MAX_NUMBER	64
@@ -68,43 +70,68 @@ static void check_contract(const char *s, int ret, int err, uint64_t v,
 		broken("a failed parse wrote its output", s);
 }
 
-static struct res depth(const char *s)
+static struct res parse(int (*fn)(const char *s, uint64_t *v),
+			uint64_t canary, const char *s)
 {
-	uint32_t v = CANARY32;
 	struct res r;
 
 	errno = 0;
-	r.ret = pen_parse_depth(s, &v);
+	r.ret = fn(s, &r.v);
 	r.err = errno;
-	r.v = v;
-	check_contract(s, r.ret, r.err, v, CANARY32);
+	check_contract(s, r.ret, r.err, r.v, canary);
 	return r;
+}
+
+static struct res depth(const char *s)
+{
+	return parse(parse_depth64, CANARY32, s);
 }
 
 static struct res rate(const char *s)
 {
-	uint32_t v = CANARY32;
-	struct res r;
-
-	errno = 0;
-	r.ret = pen_parse_rate(s, &v);
-	r.err = errno;
-	r.v = v;
-	check_contract(s, r.ret, r.err, v, CANARY32);
-	return r;
+	return parse(parse_rate64, CANARY32, s);
 }
 
 static struct res duration(const char *s)
 {
-	uint64_t v = CANARY64;
-	struct res r;
+	return parse(parse_duration64, CANARY64, s);
+}
 
+/*
+ * A value that does not parse as @q has a reason, in one line that fits
+ * the 128 bytes libpen.h promises; one that parses has none.
+ */
+static void explained(enum pen_quantity q, const char *s, bool parsed)
+{
+	char why[128];
+	const char *got;
+
+	memset(why, 'x', sizeof(why));
 	errno = 0;
-	r.ret = pen_parse_duration(s, &v);
-	r.err = errno;
-	r.v = v;
-	check_contract(s, r.ret, r.err, v, CANARY64);
-	return r;
+	got = pen_parse_strerror(q, s, why, sizeof(why));
+	if (parsed ? got || errno != EINVAL :
+		     got != why || !why[0] || strlen(why) >= sizeof(why) ||
+		     strchr(why, '\n'))
+		broken("pen_parse_strerror() disagrees with the parser", s);
+}
+
+/* A pen's name: an index is also a device, /dev/penN. */
+static void pen_names(const char *s)
+{
+	char path[32], want[32];
+	unsigned int n;
+	bool index_ok, device_ok;
+
+	index_ok = !pen_parse_index(s, &n);
+	device_ok = !pen_parse_device(s, path, sizeof(path));
+	if (index_ok) {
+		snprintf(want, sizeof(want), "/dev/pen%u", n);
+		if (!device_ok || strcmp(path, want))
+			broken("a pen index is not its /dev/penN", s);
+	} else if (device_ok && !strchr(s, '/')) {
+		broken("a device without a '/' that is no pen index", s);
+	}
+	explained(PEN_QUANTITY_INDEX, s, index_ok);
 }
 
 static bool same(struct res a, struct res b)
@@ -250,12 +277,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = '\0';
 
 	r = depth(s);
+	explained(PEN_QUANTITY_DEPTH, s, !r.ret);
 	if (!r.ret)
 		round_trip(pen_format_depth, depth, r.v, 16);
 	r = rate(s);
+	explained(PEN_QUANTITY_RATE, s, !r.ret);
 	if (!r.ret)
 		round_trip(pen_format_rate, rate, r.v, 16);
-	duration(s);
+	explained(PEN_QUANTITY_DURATION, s, !duration(s).ret);
+	pen_names(s);
 
 	/* Any value, into a buffer of any size up to the 16 bytes. */
 	memcpy(&v, data, size < sizeof(v) ? size : sizeof(v));

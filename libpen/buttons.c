@@ -102,15 +102,11 @@ static int read_devnum(int dirfd, const char *path, dev_t *devnum)
 		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0) {
-		errno = ENODEV;
-		return -1;
-	}
+	if (n <= 0)
+		return pen_fail(ENODEV);
 	buf[n] = '\0';
-	if (sscanf(buf, "%u:%u%c", &major, &minor, &nl) != 3 || nl != '\n') {
-		errno = ENODEV;
-		return -1;
-	}
+	if (sscanf(buf, "%u:%u%c", &major, &minor, &nl) != 3 || nl != '\n')
+		return pen_fail(ENODEV);
 	*devnum = makedev(major, minor);
 	return 0;
 }
@@ -339,33 +335,24 @@ err:
 
 PEN_EXPORT void pen_buttons_close(struct pen_buttons *buttons)
 {
-	int saved = errno;
-
 	if (!buttons)
 		return;
 	libevdev_free(buttons->evdev);
-	/* Not retried on EINTR, as for pen_close(). */
-	close(buttons->fd);
-	free(buttons);
-	errno = saved;
+	pen_release(buttons->fd, buttons);
 }
 
 PEN_EXPORT int pen_buttons_fd(const struct pen_buttons *buttons)
 {
-	if (!buttons) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!buttons)
+		return pen_fail(EINVAL);
 	return buttons->fd;
 }
 
 PEN_EXPORT int pen_buttons_has(const struct pen_buttons *buttons,
 			       unsigned int key)
 {
-	if (!buttons || !pen_key_valid(key)) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!buttons || !pen_key_valid(key))
+		return pen_fail(EINVAL);
 	return libevdev_has_event_code(buttons->evdev, EV_KEY, key) ? 1 : 0;
 }
 
@@ -374,29 +361,21 @@ PEN_EXPORT int pen_buttons_is_pressed(const struct pen_buttons *buttons,
 {
 	int value;
 
-	if (!buttons || !pen_key_valid(key)) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!buttons || !pen_key_valid(key))
+		return pen_fail(EINVAL);
 	/* A button the pen lacks is not "released": it is not there. */
-	if (!libevdev_fetch_event_value(buttons->evdev, EV_KEY, key, &value)) {
-		errno = ENOTSUP;
-		return -1;
-	}
+	if (!libevdev_fetch_event_value(buttons->evdev, EV_KEY, key, &value))
+		return pen_fail(ENOTSUP);
 	return value ? 1 : 0;
 }
 
 PEN_EXPORT int pen_buttons_wait(struct pen_buttons *buttons,
 				int64_t timeout_ns)
 {
-	struct timespec ts, *tsp = NULL;
-	struct pollfd pfd;
 	int ret;
 
-	if (!buttons) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!buttons)
+		return pen_fail(EINVAL);
 	/* After an overflow record, the resync is still to be read. */
 	if (buttons->syncing)
 		return 1;
@@ -411,24 +390,8 @@ PEN_EXPORT int pen_buttons_wait(struct pen_buttons *buttons,
 	}
 	if (ret > 0)
 		return 1;
-
-	if (timeout_ns >= 0) {
-		ts.tv_sec = timeout_ns / NSEC_PER_SEC;
-		ts.tv_nsec = timeout_ns % NSEC_PER_SEC;
-		tsp = &ts;
-	}
 	/* As pen_wait_events(): a hangup is "ready", so the read learns it. */
-	pfd.fd = buttons->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	ret = ppoll(&pfd, 1, tsp, NULL);
-	if (ret <= 0)
-		return ret < 0 ? -1 : 0;
-	if (pfd.revents & POLLNVAL) {
-		errno = EBADF;
-		return -1;
-	}
-	return 1;
+	return pen_poll_fd(buttons->fd, timeout_ns);
 }
 
 static void fill_event(struct pen_button_event *ev,
@@ -450,10 +413,8 @@ PEN_EXPORT int pen_buttons_read(struct pen_buttons *buttons,
 	unsigned int flags;
 	int ret;
 
-	if (!buttons || !ev) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!buttons || !ev)
+		return pen_fail(EINVAL);
 	/*
 	 * Each round takes one input event; only a key of the pen makes a
 	 * button event. The loop ends when the queue is empty (-EAGAIN),

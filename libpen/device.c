@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -97,28 +98,27 @@ PEN_EXPORT struct pen *pen_open_index(unsigned int index, int flags)
 	return pen_open(path, flags);
 }
 
-PEN_EXPORT void pen_close(struct pen *pen)
+void pen_release(int fd, void *handle)
 {
 	int saved = errno;
 
+	close(fd);
+	free(handle);
+	errno = saved;
+}
+
+PEN_EXPORT void pen_close(struct pen *pen)
+{
 	if (!pen)
 		return;
-	/*
-	 * No retry on EINTR: on Linux the descriptor is released even then,
-	 * and a retry could close a descriptor another thread just got.
-	 */
-	close(pen->fd);
 	free(pen->path);
-	free(pen);
-	errno = saved;
+	pen_release(pen->fd, pen);
 }
 
 PEN_EXPORT int pen_fd(const struct pen *pen)
 {
-	if (!pen) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!pen)
+		return pen_fail(EINVAL);
 	return pen->fd;
 }
 
@@ -141,10 +141,8 @@ static int pen_ioctl(struct pen *pen, unsigned long request, void *arg,
 {
 	int ret;
 
-	if (!pen) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!pen)
+		return pen_fail(EINVAL);
 	do {
 		ret = ioctl(pen->fd, request, arg);
 	} while (ret < 0 && errno == EINTR && retry);
@@ -154,10 +152,8 @@ static int pen_ioctl(struct pen *pen, unsigned long request, void *arg,
 
 PEN_EXPORT int pen_get_info(struct pen *pen, struct pen_info *info)
 {
-	if (!info) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!info)
+		return pen_fail(EINVAL);
 	memset(info, 0, sizeof(*info));
 	if (pen_ioctl(pen, PEN_IOC_GET_INFO, info, true) < 0)
 		return -1;
@@ -175,10 +171,8 @@ PEN_EXPORT int pen_get_info(struct pen *pen, struct pen_info *info)
 
 PEN_EXPORT int pen_get_status(struct pen *pen, struct pen_status *status)
 {
-	if (!status) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!status)
+		return pen_fail(EINVAL);
 	memset(status, 0, sizeof(*status));
 	return pen_ioctl(pen, PEN_IOC_GET_STATUS, status, true);
 }
@@ -232,13 +226,26 @@ PEN_EXPORT int pen_clear_fault(struct pen *pen)
 	return pen_ioctl(pen, PEN_IOC_CLEAR_FAULT, NULL, true);
 }
 
+/*
+ * The requests that take one value: struct pen_watchdog and struct
+ * pen_hold_to_run are a __u32 and three reserved ones, which the kernel
+ * wants zero.
+ */
+static int pen_set_u32(struct pen *pen, unsigned long request, uint32_t v)
+{
+	uint32_t arg[4] = { v };
+
+	_Static_assert(sizeof(struct pen_watchdog) == sizeof(arg) &&
+		       offsetof(struct pen_watchdog, timeout_ms) == 0 &&
+		       sizeof(struct pen_hold_to_run) == sizeof(arg) &&
+		       offsetof(struct pen_hold_to_run, enable) == 0,
+		       "one __u32 and three reserved");
+	return pen_ioctl(pen, request, arg, true);
+}
+
 PEN_EXPORT int pen_set_watchdog(struct pen *pen, uint32_t timeout_ms)
 {
-	struct pen_watchdog wd;
-
-	memset(&wd, 0, sizeof(wd));
-	wd.timeout_ms = timeout_ms;
-	return pen_ioctl(pen, PEN_IOC_SET_WATCHDOG, &wd, true);
+	return pen_set_u32(pen, PEN_IOC_SET_WATCHDOG, timeout_ms);
 }
 
 PEN_EXPORT int pen_kick_watchdog(struct pen *pen)
@@ -248,23 +255,15 @@ PEN_EXPORT int pen_kick_watchdog(struct pen *pen)
 
 PEN_EXPORT int pen_set_hold_to_run(struct pen *pen, bool enable)
 {
-	struct pen_hold_to_run h;
-
-	memset(&h, 0, sizeof(h));
-	h.enable = enable;
-	return pen_ioctl(pen, PEN_IOC_SET_HOLD_TO_RUN, &h, true);
+	return pen_set_u32(pen, PEN_IOC_SET_HOLD_TO_RUN, enable);
 }
 
-PEN_EXPORT int pen_wait_events(struct pen *pen, int64_t timeout_ns)
+int pen_poll_fd(int fd, int64_t timeout_ns)
 {
 	struct timespec ts, *tsp = NULL;
 	struct pollfd pfd;
 	int ret;
 
-	if (!pen) {
-		errno = EINVAL;
-		return -1;
-	}
 	if (timeout_ns >= 0) {
 		ts.tv_sec = timeout_ns / NSEC_PER_SEC;
 		ts.tv_nsec = timeout_ns % NSEC_PER_SEC;
@@ -274,20 +273,25 @@ PEN_EXPORT int pen_wait_events(struct pen *pen, int64_t timeout_ns)
 	/*
 	 * ppoll() rather than poll(): nanoseconds, no rounding up to whole
 	 * milliseconds. POLLHUP and POLLERR need not be asked for: a removed
-	 * pen is "ready" too, so that the caller's read learns ENODEV
+	 * device is "ready" too, so that the caller's read learns ENODEV
 	 * instead of waiting for events that will never come.
 	 */
-	pfd.fd = pen->fd;
+	pfd.fd = fd;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
 	ret = ppoll(&pfd, 1, tsp, NULL);
 	if (ret <= 0)
 		return ret < 0 ? -1 : 0;
-	if (pfd.revents & POLLNVAL) {
-		errno = EBADF;
-		return -1;
-	}
+	if (pfd.revents & POLLNVAL)
+		return pen_fail(EBADF);
 	return 1;
+}
+
+PEN_EXPORT int pen_wait_events(struct pen *pen, int64_t timeout_ns)
+{
+	if (!pen)
+		return pen_fail(EINVAL);
+	return pen_poll_fd(pen->fd, timeout_ns);
 }
 
 PEN_EXPORT ssize_t pen_read_events(struct pen *pen, struct pen_event *buf,
@@ -295,10 +299,8 @@ PEN_EXPORT ssize_t pen_read_events(struct pen *pen, struct pen_event *buf,
 {
 	ssize_t n;
 
-	if (!pen || !buf || !max_events) {
-		errno = EINVAL;
-		return -1;
-	}
+	if (!pen || !buf || !max_events)
+		return pen_fail(EINVAL);
 	/* read(2) takes at most SSIZE_MAX bytes; any more wouldn't fit. */
 	if (max_events > SSIZE_MAX / sizeof(*buf))
 		max_events = SSIZE_MAX / sizeof(*buf);
@@ -314,9 +316,7 @@ PEN_EXPORT ssize_t pen_read_events(struct pen *pen, struct pen_event *buf,
 	 * The driver hands out whole records only. Anything else is not a
 	 * pen, and a record cut in two must not be taken for an event.
 	 */
-	if (n % sizeof(*buf)) {
-		errno = EIO;
-		return -1;
-	}
+	if (n % sizeof(*buf))
+		return pen_fail(EIO);
 	return n / sizeof(*buf);
 }

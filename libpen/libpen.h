@@ -685,6 +685,174 @@ const char *pen_cartridge_state_name(uint32_t state);
  */
 const char *pen_event_type_name(uint32_t type);
 
+/*
+ * API version 6 (LIBPEN_1.4): one grammar for every tool. Device names,
+ * the reason a value was refused, and the rule a refused setpoint broke.
+ */
+
+/**
+ * pen_parse_index() - parse a pen's name into its number
+ * @s: "N", "penN" or "/dev/penN", N a decimal number
+ * @index: on success, N
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: @s or @index is NULL, or @s is none of those forms;
+ * %ERANGE: N does not fit in an unsigned int.
+ */
+int pen_parse_index(const char *s, unsigned int *index);
+
+/**
+ * pen_parse_device() - the device file a pen's name stands for
+ * @s: "N", "penN" or "/dev/penN" (the pen numbered N), or any other path
+ *     naming a device file (one with a '/' in it, "./pen0" say)
+ * @path: output buffer, for pen_open()
+ * @len: size of @path; 32 bytes hold "/dev/pen" and any number
+ *
+ * What is not a number, "penN" or a path with a '/' is refused, so that
+ * a mistyped name ("pen", "pen1x") is an error rather than a file in the
+ * current directory.
+ *
+ * Return: 0, or -1 with errno set:
+ * %EINVAL: an argument is NULL, @s is empty or names no pen;
+ * %ERANGE: N does not fit in an unsigned int, or @path is too small (it
+ * then holds an empty string).
+ */
+int pen_parse_device(const char *s, char *path, size_t len);
+
+/**
+ * enum pen_quantity - what a value on a command line is, for
+ * pen_parse_strerror()
+ * @PEN_QUANTITY_DEPTH: as for pen_parse_depth()
+ * @PEN_QUANTITY_RATE: as for pen_parse_rate()
+ * @PEN_QUANTITY_DURATION: as for pen_parse_duration()
+ * @PEN_QUANTITY_DEVICE: as for pen_parse_device()
+ * @PEN_QUANTITY_INDEX: as for pen_parse_index()
+ */
+enum pen_quantity {
+	PEN_QUANTITY_DEPTH,
+	PEN_QUANTITY_RATE,
+	PEN_QUANTITY_DURATION,
+	PEN_QUANTITY_DEVICE,
+	PEN_QUANTITY_INDEX,
+};
+
+/**
+ * pen_parse_strerror() - why a value was refused, in words
+ * @q: what @s was parsed as
+ * @s: the text as the user wrote it
+ * @buf: output buffer
+ * @len: size of @buf; 128 bytes hold any reason
+ *
+ * Names the part of @s that is wrong, by the same grammar as the parser:
+ * "empty value", "negative values are not allowed", "not a number",
+ * "malformed number", "missing unit (use mm or um)", "unknown unit 'x'
+ * (use ms, s, m or h)", "MHz is megahertz; use mHz", "too large", "must
+ * be greater than zero", or what the unit cannot represent ("not a whole
+ * number of micrometres", "finer than 1 mHz ...", "finer than 1 ns").
+ * One line: control characters in the quoted unit are shown as '?'.
+ * A program prints it after the value: "invalid depth '2x': unknown
+ * unit 'x' (use mm or um)".
+ *
+ * Return: @buf, or NULL with errno %EINVAL if an argument is NULL, @q is
+ * unknown, or @s parses (there is nothing to explain).
+ */
+const char *pen_parse_strerror(enum pen_quantity q, const char *s, char *buf,
+			       size_t len);
+
+/**
+ * enum pen_rule - the rule of the pen's a setpoint broke
+ * @PEN_RULE_NONE: none that libpen can name (the refusal has another
+ *	cause: a malformed request, the pen's state, the caller's rights)
+ * @PEN_RULE_DEPTH_RANGE: the depth is outside the pen's range
+ * @PEN_RULE_DEPTH_STEP: the depth is off the pen's grid of steps
+ * @PEN_RULE_RATE_RANGE: the rate is outside the pen's range
+ * @PEN_RULE_DEPTH_CAP: the depth is above the administrator's depth cap
+ */
+enum pen_rule {
+	PEN_RULE_NONE = 0,
+	PEN_RULE_DEPTH_RANGE = 1,
+	PEN_RULE_DEPTH_STEP = 2,
+	PEN_RULE_RATE_RANGE = 3,
+	PEN_RULE_DEPTH_CAP = 4,
+};
+
+/**
+ * struct pen_refusal - the rule a setpoint broke, and its limits
+ * @rule: which one
+ * @min: %PEN_RULE_DEPTH_RANGE, %PEN_RULE_RATE_RANGE: the lowest allowed;
+ *	%PEN_RULE_DEPTH_STEP: the depth the steps start from
+ * @max: the ranges: the highest allowed
+ * @step: %PEN_RULE_DEPTH_STEP: the step, in micrometres
+ * @cap: %PEN_RULE_DEPTH_CAP: the cap, in micrometres
+ *
+ * Depths are in micrometres, rates in millihertz; fields the rule does
+ * not use are zero.
+ */
+struct pen_refusal {
+	enum pen_rule rule;
+	uint32_t min;
+	uint32_t max;
+	uint32_t step;
+	uint32_t cap;
+};
+
+/**
+ * pen_setpoint_refusal() - which rule a refused setpoint broke
+ * @info: the pen's limits, from pen_get_info()
+ * @mask: PEN_PARAM_DEPTH and/or PEN_PARAM_RATE: what was set
+ * @depth_um: the depth asked for (if in @mask)
+ * @rate_mhz: the rate asked for (if in @mask)
+ * @err: the errno the set failed with
+ * @why: on success, the rule and its limits
+ *
+ * The rules are the kernel's own (a header both build from), checked in
+ * the kernel's order; a rule is named only if the kernel refuses it with
+ * @err, so a refusal for another cause is %PEN_RULE_NONE, never a guess.
+ * Needs no device: @info may be made up.
+ *
+ * Return: 0, or -1 with errno %EINVAL if @info or @why is NULL.
+ */
+int pen_setpoint_refusal(const struct pen_info *info, uint32_t mask,
+			 uint32_t depth_um, uint32_t rate_mhz, int err,
+			 struct pen_refusal *why);
+
+/**
+ * pen_explain_refusal() - which rule a refused setpoint broke, on a pen
+ * @pen: the pen the set failed on
+ * @mask, @depth_um, @rate_mhz, @err, @why: as for pen_setpoint_refusal()
+ *
+ * pen_setpoint_refusal() with the pen's limits as they are now.
+ *
+ * Return: 0, or -1 with errno set by pen_get_info() or %EINVAL.
+ */
+int pen_explain_refusal(struct pen *pen, uint32_t mask, uint32_t depth_um,
+			uint32_t rate_mhz, int err, struct pen_refusal *why);
+
+/**
+ * pen_format_refusal() - a refusal in words
+ * @why: from pen_setpoint_refusal() or pen_explain_refusal()
+ * @buf: output buffer
+ * @len: size of @buf; 96 bytes hold any refusal
+ *
+ * Writes "outside the pen's range, 0.25 mm to 3 mm", "not on the pen's
+ * 0.05 mm steps from 0.25 mm", "outside the pen's range, 1 Hz to 150 Hz"
+ * or "above the pen's depth cap, 1.5 mm".
+ *
+ * Return: as for snprintf(3), or -1 with errno %EINVAL (@why or @buf is
+ * NULL, or the rule is %PEN_RULE_NONE or unknown) or %ERANGE (@len is too
+ * small; @buf then holds an empty string).
+ */
+int pen_format_refusal(const struct pen_refusal *why, char *buf, size_t len);
+
+/**
+ * pen_rule_name() - name of a PEN_RULE_* value
+ * @rule: the rule
+ *
+ * Return: "none", "depth-range", "depth-step", "rate-range",
+ * "depth-cap", or "unknown"; never NULL.
+ */
+const char *pen_rule_name(enum pen_rule rule);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
  * per minute) and the error is documented to be below the resolution.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -162,12 +163,6 @@ static int decimal_scale(const struct decimal *d, uint64_t mult,
 	return 0;
 }
 
-static int fail(int err)
-{
-	errno = err;
-	return -1;
-}
-
 /*
  * Split @s into a number and a unit: the number, then optional blanks,
  * then the unit, which is the whole rest of the string. *@unit is "" if
@@ -209,15 +204,15 @@ static int parse_with_units(const char *s, const struct unit *units,
 	int ret;
 
 	if (!s || !out)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	if (!split(s, &d, &unit, &blank))
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	u = find_unit(units, unit);
 	if (!u)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	ret = decimal_scale(&d, u->mult, max, out);
 	if (ret)
-		return fail(-ret);
+		return pen_fail(-ret);
 	return 0;
 }
 
@@ -235,7 +230,7 @@ PEN_EXPORT int pen_parse_depth(const char *s, uint32_t *depth_um)
 	uint64_t v;
 
 	if (!depth_um)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	if (parse_with_units(s, depth_units, UINT32_MAX, &v) < 0)
 		return -1;
 	*depth_um = v;
@@ -251,16 +246,16 @@ PEN_EXPORT int pen_parse_rate(const char *s, uint32_t *rate_mhz)
 	int ret;
 
 	if (!s || !rate_mhz)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	if (!split(s, &d, &unit, &blank))
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 
 	if (unit_eq(unit, "hz")) {
 		ret = decimal_scale(&d, 1000, UINT32_MAX, &v);
 	} else if (unit_eq(unit, "mhz")) {
 		/* "MHz" is megahertz: never read it as millihertz. */
 		if (unit[0] != 'm')
-			return fail(EINVAL);
+			return pen_fail(EINVAL);
 		ret = decimal_scale(&d, 1, UINT32_MAX, &v);
 	} else if (unit_eq(unit, "spm") || unit_eq(unit, "rpm")) {
 		/*
@@ -276,10 +271,10 @@ PEN_EXPORT int pen_parse_rate(const char *s, uint32_t *rate_mhz)
 				ret = -ERANGE;
 		}
 	} else {
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	}
 	if (ret)
-		return fail(-ret);
+		return pen_fail(-ret);
 
 	*rate_mhz = v;
 	return 0;
@@ -307,29 +302,174 @@ PEN_EXPORT int pen_parse_duration(const char *s, uint64_t *ns)
 	int ret;
 
 	if (!s || !ns)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 	if (!split(s, &d, &unit, &blank))
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 
 	if (!*unit) {
 		/* A bare number is seconds; "3 " is a unit gone missing. */
 		if (blank)
-			return fail(EINVAL);
+			return pen_fail(EINVAL);
 		ret = decimal_scale(&d, NSEC_PER_SEC, UINT64_MAX, &v);
 	} else {
 		u = find_unit(duration_units, unit);
 		if (!u)
-			return fail(EINVAL);
+			return pen_fail(EINVAL);
 		ret = decimal_scale(&d, u->mult, UINT64_MAX, &v);
 	}
 	if (ret)
-		return fail(-ret);
+		return pen_fail(-ret);
 	/* A run of no time at all is a mistake, not a request. */
 	if (!v)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 
 	*ns = v;
 	return 0;
+}
+
+int pen_snprintf_whole(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return pen_fail(ERANGE);
+	}
+	return n;
+}
+
+/* What pen_parse_strerror() says of each quantity. */
+static const struct {
+	const char *units;	/* the units it takes, for "use ..." */
+	bool unit_required;
+	const char *too_fine;	/* why a valid unit still failed */
+} quantities[] = {
+	[PEN_QUANTITY_DEPTH] = {
+		"mm or um", true, "not a whole number of micrometres",
+	},
+	[PEN_QUANTITY_RATE] = {
+		"Hz, mHz, spm or rpm", true,
+		"finer than 1 mHz (at most 3 decimals in Hz, spm or rpm; "
+		"whole numbers in mHz)",
+	},
+	[PEN_QUANTITY_DURATION] = {
+		"ms, s, m or h", false, "finer than 1 ns",
+	},
+};
+
+/* Parse @s as @q, for its errno only. */
+static int probe(enum pen_quantity q, const char *s)
+{
+	char path[32];
+	unsigned int n;
+	uint64_t v64;
+	uint32_t v;
+
+	switch (q) {
+	case PEN_QUANTITY_DEPTH:
+		return pen_parse_depth(s, &v);
+	case PEN_QUANTITY_RATE:
+		return pen_parse_rate(s, &v);
+	case PEN_QUANTITY_DURATION:
+		return pen_parse_duration(s, &v64);
+	case PEN_QUANTITY_DEVICE:
+		return pen_parse_device(s, path, sizeof(path));
+	case PEN_QUANTITY_INDEX:
+		return pen_parse_index(s, &n);
+	}
+	return pen_fail(EINVAL);
+}
+
+/*
+ * Up to @max bytes of @s into @buf (more than @max bytes), control
+ * characters as '?': the reason is one line, whatever the user typed.
+ */
+static const char *printable(const char *s, char *buf, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && s[i]; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
+			 '?' : s[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Why the number or the unit of @s, which does not parse as @q, is wrong. */
+static const char *value_why(enum pen_quantity q, const char *s, int err,
+			     char *buf, size_t len)
+{
+	const char *unit;
+	struct decimal d;
+	char one[64];
+	bool blank;
+
+	if (err == ERANGE)
+		return "too large";
+	if (!*s)
+		return "empty value";
+	if (*s == '-')
+		return "negative values are not allowed";
+	if (!is_digit(*s))
+		return *s == '.' ? "malformed number (write 0.5, not .5)" :
+				   "not a number";
+	/* "1.5.5mm" must not pass for a number and a unit ".5mm". */
+	if (!split(s, &d, &unit, &blank) || *unit == '.' || *unit == ',')
+		return "malformed number";
+
+	if (!*unit && (quantities[q].unit_required || blank)) {
+		snprintf(buf, len, "missing unit (use %s)", quantities[q].units);
+		return buf;
+	}
+	/* A unit is known if "1" with it parses. */
+	if (*unit && (strlen(unit) >= sizeof(one) - 1 ||
+		      (snprintf(one, sizeof(one), "1%s", unit),
+		       probe(q, one) < 0))) {
+		if (q == PEN_QUANTITY_RATE && unit[0] == 'M' &&
+		    unit_eq(unit, "mhz"))
+			return "MHz is megahertz; use mHz";
+		snprintf(buf, len, "unknown unit '%s' (use %s)",
+			 printable(unit, one, 40), quantities[q].units);
+		return buf;
+	}
+	if (q == PEN_QUANTITY_DURATION && !d.ipart && !d.frac && !d.too_fine)
+		return "must be greater than zero";
+	return quantities[q].too_fine;
+}
+
+PEN_EXPORT const char *pen_parse_strerror(enum pen_quantity q, const char *s,
+					  char *buf, size_t len)
+{
+	const char *why;
+	int err;
+
+	if (!s || !buf || !len || (unsigned int)q > PEN_QUANTITY_INDEX)
+		goto inval;
+	if (probe(q, s) == 0)
+		goto inval;
+	err = errno;
+
+	if (q == PEN_QUANTITY_DEVICE || q == PEN_QUANTITY_INDEX)
+		why = err == ERANGE ? "number too large" :
+		      !*s ? "empty value" :
+		      q == PEN_QUANTITY_INDEX ?
+		      "not a pen (N, penN or /dev/penN)" :
+		      "not a pen (N, penN or /dev/penN) or a path with a '/'";
+	else
+		why = value_why(q, s, err, buf, len);
+	if (why != buf)
+		snprintf(buf, len, "%s", why);
+	return buf;
+inval:
+	errno = EINVAL;
+	return NULL;
 }
 
 /*
@@ -339,27 +479,17 @@ PEN_EXPORT int pen_parse_duration(const char *s, uint64_t *ns)
 static int format_milli(uint32_t v, const char *unit, char *buf, size_t len)
 {
 	unsigned int whole = v / 1000, frac = v % 1000;
-	int digits = 3, n;
+	int digits = 3;
 
 	if (!buf)
-		return fail(EINVAL);
+		return pen_fail(EINVAL);
 
-	if (!frac) {
-		n = snprintf(buf, len, "%u %s", whole, unit);
-	} else {
-		for (; frac % 10 == 0; frac /= 10)
-			digits--;
-		n = snprintf(buf, len, "%u.%0*u %s", whole, digits, frac,
-			     unit);
-	}
-	if (n < 0)
-		return -1;
-	if ((size_t)n >= len) {
-		if (len)
-			buf[0] = '\0';
-		return fail(ERANGE);
-	}
-	return n;
+	if (!frac)
+		return pen_snprintf_whole(buf, len, "%u %s", whole, unit);
+	for (; frac % 10 == 0; frac /= 10)
+		digits--;
+	return pen_snprintf_whole(buf, len, "%u.%0*u %s", whole, digits, frac,
+				  unit);
 }
 
 PEN_EXPORT int pen_format_depth(uint32_t depth_um, char *buf, size_t len)
@@ -372,116 +502,97 @@ PEN_EXPORT int pen_format_rate(uint32_t rate_mhz, char *buf, size_t len)
 	return format_milli(rate_mhz, "Hz", buf, len);
 }
 
-PEN_EXPORT const char *pen_state_name(uint32_t state)
-{
-	switch (state) {
-	case PEN_STATE_STOPPED:
-		return "stopped";
-	case PEN_STATE_RUNNING:
-		return "running";
+/*
+ * The names of a UAPI enumeration, indexed by value: a value added to
+ * the UAPI without a name here reads as NULL, not as its neighbour.
+ */
+#define NAME_OF(names, v) \
+	((v) < sizeof(names) / sizeof((names)[0]) ? (names)[v] : NULL)
+
+static const char *const state_names[] = {
+	[PEN_STATE_STOPPED] = "stopped",
+	[PEN_STATE_RUNNING] = "running",
 #ifdef PEN_STATE_GONE
 	/* Only if the UAPI has it: a removed pen may instead fail ENODEV. */
-	case PEN_STATE_GONE:
-		return "gone";
+	[PEN_STATE_GONE] = "gone",
 #endif
-	default:
-		return "unknown";
-	}
+};
+
+static const char *const stop_reason_names[] = {
+	[PEN_STOP_NONE] = "none",
+	[PEN_STOP_REQUEST] = "request",
+	[PEN_STOP_CLOSE] = "close",
+	[PEN_STOP_REMOVED] = "removed",
+	[PEN_STOP_BACKEND] = "backend",
+	[PEN_STOP_FAULT] = "fault",
+	[PEN_STOP_DEPTH_CAP] = "depth-cap",
+	[PEN_STOP_RUN_TIME] = "run-time",
+	[PEN_STOP_CARTRIDGE_REMOVED] = "cartridge-removed",
+	[PEN_STOP_CARTRIDGE_SPENT] = "cartridge-spent",
+	[PEN_STOP_SUSPEND] = "suspend",
+	[PEN_STOP_SHUTDOWN] = "shutdown",
+	[PEN_STOP_PEDAL] = "pedal",
+};
+
+static const char *const cartridge_state_names[] = {
+	[PEN_CARTRIDGE_NONE] = "none",
+	[PEN_CARTRIDGE_READY] = "ready",
+	[PEN_CARTRIDGE_REUSED] = "reused",
+	[PEN_CARTRIDGE_SPENT] = "spent",
+};
+
+static const char *const fault_names[] = {
+	[PEN_FAULT_NONE] = "none",
+	[PEN_FAULT_OVER_DEPTH] = "over-depth",
+	[PEN_FAULT_STALL] = "stall",
+	[PEN_FAULT_OVERCURRENT] = "overcurrent",
+	[PEN_FAULT_OVERTEMP] = "overtemp",
+	[PEN_FAULT_SUPPLY_LOW] = "supply-low",
+	[PEN_FAULT_TIMING] = "timing",
+	[PEN_FAULT_WATCHDOG] = "watchdog",
+};
+
+static const char *const event_type_names[] = {
+	[PEN_EVENT_STROKE] = "stroke",
+	[PEN_EVENT_STATE] = "state",
+	[PEN_EVENT_SETPOINT] = "setpoint",
+	[PEN_EVENT_FAULT] = "fault",
+	[PEN_EVENT_FAULT_CLEARED] = "fault-cleared",
+	[PEN_EVENT_CARTRIDGE] = "cartridge",
+	[PEN_EVENT_OVERFLOW] = "overflow",
+};
+
+/* The name of @v, or "unknown": these name functions never fail. */
+static const char *known(const char *name)
+{
+	return name ? name : "unknown";
+}
+
+PEN_EXPORT const char *pen_state_name(uint32_t state)
+{
+	return known(NAME_OF(state_names, state));
 }
 
 PEN_EXPORT const char *pen_stop_reason_name(uint32_t reason)
 {
-	switch (reason) {
-	case PEN_STOP_NONE:
-		return "none";
-	case PEN_STOP_REQUEST:
-		return "request";
-	case PEN_STOP_CLOSE:
-		return "close";
-	case PEN_STOP_REMOVED:
-		return "removed";
-	case PEN_STOP_BACKEND:
-		return "backend";
-	case PEN_STOP_FAULT:
-		return "fault";
-	case PEN_STOP_DEPTH_CAP:
-		return "depth-cap";
-	case PEN_STOP_RUN_TIME:
-		return "run-time";
-	case PEN_STOP_CARTRIDGE_REMOVED:
-		return "cartridge-removed";
-	case PEN_STOP_CARTRIDGE_SPENT:
-		return "cartridge-spent";
-	case PEN_STOP_SUSPEND:
-		return "suspend";
-	case PEN_STOP_SHUTDOWN:
-		return "shutdown";
-	case PEN_STOP_PEDAL:
-		return "pedal";
-	default:
-		return "unknown";
-	}
+	return known(NAME_OF(stop_reason_names, reason));
 }
 
 PEN_EXPORT const char *pen_cartridge_state_name(uint32_t state)
 {
-	switch (state) {
-	case PEN_CARTRIDGE_NONE:
-		return "none";
-	case PEN_CARTRIDGE_READY:
-		return "ready";
-	case PEN_CARTRIDGE_REUSED:
-		return "reused";
-	case PEN_CARTRIDGE_SPENT:
-		return "spent";
-	default:
-		return "unknown";
-	}
+	return known(NAME_OF(cartridge_state_names, state));
 }
 
 PEN_EXPORT const char *pen_fault_name(uint32_t fault)
 {
-	switch (fault) {
-	case PEN_FAULT_NONE:
-		return "none";
-	case PEN_FAULT_OVER_DEPTH:
-		return "over-depth";
-	case PEN_FAULT_STALL:
-		return "stall";
-	case PEN_FAULT_OVERCURRENT:
-		return "overcurrent";
-	case PEN_FAULT_OVERTEMP:
-		return "overtemp";
-	case PEN_FAULT_SUPPLY_LOW:
-		return "supply-low";
-	case PEN_FAULT_TIMING:
-		return "timing";
-	case PEN_FAULT_WATCHDOG:
-		return "watchdog";
-	default:
-		return "unknown";
-	}
+	return known(NAME_OF(fault_names, fault));
 }
 
 PEN_EXPORT const char *pen_event_type_name(uint32_t type)
 {
-	switch (type) {
-	case PEN_EVENT_STROKE:
-		return "stroke";
-	case PEN_EVENT_STATE:
-		return "state";
-	case PEN_EVENT_SETPOINT:
-		return "setpoint";
-	case PEN_EVENT_FAULT:
-		return "fault";
-	case PEN_EVENT_FAULT_CLEARED:
-		return "fault-cleared";
-	case PEN_EVENT_CARTRIDGE:
-		return "cartridge";
-	case PEN_EVENT_OVERFLOW:
-		return "overflow";
-	default:
+	const char *name = NAME_OF(event_type_names, type);
+
+	if (!name)
 		errno = EINVAL;
-		return NULL;
-	}
+	return name;
 }

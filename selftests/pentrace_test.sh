@@ -50,11 +50,11 @@ ktap_plan 16
 
 # ---- Usage errors: exit 2, one line naming the value -----------------
 
-expect 2 "^pentrace: invalid interval 'soon': not a number of seconds$" \
+expect 2 "^pentrace: invalid interval 'soon': not a number$" \
 	"a malformed interval is refused, exit 2" -- pentrace -i soon
 expect 2 "^pentrace: invalid duration '0': must be greater than zero$" \
 	"a zero duration is refused, exit 2" -- pentrace -d 0
-expect 2 "^pentrace: invalid pen 'pen-1': not a pen number" \
+expect 2 "^pentrace: invalid pen 'pen-1': not a pen \\(N, penN or /dev/penN\\)$" \
 	"a malformed pen is refused, exit 2" -- pentrace --pen pen-1
 expect 2 "^pentrace: invalid option '--colour'$" \
 	"an unknown option is refused, exit 2" -- pentrace --colour
@@ -177,10 +177,10 @@ fi
 
 expect 0 "^\\{\"pen\":$N,.*\"strokes\":0,.*\"rate_mhz\":null," \
 	"-d ends pentrace by itself, with a report of a pen at rest" \
-	-- pentrace --json -p "$N" -d 0.5
-pentrace --json -p "$N" -i 0.2 -d 1 > "$out" 2>/dev/null
+	-- pentrace --json -p "pen$N" -d 500ms
+pentrace --json -p "/dev/pen$N" -i 200ms -d 1s > "$out" 2>/dev/null
 [ "$(grep -c '^{"pen"' "$out")" = 5 ]
-result "-i 0.2 -d 1 reports 5 times"
+result "-i 200ms -d 1s reports 5 times"
 
 sim_delete "$SIM"
 ktap_finish

@@ -12,6 +12,9 @@
 #include <linux/module.h>
 #include <linux/time64.h>
 
+#include <uapi/linux/pen.h>
+#include <pen/setpoint-rules.h>
+
 #include "pen-internal.h"
 
 /**
@@ -42,6 +45,13 @@ EXPORT_SYMBOL_IF_KUNIT(pen_rate_to_period_ns);
  */
 int pen_check_params(const struct pen_hw_info *hw, const struct pen_params *p)
 {
+	const struct pen_setpoint_limits lim = {
+		.depth_min_um = hw->depth_min_um,
+		.depth_max_um = hw->depth_max_um,
+		.depth_step_um = hw->depth_step_um,
+		.rate_min_mhz = hw->rate_min_mhz,
+		.rate_max_mhz = hw->rate_max_mhz,
+	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(p->reserved); i++)
@@ -54,20 +64,9 @@ int pen_check_params(const struct pen_hw_info *hw, const struct pen_params *p)
 	    (!(p->mask & PEN_PARAM_RATE) && p->rate_mhz))
 		return -EINVAL;
 
-	if (p->mask & PEN_PARAM_DEPTH) {
-		if (p->depth_um < hw->depth_min_um ||
-		    p->depth_um > hw->depth_max_um)
-			return -ERANGE;
-		/* Off the hardware's grid: refuse rather than round. */
-		if ((p->depth_um - hw->depth_min_um) % hw->depth_step_um)
-			return -EINVAL;
-	}
-	if (p->mask & PEN_PARAM_RATE) {
-		if (p->rate_mhz < hw->rate_min_mhz ||
-		    p->rate_mhz > hw->rate_max_mhz)
-			return -ERANGE;
-	}
-	return 0;
+	/* The range and step rules are libpen's too: one copy, shared. */
+	return pen_setpoint_errno(pen_setpoint_rule(&lim, p->mask, p->depth_um,
+						    p->rate_mhz));
 }
 EXPORT_SYMBOL_IF_KUNIT(pen_check_params);
 

@@ -39,6 +39,7 @@
 #include <linux/pen.h>
 
 #include "libpen.h"
+#include "parse64.h"
 
 /* ---- ABI layout: checked at compile time ------------------------------ */
 
@@ -277,72 +278,50 @@ static const char *errname(int err)
 /* ---- Parsers ----------------------------------------------------------- */
 
 /* The canary checks that a failed parse leaves the output alone. */
-#define CANARY32	0xdeadbeefU
-#define CANARY64	0xdeadbeefcafef00dULL
+struct parser {
+	const char *name, *unit;
+	int (*parse)(const char *s, uint64_t *v);
+	uint64_t canary;
+};
 
-static void depth_ok(const char *s, uint32_t want)
+static const struct parser depth_parser = {
+	"depth", "um", parse_depth64, CANARY32,
+};
+static const struct parser rate_parser = {
+	"rate", "mHz", parse_rate64, CANARY32,
+};
+static const struct parser duration_parser = {
+	"duration", "ns", parse_duration64, CANARY64,
+};
+
+static void parse_ok(const struct parser *p, const char *s, uint64_t want)
 {
-	uint32_t v = CANARY32;
-	int ret = pen_parse_depth(s, &v);
+	uint64_t v;
+	int ret = p->parse(s, &v);
 
-	check(ret == 0 && v == want, "depth '%s' = %u um (ret %d, got %u)",
-	      s, want, ret, v);
+	check(ret == 0 && v == want, "%s '%s' = %llu %s (ret %d, got %llu)",
+	      p->name, s, (unsigned long long)want, p->unit, ret,
+	      (unsigned long long)v);
 }
 
-static void depth_bad(const char *s, int err)
+static void parse_bad(const struct parser *p, const char *s, int err)
 {
-	uint32_t v = CANARY32;
+	uint64_t v;
 	int ret;
 
 	errno = 0;
-	ret = pen_parse_depth(s, &v);
-	check(ret == -1 && errno == err && v == CANARY32,
-	      "depth '%s' fails with %s (ret %d, errno %s)", s, errname(err),
-	      ret, errname(errno));
-}
-
-static void rate_ok(const char *s, uint32_t want)
-{
-	uint32_t v = CANARY32;
-	int ret = pen_parse_rate(s, &v);
-
-	check(ret == 0 && v == want, "rate '%s' = %u mHz (ret %d, got %u)",
-	      s, want, ret, v);
-}
-
-static void rate_bad(const char *s, int err)
-{
-	uint32_t v = CANARY32;
-	int ret;
-
-	errno = 0;
-	ret = pen_parse_rate(s, &v);
-	check(ret == -1 && errno == err && v == CANARY32,
-	      "rate '%s' fails with %s (ret %d, errno %s)", s, errname(err),
-	      ret, errname(errno));
-}
-
-static void duration_ok(const char *s, uint64_t want)
-{
-	uint64_t v = CANARY64;
-	int ret = pen_parse_duration(s, &v);
-
-	check(ret == 0 && v == want,
-	      "duration '%s' = %llu ns (ret %d, got %llu)", s,
-	      (unsigned long long)want, ret, (unsigned long long)v);
-}
-
-static void duration_bad(const char *s, int err)
-{
-	uint64_t v = CANARY64;
-	int ret;
-
-	errno = 0;
-	ret = pen_parse_duration(s, &v);
-	check(ret == -1 && errno == err && v == CANARY64,
-	      "duration '%s' fails with %s (ret %d, errno %s)", s,
+	ret = p->parse(s, &v);
+	check(ret == -1 && errno == err && v == p->canary,
+	      "%s '%s' fails with %s (ret %d, errno %s)", p->name, s,
 	      errname(err), ret, errname(errno));
 }
+
+#define depth_ok(s, want)	parse_ok(&depth_parser, s, want)
+#define depth_bad(s, err)	parse_bad(&depth_parser, s, err)
+#define rate_ok(s, want)	parse_ok(&rate_parser, s, want)
+#define rate_bad(s, err)	parse_bad(&rate_parser, s, err)
+#define duration_ok(s, want)	parse_ok(&duration_parser, s, want)
+#define duration_bad(s, err)	parse_bad(&duration_parser, s, err)
 
 static void test_parse_depth(void)
 {
@@ -1428,6 +1407,274 @@ static void test_events(void)
 	pen_close(pen);
 }
 
+/* ---- Device names ------------------------------------------------------ */
+
+static void index_is(const char *s, int err, unsigned int want)
+{
+	unsigned int v = CANARY32;
+	int ret;
+
+	errno = 0;
+	ret = pen_parse_index(s, &v);
+	if (err)
+		check(ret == -1 && errno == err && v == CANARY32,
+		      "pen index '%s' fails with %s (ret %d, errno %s)", s,
+		      errname(err), ret, errname(errno));
+	else
+		check(ret == 0 && v == want, "pen index '%s' = %u (got %u)",
+		      s, want, v);
+}
+
+static void device_is(const char *s, int err, const char *want)
+{
+	char path[32];
+	int ret;
+
+	strcpy(path, "canary");
+	errno = 0;
+	ret = pen_parse_device(s, path, sizeof(path));
+	if (err)
+		check(ret == -1 && errno == err &&
+		      (!strcmp(path, "canary") || !path[0]),
+		      "device '%s' fails with %s (ret %d, errno %s)", s,
+		      errname(err), ret, errname(errno));
+	else
+		check(ret == 0 && !strcmp(path, want),
+		      "device '%s' is %s (got %s)", s, want, path);
+}
+
+static void test_device_names(void)
+{
+	static const struct {
+		const char *s;
+		int err;
+		unsigned int index;
+	} indexes[] = {
+		{ "0", 0, 0 },
+		{ "7", 0, 7 },
+		{ "pen3", 0, 3 },
+		{ "/dev/pen12", 0, 12 },
+		{ "4294967295", 0, 4294967295U },
+		{ "4294967296", ERANGE, 0 },
+		{ "pen99999999999", ERANGE, 0 },
+		{ "", EINVAL, 0 },
+		{ "pen", EINVAL, 0 },
+		{ "x1", EINVAL, 0 },
+		{ "1x", EINVAL, 0 },
+		{ "-1", EINVAL, 0 },
+		{ "+1", EINVAL, 0 },
+		{ " 1", EINVAL, 0 },
+		{ "/dev/pen", EINVAL, 0 },
+		{ "/dev/input/event0", EINVAL, 0 },
+		{ "99999999999999999999x", EINVAL, 0 },
+	};
+	static const struct {
+		const char *s;
+		int err;
+		const char *path;
+	} devices[] = {
+		{ "0", 0, "/dev/pen0" },
+		{ "pen5", 0, "/dev/pen5" },
+		{ "/dev/pen5", 0, "/dev/pen5" },
+		{ "./pen0", 0, "./pen0" },
+		{ "/tmp/not-a-pen", 0, "/tmp/not-a-pen" },
+		{ "", EINVAL, NULL },
+		{ "pen", EINVAL, NULL },
+		{ "pen1x", EINVAL, NULL },
+		{ "4294967296", ERANGE, NULL },
+		{ "/a/path/longer/than/the/buffer/is", ERANGE, NULL },
+	};
+	unsigned int n;
+	char buf[8];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(indexes); i++)
+		index_is(indexes[i].s, indexes[i].err, indexes[i].index);
+	check(pen_parse_index(NULL, &n) == -1 && errno == EINVAL,
+	      "pen_parse_index(NULL) fails with EINVAL");
+	check(pen_parse_index("1", NULL) == -1 && errno == EINVAL,
+	      "pen_parse_index(.., NULL) fails with EINVAL");
+
+	for (i = 0; i < ARRAY_SIZE(devices); i++)
+		device_is(devices[i].s, devices[i].err, devices[i].path);
+	check(pen_parse_device(NULL, buf, sizeof(buf)) == -1 &&
+	      errno == EINVAL, "pen_parse_device(NULL) fails with EINVAL");
+	check(pen_parse_device("1", NULL, 8) == -1 && errno == EINVAL,
+	      "pen_parse_device(.., NULL) fails with EINVAL");
+	check(pen_parse_device("123", buf, sizeof(buf)) == -1 &&
+	      errno == ERANGE && !buf[0],
+	      "a path that does not fit is ERANGE and left empty");
+}
+
+/* ---- Why a value was refused ------------------------------------------- */
+
+static void why_is(enum pen_quantity q, const char *s, const char *want)
+{
+	char buf[128];
+	const char *got;
+
+	buf[0] = '\0';
+	errno = 0;
+	got = pen_parse_strerror(q, s, buf, sizeof(buf));
+	if (want)
+		check(got == buf && !strcmp(buf, want),
+		      "'%s' is refused: %s (got '%s')", s, want, buf);
+	else
+		check(!got && errno == EINVAL,
+		      "'%s' parses: nothing to explain (got '%s')", s, buf);
+}
+
+static void test_parse_strerror(void)
+{
+	/* What is wrong, in the words of penctl's errors; NULL: nothing. */
+	static const struct {
+		enum pen_quantity q;
+		const char *s, *why;
+	} cases[] = {
+		{ PEN_QUANTITY_DEPTH, "",
+		  "empty value" },
+		{ PEN_QUANTITY_DEPTH, "-1mm",
+		  "negative values are not allowed" },
+		{ PEN_QUANTITY_DEPTH, "x",
+		  "not a number" },
+		{ PEN_QUANTITY_DEPTH, ".5mm",
+		  "malformed number (write 0.5, not .5)" },
+		{ PEN_QUANTITY_DEPTH, "1.mm",
+		  "malformed number" },
+		{ PEN_QUANTITY_DEPTH, "1.5.5mm",
+		  "malformed number" },
+		{ PEN_QUANTITY_DEPTH, "1,5mm",
+		  "malformed number" },
+		{ PEN_QUANTITY_DEPTH, "1",
+		  "missing unit (use mm or um)" },
+		{ PEN_QUANTITY_DEPTH, "2x",
+		  "unknown unit 'x' (use mm or um)" },
+		{ PEN_QUANTITY_DEPTH, "1.5um",
+		  "not a whole number of micrometres" },
+		{ PEN_QUANTITY_DEPTH, "99999999mm",
+		  "too large" },
+		{ PEN_QUANTITY_DEPTH, "1mm",
+		  NULL },
+		{ PEN_QUANTITY_RATE, "100MHz",
+		  "MHz is megahertz; use mHz" },
+		{ PEN_QUANTITY_RATE, "0.0001Hz",
+		  "finer than 1 mHz (at most 3 decimals in Hz, spm or rpm; whole numbers in mHz)" },
+		{ PEN_QUANTITY_RATE, "100",
+		  "missing unit (use Hz, mHz, spm or rpm)" },
+		{ PEN_QUANTITY_DURATION, "3",
+		  NULL },
+		{ PEN_QUANTITY_DURATION, "500ms",
+		  NULL },
+		{ PEN_QUANTITY_DURATION, "3 ",
+		  "missing unit (use ms, s, m or h)" },
+		{ PEN_QUANTITY_DURATION, "0.0",
+		  "must be greater than zero" },
+		{ PEN_QUANTITY_DURATION, "0ms",
+		  "must be greater than zero" },
+		{ PEN_QUANTITY_DURATION, "0.0000000001",
+		  "finer than 1 ns" },
+		{ PEN_QUANTITY_DURATION, "99999999999",
+		  "too large" },
+		{ PEN_QUANTITY_DURATION, "2x",
+		  "unknown unit 'x' (use ms, s, m or h)" },
+		{ PEN_QUANTITY_INDEX, "x1",
+		  "not a pen (N, penN or /dev/penN)" },
+		{ PEN_QUANTITY_INDEX, "4294967296",
+		  "number too large" },
+		{ PEN_QUANTITY_INDEX, "",
+		  "empty value" },
+		{ PEN_QUANTITY_INDEX, "pen2",
+		  NULL },
+		{ PEN_QUANTITY_DEVICE, "pen",
+		  "not a pen (N, penN or /dev/penN) or a path with a '/'" },
+		{ PEN_QUANTITY_DEVICE, "./pen",
+		  NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		why_is(cases[i].q, cases[i].s, cases[i].why);
+	char buf[128];
+
+	check(!pen_parse_strerror(PEN_QUANTITY_DEPTH, NULL, buf, sizeof(buf)) &&
+	      errno == EINVAL, "pen_parse_strerror(NULL) fails with EINVAL");
+	check(!pen_parse_strerror((enum pen_quantity)99, "x", buf,
+				  sizeof(buf)) && errno == EINVAL,
+	      "pen_parse_strerror() of an unknown quantity fails with EINVAL");
+}
+
+/* ---- Which rule a refused setpoint broke ------------------------------- */
+
+/* 0.25 mm to 3 mm in 0.05 mm steps, capped at 2 mm; 1 Hz to 150 Hz. */
+static const struct pen_info rules_info = {
+	.depth_min_um = 250, .depth_max_um = 3000, .depth_step_um = 50,
+	.rate_min_mhz = 1000, .rate_max_mhz = 150000, .depth_cap_um = 2000,
+};
+
+static void refusal_is(uint32_t mask, uint32_t depth, uint32_t rate, int err,
+		       enum pen_rule rule, const char *words)
+{
+	struct pen_refusal why;
+	char buf[96] = "";
+	int ret;
+
+	ret = pen_setpoint_refusal(&rules_info, mask, depth, rate, err, &why);
+	if (ret == 0 && why.rule != PEN_RULE_NONE)
+		pen_format_refusal(&why, buf, sizeof(buf));
+	check(ret == 0 && why.rule == rule &&
+	      (!words || !strcmp(buf, words)),
+	      "depth %u um, rate %u mHz refused with %s: %s, '%s' (got %s, '%s')",
+	      depth, rate, errname(err), pen_rule_name(rule),
+	      words ? words : "", pen_rule_name(why.rule), buf);
+}
+
+static void test_refusal(void)
+{
+	const uint32_t d = PEN_PARAM_DEPTH, r = PEN_PARAM_RATE;
+	struct pen_refusal why = { .rule = PEN_RULE_NONE };
+	char buf[96];
+
+	refusal_is(d, 200, 0, ERANGE, PEN_RULE_DEPTH_RANGE,
+		   "outside the pen's range, 0.25 mm to 3 mm");
+	refusal_is(d, 3050, 0, ERANGE, PEN_RULE_DEPTH_RANGE, NULL);
+	refusal_is(d, 260, 0, EINVAL, PEN_RULE_DEPTH_STEP,
+		   "not on the pen's 0.05 mm steps from 0.25 mm");
+	refusal_is(d, 2500, 0, ERANGE, PEN_RULE_DEPTH_CAP,
+		   "above the pen's depth cap, 2 mm");
+	/* Off the grid and above the cap: the kernel says EINVAL, the step. */
+	refusal_is(d, 2510, 0, EINVAL, PEN_RULE_DEPTH_STEP, NULL);
+	refusal_is(r, 0, 500, ERANGE, PEN_RULE_RATE_RANGE,
+		   "outside the pen's range, 1 Hz to 150 Hz");
+	refusal_is(d | r, 500, 151000, ERANGE, PEN_RULE_RATE_RANGE, NULL);
+	/* The depth is checked first, as in the kernel. */
+	refusal_is(d | r, 100, 151000, ERANGE, PEN_RULE_DEPTH_RANGE, NULL);
+	/* A rule only explains the errno it is refused with. */
+	refusal_is(d, 200, 0, EINVAL, PEN_RULE_NONE, NULL);
+	refusal_is(d, 260, 0, ERANGE, PEN_RULE_NONE, NULL);
+	refusal_is(d, 1000, 0, EBUSY, PEN_RULE_NONE, NULL);
+	refusal_is(d, 1000, 0, ERANGE, PEN_RULE_NONE, NULL);
+	/* A rate out of range is no rule when only the depth was set. */
+	refusal_is(d, 1000, 500, ERANGE, PEN_RULE_NONE, NULL);
+
+	check(pen_setpoint_refusal(NULL, d, 1, 0, ERANGE, &why) == -1 &&
+	      errno == EINVAL, "pen_setpoint_refusal(NULL) fails with EINVAL");
+	check(pen_setpoint_refusal(&rules_info, d, 1, 0, ERANGE, NULL) == -1 &&
+	      errno == EINVAL,
+	      "pen_setpoint_refusal(.., NULL) fails with EINVAL");
+	check(pen_explain_refusal(NULL, d, 1, 0, ERANGE, &why) == -1 &&
+	      errno == EINVAL, "pen_explain_refusal(NULL) fails with EINVAL");
+	why.rule = PEN_RULE_NONE;
+	check(pen_format_refusal(&why, buf, sizeof(buf)) == -1 &&
+	      errno == EINVAL, "no rule has no words");
+	why.rule = PEN_RULE_DEPTH_CAP;
+	why.cap = 2000;
+	check(pen_format_refusal(&why, buf, 8) == -1 && errno == ERANGE &&
+	      !buf[0], "words that do not fit are ERANGE and left empty");
+	check(!strcmp(pen_rule_name(PEN_RULE_DEPTH_STEP), "depth-step") &&
+	      !strcmp(pen_rule_name((enum pen_rule)42), "unknown"),
+	      "rules have names");
+}
+
 /* The new functions went to a new version node, the old ones stayed. */
 static void test_versions(void)
 {
@@ -1438,6 +1685,11 @@ static void test_versions(void)
 		"pen_buttons_open", "pen_buttons_close", "pen_buttons_fd",
 		"pen_buttons_has", "pen_buttons_is_pressed",
 		"pen_buttons_wait", "pen_buttons_read", "pen_button_name",
+	};
+	static const char *const v1_4[] = {
+		"pen_parse_index", "pen_parse_device", "pen_parse_strerror",
+		"pen_setpoint_refusal", "pen_explain_refusal",
+		"pen_format_refusal", "pen_rule_name",
 	};
 	size_t i;
 
@@ -1460,6 +1712,10 @@ static void test_versions(void)
 	      !dlvsym(RTLD_DEFAULT, "pen_set_hold_to_run", "LIBPEN_1.2") &&
 	      !dlvsym(RTLD_DEFAULT, "pen_set_hold_to_run", "LIBPEN_1"),
 	      "pen_set_hold_to_run is at LIBPEN_1.3 only");
+	for (i = 0; i < ARRAY_SIZE(v1_4); i++)
+		check(dlvsym(RTLD_DEFAULT, v1_4[i], "LIBPEN_1.4") &&
+		      !dlvsym(RTLD_DEFAULT, v1_4[i], "LIBPEN_1.3"),
+		      "%s is at LIBPEN_1.4 only", v1_4[i]);
 }
 
 /* ---- penctl ------------------------------------------------------------ */
@@ -1839,6 +2095,9 @@ int main(int argc, char **argv)
 	test_button_names();
 	test_buttons_null();
 	test_buttons_open();
+	test_device_names();
+	test_parse_strerror();
+	test_refusal();
 	test_versions();
 	test_penctl(argc > 1 ? argv[1] : NULL);
 

@@ -78,7 +78,7 @@ expect 0 "" "-V prints the version, exit 0" -- -V
 grep -q '^pentrace [0-9]' "$tmp/out" ||
 	{ fail=$((fail + 1)); echo "not ok - -V names the version"; }
 
-expect 2 "^pentrace: invalid interval 'x': not a number of seconds$" \
+expect 2 "^pentrace: invalid interval 'x': not a number$" \
 	"a malformed interval" -- -i x
 expect 2 "^pentrace: invalid interval '1\.': malformed number$" \
 	"an interval with a dangling point" -- --interval 1.
@@ -90,10 +90,13 @@ expect 2 "^pentrace: invalid duration '0\.0000000001': finer than 1 ns$" \
 	"a duration finer than 1 ns" -- -d 0.0000000001
 expect 2 "^pentrace: invalid duration '99999999999': too large" \
 	"a duration beyond a year" -- -d 99999999999
-expect 2 "^pentrace: invalid duration '2m': not a number of seconds$" \
-	"a duration in minutes" -- -d 2m
-expect 2 "^pentrace: invalid pen 'x1': not a pen number" \
+expect 2 "^pentrace: invalid duration '2x': unknown unit 'x' \(use ms, s, m or h\)$" \
+	"a duration in an unknown unit" -- -d 2x
+expect 2 "^pentrace: invalid duration '3 ': missing unit" \
+	"a duration with a blank and no unit" -- -d "3 "
+expect 2 "^pentrace: invalid pen 'x1': not a pen \(N, penN or /dev/penN\)$" \
 	"a malformed pen" -- -p x1
+expect 2 "^pentrace: invalid pen 'pen': not a pen" "a pen without its number" -- -p pen
 expect 2 "^pentrace: invalid pen '4294967296': number too large$" \
 	"a pen number beyond 32 bits" -- -p 4294967296
 expect 2 "^pentrace: invalid option '--frob'$" "an unknown long option" -- --frob
@@ -105,6 +108,14 @@ expect 2 "^pentrace: unexpected argument 'now'$" "an operand" -- now
 export PENTRACE_TRACEFS="$tmp/none"
 expect 1 "^pentrace: PENTRACE_TRACEFS=.*/none: no tracefs there" \
 	"no tracefs where PENTRACE_TRACEFS says" -- -d 1
+
+# Every pen tool's grammar (libpen's): what gets past the options to the
+# tracefs check was accepted.
+for args in "-d 500ms" "-d 1.5s" "-d 2m" "-i 250ms -d 1h" "-d 3" \
+	"-p 3" "-p pen3" "-p /dev/pen3" "--pen=pen0 --duration=500ms"; do
+	# shellcheck disable=SC2086 # split on purpose: the words are options
+	expect 1 "no tracefs there" "pentrace $args is accepted" -- $args
+done
 
 export PENTRACE_TRACEFS="$tmp/nopen"
 mkdir -p "$PENTRACE_TRACEFS/events/sched"

@@ -31,6 +31,9 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include <libpen.h>
+#include <tool.h>
+
 #include "pentrace.h"
 #include "pentrace.skel.h"
 
@@ -75,26 +78,6 @@ struct pen_report {
 
 static bool verbose;
 
-/*
- * Report an error: one line on stderr, prefixed "pentrace: ". Control
- * characters are replaced, since the message may quote argv.
- */
-static void __attribute__((format(printf, 1, 2))) error(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	size_t i;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (i = 0; buf[i]; i++)
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
-			buf[i] = '?';
-	fflush(stdout);
-	fprintf(stderr, "pentrace: %s\n", buf);
-}
-
 /* libbpf's own messages are for --verbose: errors are ours, one line. */
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -115,107 +98,40 @@ static uint64_t now_ns(void)
 
 /* ---- Command line ---------------------------------------------------- */
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /*
- * Seconds, whole or decimal, with an optional "s": "2", "0.5", "1.5s".
- * Resolution 1 ns; more than 0 and at most MAX_SECONDS.
+ * A duration, in libpen's grammar as every pen tool takes it ("500ms",
+ * "2s", "1.5", "2m"): more than 0 and at most MAX_SECONDS.
  */
-static int parse_seconds(const char *name, const char *s, uint64_t *ns)
+static int parse_duration(const char *name, const char *s, uint64_t *ns)
 {
-	uint64_t whole = 0, frac = 0, scale = NSEC_PER_SEC;
-	const char *p = s;
-	const char *why = NULL;
-
-	if (!*s) {
-		why = "empty value";
-		goto bad;
-	}
-	if (*p == '-') {
-		why = "negative values are not allowed";
-		goto bad;
-	}
-	if (!is_digit(*p)) {
-		why = "not a number of seconds";
-		goto bad;
-	}
-	for (; is_digit(*p); p++) {
-		whole = whole * 10 + (uint64_t)(*p - '0');
-		if (whole > MAX_SECONDS) {
-			why = "too large (at most a year)";
-			goto bad;
-		}
-	}
-	if (*p == '.') {
-		if (!is_digit(*++p)) {
-			why = "malformed number";
-			goto bad;
-		}
-		for (; is_digit(*p); p++) {
-			scale /= 10;
-			if (!scale) {
-				why = "finer than 1 ns";
-				goto bad;
-			}
-			frac += (uint64_t)(*p - '0') * scale;
-		}
-	}
-	if (*p == 's')
-		p++;
-	if (*p) {
-		why = "not a number of seconds";
-		goto bad;
-	}
-	*ns = whole * NSEC_PER_SEC + frac;
-	if (!*ns) {
-		why = "must be greater than zero";
-		goto bad;
+	if (pen_parse_duration(s, ns) < 0) {
+		tool_value_error(name, PEN_QUANTITY_DURATION, s);
+		return -1;
 	}
 	if (*ns > MAX_SECONDS * NSEC_PER_SEC) {
-		why = "too large (at most a year)";
-		goto bad;
+		tool_error("invalid %s '%s': too large (at most a year)", name, s);
+		return -1;
 	}
 	return 0;
-bad:
-	error("invalid %s '%s': %s", name, s, why);
-	return -1;
 }
 
-/* N, penN or /dev/penN. */
+/* A pen as every pen tool names it: N, penN or /dev/penN. */
 static int parse_pen(const char *s, uint32_t *pen)
 {
-	const char *p = s;
-	unsigned long long n = 0;
+	unsigned int n;
 
-	if (!strncmp(p, "/dev/", 5))
-		p += 5;
-	if (!strncmp(p, "pen", 3))
-		p += 3;
-	if (!is_digit(*p))
-		goto bad;
-	for (; is_digit(*p); p++) {
-		n = n * 10 + (unsigned long long)(*p - '0');
-		if (n > UINT32_MAX) {
-			error("invalid pen '%s': number too large", s);
-			return -1;
-		}
+	if (pen_parse_index(s, &n) < 0) {
+		tool_value_error("pen", PEN_QUANTITY_INDEX, s);
+		return -1;
 	}
-	if (*p)
-		goto bad;
-	*pen = (uint32_t)n;
+	*pen = n;
 	return 0;
-bad:
-	error("invalid pen '%s': not a pen number (N, penN or /dev/penN)", s);
-	return -1;
 }
 
 static void usage(FILE *f)
 {
 	fputs(
-"Usage: pentrace [-i SEC] [-d SEC] [-p N] [--json] [-v]\n"
+"Usage: pentrace [-i TIME] [-d TIME] [-p PEN] [--json] [-v]\n"
 "\n"
 "Per-pen stroke statistics from the pen:pen_stroke tracepoint: strokes,\n"
 "measured strokes, missed periods, achieved rate, and histograms of the\n"
@@ -223,11 +139,12 @@ static void usage(FILE *f)
 "the kernel by a BPF program; needs root.\n"
 "\n"
 "Options:\n"
-"  -i, --interval SEC   print every SEC seconds and go on (totals since\n"
+"  -i, --interval TIME  print every TIME and go on (totals since\n"
 "                       pentrace started); default: print once, at exit\n"
-"  -d, --duration SEC   exit after SEC seconds (default: at SIGINT or\n"
-"                       SIGTERM); SEC may be decimal: 0.5, 2, 1.5s\n"
-"  -p, --pen N          only /dev/penN (N, penN or /dev/penN)\n"
+"  -d, --duration TIME  exit after TIME (default: at SIGINT or SIGTERM)\n"
+"                       TIME: 500ms, 2s, 1.5s, 2m, 1h; a bare number is\n"
+"                       seconds\n"
+"  -p, --pen PEN        only that pen: N, penN or /dev/penN\n"
 "      --json           one JSON object per pen per report, on one line\n"
 "  -v, --verbose        show libbpf's messages\n"
 "  -h, --help           this help\n"
@@ -266,7 +183,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			slot = opt == 'i' ? &interval :
 			       opt == 'd' ? &duration : &pen;
 			if (*slot) {
-				error("option '--%s' given twice",
+				tool_error("option '--%s' given twice",
 				      opt == 'i' ? "interval" :
 				      opt == 'd' ? "duration" : "pen");
 				return EXIT_USAGE;
@@ -286,24 +203,24 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			printf("pentrace %s\n", PENTRACE_VERSION);
 			return -1;
 		case ':':
-			error("option '%s' needs a value", argv[optind - 1]);
+			tool_error("option '%s' needs a value", argv[optind - 1]);
 			return EXIT_USAGE;
 		default:
 			if (optopt > 0 && optopt < 128 &&
 			    !strchr("idpvhV", optopt))
-				error("invalid option '-%c'", optopt);
+				tool_error("invalid option '-%c'", optopt);
 			else
-				error("invalid option '%s'", argv[optind - 1]);
+				tool_error("invalid option '%s'", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		error("unexpected argument '%s'", argv[optind]);
+		tool_error("unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (interval && parse_seconds("interval", interval, &o->interval_ns))
+	if (interval && parse_duration("interval", interval, &o->interval_ns))
 		return EXIT_USAGE;
-	if (duration && parse_seconds("duration", duration, &o->duration_ns))
+	if (duration && parse_duration("duration", duration, &o->duration_ns))
 		return EXIT_USAGE;
 	if (pen) {
 		if (parse_pen(pen, &o->pen))
@@ -363,7 +280,7 @@ static const char *tracefs_root(void)
 		snprintf(path, sizeof(path), "%s/events", env);
 		if (access(path, F_OK) == 0)
 			return env;
-		error("PENTRACE_TRACEFS=%s: no tracefs there (%s: %s)", env,
+		tool_error("PENTRACE_TRACEFS=%s: no tracefs there (%s: %s)", env,
 		      path, strerror(errno));
 		return NULL;
 	}
@@ -375,9 +292,9 @@ static const char *tracefs_root(void)
 			denied = true;
 	}
 	if (denied)
-		error("cannot reach tracefs: permission denied (pentrace needs root)");
+		tool_error("cannot reach tracefs: permission denied (pentrace needs root)");
 	else
-		error("tracefs is not mounted (mount -t tracefs tracefs /sys/kernel/tracing)");
+		tool_error("tracefs is not mounted (mount -t tracefs tracefs /sys/kernel/tracing)");
 	return NULL;
 }
 
@@ -446,25 +363,25 @@ static int check_format(const char *root)
 	snprintf(path, sizeof(path), "%s/events/pen", root);
 	if (stat(path, &st)) {
 		if (errno != ENOENT)
-			error("%s: %s", path, strerror(errno));
+			tool_error("%s: %s", path, strerror(errno));
 		else if (access("/sys/module/pen", F_OK) == 0)
-			error("the pen module is loaded but has no tracepoints in %s/events (built without CONFIG_TRACEPOINTS?)",
+			tool_error("the pen module is loaded but has no tracepoints in %s/events (built without CONFIG_TRACEPOINTS?)",
 			      root);
 		else
-			error("the pen module is not loaded (no %s)", path);
+			tool_error("the pen module is not loaded (no %s)", path);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/events/pen/pen_stroke/format", root);
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
-			error("the pen module has no pen:pen_stroke tracepoint (no %s): a driver older than pentrace",
+			tool_error("the pen module has no pen:pen_stroke tracepoint (no %s): a driver older than pentrace",
 			      path);
 		else if (errno == EACCES)
-			error("cannot read %s: permission denied (pentrace needs root)",
+			tool_error("cannot read %s: permission denied (pentrace needs root)",
 			      path);
 		else
-			error("cannot read %s: %s", path, strerror(errno));
+			tool_error("cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 
@@ -481,7 +398,7 @@ static int check_format(const char *root)
 				continue;
 			if (offset != fld->offset || size != fld->size ||
 			    !!sign != fld->is_signed) {
-				error("pen:pen_stroke's field '%s' is at offset %u, size %u, %ssigned; pentrace was built for offset %u, size %u, %ssigned: rebuild pentrace with this driver",
+				tool_error("pen:pen_stroke's field '%s' is at offset %u, size %u, %ssigned; pentrace was built for offset %u, size %u, %ssigned: rebuild pentrace with this driver",
 				      name, offset, size, sign ? "" : "un",
 				      fld->offset, fld->size,
 				      fld->is_signed ? "" : "un");
@@ -491,12 +408,12 @@ static int check_format(const char *root)
 		}
 	}
 	if (ferror(f)) {
-		error("cannot read %s: %s", path, strerror(errno));
+		tool_error("cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < ARRAY_SIZE(stroke_fields); i++) {
 		if (!stroke_fields[i].seen) {
-			error("pen:pen_stroke has no field '%s' (%s): rebuild pentrace with this driver",
+			tool_error("pen:pen_stroke has no field '%s' (%s): rebuild pentrace with this driver",
 			      stroke_fields[i].name, path);
 			goto out;
 		}
@@ -530,7 +447,7 @@ static struct pentrace *load(const struct opts *o)
 
 	skel = pentrace__open();
 	if (!skel) {
-		error("cannot open the BPF program: %s", strerror(errno));
+		tool_error("cannot open the BPF program: %s", strerror(errno));
 		return NULL;
 	}
 	skel->rodata->filter_on = o->filter;
@@ -541,9 +458,9 @@ static struct pentrace *load(const struct opts *o)
 		err = -err;
 		why = bpf_strerror(err);
 		if (why)
-			error("cannot load the BPF program: %s", why);
+			tool_error("cannot load the BPF program: %s", why);
 		else
-			error("cannot load the BPF program: %s (-v shows libbpf's log)",
+			tool_error("cannot load the BPF program: %s (-v shows libbpf's log)",
 			      strerror(err));
 		goto fail;
 	}
@@ -552,14 +469,14 @@ static struct pentrace *load(const struct opts *o)
 		err = -err;
 		why = bpf_strerror(err);
 		if (err == ENOENT)
-			error("cannot attach to pen:pen_stroke: the tracepoint is gone (pen module unloaded?)");
+			tool_error("cannot attach to pen:pen_stroke: the tracepoint is gone (pen module unloaded?)");
 		else if (why)
-			error("cannot attach to pen:pen_stroke: %s", why);
+			tool_error("cannot attach to pen:pen_stroke: %s", why);
 		else if (err == EINVAL || err == EOPNOTSUPP)
-			error("cannot attach to pen:pen_stroke: %s (a kernel without CONFIG_BPF_EVENTS?)",
+			tool_error("cannot attach to pen:pen_stroke: %s (a kernel without CONFIG_BPF_EVENTS?)",
 			      strerror(err));
 		else
-			error("cannot attach to pen:pen_stroke: %s",
+			tool_error("cannot attach to pen:pen_stroke: %s",
 			      strerror(err));
 		goto fail;
 	}
@@ -638,7 +555,7 @@ static int read_stats(const struct pentrace *skel, const struct opts *o,
 		if (err == -ENOENT)
 			continue;
 		if (err) {
-			error("cannot read the statistics of pen%u: %s", key,
+			tool_error("cannot read the statistics of pen%u: %s", key,
 			      strerror(-err));
 			return -1;
 		}
@@ -773,87 +690,45 @@ static void print_text(const struct pen_report *r, uint64_t elapsed_ns)
 
 /* ---- JSON output ----------------------------------------------------- */
 
-/*
- * json-c returns NULL when out of memory; json_object_object_add() and
- * json_object_array_add() would store such a NULL as null, so remember
- * that one failed and say so instead of printing a wrong document.
- */
-static bool json_oom;
-
-static struct json_object *jnew(struct json_object *o)
-{
-	if (!o)
-		json_oom = true;
-	return o;
-}
-
-static void jadd(struct json_object *obj, const char *key,
-		 struct json_object *val)
-{
-	if (!obj || !val || json_object_object_add(obj, key, val)) {
-		json_object_put(val);
-		json_oom = true;
-	}
-}
-
-static struct json_object *jarray(const __u64 *v, size_t n)
-{
-	struct json_object *a = jnew(json_object_new_array());
-	struct json_object *e;
-	size_t i;
-
-	for (i = 0; a && i < n; i++) {
-		e = jnew(json_object_new_uint64(v[i]));
-		if (!e || json_object_array_add(a, e)) {
-			json_object_put(e);
-			json_oom = true;
-		}
-	}
-	return a;
-}
-
-static struct json_object *json_report(const struct pen_report *r,
-				       uint64_t elapsed_ns, uint64_t skipped,
-				       uint64_t dropped)
+/* One pen's report as one JSON object, built over json-c (tools/common). */
+static void json_report(struct tool_json *j, const struct pen_report *r,
+			uint64_t elapsed_ns, uint64_t skipped,
+			uint64_t dropped)
 {
 	const struct pen_stats *s = &r->s;
-	struct json_object *o = jnew(json_object_new_object());
-	struct json_object *lat = jnew(json_object_new_object());
-	struct json_object *err = jnew(json_object_new_object());
 	double hz = achieved_hz(s);
 
-	jadd(o, "pen", jnew(json_object_new_uint64(r->pen)));
-	jadd(o, "elapsed_ns", jnew(json_object_new_uint64(elapsed_ns)));
-	jadd(o, "strokes", jnew(json_object_new_uint64(s->strokes)));
-	jadd(o, "measured", jnew(json_object_new_uint64(s->measured)));
-	jadd(o, "missed", jnew(json_object_new_uint64(s->missed)));
+	tool_json_open(j, NULL, '{');
+	tool_json_u64(j, "pen", r->pen);
+	tool_json_u64(j, "elapsed_ns", elapsed_ns);
+	tool_json_u64(j, "strokes", s->strokes);
+	tool_json_u64(j, "measured", s->measured);
+	tool_json_u64(j, "missed", s->missed);
 	if (hz >= 0)
-		jadd(o, "rate_mhz",
-		     jnew(json_object_new_uint64((uint64_t)(hz * 1000 + 0.5))));
-	else if (o && json_object_object_add(o, "rate_mhz", NULL))
-		json_oom = true;
-	jadd(o, "first_issued_ns",
-	     jnew(json_object_new_uint64(s->first_issued_ns)));
-	jadd(o, "last_issued_ns",
-	     jnew(json_object_new_uint64(s->last_issued_ns)));
+		tool_json_u64(j, "rate_mhz", (uint64_t)(hz * 1000 + 0.5));
+	else
+		tool_json_null(j, "rate_mhz");
+	tool_json_u64(j, "first_issued_ns", s->first_issued_ns);
+	tool_json_u64(j, "last_issued_ns", s->last_issued_ns);
 
-	jadd(lat, "max", jnew(json_object_new_uint64(s->lateness_max_ns)));
-	jadd(lat, "log2", jarray(s->lateness, PENTRACE_LAT_SLOTS));
-	jadd(o, "lateness_ns", lat);
+	tool_json_open(j, "lateness_ns", '{');
+	tool_json_u64(j, "max", s->lateness_max_ns);
+	tool_json_u64_array(j, "log2", s->lateness, PENTRACE_LAT_SLOTS);
+	tool_json_close(j);
 
-	jadd(err, "step", jnew(json_object_new_int(PENTRACE_ERR_STEP_UM)));
-	jadd(err, "min", jnew(json_object_new_int(PENTRACE_ERR_MIN_UM)));
-	jadd(err, "max", jnew(json_object_new_int(PENTRACE_ERR_MAX_UM)));
-	jadd(err, "below", jnew(json_object_new_uint64(s->depth_err[0])));
-	jadd(err, "buckets",
-	     jarray(&s->depth_err[1], PENTRACE_ERR_RANGE_SLOTS));
-	jadd(err, "above", jnew(json_object_new_uint64(
-		s->depth_err[PENTRACE_ERR_SLOTS - 1])));
-	jadd(o, "depth_error_um", err);
+	tool_json_open(j, "depth_error_um", '{');
+	tool_json_i64(j, "step", PENTRACE_ERR_STEP_UM);
+	tool_json_i64(j, "min", PENTRACE_ERR_MIN_UM);
+	tool_json_i64(j, "max", PENTRACE_ERR_MAX_UM);
+	tool_json_u64(j, "below", s->depth_err[0]);
+	tool_json_u64_array(j, "buckets", &s->depth_err[1],
+			    PENTRACE_ERR_RANGE_SLOTS);
+	tool_json_u64(j, "above", s->depth_err[PENTRACE_ERR_SLOTS - 1]);
+	tool_json_close(j);
 
-	jadd(o, "skipped_events", jnew(json_object_new_uint64(skipped)));
-	jadd(o, "dropped_strokes", jnew(json_object_new_uint64(dropped)));
-	return o;
+	tool_json_u64(j, "skipped_events", skipped);
+	tool_json_u64(j, "dropped_strokes", dropped);
+	tool_json_close(j);
 }
 
 /* ---- Reports --------------------------------------------------------- */
@@ -872,7 +747,8 @@ static int report(const struct tracer *t)
 	uint64_t elapsed = now_ns() - t->start_ns;
 	uint64_t skipped = prog_misses(t->skel);
 	uint64_t dropped = t->skel->bss->dropped;
-	struct json_object *obj;
+	struct tool_json *j;
+	const char *line;
 	int n, i;
 
 	n = read_stats(t->skel, t->o, t->percpu, t->ncpus, t->reports);
@@ -887,27 +763,29 @@ static int report(const struct tracer *t)
 			print_text(&t->reports[i], elapsed);
 			continue;
 		}
-		json_oom = false;
-		obj = json_report(&t->reports[i], elapsed, skipped, dropped);
-		if (json_oom) {
-			json_object_put(obj);
-			error("out of memory");
+		j = tool_json_new();
+		if (j)
+			json_report(j, &t->reports[i], elapsed, skipped,
+				    dropped);
+		line = j ? tool_json_string(j, JSON_C_TO_STRING_PLAIN) : NULL;
+		if (!line) {
+			tool_json_free(j);
+			tool_error("out of memory");
 			return -1;
 		}
-		puts(json_object_to_json_string_ext(obj,
-						    JSON_C_TO_STRING_PLAIN));
-		json_object_put(obj);
+		puts(line);
+		tool_json_free(j);
 	}
 	/* Said once per report, on stderr: the figures above are short. */
 	if (!t->o->json && skipped)
-		error("the kernel skipped %" PRIu64 " events (another BPF program was running on the CPU): the counts are short",
+		tool_error("the kernel skipped %" PRIu64 " events (another BPF program was running on the CPU): the counts are short",
 		      skipped);
 	if (!t->o->json && dropped)
-		error("%" PRIu64 " strokes of pens beyond the first %d were not counted",
+		tool_error("%" PRIu64 " strokes of pens beyond the first %d were not counted",
 		      dropped, PENTRACE_MAX_PENS);
 	/* A reader at the other end of a pipe gets each report whole. */
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		error("write error on standard output");
+		tool_error("write error on standard output");
 		return -1;
 	}
 	return 0;
@@ -979,6 +857,8 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int rc;
 
+	/* Errors are worded as every pen tool words them (tools/common). */
+	tool_set_name("pentrace");
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
@@ -991,13 +871,13 @@ int main(int argc, char **argv)
 
 	t.ncpus = libbpf_num_possible_cpus();
 	if (t.ncpus <= 0) {
-		error("cannot count the possible CPUs: %s", strerror(-t.ncpus));
+		tool_error("cannot count the possible CPUs: %s", strerror(-t.ncpus));
 		return EXIT_RUNTIME;
 	}
 	t.percpu = calloc((size_t)t.ncpus, sizeof(*t.percpu));
 	t.reports = calloc(PENTRACE_MAX_PENS, sizeof(*t.reports));
 	if (!t.percpu || !t.reports) {
-		error("out of memory");
+		tool_error("out of memory");
 		rc = EXIT_RUNTIME;
 		goto out;
 	}

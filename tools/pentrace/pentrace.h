@@ -33,8 +33,13 @@ struct pen_stroke_tp {
 	__u32 rate_mhz;
 };
 
-/* flags: the pen reported the depth this stroke reached. */
+/*
+ * flags: the pen reported the depth this stroke reached. The UAPI's
+ * value, for the BPF program, which does not include <linux/pen.h>.
+ */
+#ifndef PEN_STROKE_MEASURED
 #define PEN_STROKE_MEASURED		1U
+#endif
 
 /*
  * Lateness: slot 0 counts 0 ns, slot i (1..64) counts [2^(i-1), 2^i - 1]

@@ -16,7 +16,9 @@
 # The BPF program is built by clang (-target bpf) into an object that
 # "bpftool gen object" links (dropping the DWARF) and "bpftool gen
 # skeleton" embeds in a header; pentrace.c includes that header and links
-# libbpf and json-c, found with pkg-config.
+# libbpf and json-c, found with pkg-config, libpen's static library (the
+# grammar of durations and pen names, every tool's) and the tools' shared
+# layer (tools/common: errors, JSON).
 #
 # Variables are prefixed PT_ so that nothing collides with the other
 # makefiles the top-level one includes.
@@ -32,6 +34,13 @@ include $(PT_SRC)/../../mk/common.mk
 PT_CLANG ?= clang-19
 BPFTOOL ?= $(or $(shell command -v bpftool 2>/dev/null),/usr/sbin/bpftool)
 
+# libpen and the tools' shared layer, unless the including Makefile
+# has them already.
+ifndef PEN_SONAME
+include $(PT_SRC)/../../userspace.mk
+endif
+include $(PT_SRC)/../common/common.mk
+
 PT_OBJ := $(BUILD)/obj/pentrace
 PT_PKGS := libbpf json-c
 
@@ -45,7 +54,15 @@ PT_BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror $(PEN_DEP_CFLAGS) \
 
 PT_CFLAGS := $(CFLAGS) $(PEN_WARN_CFLAGS) \
 	-DPENTRACE_VERSION='"$(PEN_VERSION)"' -I$(PT_SRC) -I$(PT_OBJ) \
+	-I$(PT_SRC)/../../libpen -I$(PT_SRC)/../../include/uapi $(TC_INCLUDE) \
 	$(PEN_DEP_CFLAGS)
+# Linked in statically: only the parsers come, and pentrace needs no
+# libpen.so at run time.
+PT_LIBS := $(TC_LIB) $(BUILD)/libpen.a
+# What the sanitizer build compiles in with its flags: libpen's parsers
+# and the shared layer.
+PT_ASAN_SRCS := $(PT_SRC)/../../libpen/units.c \
+	$(PT_SRC)/../../libpen/names.c $(TC_ASAN_SRCS)
 
 .PHONY: pentrace pentrace-install install pentrace-asan pentrace-clean
 
@@ -70,18 +87,20 @@ $(PT_OBJ)/pentrace.o: $(PT_SRC)/pentrace.c $(PT_OBJ)/pentrace.skel.h
 	flags=$$($(PKG_CONFIG) --cflags $(PT_PKGS)) && \
 	$(CC) $(PT_CFLAGS) $$flags -c -o $@ $<
 
-$(BUILD)/pentrace: $(PT_OBJ)/pentrace.o
+$(BUILD)/pentrace: $(PT_OBJ)/pentrace.o $(PT_LIBS)
 	libs=$$($(PKG_CONFIG) --libs $(PT_PKGS)) && \
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $$libs
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(PT_LIBS) $$libs
 
 $(PT_OBJ)/asan/pentrace.o: $(PT_SRC)/pentrace.c $(PT_OBJ)/pentrace.skel.h
 	@mkdir -p $(@D)
 	flags=$$($(PKG_CONFIG) --cflags $(PT_PKGS)) && \
 	$(CC) $(PT_CFLAGS) $(PEN_SAN_FLAGS) $$flags -c -o $@ $<
 
-$(PT_OBJ)/asan/pentrace: $(PT_OBJ)/asan/pentrace.o
+$(PT_OBJ)/asan/pentrace: $(PT_OBJ)/asan/pentrace.o $(PT_ASAN_SRCS)
+	flags=$$($(PKG_CONFIG) --cflags $(PT_PKGS)) && \
 	libs=$$($(PKG_CONFIG) --libs $(PT_PKGS)) && \
-	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $< $$libs
+	$(CC) $(PT_CFLAGS) $(PEN_SAN_FLAGS) $$flags $(LDFLAGS) -o $@ $< \
+		$(PT_ASAN_SRCS) $$libs
 
 # Any sanitizer report is fatal, and host-test.sh fails on it.
 pentrace-asan: $(PT_OBJ)/asan/pentrace
