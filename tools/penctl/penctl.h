@@ -109,7 +109,7 @@ int parse_device(struct ctx *c);
 /* refusal.c: why a value was refused, in words */
 struct value_type;
 extern const struct value_type depth_type, rate_type, level_type,
-	duration_type, watchdog_type;
+	duration_type, watchdog_type, device_type;
 void value_error(const struct value_type *t, const char *s, int err);
 bool setpoint_refusal(const struct ctx *c, struct pen *pen, int err);
 

@@ -284,8 +284,8 @@ const char *start_refusal(struct pen *pen, int err, char *buf,
 			  bool *fault)
 {
 	char f[64], a[FMT_LEN], b[FMT_LEN];
+	struct pen_refusal why;
 	struct pen_status st;
-	struct pen_info info;
 
 	*fault = false;
 	switch (err) {
@@ -307,10 +307,14 @@ const char *start_refusal(struct pen *pen, int err, char *buf,
 			 " (the administrator's policy)" : "");
 		return buf;
 	case ERANGE:
-		if (pen_get_status(pen, &st) || pen_get_info(pen, &info))
+		/* The setpoint, as START finds it, against libpen's rules. */
+		if (pen_get_status(pen, &st) ||
+		    pen_explain_refusal(pen, PEN_PARAM_DEPTH, st.depth_um, 0,
+					err, &why) ||
+		    why.rule != PEN_RULE_DEPTH_CAP)
 			break;
 		snprintf(buf, 128, "the depth %s is above the pen's depth cap, %s",
-			 depth_str(st.depth_um, a), depth_str(info.depth_cap_um, b));
+			 depth_str(st.depth_um, a), depth_str(why.cap, b));
 		return buf;
 	case EIO:
 		if (pen_get_status(pen, &st) || st.fault == PEN_FAULT_NONE)

@@ -171,35 +171,17 @@ int parse_values(struct ctx *c)
 	return 0;
 }
 
-/* PATH, or a bare INDEX meaning /dev/pen<INDEX>. */
+/* N, penN, /dev/penN or a path with a '/': libpen's one grammar. */
 int parse_device(struct ctx *c)
 {
-	const char *s = c->device_arg, *p;
-	unsigned long index;
-	char *end;
-
-	if (!s) {
+	if (!c->device_arg) {
 		c->path = DEFAULT_DEVICE;
 		return 0;
 	}
-	if (!*s) {
-		errorf("invalid device '': empty");
+	if (pen_parse_device(c->device_arg, c->path_buf, sizeof(c->path_buf))) {
+		value_error(&device_type, c->device_arg, errno);
 		return -1;
 	}
-	for (p = s; is_digit(*p); p++)
-		;
-	if (*p) {
-		c->path = s;
-		return 0;
-	}
-
-	errno = 0;
-	index = strtoul(s, &end, 10);
-	if (errno || index > UINT_MAX) {
-		errorf("invalid device '%s': pen index too large", s);
-		return -1;
-	}
-	snprintf(c->path_buf, sizeof(c->path_buf), "/dev/pen%lu", index);
 	c->path = c->path_buf;
 	return 0;
 }
