@@ -27,7 +27,7 @@ enum {
 void usage(FILE *f)
 {
 	fputs(
-"Usage: penctl [-d|--device PATH|INDEX] [--json] COMMAND [OPTIONS]\n"
+"Usage: penctl [-d|--device PEN] [--json] COMMAND [OPTIONS]\n"
 "\n"
 "Control a microneedling pen (/dev/penN).\n"
 "\n"
@@ -62,9 +62,8 @@ void usage(FILE *f)
 "  help                   this help\n"
 "\n"
 "Options:\n"
-"  -d, --device PATH|INDEX  pen device (default " DEFAULT_DEVICE
-"; a number N\n"
-"                           means /dev/penN)\n"
+"  -d, --device PEN         N, penN, /dev/penN or a path with a '/'\n"
+"                           (default " DEFAULT_DEVICE ")\n"
 "      --json               print one JSON document on stdout (monitor:\n"
 "                           one JSON object a line)\n"
 "      --depth D            needle depth; unit required: 0.5mm, 500um\n"
