@@ -47,8 +47,8 @@ void value_error(const struct value_type *t, const char *s, int err)
  */
 bool setpoint_refusal(const struct ctx *c, struct pen *pen, int err)
 {
-	uint32_t mask = (c->given & OPT_F_DEPTH ? PEN_PARAM_DEPTH : 0) |
-			(c->given & OPT_F_RATE ? PEN_PARAM_RATE : 0);
+	uint32_t mask = ((c->given & OPT_F_DEPTH) ? PEN_PARAM_DEPTH : 0) |
+			((c->given & OPT_F_RATE) ? PEN_PARAM_RATE : 0);
 	char a[FMT_LEN], b[FMT_LEN], vd[FMT_LEN], vr[FMT_LEN];
 	struct pen_refusal why;
 	const char *dv, *rv;
