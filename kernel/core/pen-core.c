@@ -162,6 +162,45 @@ void pen_unregister(struct pen_device *pen)
 }
 EXPORT_SYMBOL_GPL(pen_unregister);
 
+static void pen_unregister_action(void *pen)
+{
+	pen_unregister(pen);
+}
+
+/**
+ * devm_pen_register() - pen_register(), undone when @parent is unbound
+ * @parent: the backend's device, whose devres list gets the unregistration
+ * @driver: see pen_register()
+ * @ops: see pen_register()
+ * @hw: see pen_register()
+ * @drvdata: see pen_register()
+ *
+ * devres releases in the reverse order of acquisition: what the backend
+ * acquires after this is released before the pen is unregistered (and
+ * its needle stopped), what it acquired before, after. A backend whose
+ * drive must be off before a resource goes acquires that resource first.
+ *
+ * Context: process, may sleep.
+ * Return: the pen, or an ERR_PTR().
+ */
+struct pen_device *devm_pen_register(struct device *parent, const char *driver,
+				     const struct pen_ops *ops,
+				     const struct pen_hw_info *hw,
+				     void *drvdata)
+{
+	struct pen_device *pen;
+	int ret;
+
+	pen = pen_register(parent, driver, ops, hw, drvdata);
+	if (IS_ERR(pen))
+		return pen;
+	ret = devm_add_action_or_reset(parent, pen_unregister_action, pen);
+	if (ret)
+		return ERR_PTR(ret);
+	return pen;
+}
+EXPORT_SYMBOL_GPL(devm_pen_register);
+
 void *pen_get_drvdata(struct pen_device *pen)
 {
 	return pen->drvdata;
