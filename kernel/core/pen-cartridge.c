@@ -36,7 +36,7 @@ void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 
 	raw_spin_lock_irq(&pen->slock);
 	/* A new cartridge while running means the old one came out. */
-	stopped = pen->running;
+	stopped = pen_running(pen);
 	if (stopped)
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
 	pen->cart_id = id;
@@ -71,7 +71,7 @@ void pen_report_cartridge_removed(struct pen_device *pen)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	if (pen->running)
+	if (pen_running(pen))
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
 	pen->cart_state = PEN_CARTRIDGE_NONE;
 	pen->cart_id = 0;

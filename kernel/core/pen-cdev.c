@@ -35,7 +35,7 @@ static int pen_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 
 	mutex_lock(&pen->lock);
-	if (!pen->ops)
+	if (pen_detached(pen))
 		ret = -ENODEV;
 	else if (pen_file_controls(file) && pen->controller)
 		ret = -EBUSY;
@@ -91,7 +91,7 @@ static __poll_t pen_poll(struct file *file, poll_table *wait)
 static bool pen_gone(struct pen_device *pen)
 {
 	/* A stale answer is harmless: every acting path rechecks. */
-	return !data_race(pen->ops);
+	return pen_detached(pen);
 }
 
 static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
@@ -130,7 +130,7 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 
 	memset(&st, 0, sizeof(st));
 	raw_spin_lock_irq(&pen->slock);
-	st.state = pen->running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
+	st.state = pen_running(pen) ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
 	st.stop_reason = pen->stop_reason;
 	st.depth_um = pen->depth_um;
 	st.rate_mhz = pen->rate_mhz;

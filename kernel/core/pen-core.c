@@ -82,6 +82,8 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->hw.serial = NULL;
 	pen->drvdata = drvdata;
 	pen->ops = ops;
+	/* The one place that asks: each stroke path is its loop's. */
+	pen->loop = hw->can_sleep ? &pen_thread_loop : &pen_irq_loop;
 	mutex_init(&pen->lock);
 	xa_init(&pen->used_cartridges);
 	pen_stroke_init(pen);
@@ -101,7 +103,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	if (ret)
 		goto err_put;
 
-	ret = pen_stroke_thread_start(pen);
+	ret = pen->loop->attach ? pen->loop->attach(pen) : 0;
 	if (ret)
 		goto err_put;
 
@@ -116,7 +118,8 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&pen->cdev, &pen->dev);
 	if (ret) {
-		pen_stroke_thread_stop(pen);
+		if (pen->loop->detach)
+			pen->loop->detach(pen);
 		goto err_put;
 	}
 
@@ -228,7 +231,7 @@ static DEFINE_SIMPLE_DEV_PM_OPS(pen_pm_ops, pen_suspend, NULL);
 static int pen_stop_for_shutdown(struct device *dev, void *data)
 {
 	struct pen_device *pen = to_pen_device(dev);
-	bool was_running = READ_ONCE(pen->running);
+	bool was_running = pen_running(pen);
 
 	pen_stop(pen, PEN_STOP_SHUTDOWN);
 	/* Nobody stopped it first: worth a line in the last log there is. */

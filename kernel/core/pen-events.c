@@ -163,6 +163,7 @@ void pen_ev_stroke_issued_locked(struct pen_device *pen, u64 now_ns,
 {
 	struct pen_stroke_rec *r = &pen->hist[pen->seq % PEN_CMD_HISTORY];
 
+	lockdep_assert_held(&pen->slock);
 	if (pen->seq - pen->ev_seq >= PEN_CMD_HISTORY)
 		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
 	r->issued_ns = now_ns;
@@ -186,6 +187,7 @@ void pen_ev_stroke_issued_locked(struct pen_device *pen, u64 now_ns,
 void pen_ev_stroke_reached_locked(struct pen_device *pen, u64 seq,
 				  u32 reached_um, u64 now_ns)
 {
+	lockdep_assert_held(&pen->slock);
 	if (seq < pen->ev_seq || seq >= pen->seq)
 		return;
 	while (pen->ev_seq < seq)
@@ -196,17 +198,20 @@ void pen_ev_stroke_reached_locked(struct pen_device *pen, u64 seq,
 /* The drive was cut: no stroke still waiting will be measured. */
 void pen_ev_strokes_flush_locked(struct pen_device *pen)
 {
+	lockdep_assert_held(&pen->slock);
 	while (pen->ev_seq < pen->seq)
 		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
 }
 
-/* The needle started or stopped; pen->running says which. */
+/* The needle started or stopped; pen_running() says which. */
 void pen_ev_state_locked(struct pen_device *pen, u64 now_ns)
 {
 	struct pen_event ev;
-	u32 state = pen->running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
-	u32 reason = pen->running ? PEN_STOP_NONE : pen->stop_reason;
+	bool running = pen_running(pen);
+	u32 state = running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
+	u32 reason = running ? PEN_STOP_NONE : pen->stop_reason;
 
+	lockdep_assert_held(&pen->slock);
 	pen_ev_init(&ev, PEN_EVENT_STATE, now_ns, pen->seq);
 	ev.state.state = state;
 	ev.state.stop_reason = reason;
@@ -222,6 +227,7 @@ void pen_ev_setpoint_locked(struct pen_device *pen, u32 mask, u64 now_ns)
 {
 	struct pen_event ev;
 
+	lockdep_assert_held(&pen->slock);
 	pen_ev_init(&ev, PEN_EVENT_SETPOINT, now_ns, pen->seq);
 	ev.setpoint.depth_um = pen->depth_um;
 	ev.setpoint.rate_mhz = pen->rate_mhz;
@@ -243,6 +249,7 @@ void pen_ev_fault_locked(struct pen_device *pen, u32 type, u32 fault,
 {
 	struct pen_event ev;
 
+	lockdep_assert_held(&pen->slock);
 	pen_ev_init(&ev, type, now_ns, pen->seq);
 	ev.flags = latched ? PEN_FAULT_LATCHED : 0;
 	ev.fault.fault = fault;
@@ -257,6 +264,7 @@ void pen_ev_cartridge_locked(struct pen_device *pen, u64 now_ns)
 {
 	struct pen_event ev;
 
+	lockdep_assert_held(&pen->slock);
 	pen_ev_init(&ev, PEN_EVENT_CARTRIDGE, now_ns, pen->seq);
 	ev.cartridge.id = pen->cart_id;
 	ev.cartridge.state = pen->cart_state;
@@ -308,7 +316,7 @@ void pen_file_free(struct pen_file *pf)
 static bool pen_file_gone(struct pen_file *pf)
 {
 	/* A stale answer only delays the -ENODEV to the next look. */
-	return !data_race(pf->pen->ops);
+	return pen_detached(pf->pen);
 }
 
 /*

@@ -20,6 +20,7 @@
 /* Called with pen->slock held. */
 bool pen_hold_to_run_locked(const struct pen_device *pen)
 {
+	lockdep_assert_held(&pen->slock);
 	return pen->hold_ctl || pen->hold_policy;
 }
 
@@ -33,7 +34,9 @@ bool pen_hold_to_run_locked(const struct pen_device *pen)
  */
 bool pen_hold_check_locked(struct pen_device *pen, u64 now_ns)
 {
-	if (!pen->running || pen->pedal_down || !pen_hold_to_run_locked(pen))
+	lockdep_assert_held(&pen->slock);
+	if (!pen_running(pen) || pen->pedal_down ||
+	    !pen_hold_to_run_locked(pen))
 		return false;
 	pen_halt_locked(pen, PEN_STOP_PEDAL, now_ns);
 	return true;
@@ -110,7 +113,7 @@ int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable)
 		    capable(CAP_SYS_ADMIN);
 
 	raw_spin_lock_irq(&pen->slock);
-	if (!pen->ops || pen->removing) {
+	if (pen_going(pen)) {
 		ret = -ENODEV;
 	} else if (!enable && pen->hold_policy && !may_lower) {
 		/* Only an administrator lowers the administrator's policy. */

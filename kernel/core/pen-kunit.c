@@ -388,6 +388,8 @@ struct fake_rec {
  * @rec: what the fake saw
  * @pen: the pen
  * @registered: @pen is still registered; the exit unregisters it
+ * @threaded: registered as a backend that may sleep, so driven from the
+ *	core's stroke thread
  * @enable_ret: drive_enable() powers the drive and returns this
  * @in_enable: what else happens while drive_enable() powers the drive
  * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
@@ -397,6 +399,7 @@ struct pen_fake {
 	struct fake_rec rec;
 	struct pen_device *pen;
 	bool registered;
+	bool threaded;
 	int enable_ret;
 	int in_enable;
 	int fail_stroke;
@@ -485,7 +488,7 @@ static void fake_drive_disable(struct pen_device *pen)
 	fake_log(f, 'D');
 	f->rec.disables++;
 	/* Under slock, except at registration when nothing else runs. */
-	if (pen->running)
+	if (pen_running(pen))
 		f->rec.disables_running++;
 	f->rec.drive_on = false;
 	raw_spin_unlock_irqrestore(&f->lock, flags);
@@ -564,8 +567,8 @@ struct pen_snap {
 static void snap_pen(struct pen_device *pen, struct pen_snap *s)
 {
 	raw_spin_lock_irq(&pen->slock);
-	s->running = pen->running;
-	s->attached = pen->ops;
+	s->running = pen_running(pen);
+	s->attached = !pen_detached(pen);
 	s->stop_reason = pen->stop_reason;
 	s->depth_um = pen->depth_um;
 	s->rate_mhz = pen->rate_mhz;
@@ -648,6 +651,7 @@ static int state_init_hw(struct kunit *test, const struct pen_hw_info *hw)
 	if (IS_ERR(f->pen))
 		return PTR_ERR(f->pen);
 	f->registered = true;
+	f->threaded = hw->can_sleep;
 	/* A fresh cartridge, good for far more strokes than any case makes. */
 	pen_report_cartridge_inserted(f->pen, 1, U32_MAX);
 	test->priv = f;
@@ -829,7 +833,7 @@ static void state_stop_during_enable(struct kunit *test)
 	 * takes too: a stop from another task waits for the enable, and one
 	 * from inside it, as this fake makes, would wait forever.
 	 */
-	if (f->pen->hw.can_sleep)
+	if (f->threaded)
 		kunit_skip(test, "a stop waits for a sleeping backend's enable");
 	fake_set(f, 0, FAKE_ENABLE_STOP, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -ECANCELED);
@@ -922,7 +926,7 @@ static bool fake_wait_drive_off(struct pen_fake *f)
 static void state_cut_from_any_context(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
-	bool deferred = f->pen->hw.can_sleep;
+	bool deferred = f->threaded;
 	struct fake_rec rec;
 	struct pen_snap s;
 	u64 cuts, max_ns;
@@ -1019,7 +1023,7 @@ static void state_stroke_error(struct kunit *test)
 	 * thread: there a stroke is accounted for before the backend call
 	 * (which may report it), and a refused one ends unmeasured.
 	 */
-	issued = f->pen->hw.can_sleep ? 3 : 2;
+	issued = f->threaded ? 3 : 2;
 	KUNIT_EXPECT_EQ(test, rec.strokes, 3);
 	KUNIT_EXPECT_EQ(test, s.strokes, issued);
 	KUNIT_EXPECT_EQ(test, s.run_strokes, issued);

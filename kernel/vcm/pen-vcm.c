@@ -174,6 +174,7 @@ static void pen_vcm_catch_up_locked(struct pen_vcm *vcm,
 {
 	u64 since = ktime_get_ns() - vcm->cmd_ns;
 
+	lockdep_assert_held(&vcm->lock);
 	if (since < vcm->reach_ns)
 		fsleep(div_u64(vcm->reach_ns - since, NSEC_PER_USEC) + 1);
 	pen_vcm_measure_locked(vcm, out);
