@@ -187,13 +187,11 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 {
 	struct pen_watchdog wd;
-	unsigned int i;
 
 	if (copy_from_user(&wd, arg, sizeof(wd)))
 		return -EFAULT;
-	for (i = 0; i < ARRAY_SIZE(wd.reserved); i++)
-		if (wd.reserved[i])
-			return -EINVAL;
+	if (memchr_inv(wd.reserved, 0, sizeof(wd.reserved)))
+		return -EINVAL;
 	if (wd.timeout_ms && (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
 			      wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
 		return -ERANGE;
@@ -204,13 +202,11 @@ static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 static long pen_ioctl_set_hold_to_run(struct pen_device *pen, void __user *arg)
 {
 	struct pen_hold_to_run h;
-	unsigned int i;
 
 	if (copy_from_user(&h, arg, sizeof(h)))
 		return -EFAULT;
-	for (i = 0; i < ARRAY_SIZE(h.reserved); i++)
-		if (h.reserved[i])
-			return -EINVAL;
+	if (memchr_inv(h.reserved, 0, sizeof(h.reserved)))
+		return -EINVAL;
 	if (h.enable > 1)
 		return -EINVAL;
 	return pen_set_hold_to_run(pen, false, h.enable);

@@ -58,21 +58,32 @@ void pen_events_hangup(struct pen_device *pen)
 	wake_up_interruptible_poll(&pen->ev_wait, EPOLLHUP | EPOLLERR);
 }
 
-static void pen_file_push(struct pen_file *pf, const struct pen_event *ev)
+/*
+ * The overflow record in the place of the events @pf lost, with their
+ * count and the time and seq of the first. Called with pen->slock held
+ * and room in the ring.
+ */
+static void pen_file_put_lost_locked(struct pen_file *pf)
 {
 	struct pen_event ov;
 
+	lockdep_assert_held(&pf->pen->slock);
+	memset(&ov, 0, sizeof(ov));
+	ov.type = PEN_EVENT_OVERFLOW;
+	ov.timestamp_ns = pf->lost_ns;
+	ov.seq = pf->lost_seq;
+	ov.overflow.lost = pf->lost;
+	kfifo_put(&pf->events, ov);
+	pf->lost = 0;
+}
+
+static void pen_file_push(struct pen_file *pf, const struct pen_event *ev)
+{
 	if (pf->lost) {
 		/* The overflow record and this event, or neither. */
 		if (kfifo_avail(&pf->events) < 2)
 			goto lose;
-		memset(&ov, 0, sizeof(ov));
-		ov.type = PEN_EVENT_OVERFLOW;
-		ov.timestamp_ns = pf->lost_ns;
-		ov.seq = pf->lost_seq;
-		ov.overflow.lost = pf->lost;
-		kfifo_put(&pf->events, ov);
-		pf->lost = 0;
+		pen_file_put_lost_locked(pf);
 	}
 	if (kfifo_in(&pf->events, ev, 1))
 		return;
@@ -326,21 +337,13 @@ static bool pen_file_gone(struct pen_file *pf)
 static void pen_file_flush_lost(struct pen_file *pf)
 {
 	struct pen_device *pen = pf->pen;
-	struct pen_event ov;
 
 	/* Unlocked look first; the lock below decides. */
 	if (!data_race(pf->lost) || !kfifo_is_empty(&pf->events))
 		return;
 	raw_spin_lock_irq(&pen->slock);
-	if (pf->lost) {
-		memset(&ov, 0, sizeof(ov));
-		ov.type = PEN_EVENT_OVERFLOW;
-		ov.timestamp_ns = pf->lost_ns;
-		ov.seq = pf->lost_seq;
-		ov.overflow.lost = pf->lost;
-		kfifo_put(&pf->events, ov);
-		pf->lost = 0;
-	}
+	if (pf->lost)
+		pen_file_put_lost_locked(pf);
 	raw_spin_unlock_irq(&pen->slock);
 }
 

@@ -12,7 +12,6 @@
  * the backend can no longer read counts as released, and so does the
  * pedal of a pen being removed.
  */
-#include <linux/capability.h>
 #include <linux/ktime.h>
 
 #include "pen-internal.h"
@@ -105,12 +104,8 @@ int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable)
 
 	if (enable && !(pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH)))
 		return -EOPNOTSUPP;
-	/*
-	 * Asked before the lock, as capable() may sleep (auditing), and only
-	 * of whoever would lower the policy, so as to audit only that.
-	 */
-	may_lower = !enable && policy && READ_ONCE(pen->hold_policy) &&
-		    capable(CAP_SYS_ADMIN);
+	may_lower = pen_admin_relaxes(!enable && policy &&
+				      READ_ONCE(pen->hold_policy));
 
 	raw_spin_lock_irq(&pen->slock);
 	if (pen_going(pen)) {

@@ -453,6 +453,7 @@ void pen_input_unregister(struct pen_device *pen);
 extern const struct attribute_group pen_fault_group;
 
 /* pen-limits.c */
+bool pen_admin_relaxes(bool relaxes);
 extern const struct attribute_group *pen_dev_groups[];
 void pen_limits_init(struct pen_device *pen);
 int pen_limits_module_init(void);

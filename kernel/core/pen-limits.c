@@ -93,12 +93,8 @@ static ssize_t depth_cap_um_store(struct device *dev,
 		return -EINVAL;
 	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
 		return -ERANGE;
-	/*
-	 * capable() may sleep (auditing): asked before the raw spinlock, and
-	 * only of a writer who raises the cap. Lowered meanwhile, the cap
-	 * is judged again under the lock: never raised without it.
-	 */
-	admin = cap > READ_ONCE(pen->depth_cap_um) && capable(CAP_SYS_ADMIN);
+	/* Lowered meanwhile, the cap is judged again under the lock. */
+	admin = pen_admin_relaxes(cap > READ_ONCE(pen->depth_cap_um));
 
 	raw_spin_lock_irq(&pen->slock);
 	if (cap > pen->depth_cap_um && !admin)
@@ -109,6 +105,24 @@ static ssize_t depth_cap_um_store(struct device *dev,
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(depth_cap_um);
+
+/**
+ * pen_admin_relaxes() - may the writer relax a limit (raise a cap, lift a
+ *	policy)?
+ * @relaxes: the write would relax it, as read before the lock
+ *
+ * Anyone who may write a limit may tighten it; only CAP_SYS_ADMIN may
+ * relax it. capable() may sleep (auditing), so it is asked here, before
+ * pen->slock, and only of a writer who relaxes, so as to audit only that.
+ * The caller judges again under the lock: a limit tightened meanwhile is
+ * never relaxed without the capability.
+ *
+ * Return: true if the write relaxes and the writer may.
+ */
+bool pen_admin_relaxes(bool relaxes)
+{
+	return relaxes && capable(CAP_SYS_ADMIN);
+}
 
 static ssize_t max_run_time_s_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
@@ -135,8 +149,7 @@ static ssize_t max_run_time_s_store(struct device *dev,
 	if (!s || s > PEN_RUN_TIME_MAX_S)
 		return -ERANGE;
 	ns = (u64)s * NSEC_PER_SEC;
-	/* As for the cap: capable() before the lock, of a raise only. */
-	admin = ns > READ_ONCE(pen->max_run_time_ns) && capable(CAP_SYS_ADMIN);
+	admin = pen_admin_relaxes(ns > READ_ONCE(pen->max_run_time_ns));
 
 	raw_spin_lock_irq(&pen->slock);
 	if (ns > pen->max_run_time_ns && !admin)
