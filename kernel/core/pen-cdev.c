@@ -37,10 +37,10 @@ static int pen_open(struct inode *inode, struct file *file)
 	mutex_lock(&pen->lock);
 	if (pen_detached(pen))
 		ret = -ENODEV;
-	else if (pen_file_controls(file) && pen->controller)
+	else if (pen_file_controls(file) && pen->ctl.controller)
 		ret = -EBUSY;
 	else if (pen_file_controls(file))
-		pen->controller = file;
+		pen->ctl.controller = file;
 	mutex_unlock(&pen->lock);
 	if (ret) {
 		pen_file_free(pf);
@@ -58,7 +58,7 @@ static int pen_release(struct inode *inode, struct file *file)
 	struct pen_device *pen = pf->pen;
 
 	/* Only this file can clear its own control, so no lock to look. */
-	if (pen->controller == file) {
+	if (pen->ctl.controller == file) {
 		pen_stop(pen, PEN_STOP_CLOSE);
 		/*
 		 * The next controller arms its own watchdog and asks for
@@ -67,7 +67,7 @@ static int pen_release(struct inode *inode, struct file *file)
 		pen_set_watchdog(pen, 0);
 		pen_hold_forget(pen);
 		mutex_lock(&pen->lock);
-		pen->controller = NULL;
+		pen->ctl.controller = NULL;
 		mutex_unlock(&pen->lock);
 	}
 
@@ -115,8 +115,8 @@ static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
 	strscpy(info.model, pen->model, sizeof(info.model));
 	strscpy(info.serial, pen->serial, sizeof(info.serial));
 	raw_spin_lock_irq(&pen->slock);
-	info.depth_cap_um = pen->depth_cap_um;
-	info.max_run_time_s = div_u64(pen->max_run_time_ns, NSEC_PER_SEC);
+	info.depth_cap_um = pen->st.depth_cap_um;
+	info.max_run_time_s = div_u64(pen->st.max_run_time_ns, NSEC_PER_SEC);
 	raw_spin_unlock_irq(&pen->slock);
 
 	if (copy_to_user(arg, &info, sizeof(info)))
@@ -131,35 +131,35 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	memset(&st, 0, sizeof(st));
 	raw_spin_lock_irq(&pen->slock);
 	st.state = pen_running(pen) ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
-	st.stop_reason = pen->stop_reason;
-	st.depth_um = pen->depth_um;
-	st.rate_mhz = pen->rate_mhz;
-	st.last_reached_um = pen->last_reached_um;
-	st.strokes = pen->strokes;
-	st.run_strokes = pen->run_strokes;
-	st.missed_strokes = pen->missed;
-	st.run_missed_strokes = pen->run_missed;
-	st.started_ns = pen->started_ns;
-	st.stopped_ns = pen->stopped_ns;
-	st.last_stroke_ns = pen->last_stroke_ns;
-	st.max_lateness_ns = pen->max_lateness_ns;
-	st.fault = pen->fault;
-	st.fault_value = pen->fault_value;
-	st.fault_ns = pen->fault_ns;
-	st.fault_seq = pen->fault_seq;
-	st.cartridge_id = pen->cart_id;
-	st.cartridge_state = pen->cart_state;
-	st.cartridge_budget = pen->cart_budget;
-	st.cartridge_strokes = pen->cart_strokes;
+	st.stop_reason = pen->st.stop_reason;
+	st.depth_um = pen->st.depth_um;
+	st.rate_mhz = pen->st.rate_mhz;
+	st.last_reached_um = pen->st.last_reached_um;
+	st.strokes = pen->st.strokes;
+	st.run_strokes = pen->st.run_strokes;
+	st.missed_strokes = pen->st.missed;
+	st.run_missed_strokes = pen->st.run_missed;
+	st.started_ns = pen->st.started_ns;
+	st.stopped_ns = pen->st.stopped_ns;
+	st.last_stroke_ns = pen->st.last_stroke_ns;
+	st.max_lateness_ns = pen->st.max_lateness_ns;
+	st.fault = pen->st.fault;
+	st.fault_value = pen->st.fault_value;
+	st.fault_ns = pen->st.fault_ns;
+	st.fault_seq = pen->st.fault_seq;
+	st.cartridge_id = pen->st.cart_id;
+	st.cartridge_state = pen->st.cart_state;
+	st.cartridge_budget = pen->st.cart_budget;
+	st.cartridge_strokes = pen->st.cart_strokes;
 	if (pen_hold_to_run_locked(pen))
 		st.flags |= PEN_STATUS_HOLD_TO_RUN;
-	if (pen->hold_policy)
+	if (pen->st.hold_policy)
 		st.flags |= PEN_STATUS_HOLD_POLICY;
-	if (pen->pedal_down)
+	if (pen->st.pedal_down)
 		st.flags |= PEN_STATUS_PEDAL_DOWN;
 	raw_spin_unlock_irq(&pen->slock);
 	/* The controller is only an observation; no need to lock for it. */
-	if (data_race(pen->controller))
+	if (data_race(pen->ctl.controller))
 		st.flags |= PEN_STATUS_CONTROLLED;
 
 	if (copy_to_user(arg, &st, sizeof(st)))

@@ -33,7 +33,7 @@ static void pen_dev_release(struct device *dev)
 
 	pen_events_release(pen);
 	ida_free(&pen_ida, pen->id);
-	xa_destroy(&pen->used_cartridges);
+	xa_destroy(&pen->ctl.used_cartridges);
 	mutex_destroy(&pen->lock);
 	kfree(pen);
 }
@@ -80,17 +80,17 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->hw = *hw;
 	pen->hw.model = NULL;
 	pen->hw.serial = NULL;
-	pen->drvdata = drvdata;
-	pen->ops = ops;
+	pen->ctl.drvdata = drvdata;
+	pen->st.ops = ops;
 	/* The one place that asks: each stroke path is its loop's. */
 	pen->loop = hw->can_sleep ? &pen_thread_loop : &pen_irq_loop;
 	mutex_init(&pen->lock);
-	xa_init(&pen->used_cartridges);
+	xa_init(&pen->ctl.used_cartridges);
 	pen_stroke_init(pen);
 	pen_events_init(pen);
-	pen->depth_um = hw->depth_min_um;
-	pen->rate_mhz = hw->rate_min_mhz;
-	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+	pen->st.depth_um = hw->depth_min_um;
+	pen->st.rate_mhz = hw->rate_min_mhz;
+	pen->st.period_ns = pen_rate_to_period_ns(pen->st.rate_mhz);
 	pen_limits_init(pen);
 
 	device_initialize(&pen->dev);
@@ -206,7 +206,7 @@ EXPORT_SYMBOL_GPL(devm_pen_register);
 
 void *pen_get_drvdata(struct pen_device *pen)
 {
-	return pen->drvdata;
+	return pen->ctl.drvdata;
 }
 EXPORT_SYMBOL_GPL(pen_get_drvdata);
 

@@ -45,10 +45,10 @@ void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
 	u32 cmd;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	if (seq >= pen->seq || pen->seq - seq > PEN_CMD_HISTORY)
+	if (seq >= pen->st.seq || pen->st.seq - seq > PEN_CMD_HISTORY)
 		goto out;
-	cmd = pen->hist[seq % PEN_CMD_HISTORY].cmd_um;
-	pen->last_reached_um = reached_um;
+	cmd = pen->st.hist[seq % PEN_CMD_HISTORY].cmd_um;
+	pen->st.last_reached_um = reached_um;
 	/* The stroke's record first, then whatever it turns out to cause. */
 	pen_ev_stroke_reached_locked(pen, seq, reached_um, now);
 
@@ -56,11 +56,11 @@ void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
 		pen_fault_locked(pen, PEN_FAULT_OVER_DEPTH, reached_um - cmd,
 				 now);
 	} else if (reached_um < cmd && cmd - reached_um > tol) {
-		if (++pen->short_strokes >= READ_ONCE(pen_stall_strokes))
+		if (++pen->st.short_strokes >= READ_ONCE(pen_stall_strokes))
 			pen_fault_locked(pen, PEN_FAULT_STALL,
 					 cmd - reached_um, now);
 	} else {
-		pen->short_strokes = 0;
+		pen->st.short_strokes = 0;
 	}
 out:
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -106,7 +106,7 @@ static ssize_t pen_fault_count_show(struct device *dev,
 	u64 count;
 
 	raw_spin_lock_irq(&pen->slock);
-	count = pen->fault_counts[fa->fault];
+	count = pen->st.fault_counts[fa->fault];
 	raw_spin_unlock_irq(&pen->slock);
 	return sysfs_emit(buf, "%llu\n", count);
 }

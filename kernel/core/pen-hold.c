@@ -20,7 +20,7 @@
 bool pen_hold_to_run_locked(const struct pen_device *pen)
 {
 	lockdep_assert_held(&pen->slock);
-	return pen->hold_ctl || pen->hold_policy;
+	return pen->st.hold_ctl || pen->st.hold_policy;
 }
 
 /**
@@ -34,7 +34,7 @@ bool pen_hold_to_run_locked(const struct pen_device *pen)
 bool pen_hold_check_locked(struct pen_device *pen, u64 now_ns)
 {
 	lockdep_assert_held(&pen->slock);
-	if (!pen_running(pen) || pen->pedal_down ||
+	if (!pen_running(pen) || pen->st.pedal_down ||
 	    !pen_hold_to_run_locked(pen))
 		return false;
 	pen_halt_locked(pen, PEN_STOP_PEDAL, now_ns);
@@ -54,13 +54,13 @@ void pen_pedal(struct pen_device *pen, bool down)
 	bool stopped;
 
 	raw_spin_lock_irq(&pen->slock);
-	pen->pedal_down = down;
+	pen->st.pedal_down = down;
 	/*
 	 * A release is a stop, also of a start still powering the drive:
 	 * pressed again by the time it looks, the pedal must not count.
 	 */
 	if (!down && pen_hold_to_run_locked(pen))
-		pen->stop_gen++;
+		pen->st.stop_gen++;
 	stopped = pen_hold_check_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irq(&pen->slock);
 	if (stopped)
@@ -78,7 +78,7 @@ void pen_hold_forget(struct pen_device *pen)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->hold_ctl = false;
+	pen->st.hold_ctl = false;
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 
@@ -105,19 +105,19 @@ int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable)
 	if (enable && !(pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH)))
 		return -EOPNOTSUPP;
 	may_lower = pen_admin_relaxes(!enable && policy &&
-				      READ_ONCE(pen->hold_policy));
+				      READ_ONCE(pen->st.hold_policy));
 
 	raw_spin_lock_irq(&pen->slock);
 	if (pen_going(pen)) {
 		ret = -ENODEV;
-	} else if (!enable && pen->hold_policy && !may_lower) {
+	} else if (!enable && pen->st.hold_policy && !may_lower) {
 		/* Only an administrator lowers the administrator's policy. */
 		ret = -EPERM;
 	} else {
 		if (policy)
-			WRITE_ONCE(pen->hold_policy, enable);
+			WRITE_ONCE(pen->st.hold_policy, enable);
 		else
-			pen->hold_ctl = enable;
+			pen->st.hold_ctl = enable;
 		stopped = pen_hold_check_locked(pen, ktime_get_ns());
 	}
 	raw_spin_unlock_irq(&pen->slock);

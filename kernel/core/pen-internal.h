@@ -69,7 +69,7 @@ struct pen_timing {
 /**
  * struct pen_file - one open file of /dev/penN: its own event ring
  * @pen: the pen
- * @node: in pen->readers (pen->slock)
+ * @node: in pen->st.readers (pen->slock)
  * @read_lock: one read() at a time takes records out of @events
  * @events: the ring; filled under pen->slock, emptied under @read_lock
  * @lost: events that did not fit since the last overflow record
@@ -95,16 +95,16 @@ extern unsigned int pen_stall_strokes;
 extern unsigned int pen_max_missed_strokes;
 
 /**
- * enum pen_run - the stroke loop's state, pen->run (pen->slock)
+ * enum pen_run - the stroke loop's state, pen->st.run (pen->slock)
  * @PEN_RUN_STOPPED: the needle is still; a start may run it
  * @PEN_RUN_RUNNING: the stroke loop runs
  * @PEN_RUN_ENDING: the needle still runs, but its pen is being removed:
  *	nothing changes its setpoints, and the stop for the removal is on
  *	its way (pen_detach())
  * @PEN_RUN_REMOVING: the needle is still and its pen is being removed:
- *	nothing starts it, though pen->ops stays set until a start in
+ *	nothing starts it, though pen->st.ops stays set until a start in
  *	progress is out of the backend
- * @PEN_RUN_DETACHED: pen->ops is cleared: the backend is never called
+ * @PEN_RUN_DETACHED: pen->st.ops is cleared: the backend is never called
  *	again and every ioctl fails with -ENODEV
  *
  * Only pen_set_run_locked() moves it, and only along these transitions
@@ -115,7 +115,7 @@ extern unsigned int pen_max_missed_strokes;
  *	STOPPED  -> REMOVING  pen_detach() begins
  *	RUNNING  -> ENDING    pen_detach() begins
  *	ENDING   -> REMOVING  any stop, the one for the removal at the latest
- *	REMOVING -> DETACHED  pen_detach() clears pen->ops
+ *	REMOVING -> DETACHED  pen_detach() clears pen->st.ops
  *
  * Beside it, and not part of the state: stop_gen counts stops (a start
  * that powered the drive meanwhile gives up), cut_pending says a stop's
@@ -173,41 +173,29 @@ extern const struct pen_loop_ops pen_irq_loop;
 extern const struct pen_loop_ops pen_thread_loop;
 
 /**
- * struct pen_device - one pen, /dev/penN
- *
- * Its fields come in groups, by what guards them: set once at
- * registration; pen->lock; pen->hw_lock; pen->slock, by far the largest,
- * in several blocks; and those with their own locking. Each block's
- * comment names its lock.
- *
- * @dev: the class device; its refcount is the pen's lifetime
- * @cdev: the character device, found again with container_of() in open
- * @id: N in penN
- * @driver: backend driver name
- * @model: hardware model, copied from the backend
- * @serial: serial number, copied from the backend
- * @hw: limits, copied from the backend (string pointers cleared)
- * @loop: the stroke loop's half for this backend, chosen at registration
- * @thread: the stroke thread, for a backend whose calls may sleep
- *	(pen_thread_loop), else NULL
- * @lock: serialises ownership (@controller), starts and removal; held
- *	across the sleeping drive_enable() call, never by the stroke timer
+ * struct pen_ctl - what pen->lock guards, the mutex of ownership, starts
+ *	and removal
  * @controller: the file open for writing that controls the pen, or NULL
  * @drvdata: the backend's private data; cleared at removal
  * @used_cartridges: ids of every cartridge inserted since registration,
  *	so that none is used twice
  * @input: the input device of its buttons, or NULL
  * @input_phys: its phys, "penN/input0"
- * @hw_lock: serialises the calls into a backend that may sleep: the
- *	thread's strokes, power-up and every cut. An rt_mutex, so that a
- *	task holding it runs at the stroke thread's priority while the
- *	thread waits for it: a cut never waits behind a preempted task (a
- *	plain mutex has priority inheritance only on PREEMPT_RT)
- * @slock: raw spinlock for everything the hard-irq stroke timer reads or
- *	writes; raw so it stays a spinning lock on PREEMPT_RT
- * @ops: backend operations; NULL once the pen is detached
+ */
+struct pen_ctl {
+	struct file *controller;
+	void *drvdata;
+	struct xarray used_cartridges;
+	struct input_dev *input;
+	char input_phys[PEN_NAME_LEN];
+};
+
+/**
+ * struct pen_state - what pen->slock guards: everything the hard-irq
+ *	stroke timer reads or writes
+ * @ops: backend operations; NULL once the pen is detached (also stable
+ *	under pen->hw_lock, which its clearing takes)
  * @run: the stroke loop's state, see enum pen_run
- * @timer: the stroke timer, on an absolute schedule
  * @stop_gen: bumped by every stop, so a start that powered the drive
  *	while a stop came in knows to give up
  * @stop_reason: PEN_STOP_*, why the needle last stopped
@@ -219,8 +207,8 @@ extern const struct pen_loop_ops pen_thread_loop;
  * @cut_asked_ns: when the oldest stop still waiting for that cut was made
  * @cut_timing: deferred cuts: the time from the stop to the return of the
  *	drive_disable() that cut the drive
- * @call_max_ns: the longest backend call made under @hw_lock, a stroke
- *	or a power-up: a deferred cut may have to wait for one
+ * @call_max_ns: the longest backend call made under pen->hw_lock, a
+ *	stroke or a power-up: a deferred cut may have to wait for one
  * @depth_um: depth setpoint, applied at the next stroke boundary
  * @rate_mhz: rate setpoint, applied at the next stroke boundary
  * @period_ns: stroke period for @rate_mhz, rounded to the nanosecond
@@ -258,6 +246,92 @@ extern const struct pen_loop_ops pen_thread_loop;
  *	@ev_seq to @seq - 1 wait for the hardware's report
  * @readers: every open file, each with its event ring
  * @events_lost: events lost by all files since registration
+ */
+struct pen_state {
+	/* The run state and the backend it calls. */
+	const struct pen_ops *ops;
+	enum pen_run run;
+	u32 stop_gen;
+	u32 stop_reason;
+	/* The stroke thread's mailbox and the deferred cuts. */
+	bool tick_pending;
+	bool cut_pending;
+	u64 cut_asked_ns;
+	struct pen_timing cut_timing;
+	u64 call_max_ns;
+	/* The setpoints and the limits on them. */
+	u32 depth_um;
+	u32 rate_mhz;
+	u64 period_ns;
+	u32 depth_cap_um;
+	u64 max_run_time_ns;
+	u64 watchdog_ns;
+	u64 last_kick_ns;
+	bool pedal_down;
+	bool hold_ctl;
+	bool hold_policy;
+	/* The strokes' counters and times. */
+	u32 last_reached_um;
+	u64 seq;
+	u64 strokes;
+	u64 run_strokes;
+	u64 missed;
+	u64 run_missed;
+	u64 started_ns;
+	u64 stopped_ns;
+	u64 last_stroke_ns;
+	u64 max_lateness_ns;
+	struct pen_timing timing;
+	/* The cartridge. */
+	u32 cart_state;
+	u64 cart_id;
+	u32 cart_budget;
+	u64 cart_strokes;
+	/* The faults. */
+	u32 short_strokes;
+	u32 fault;
+	u32 fault_value;
+	u64 fault_ns;
+	u64 fault_seq;
+	u64 fault_counts[PEN_FAULT_KINDS];
+	/* The event stream's producer side. */
+	struct pen_stroke_rec hist[PEN_CMD_HISTORY];
+	u64 ev_seq;
+	struct list_head readers;
+	u64 events_lost;
+};
+
+/**
+ * struct pen_device - one pen, /dev/penN
+ *
+ * Its fields come in groups, by what guards them: set once at
+ * registration, then only read; @ctl under @lock; nothing under @hw_lock,
+ * which serialises calls rather than guards data; @st under @slock; and
+ * those with locking of their own.
+ *
+ * @dev: the class device; its refcount is the pen's lifetime
+ * @cdev: the character device, found again with container_of() in open
+ * @id: N in penN
+ * @driver: backend driver name
+ * @model: hardware model, copied from the backend
+ * @serial: serial number, copied from the backend
+ * @hw: limits, copied from the backend (string pointers cleared)
+ * @loop: the stroke loop's half for this backend, chosen at registration
+ * @thread: the stroke thread, for a backend whose calls may sleep
+ *	(pen_thread_loop), else NULL
+ * @lock: serialises ownership, starts and removal; held across the
+ *	sleeping drive_enable() call, never by the stroke timer
+ * @ctl: what @lock guards
+ * @hw_lock: serialises the calls into a backend that may sleep: the
+ *	thread's strokes, power-up and every cut. An rt_mutex, so that a
+ *	task holding it runs at the stroke thread's priority while the
+ *	thread waits for it: a cut never waits behind a preempted task (a
+ *	plain mutex has priority inheritance only on PREEMPT_RT)
+ * @slock: raw spinlock for everything the hard-irq stroke timer reads or
+ *	writes; raw so it stays a spinning lock on PREEMPT_RT
+ * @st: what @slock guards
+ * @timer: the stroke timer, on an absolute schedule; its expiry is set
+ *	under @slock, and it is cancelled without it
  * @ev_wait: readers wait here for events and for removal
  * @ev_wake: wakes @ev_wait from wherever events are made, hard-irq
  *	included, where a wait queue's lock (sleeping on PREEMPT_RT) cannot
@@ -276,73 +350,19 @@ struct pen_device {
 	const struct pen_loop_ops *loop;
 	struct task_struct *thread;
 
-	/* Under @lock, the mutex of ownership, starts and removal. */
+	/* The mutex of ownership, starts and removal, and what it guards. */
 	struct mutex lock;		/* see @lock above */
-	struct file *controller;
-	void *drvdata;
-	struct xarray used_cartridges;
-	struct input_dev *input;
-	char input_phys[PEN_NAME_LEN];
+	struct pen_ctl ctl;
 
-	/* @hw_lock guards no field: it serialises a backend's calls. */
+	/* Guards no field: it serialises a sleeping backend's calls. */
 	struct rt_mutex hw_lock;	/* see @hw_lock above */
 
-	/* Under @slock, the raw spinlock the stroke timer takes: ... */
+	/* The raw spinlock the stroke timer takes, and what it guards. */
 	raw_spinlock_t slock;
-	/* ... the run state and the backend it calls, */
-	const struct pen_ops *ops;
-	enum pen_run run;
-	struct hrtimer timer;
-	u32 stop_gen;
-	u32 stop_reason;
-	/* ... the stroke thread's mailbox and the deferred cuts, */
-	bool tick_pending;
-	bool cut_pending;
-	u64 cut_asked_ns;
-	struct pen_timing cut_timing;
-	u64 call_max_ns;
-	/* ... the setpoints and the limits on them, */
-	u32 depth_um;
-	u32 rate_mhz;
-	u64 period_ns;
-	u32 depth_cap_um;
-	u64 max_run_time_ns;
-	u64 watchdog_ns;
-	u64 last_kick_ns;
-	bool pedal_down;
-	bool hold_ctl;
-	bool hold_policy;
-	/* ... the strokes' counters and times, */
-	u32 last_reached_um;
-	u64 seq;
-	u64 strokes;
-	u64 run_strokes;
-	u64 missed;
-	u64 run_missed;
-	u64 started_ns;
-	u64 stopped_ns;
-	u64 last_stroke_ns;
-	u64 max_lateness_ns;
-	struct pen_timing timing;
-	/* ... the cartridge, */
-	u32 cart_state;
-	u64 cart_id;
-	u32 cart_budget;
-	u64 cart_strokes;
-	/* ... the faults, */
-	u32 short_strokes;
-	u32 fault;
-	u32 fault_value;
-	u64 fault_ns;
-	u64 fault_seq;
-	u64 fault_counts[PEN_FAULT_KINDS];
-	/* ... and the event stream's producer side. */
-	struct pen_stroke_rec hist[PEN_CMD_HISTORY];
-	u64 ev_seq;
-	struct list_head readers;
-	u64 events_lost;
+	struct pen_state st;
 
-	/* Their own locking: a wait queue, an irq_work, debugfs's. */
+	/* Their own locking: the hrtimer's, a wait queue, an irq_work. */
+	struct hrtimer timer;
 	wait_queue_head_t ev_wait;
 	struct irq_work ev_wake;
 	struct dentry *debugfs;
@@ -356,7 +376,7 @@ static inline struct pen_device *to_pen_device(struct device *dev)
 /* The needle runs: RUNNING, or ENDING for a pen being removed. */
 static inline bool pen_running(const struct pen_device *pen)
 {
-	enum pen_run run = READ_ONCE(pen->run);
+	enum pen_run run = READ_ONCE(pen->st.run);
 
 	return run == PEN_RUN_RUNNING || run == PEN_RUN_ENDING;
 }
@@ -364,13 +384,13 @@ static inline bool pen_running(const struct pen_device *pen)
 /* Being removed, or removed: nothing starts it or changes it any more. */
 static inline bool pen_going(const struct pen_device *pen)
 {
-	return READ_ONCE(pen->run) >= PEN_RUN_ENDING;
+	return READ_ONCE(pen->st.run) >= PEN_RUN_ENDING;
 }
 
 /* Removed: the backend is never called again. Any context, any lock. */
 static inline bool pen_detached(const struct pen_device *pen)
 {
-	return READ_ONCE(pen->run) == PEN_RUN_DETACHED;
+	return READ_ONCE(pen->st.run) == PEN_RUN_DETACHED;
 }
 
 /*

@@ -569,15 +569,15 @@ static void snap_pen(struct pen_device *pen, struct pen_snap *s)
 	raw_spin_lock_irq(&pen->slock);
 	s->running = pen_running(pen);
 	s->attached = !pen_detached(pen);
-	s->stop_reason = pen->stop_reason;
-	s->depth_um = pen->depth_um;
-	s->rate_mhz = pen->rate_mhz;
-	s->last_reached_um = pen->last_reached_um;
-	s->period_ns = pen->period_ns;
-	s->strokes = pen->strokes;
-	s->run_strokes = pen->run_strokes;
-	s->started_ns = pen->started_ns;
-	s->stopped_ns = pen->stopped_ns;
+	s->stop_reason = pen->st.stop_reason;
+	s->depth_um = pen->st.depth_um;
+	s->rate_mhz = pen->st.rate_mhz;
+	s->last_reached_um = pen->st.last_reached_um;
+	s->period_ns = pen->st.period_ns;
+	s->strokes = pen->st.strokes;
+	s->run_strokes = pen->st.run_strokes;
+	s->started_ns = pen->st.started_ns;
+	s->stopped_ns = pen->st.stopped_ns;
 	raw_spin_unlock_irq(&pen->slock);
 }
 
@@ -883,7 +883,7 @@ static void state_refused_during_enable(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE_PULL, 0);
 	expect_start_refused(test, -ENOMEDIUM);
 	raw_spin_lock_irq(&f->pen->slock);
-	cart_state = f->pen->cart_state;
+	cart_state = f->pen->st.cart_state;
 	raw_spin_unlock_irq(&f->pen->slock);
 	KUNIT_EXPECT_EQ(test, cart_state, (u32)PEN_CARTRIDGE_NONE);
 
@@ -945,9 +945,9 @@ static void state_cut_from_any_context(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fake_wait_drive_off(f));
 
 	raw_spin_lock_irq(&f->pen->slock);
-	pending = f->pen->cut_pending;
-	cuts = f->pen->cut_timing.count;
-	max_ns = f->pen->cut_timing.max_ns;
+	pending = f->pen->st.cut_pending;
+	cuts = f->pen->st.cut_timing.count;
+	max_ns = f->pen->st.cut_timing.max_ns;
 	raw_spin_unlock_irq(&f->pen->slock);
 	KUNIT_EXPECT_FALSE(test, pending);
 	KUNIT_EXPECT_EQ(test, cuts, deferred ? 1ULL : 0ULL);
@@ -1150,7 +1150,7 @@ static u64 last_seq(struct pen_device *pen)
 	u64 seq;
 
 	raw_spin_lock_irq(&pen->slock);
-	seq = pen->seq - 1;
+	seq = pen->st.seq - 1;
 	raw_spin_unlock_irq(&pen->slock);
 	return seq;
 }
@@ -1160,8 +1160,8 @@ static u32 latched_fault(struct pen_device *pen, u32 *value)
 	u32 fault;
 
 	raw_spin_lock_irq(&pen->slock);
-	fault = pen->fault;
-	*value = pen->fault_value;
+	fault = pen->st.fault;
+	*value = pen->st.fault_value;
 	raw_spin_unlock_irq(&pen->slock);
 	return fault;
 }
@@ -1255,13 +1255,13 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
 			PEN_FAULT_OVERTEMP);
 	KUNIT_EXPECT_EQ(test, value, 70000U);
-	KUNIT_EXPECT_EQ(test, f->pen->fault_counts[PEN_FAULT_OVERTEMP], 1ULL);
+	KUNIT_EXPECT_EQ(test, f->pen->st.fault_counts[PEN_FAULT_OVERTEMP], 1ULL);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
 	/* A second fault is counted but the first stays latched. */
 	pen_report_fault(f->pen, PEN_FAULT_SUPPLY_LOW, 8000);
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
 			PEN_FAULT_OVERTEMP);
-	KUNIT_EXPECT_EQ(test, f->pen->fault_counts[PEN_FAULT_SUPPLY_LOW], 1ULL);
+	KUNIT_EXPECT_EQ(test, f->pen->st.fault_counts[PEN_FAULT_SUPPLY_LOW], 1ULL);
 	expect_safe(test, f);
 }
 

@@ -65,10 +65,10 @@ void pen_limits_init(struct pen_device *pen)
 		cap = min(cap, depth_cap_um);
 	if (!strcmp(profile, "home"))
 		cap = min_t(u32, cap, PEN_HOME_DEPTH_CAP_UM);
-	pen->depth_cap_um = cap;
-	pen->max_run_time_ns = (u64)max_run_time_s * NSEC_PER_SEC;
+	pen->st.depth_cap_um = cap;
+	pen->st.max_run_time_ns = (u64)max_run_time_s * NSEC_PER_SEC;
 	/* A pen without a pedal has nothing to hold: its attribute says 0. */
-	pen->hold_policy = hold_to_run &&
+	pen->st.hold_policy = hold_to_run &&
 			   (pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH));
 }
 
@@ -77,7 +77,7 @@ static ssize_t depth_cap_um_show(struct device *dev,
 {
 	struct pen_device *pen = to_pen_device(dev);
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->depth_cap_um));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->st.depth_cap_um));
 }
 
 static ssize_t depth_cap_um_store(struct device *dev,
@@ -94,13 +94,13 @@ static ssize_t depth_cap_um_store(struct device *dev,
 	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
 		return -ERANGE;
 	/* Lowered meanwhile, the cap is judged again under the lock. */
-	admin = pen_admin_relaxes(cap > READ_ONCE(pen->depth_cap_um));
+	admin = pen_admin_relaxes(cap > READ_ONCE(pen->st.depth_cap_um));
 
 	raw_spin_lock_irq(&pen->slock);
-	if (cap > pen->depth_cap_um && !admin)
+	if (cap > pen->st.depth_cap_um && !admin)
 		ret = -EPERM;
 	else
-		WRITE_ONCE(pen->depth_cap_um, cap);
+		WRITE_ONCE(pen->st.depth_cap_um, cap);
 	raw_spin_unlock_irq(&pen->slock);
 	return ret ? ret : count;
 }
@@ -130,7 +130,7 @@ static ssize_t max_run_time_s_show(struct device *dev,
 	struct pen_device *pen = to_pen_device(dev);
 
 	return sysfs_emit(buf, "%llu\n",
-			  div_u64(READ_ONCE(pen->max_run_time_ns),
+			  div_u64(READ_ONCE(pen->st.max_run_time_ns),
 				  NSEC_PER_SEC));
 }
 
@@ -149,13 +149,13 @@ static ssize_t max_run_time_s_store(struct device *dev,
 	if (!s || s > PEN_RUN_TIME_MAX_S)
 		return -ERANGE;
 	ns = (u64)s * NSEC_PER_SEC;
-	admin = pen_admin_relaxes(ns > READ_ONCE(pen->max_run_time_ns));
+	admin = pen_admin_relaxes(ns > READ_ONCE(pen->st.max_run_time_ns));
 
 	raw_spin_lock_irq(&pen->slock);
-	if (ns > pen->max_run_time_ns && !admin)
+	if (ns > pen->st.max_run_time_ns && !admin)
 		ret = -EPERM;
 	else
-		WRITE_ONCE(pen->max_run_time_ns, ns);
+		WRITE_ONCE(pen->st.max_run_time_ns, ns);
 	raw_spin_unlock_irq(&pen->slock);
 	return ret ? ret : count;
 }
@@ -165,7 +165,7 @@ static ssize_t hold_to_run_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  READ_ONCE(to_pen_device(dev)->hold_policy));
+			  READ_ONCE(to_pen_device(dev)->st.hold_policy));
 }
 
 static ssize_t hold_to_run_store(struct device *dev,

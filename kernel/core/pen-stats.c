@@ -108,7 +108,7 @@ static ssize_t pen_stat_show(struct device *dev, struct device_attribute *attr,
 #define PEN_STAT_ATTR(_name, _field)					\
 	static struct pen_stat_attr pen_stat_attr_##_name = {		\
 		.attr = __ATTR(_name, 0444, pen_stat_show, NULL),	\
-		.offset = offsetof(struct pen_device, _field),		\
+		.offset = offsetof(struct pen_device, st._field),	\
 	}
 
 PEN_STAT_ATTR(strokes, strokes);
@@ -167,8 +167,8 @@ static int pen_timing_show(struct seq_file *m, void *v)
 	if (!t)
 		return -ENOMEM;
 	raw_spin_lock_irq(&pen->slock);
-	*t = pen->timing;
-	missed = pen->missed;
+	*t = pen->st.timing;
+	missed = pen->st.missed;
 	raw_spin_unlock_irq(&pen->slock);
 
 	seq_printf(m, "strokes: %llu\n", t->count);
@@ -198,10 +198,10 @@ static int pen_cuts_show(struct seq_file *m, void *v)
 	if (!t)
 		return -ENOMEM;
 	raw_spin_lock_irq(&pen->slock);
-	*t = pen->cut_timing;
-	pending = pen->cut_pending;
-	asked_ns = pen->cut_asked_ns;
-	call_max_ns = pen->call_max_ns;
+	*t = pen->st.cut_timing;
+	pending = pen->st.cut_pending;
+	asked_ns = pen->st.cut_asked_ns;
+	call_max_ns = pen->st.call_max_ns;
 	raw_spin_unlock_irq(&pen->slock);
 
 	seq_printf(m, "deferred: %llu\n", t->count + pending);
@@ -221,7 +221,7 @@ static int pen_readers_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# queued lost_now lost_total\n");
 	raw_spin_lock_irq(&pen->slock);
-	list_for_each_entry(pf, &pen->readers, node)
+	list_for_each_entry(pf, &pen->st.readers, node)
 		seq_printf(m, "%u %llu %llu\n", kfifo_len(&pf->events),
 			   pf->lost, pf->lost_total);
 	raw_spin_unlock_irq(&pen->slock);

@@ -34,9 +34,9 @@
 static void pen_thread_cut_locked(struct pen_device *pen, u64 now_ns)
 {
 	lockdep_assert_held(&pen->slock);
-	if (!pen->cut_pending) {
-		pen->cut_pending = true;
-		pen->cut_asked_ns = now_ns;
+	if (!pen->st.cut_pending) {
+		pen->st.cut_pending = true;
+		pen->st.cut_asked_ns = now_ns;
 	}
 	wake_up_process(pen->thread);
 }
@@ -51,10 +51,10 @@ static void pen_thread_cut_made_locked(struct pen_device *pen, u64 now_ns)
 {
 	lockdep_assert_held(&pen->hw_lock);
 	lockdep_assert_held(&pen->slock);
-	if (!pen->cut_pending)
+	if (!pen->st.cut_pending)
 		return;
-	pen->cut_pending = false;
-	pen_timing_add(&pen->cut_timing, ktime_get_ns() - pen->cut_asked_ns);
+	pen->st.cut_pending = false;
+	pen_timing_add(&pen->st.cut_timing, ktime_get_ns() - pen->st.cut_asked_ns);
 }
 
 /* Make a cut that pen_thread_cut_locked() left pending; hw_lock held. */
@@ -66,8 +66,8 @@ static void pen_thread_cut_pending(struct pen_device *pen)
 	lockdep_assert_held(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
-	ops = pen->ops;
-	cut = pen->cut_pending;
+	ops = pen->st.ops;
+	cut = pen->st.cut_pending;
 	raw_spin_unlock_irq(&pen->slock);
 	if (!cut || !ops)
 		return;
@@ -119,11 +119,11 @@ static int pen_thread_power_up(struct pen_device *pen)
 
 	pen_thread_cut_pending(pen);
 	call_ns = ktime_get_ns();
-	if (pen->ops->drive_enable)
-		ret = pen->ops->drive_enable(pen);
+	if (pen->st.ops->drive_enable)
+		ret = pen->st.ops->drive_enable(pen);
 	call_ns = ktime_get_ns() - call_ns;
 	raw_spin_lock_irq(&pen->slock);
-	pen->call_max_ns = max(pen->call_max_ns, call_ns);
+	pen->st.call_max_ns = max(pen->st.call_max_ns, call_ns);
 	raw_spin_unlock_irq(&pen->slock);
 	return ret;
 }
@@ -136,7 +136,7 @@ static void pen_thread_cut_begin(struct pen_device *pen)
 	lockdep_assert_held(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* Cleared only claimed (pen_detach()): stays valid. */
-	ops = pen->ops;
+	ops = pen->st.ops;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ops)
 		ops->drive_disable(pen);
@@ -146,7 +146,7 @@ static void pen_thread_cut_begin(struct pen_device *pen)
 static bool pen_thread_tick_locked(struct pen_device *pen, ktime_t now)
 {
 	lockdep_assert_held(&pen->slock);
-	pen->tick_pending = true;
+	pen->st.tick_pending = true;
 	wake_up_process(pen->thread);
 	return false;
 }
@@ -164,12 +164,12 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	rt_mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
-	ops = pen->ops;
-	if (pen->tick_pending && pen_running(pen)) {
+	ops = pen->st.ops;
+	if (pen->st.tick_pending && pen_running(pen)) {
 		now = ktime_get();
 		if (pen_boundary_locked(pen, now, &lateness_ns, &missed)) {
-			seq = pen->seq;
-			depth_um = pen->depth_um;
+			seq = pen->st.seq;
+			depth_um = pen->st.depth_um;
 			/* Its record first: stroke() may report it at once. */
 			pen_stroke_issued_locked(pen, now, lateness_ns, missed);
 			hrtimer_start_expires(&pen->timer,
@@ -177,7 +177,7 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 			stroke = true;
 		}
 	}
-	pen->tick_pending = false;
+	pen->st.tick_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
 
 	if (stroke) {
@@ -189,7 +189,7 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 			ops->drive_disable(pen);
 		raw_spin_lock_irq(&pen->slock);
 		/* A deferred cut may have had to wait for this call. */
-		pen->call_max_ns = max(pen->call_max_ns, call_ns);
+		pen->st.call_max_ns = max(pen->st.call_max_ns, call_ns);
 		if (ret) {
 			pen_thread_cut_made_locked(pen, 0);
 			if (pen_running(pen))
@@ -212,7 +212,7 @@ static int pen_stroke_thread_fn(void *data)
 		/* Set before looking, so a wake-up after the look is kept. */
 		set_current_state(TASK_INTERRUPTIBLE);
 		raw_spin_lock_irq(&pen->slock);
-		work = pen->tick_pending || pen->cut_pending;
+		work = pen->st.tick_pending || pen->st.cut_pending;
 		raw_spin_unlock_irq(&pen->slock);
 		if (kthread_should_stop())
 			break;

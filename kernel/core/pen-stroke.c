@@ -49,14 +49,14 @@ void pen_set_run_locked(struct pen_device *pen, enum pen_run to)
 	};
 
 	lockdep_assert_held(&pen->slock);
-	WARN_ON_ONCE(!(legal[pen->run] & BIT(to)));
-	WRITE_ONCE(pen->run, to);
+	WARN_ON_ONCE(!(legal[pen->st.run] & BIT(to)));
+	WRITE_ONCE(pen->st.run, to);
 }
 
 /* A running needle stopped: a pen being removed stays so. */
 static void pen_run_stopped_locked(struct pen_device *pen)
 {
-	pen_set_run_locked(pen, pen->run == PEN_RUN_ENDING ?
+	pen_set_run_locked(pen, pen->st.run == PEN_RUN_ENDING ?
 			   PEN_RUN_REMOVING : PEN_RUN_STOPPED);
 }
 
@@ -72,7 +72,7 @@ static void pen_run_stopped_locked(struct pen_device *pen)
 void pen_cut_locked(struct pen_device *pen, u64 now_ns)
 {
 	lockdep_assert_held(&pen->slock);
-	if (pen->ops)
+	if (pen->st.ops)
 		pen->loop->cut_locked(pen, now_ns);
 }
 
@@ -99,8 +99,8 @@ void pen_record_stop_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 {
 	lockdep_assert_held(&pen->slock);
 	pen_run_stopped_locked(pen);
-	pen->stop_reason = reason;
-	pen->stopped_ns = now_ns;
+	pen->st.stop_reason = reason;
+	pen->st.stopped_ns = now_ns;
 	/* Records of the strokes cut short, then of the stop itself. */
 	pen_ev_strokes_flush_locked(pen);
 	pen_ev_state_locked(pen, now_ns);
@@ -129,25 +129,25 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		      u64 now_ns)
 {
 	bool was_running = pen_running(pen);
-	bool latch = pen->fault == PEN_FAULT_NONE;
+	bool latch = pen->st.fault == PEN_FAULT_NONE;
 
 	lockdep_assert_held(&pen->slock);
 	pen_cut_locked(pen, now_ns);
 	/* A start powering the drive meanwhile gives up, even if cleared. */
-	pen->stop_gen++;
+	pen->st.stop_gen++;
 	if (was_running) {
 		pen_run_stopped_locked(pen);
-		pen->stop_reason = PEN_STOP_FAULT;
-		pen->stopped_ns = now_ns;
+		pen->st.stop_reason = PEN_STOP_FAULT;
+		pen->st.stopped_ns = now_ns;
 	}
 
 	if (fault < PEN_FAULT_KINDS)
-		pen->fault_counts[fault]++;
+		pen->st.fault_counts[fault]++;
 	if (latch) {
-		pen->fault = fault;
-		pen->fault_value = value;
-		pen->fault_ns = now_ns;
-		pen->fault_seq = pen->seq;
+		pen->st.fault = fault;
+		pen->st.fault_value = value;
+		pen->st.fault_ns = now_ns;
+		pen->st.fault_seq = pen->st.seq;
 	}
 
 	/* Read in order: the strokes cut short, the fault, the stop. */
@@ -185,10 +185,10 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * the limit the schedule can no longer be trusted: stop, don't catch
 	 * up.
 	 */
-	missed_in_row = div64_u64(*lateness_ns, pen->period_ns);
+	missed_in_row = div64_u64(*lateness_ns, pen->st.period_ns);
 	if (missed_in_row > READ_ONCE(pen_max_missed_strokes)) {
-		pen->missed += missed_in_row;
-		pen->run_missed += missed_in_row;
+		pen->st.missed += missed_in_row;
+		pen->st.run_missed += missed_in_row;
 		pen_fault_locked(pen, PEN_FAULT_TIMING,
 				 min_t(u64, missed_in_row, U32_MAX),
 				 ktime_to_ns(now));
@@ -200,20 +200,20 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * this stroke and the period after it use.
 	 */
 	/* The limits an administrator may lower while the needle runs. */
-	if (pen->depth_um > pen->depth_cap_um) {
+	if (pen->st.depth_um > pen->st.depth_cap_um) {
 		pen_halt_locked(pen, PEN_STOP_DEPTH_CAP, ktime_to_ns(now));
 		return false;
 	}
-	if (ktime_to_ns(now) - pen->started_ns >= pen->max_run_time_ns) {
+	if (ktime_to_ns(now) - pen->st.started_ns >= pen->st.max_run_time_ns) {
 		pen_halt_locked(pen, PEN_STOP_RUN_TIME, ktime_to_ns(now));
 		return false;
 	}
 	/* A controller that stopped kicking may be hung: stop, and latch. */
-	if (pen->watchdog_ns &&
-	    ktime_to_ns(now) - pen->last_kick_ns > pen->watchdog_ns) {
+	if (pen->st.watchdog_ns &&
+	    ktime_to_ns(now) - pen->st.last_kick_ns > pen->st.watchdog_ns) {
 		pen_fault_locked(pen, PEN_FAULT_WATCHDOG,
 				 min_t(u64, div_u64(ktime_to_ns(now) -
-						    pen->last_kick_ns,
+						    pen->st.last_kick_ns,
 						    NSEC_PER_MSEC), U32_MAX),
 				 ktime_to_ns(now));
 		return false;
@@ -224,8 +224,8 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 		return false;
 
 	/* A spent cartridge stops the needle between strokes. */
-	if (pen->cart_strokes >= pen->cart_budget) {
-		pen->cart_state = PEN_CARTRIDGE_SPENT;
+	if (pen->st.cart_strokes >= pen->st.cart_budget) {
+		pen->st.cart_state = PEN_CARTRIDGE_SPENT;
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_SPENT, ktime_to_ns(now));
 		pen_ev_cartridge_locked(pen, ktime_to_ns(now));
 		return false;
@@ -237,9 +237,9 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * stroke of the last boundary passed, and late against that one.
 	 */
 	overruns = hrtimer_forward(&pen->timer, now,
-				   ns_to_ktime(pen->period_ns));
+				   ns_to_ktime(pen->st.period_ns));
 	*missed = overruns > 1 ? overruns - 1 : 0;
-	*lateness_ns -= *missed * pen->period_ns;
+	*lateness_ns -= *missed * pen->st.period_ns;
 	return true;
 }
 
@@ -257,16 +257,16 @@ void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
 {
 	lockdep_assert_held(&pen->slock);
 	pen_ev_stroke_issued_locked(pen, ktime_to_ns(now), lateness_ns, missed);
-	pen->seq++;
-	pen->cart_strokes++;
-	pen->strokes++;
-	pen->run_strokes++;
-	pen->missed += missed;
-	pen->run_missed += missed;
-	pen->last_stroke_ns = ktime_to_ns(now);
-	if (lateness_ns > pen->max_lateness_ns)
-		pen->max_lateness_ns = lateness_ns;
-	pen_timing_add(&pen->timing, lateness_ns);
+	pen->st.seq++;
+	pen->st.cart_strokes++;
+	pen->st.strokes++;
+	pen->st.run_strokes++;
+	pen->st.missed += missed;
+	pen->st.run_missed += missed;
+	pen->st.last_stroke_ns = ktime_to_ns(now);
+	if (lateness_ns > pen->st.max_lateness_ns)
+		pen->st.max_lateness_ns = lateness_ns;
+	pen_timing_add(&pen->st.timing, lateness_ns);
 }
 
 static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
@@ -294,7 +294,7 @@ static bool pen_irq_tick_locked(struct pen_device *pen, ktime_t now)
 	lockdep_assert_held(&pen->slock);
 	if (!pen_boundary_locked(pen, now, &lateness_ns, &missed))
 		return false;
-	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
+	if (pen->st.ops->stroke(pen, pen->st.seq, pen->st.depth_um)) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
 		return false;
 	}
@@ -306,7 +306,7 @@ static bool pen_irq_tick_locked(struct pen_device *pen, ktime_t now)
 static void pen_irq_cut_locked(struct pen_device *pen, u64 now_ns)
 {
 	lockdep_assert_held(&pen->slock);
-	pen->ops->drive_disable(pen);
+	pen->st.ops->drive_disable(pen);
 }
 
 /* Stops never wait for a start: there is nothing to claim or defer. */
@@ -316,7 +316,7 @@ static void pen_irq_nothing(struct pen_device *pen)
 
 static int pen_irq_power_up(struct pen_device *pen)
 {
-	return pen->ops->drive_enable ? pen->ops->drive_enable(pen) : 0;
+	return pen->st.ops->drive_enable ? pen->st.ops->drive_enable(pen) : 0;
 }
 
 const struct pen_loop_ops pen_irq_loop = {
@@ -341,7 +341,7 @@ const struct pen_loop_ops pen_irq_loop = {
 static ktime_t pen_first_stroke_time(const struct pen_device *pen,
 				     ktime_t now)
 {
-	ktime_t earliest = ns_to_ktime(pen->last_stroke_ns +
+	ktime_t earliest = ns_to_ktime(pen->st.last_stroke_ns +
 				       pen_rate_to_period_ns(pen->hw.rate_max_mhz));
 
 	return ktime_after(earliest, now) ? earliest : now;
@@ -351,7 +351,7 @@ void pen_stroke_init(struct pen_device *pen)
 {
 	raw_spin_lock_init(&pen->slock);
 	rt_mutex_init(&pen->hw_lock);
-	pen->cut_timing.min_ns = U64_MAX;
+	pen->st.cut_timing.min_ns = U64_MAX;
 	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_ABS_HARD);
 }
@@ -369,11 +369,11 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
 		return -ENODEV;
 	if (pen_running(pen))
 		return -EALREADY;
-	if (pen->fault != PEN_FAULT_NONE)
+	if (pen->st.fault != PEN_FAULT_NONE)
 		return -EIO;
-	if (pen->depth_um > pen->depth_cap_um)
+	if (pen->st.depth_um > pen->st.depth_cap_um)
 		return -ERANGE;
-	switch (pen->cart_state) {
+	switch (pen->st.cart_state) {
 	case PEN_CARTRIDGE_NONE:
 		return -ENOMEDIUM;
 	case PEN_CARTRIDGE_REUSED:
@@ -382,7 +382,7 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
 		return -ENOSPC;
 	}
 	/* Last: the pedal is the go, once all else is ready. */
-	if (pen_hold_to_run_locked(pen) && !pen->pedal_down)
+	if (pen_hold_to_run_locked(pen) && !pen->st.pedal_down)
 		return -EAGAIN;
 	return 0;
 }
@@ -416,7 +416,7 @@ int pen_start(struct pen_device *pen)
 	mutex_lock(&pen->lock);
 	raw_spin_lock_irq(&pen->slock);
 	ret = pen_start_refusal_locked(pen);
-	gen = pen->stop_gen;
+	gen = pen->st.stop_gen;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ret)
 		goto out;
@@ -442,7 +442,7 @@ int pen_start(struct pen_device *pen)
 	 * A stop or a fault came while the drive powered up (the fault may
 	 * be cleared by now), or a cut asked for then is still owed.
 	 */
-	if (!ret && (pen->stop_gen != gen || pen->cut_pending))
+	if (!ret && (pen->st.stop_gen != gen || pen->st.cut_pending))
 		ret = -ECANCELED;
 	if (ret) {
 		/*
@@ -460,19 +460,19 @@ int pen_start(struct pen_device *pen)
 	}
 	now = ktime_get();
 	/* A boundary that came before this run is not one of its strokes. */
-	pen->tick_pending = false;
+	pen->st.tick_pending = false;
 	pen_set_run_locked(pen, PEN_RUN_RUNNING);
-	pen->run_strokes = 0;
-	pen->run_missed = 0;
-	pen->max_lateness_ns = 0;
-	pen->started_ns = ktime_to_ns(now);
-	pen->last_kick_ns = pen->started_ns;	/* START counts as a kick */
-	pen->stopped_ns = 0;
-	pen->short_strokes = 0;
-	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+	pen->st.run_strokes = 0;
+	pen->st.run_missed = 0;
+	pen->st.max_lateness_ns = 0;
+	pen->st.started_ns = ktime_to_ns(now);
+	pen->st.last_kick_ns = pen->st.started_ns;	/* START counts as a kick */
+	pen->st.stopped_ns = 0;
+	pen->st.short_strokes = 0;
+	pen->st.period_ns = pen_rate_to_period_ns(pen->st.rate_mhz);
 	hrtimer_start(&pen->timer, pen_first_stroke_time(pen, now),
 		      HRTIMER_MODE_ABS_HARD);
-	pen_ev_state_locked(pen, pen->started_ns);
+	pen_ev_state_locked(pen, pen->st.started_ns);
 	raw_spin_unlock_irq(&pen->slock);
 	loop->unclaim(pen);
 out:
@@ -520,7 +520,7 @@ int pen_stop(struct pen_device *pen, u32 reason)
 		pen_record_stop_locked(pen, reason, now_ns);
 	if (pen_detached(pen))
 		ret = -ENODEV;
-	pen->stop_gen++;
+	pen->st.stop_gen++;
 	raw_spin_unlock_irq(&pen->slock);
 	loop->unclaim(pen);
 
@@ -570,13 +570,13 @@ void pen_detach(struct pen_device *pen)
 	loop->cut_end_locked(pen, ktime_get_ns());
 	if (pen_running(pen))
 		pen_record_stop_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
-	pen->ops = NULL;
+	pen->st.ops = NULL;
 	pen_set_run_locked(pen, PEN_RUN_DETACHED);
 	/* Its pedal goes with it, once its stop is recorded: released. */
-	pen->pedal_down = false;
+	pen->st.pedal_down = false;
 	raw_spin_unlock_irq(&pen->slock);
 	loop->unclaim(pen);
-	pen->drvdata = NULL;
+	pen->ctl.drvdata = NULL;
 	mutex_unlock(&pen->lock);
 	hrtimer_cancel(&pen->timer);
 	/* Nothing wakes the thread once ops is gone and the timer is. */
@@ -613,15 +613,15 @@ int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		return -ENODEV;
 	}
 	/* Checked here, under the lock a lowered cap is written under. */
-	if ((mask & PEN_PARAM_DEPTH) && depth_um > pen->depth_cap_um) {
+	if ((mask & PEN_PARAM_DEPTH) && depth_um > pen->st.depth_cap_um) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return -ERANGE;
 	}
 	if (mask & PEN_PARAM_DEPTH)
-		pen->depth_um = depth_um;
+		pen->st.depth_um = depth_um;
 	if (mask & PEN_PARAM_RATE) {
-		pen->rate_mhz = rate_mhz;
-		pen->period_ns = pen_rate_to_period_ns(rate_mhz);
+		pen->st.rate_mhz = rate_mhz;
+		pen->st.period_ns = pen_rate_to_period_ns(rate_mhz);
 	}
 	pen_ev_setpoint_locked(pen, mask, ktime_get_ns());
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -650,15 +650,15 @@ bool pen_clear_fault(struct pen_device *pen)
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return false;
 	}
-	was = pen->fault != PEN_FAULT_NONE;
+	was = pen->st.fault != PEN_FAULT_NONE;
 	if (was)
-		pen_ev_fault_locked(pen, PEN_EVENT_FAULT_CLEARED, pen->fault,
-				    pen->fault_value, false, ktime_get_ns());
-	pen->fault = PEN_FAULT_NONE;
-	pen->fault_value = 0;
-	pen->fault_ns = 0;
-	pen->fault_seq = 0;
-	pen->short_strokes = 0;
+		pen_ev_fault_locked(pen, PEN_EVENT_FAULT_CLEARED, pen->st.fault,
+				    pen->st.fault_value, false, ktime_get_ns());
+	pen->st.fault = PEN_FAULT_NONE;
+	pen->st.fault_value = 0;
+	pen->st.fault_ns = 0;
+	pen->st.fault_seq = 0;
+	pen->st.short_strokes = 0;
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 	return was;
 }
@@ -676,8 +676,8 @@ void pen_set_watchdog(struct pen_device *pen, u32 timeout_ms)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->watchdog_ns = (u64)timeout_ms * NSEC_PER_MSEC;
-	pen->last_kick_ns = ktime_get_ns();
+	pen->st.watchdog_ns = (u64)timeout_ms * NSEC_PER_MSEC;
+	pen->st.last_kick_ns = ktime_get_ns();
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 
@@ -692,6 +692,6 @@ void pen_kick_watchdog(struct pen_device *pen)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->last_kick_ns = ktime_get_ns();
+	pen->st.last_kick_ns = ktime_get_ns();
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
