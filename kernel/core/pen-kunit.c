@@ -595,12 +595,29 @@ static bool fake_strokes_at_least(struct pen_fake *f, int n)
 	return rec.strokes >= n;
 }
 
-/* Wait for the fake to have seen @n strokes in all. */
-static bool fake_wait_strokes(struct pen_fake *f, int n)
+static bool fake_pen_stopped(struct pen_fake *f, int unused)
+{
+	struct pen_snap s;
+
+	snap_pen(f->pen, &s);
+	return !s.running;
+}
+
+static bool fake_drive_off(struct pen_fake *f, int unused)
+{
+	struct fake_rec rec;
+
+	fake_get(f, &rec);
+	return !rec.drive_on;
+}
+
+/* Poll @done(@f, @n) until it holds, or FAKE_WAIT_MS have passed. */
+static bool fake_wait(struct pen_fake *f,
+		      bool (*done)(struct pen_fake *f, int n), int n)
 {
 	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
 
-	while (!fake_strokes_at_least(f, n)) {
+	while (!done(f, n)) {
 		if (ktime_get_ns() > end)
 			return false;
 		usleep_range(200, 500);
@@ -608,19 +625,32 @@ static bool fake_wait_strokes(struct pen_fake *f, int n)
 	return true;
 }
 
-static bool pen_wait_stopped(struct pen_device *pen)
+/* Wait for the fake to have seen @n strokes in all. */
+static bool fake_wait_strokes(struct pen_fake *f, int n)
 {
-	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
-	struct pen_snap s;
+	return fake_wait(f, fake_strokes_at_least, n);
+}
 
-	for (;;) {
-		snap_pen(pen, &s);
-		if (!s.running)
-			return true;
-		if (ktime_get_ns() > end)
-			return false;
-		usleep_range(200, 500);
-	}
+/* Wait for the needle to stop, as a stop by the core itself makes it. */
+static bool pen_wait_stopped(struct pen_fake *f)
+{
+	return fake_wait(f, fake_pen_stopped, 0);
+}
+
+/* Start, wait for @n strokes in all, and stop as a controller would. */
+static void run_then_stop(struct kunit *test, struct pen_fake *f, int n)
+{
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, n));
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+}
+
+/* The pen's state, then the fake's record. */
+static void snap_both(struct pen_fake *f, struct pen_snap *s,
+		      struct fake_rec *rec)
+{
+	snap_pen(f->pen, s);
+	fake_get(f, rec);
 }
 
 /* Invariants every case ends with. */
@@ -705,8 +735,7 @@ static void state_start_enables_then_strokes(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 3));
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_TRUE(test, s.running);
 	KUNIT_EXPECT_NE(test, s.started_ns, 0ULL);
 	KUNIT_EXPECT_EQ(test, s.stopped_ns, 0ULL);
@@ -726,9 +755,7 @@ static void state_stop_disables_first(struct kunit *test)
 	struct pen_snap s;
 	int strokes;
 
-	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
-	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	run_then_stop(test, f, 2);
 
 	fake_get(f, &rec);
 	snap_pen(f->pen, &s);
@@ -761,8 +788,7 @@ static void state_second_start(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EALREADY);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_TRUE(test, s.running);
 	KUNIT_EXPECT_EQ(test, rec.enables, 1);
 	KUNIT_EXPECT_TRUE(test, rec.drive_on);
@@ -777,8 +803,7 @@ static void state_stop_when_stopped(struct kunit *test)
 
 	/* Never started: succeeds, cuts the drive again, records nothing. */
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
 	KUNIT_EXPECT_EQ(test, rec.disables, 2);
@@ -788,8 +813,7 @@ static void state_stop_when_stopped(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_CLOSE), 0);
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REQUEST);
 	KUNIT_EXPECT_EQ(test, rec.disables, 4);
@@ -806,8 +830,7 @@ static void state_enable_fails(struct kunit *test)
 	fake_set(f, -EIO, FAKE_ENABLE, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
 	wait_periods();
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
 	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
@@ -838,8 +861,7 @@ static void state_stop_during_enable(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE_STOP, 0);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -ECANCELED);
 	wait_periods();
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
 	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
@@ -861,8 +883,7 @@ static void expect_start_refused(struct kunit *test, int err)
 
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), err);
 	wait_periods();
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
 	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
@@ -905,17 +926,7 @@ static void state_refused_during_enable(struct kunit *test)
 /* The drive is off, or the wait for it timed out. */
 static bool fake_wait_drive_off(struct pen_fake *f)
 {
-	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
-	struct fake_rec rec;
-
-	for (;;) {
-		fake_get(f, &rec);
-		if (!rec.drive_on)
-			return true;
-		if (ktime_get_ns() > end)
-			return false;
-		usleep_range(200, 500);
-	}
+	return fake_wait(f, fake_drive_off, 0);
 }
 
 /*
@@ -1012,10 +1023,9 @@ static void state_stroke_error(struct kunit *test)
 
 	fake_set(f, 0, FAKE_ENABLE, 3);
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_BACKEND);
 	KUNIT_EXPECT_NE(test, s.stopped_ns, 0ULL);
 	/*
@@ -1056,9 +1066,7 @@ static void state_counters_across_runs(struct kunit *test)
 	struct pen_snap s;
 	u64 first;
 
-	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 3));
-	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	run_then_stop(test, f, 3);
 	snap_pen(f->pen, &s);
 	first = s.strokes;
 	KUNIT_EXPECT_EQ(test, s.run_strokes, first);
@@ -1066,8 +1074,7 @@ static void state_counters_across_runs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, (int)first + 2));
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	/* Totals and sequence numbers go on; the run's count restarts. */
 	KUNIT_EXPECT_EQ(test, s.strokes, (u64)rec.strokes);
 	KUNIT_EXPECT_EQ(test, s.run_strokes, s.strokes - first);
@@ -1202,8 +1209,7 @@ static void state_over_depth_latches(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, 1));
 	pen_report_stroke(f->pen, last_seq(f->pen), 400 + 151);
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_FAULT);
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
@@ -1242,7 +1248,7 @@ static void state_stall_needs_strokes_in_a_row(struct kunit *test)
 	pen_report_stroke(f->pen, seq, 0);
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value), PEN_FAULT_STALL);
 	KUNIT_EXPECT_EQ(test, value, 400U);
-	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
 	expect_safe(test, f);
 }
 
@@ -1265,28 +1271,35 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	expect_safe(test, f);
 }
 
-static struct kunit_case pen_state_cases[] = {
-	KUNIT_CASE(state_registers_off),
-	KUNIT_CASE(state_start_enables_then_strokes),
-	KUNIT_CASE(state_stop_disables_first),
-	KUNIT_CASE(state_second_start),
-	KUNIT_CASE(state_stop_when_stopped),
-	KUNIT_CASE(state_enable_fails),
-	KUNIT_CASE(state_stop_during_enable),
-	KUNIT_CASE(state_refused_during_enable),
-	KUNIT_CASE(state_cut_from_any_context),
-	KUNIT_CASE(state_setpoints_stopped),
-	KUNIT_CASE(state_setpoints_running),
-	KUNIT_CASE(state_stroke_error),
-	KUNIT_CASE(state_over_depth_latches),
-	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
-	KUNIT_CASE(state_hardware_fault_while_stopped),
-	KUNIT_CASE(state_counters_across_runs),
-	KUNIT_CASE(state_unregister_running),
-	KUNIT_CASE(state_unregister_stopped),
-	KUNIT_CASE(state_report_stroke),
+/*
+ * Every case runs twice, in two suites: with the backend called from the
+ * hard-irq timer, and with it on the stroke thread. One list, expanded
+ * twice (a suite's cases keep their results, so two suites cannot share
+ * one array).
+ */
+#define PEN_STATE_CASES							\
+	KUNIT_CASE(state_registers_off),				\
+	KUNIT_CASE(state_start_enables_then_strokes),			\
+	KUNIT_CASE(state_stop_disables_first),				\
+	KUNIT_CASE(state_second_start),					\
+	KUNIT_CASE(state_stop_when_stopped),				\
+	KUNIT_CASE(state_enable_fails),					\
+	KUNIT_CASE(state_stop_during_enable),				\
+	KUNIT_CASE(state_refused_during_enable),			\
+	KUNIT_CASE(state_cut_from_any_context),				\
+	KUNIT_CASE(state_setpoints_stopped),				\
+	KUNIT_CASE(state_setpoints_running),				\
+	KUNIT_CASE(state_stroke_error),					\
+	KUNIT_CASE(state_over_depth_latches),				\
+	KUNIT_CASE(state_stall_needs_strokes_in_a_row),			\
+	KUNIT_CASE(state_hardware_fault_while_stopped),			\
+	KUNIT_CASE(state_counters_across_runs),				\
+	KUNIT_CASE(state_unregister_running),				\
+	KUNIT_CASE(state_unregister_stopped),				\
+	KUNIT_CASE(state_report_stroke),				\
 	{}
-};
+
+static struct kunit_case pen_state_cases[] = { PEN_STATE_CASES };
 
 static struct kunit_suite pen_state_suite = {
 	.name = "pen_state",
@@ -1295,32 +1308,7 @@ static struct kunit_suite pen_state_suite = {
 	.test_cases = pen_state_cases,
 };
 
-/*
- * Every case again, with the backend on the stroke thread: the same list
- * (a suite's cases keep their results, so two suites cannot share one).
- */
-static struct kunit_case pen_state_threaded_cases[] = {
-	KUNIT_CASE(state_registers_off),
-	KUNIT_CASE(state_start_enables_then_strokes),
-	KUNIT_CASE(state_stop_disables_first),
-	KUNIT_CASE(state_second_start),
-	KUNIT_CASE(state_stop_when_stopped),
-	KUNIT_CASE(state_enable_fails),
-	KUNIT_CASE(state_stop_during_enable),
-	KUNIT_CASE(state_refused_during_enable),
-	KUNIT_CASE(state_cut_from_any_context),
-	KUNIT_CASE(state_setpoints_stopped),
-	KUNIT_CASE(state_setpoints_running),
-	KUNIT_CASE(state_stroke_error),
-	KUNIT_CASE(state_over_depth_latches),
-	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
-	KUNIT_CASE(state_hardware_fault_while_stopped),
-	KUNIT_CASE(state_counters_across_runs),
-	KUNIT_CASE(state_unregister_running),
-	KUNIT_CASE(state_unregister_stopped),
-	KUNIT_CASE(state_report_stroke),
-	{}
-};
+static struct kunit_case pen_state_threaded_cases[] = { PEN_STATE_CASES };
 
 static struct kunit_suite pen_state_threaded_suite = {
 	.name = "pen_state_threaded",
