@@ -167,14 +167,11 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	return 0;
 }
 
-static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
-				 void __user *arg)
+static long pen_ioctl_set_params(struct pen_device *pen, void __user *arg)
 {
 	struct pen_params p;
 	int ret;
 
-	if (!pen_file_controls(file))
-		return -EBADF;
 	if (copy_from_user(&p, arg, sizeof(p)))
 		return -EFAULT;
 	ret = pen_check_params(&pen->hw, &p);
@@ -184,14 +181,26 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 	return pen_set_setpoints(pen, p.mask, p.depth_um, p.rate_mhz);
 }
 
+/* Copy in an ioctl's struct, whose reserved fields must be zero. */
+static int pen_copy_in(void *s, const void __user *arg, size_t size,
+		       const void *reserved, size_t reserved_size)
+{
+	if (copy_from_user(s, arg, size))
+		return -EFAULT;
+	if (memchr_inv(reserved, 0, reserved_size))
+		return -EINVAL;
+	return 0;
+}
+
 static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 {
 	struct pen_watchdog wd;
+	int ret;
 
-	if (copy_from_user(&wd, arg, sizeof(wd)))
-		return -EFAULT;
-	if (memchr_inv(wd.reserved, 0, sizeof(wd.reserved)))
-		return -EINVAL;
+	ret = pen_copy_in(&wd, arg, sizeof(wd), wd.reserved,
+			  sizeof(wd.reserved));
+	if (ret)
+		return ret;
 	if (wd.timeout_ms && (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
 			      wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
 		return -ERANGE;
@@ -202,14 +211,30 @@ static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 static long pen_ioctl_set_hold_to_run(struct pen_device *pen, void __user *arg)
 {
 	struct pen_hold_to_run h;
+	int ret;
 
-	if (copy_from_user(&h, arg, sizeof(h)))
-		return -EFAULT;
-	if (memchr_inv(h.reserved, 0, sizeof(h.reserved)))
-		return -EINVAL;
+	ret = pen_copy_in(&h, arg, sizeof(h), h.reserved, sizeof(h.reserved));
+	if (ret)
+		return ret;
 	if (h.enable > 1)
 		return -EINVAL;
 	return pen_set_hold_to_run(pen, false, h.enable);
+}
+
+/* The ioctls that act on the needle: the controller's alone. */
+static bool pen_ioctl_controls(unsigned int cmd)
+{
+	switch (cmd) {
+	case PEN_IOC_SET_PARAMS:
+	case PEN_IOC_START:
+	case PEN_IOC_CLEAR_FAULT:
+	case PEN_IOC_SET_WATCHDOG:
+	case PEN_IOC_KICK_WATCHDOG:
+	case PEN_IOC_SET_HOLD_TO_RUN:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -220,6 +245,8 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (pen_gone(pen))
 		return -ENODEV;
+	if (pen_ioctl_controls(cmd) && !pen_file_controls(file))
+		return -EBADF;
 
 	switch (cmd) {
 	case PEN_IOC_GET_INFO:
@@ -227,30 +254,20 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PEN_IOC_GET_STATUS:
 		return pen_ioctl_get_status(pen, argp);
 	case PEN_IOC_SET_PARAMS:
-		return pen_ioctl_set_params(pen, file, argp);
+		return pen_ioctl_set_params(pen, argp);
 	case PEN_IOC_START:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		return pen_start(pen);
 	case PEN_IOC_STOP:
 		return pen_stop(pen, PEN_STOP_REQUEST);
 	case PEN_IOC_CLEAR_FAULT:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		pen_clear_fault(pen);
 		return 0;
 	case PEN_IOC_SET_WATCHDOG:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		return pen_ioctl_set_watchdog(pen, argp);
 	case PEN_IOC_KICK_WATCHDOG:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		pen_kick_watchdog(pen);
 		return 0;
 	case PEN_IOC_SET_HOLD_TO_RUN:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		return pen_ioctl_set_hold_to_run(pen, argp);
 	default:
 		return -ENOTTY;

@@ -451,6 +451,26 @@ void pen_ev_fault_locked(struct pen_device *pen, u32 type, u32 fault,
 void pen_ev_cartridge_locked(struct pen_device *pen, u64 now_ns);
 
 /* pen-stats.c: read-only sysfs attributes and debugfs */
+/**
+ * struct pen_stat_attr - a read-only sysfs attribute: one u64 of pen->st
+ * @attr: the attribute, shown by pen_stat_show()
+ * @offset: of the u64 in struct pen_device, read under pen->slock
+ */
+struct pen_stat_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+ssize_t pen_stat_show(struct device *dev, struct device_attribute *attr,
+		      char *buf);
+
+/* pen_stat_attr_<name>, showing pen->st.<field> (pen-stats, pen-faults) */
+#define PEN_STAT_ATTR(_name, _field)					\
+	static struct pen_stat_attr pen_stat_attr_##_name = {		\
+		.attr = __ATTR(_name, 0444, pen_stat_show, NULL),	\
+		.offset = offsetof(struct pen_device, st._field),	\
+	}
+
 extern const struct attribute_group pen_info_group;
 extern const struct attribute_group pen_stats_group;
 void pen_debugfs_module_init(void);

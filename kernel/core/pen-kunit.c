@@ -1278,6 +1278,7 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
  * one array).
  */
 #define PEN_STATE_CASES							\
+{									\
 	KUNIT_CASE(state_registers_off),				\
 	KUNIT_CASE(state_start_enables_then_strokes),			\
 	KUNIT_CASE(state_stop_disables_first),				\
@@ -1297,9 +1298,10 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	KUNIT_CASE(state_unregister_running),				\
 	KUNIT_CASE(state_unregister_stopped),				\
 	KUNIT_CASE(state_report_stroke),				\
-	{}
+	{}								\
+}
 
-static struct kunit_case pen_state_cases[] = { PEN_STATE_CASES };
+static struct kunit_case pen_state_cases[] = PEN_STATE_CASES;
 
 static struct kunit_suite pen_state_suite = {
 	.name = "pen_state",
@@ -1308,7 +1310,7 @@ static struct kunit_suite pen_state_suite = {
 	.test_cases = pen_state_cases,
 };
 
-static struct kunit_case pen_state_threaded_cases[] = { PEN_STATE_CASES };
+static struct kunit_case pen_state_threaded_cases[] = PEN_STATE_CASES;
 
 static struct kunit_suite pen_state_threaded_suite = {
 	.name = "pen_state_threaded",

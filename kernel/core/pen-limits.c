@@ -72,40 +72,6 @@ void pen_limits_init(struct pen_device *pen)
 			   (pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH));
 }
 
-static ssize_t depth_cap_um_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	struct pen_device *pen = to_pen_device(dev);
-
-	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->st.depth_cap_um));
-}
-
-static ssize_t depth_cap_um_store(struct device *dev,
-				  struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct pen_device *pen = to_pen_device(dev);
-	bool admin;
-	int ret = 0;
-	u32 cap;
-
-	if (kstrtou32(buf, 10, &cap))
-		return -EINVAL;
-	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
-		return -ERANGE;
-	/* Lowered meanwhile, the cap is judged again under the lock. */
-	admin = pen_admin_relaxes(cap > READ_ONCE(pen->st.depth_cap_um));
-
-	raw_spin_lock_irq(&pen->slock);
-	if (cap > pen->st.depth_cap_um && !admin)
-		ret = -EPERM;
-	else
-		WRITE_ONCE(pen->st.depth_cap_um, cap);
-	raw_spin_unlock_irq(&pen->slock);
-	return ret ? ret : count;
-}
-static DEVICE_ATTR_RW(depth_cap_um);
-
 /**
  * pen_admin_relaxes() - may the writer relax a limit (raise a cap, lift a
  *	policy)?
@@ -124,6 +90,55 @@ bool pen_admin_relaxes(bool relaxes)
 	return relaxes && capable(CAP_SYS_ADMIN);
 }
 
+/*
+ * Set the limit *@_lim, a field of pen->st, to @_want: anyone who may
+ * write it may tighten it (lower it), only an administrator relax it.
+ * Judged again under the lock: tightened meanwhile, it is never relaxed
+ * without the capability. A macro for limits of either width; evaluates
+ * to 0 or -EPERM.
+ */
+#define pen_set_limit(_pen, _lim, _want)				\
+({									\
+	struct pen_device *__pen = (_pen);				\
+	typeof(_lim) __lim = (_lim);					\
+	typeof(*__lim) __want = (_want);				\
+	bool __admin = pen_admin_relaxes(__want > READ_ONCE(*__lim));	\
+	int __ret = 0;							\
+									\
+	raw_spin_lock_irq(&__pen->slock);				\
+	if (__want > *__lim && !__admin)				\
+		__ret = -EPERM;						\
+	else								\
+		WRITE_ONCE(*__lim, __want);				\
+	raw_spin_unlock_irq(&__pen->slock);				\
+	__ret;								\
+})
+
+static ssize_t depth_cap_um_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct pen_device *pen = to_pen_device(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->st.depth_cap_um));
+}
+
+static ssize_t depth_cap_um_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct pen_device *pen = to_pen_device(dev);
+	int ret;
+	u32 cap;
+
+	if (kstrtou32(buf, 10, &cap))
+		return -EINVAL;
+	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
+		return -ERANGE;
+	ret = pen_set_limit(pen, &pen->st.depth_cap_um, cap);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(depth_cap_um);
+
 static ssize_t max_run_time_s_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -139,8 +154,7 @@ static ssize_t max_run_time_s_store(struct device *dev,
 				    const char *buf, size_t count)
 {
 	struct pen_device *pen = to_pen_device(dev);
-	bool admin;
-	int ret = 0;
+	int ret;
 	u64 ns;
 	u32 s;
 
@@ -149,14 +163,7 @@ static ssize_t max_run_time_s_store(struct device *dev,
 	if (!s || s > PEN_RUN_TIME_MAX_S)
 		return -ERANGE;
 	ns = (u64)s * NSEC_PER_SEC;
-	admin = pen_admin_relaxes(ns > READ_ONCE(pen->st.max_run_time_ns));
-
-	raw_spin_lock_irq(&pen->slock);
-	if (ns > pen->st.max_run_time_ns && !admin)
-		ret = -EPERM;
-	else
-		WRITE_ONCE(pen->st.max_run_time_ns, ns);
-	raw_spin_unlock_irq(&pen->slock);
+	ret = pen_set_limit(pen, &pen->st.max_run_time_ns, ns);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(max_run_time_s);

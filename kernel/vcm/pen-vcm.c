@@ -381,6 +381,18 @@ static void pen_vcm_release(void *data)
 }
 
 /*
+ * What the pen is made of, in order; each step's resources are devm, the
+ * outputs first, left off, so that the drive is known-off from then on.
+ */
+static int (* const pen_vcm_probe_steps[])(struct pen_vcm *vcm) = {
+	pen_vcm_get_outputs,
+	pen_vcm_get_sensors,
+	pen_vcm_read_props,
+	pen_vcm_inputs_get,
+	pen_vcm_feedback_init,
+};
+
+/*
  * Everything is undone by devres, in the reverse order of acquisition,
  * so probe's error path and the removal are one and the same:
  *
@@ -404,6 +416,7 @@ static int pen_vcm_probe(struct platform_device *pdev)
 	struct device *dev = &pdev->dev;
 	struct pen_device *pen;
 	struct pen_vcm *vcm;
+	unsigned int i;
 	int ret;
 
 	vcm = devm_kzalloc(dev, sizeof(*vcm), GFP_KERNEL);
@@ -414,21 +427,11 @@ static int pen_vcm_probe(struct platform_device *pdev)
 	mutex_init(&vcm->cart_lock);
 	platform_set_drvdata(pdev, vcm);
 
-	ret = pen_vcm_get_outputs(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_get_sensors(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_read_props(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_inputs_get(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_feedback_init(vcm);
-	if (ret)
-		return ret;
+	for (i = 0; i < ARRAY_SIZE(pen_vcm_probe_steps); i++) {
+		ret = pen_vcm_probe_steps[i](vcm);
+		if (ret)
+			return ret;
+	}
 	/* Before the registration, so that it is undone after it. */
 	ret = devm_add_action_or_reset(dev, pen_vcm_release, vcm);
 	if (ret)
