@@ -426,19 +426,6 @@ static const struct pen_hw_info fake_hw = {
 	.rate_max_mhz = 2000000,
 };
 
-/* The same pen, driven from the core's stroke thread. */
-static const struct pen_hw_info fake_hw_threaded = {
-	.model = "fake",
-	.serial = "KUNIT",
-	.needle_count = 12,
-	.depth_min_um = 0,
-	.depth_max_um = 2000,
-	.depth_step_um = 10,
-	.rate_min_mhz = 500000,
-	.rate_max_mhz = 2000000,
-	.can_sleep = true,
-};
-
 static void fake_log(struct pen_fake *f, char call)
 {
 	if (f->rec.calls < FAKE_LOG_LEN)
@@ -693,9 +680,13 @@ static int state_init(struct kunit *test)
 	return state_init_hw(test, &fake_hw);
 }
 
+/* The same pen, driven from the core's stroke thread. */
 static int state_init_threaded(struct kunit *test)
 {
-	return state_init_hw(test, &fake_hw_threaded);
+	struct pen_hw_info hw = fake_hw;
+
+	hw.can_sleep = true;
+	return state_init_hw(test, &hw);
 }
 
 static void state_exit(struct kunit *test)
@@ -821,6 +812,32 @@ static void state_stop_when_stopped(struct kunit *test)
 	expect_safe(test, f);
 }
 
+/* The start finds out after power-up, gives up and cuts the drive. */
+static void expect_start_refused(struct kunit *test, int err)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), err);
+	wait_periods();
+	snap_both(f, &s, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
+	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+}
+
+/* The pen is not wedged: the next start works, and strokes. */
+static void expect_restarts(struct kunit *test, struct pen_fake *f)
+{
+	fake_set(f, 0, FAKE_ENABLE, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+	expect_safe(test, f);
+}
+
 static void state_enable_fails(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
@@ -838,18 +855,13 @@ static void state_enable_fails(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, log_head(&rec, FAKE_LOG_LEN), "DED");
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
 
-	/* The pen is not wedged: the next start works. */
-	fake_set(f, 0, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
-	expect_safe(test, f);
+	/* The pen is not wedged. */
+	expect_restarts(test, f);
 }
 
 static void state_stop_during_enable(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
-	struct fake_rec rec;
-	struct pen_snap s;
 
 	/*
 	 * A backend that may sleep is called under hw_lock, which a stop
@@ -859,36 +871,9 @@ static void state_stop_during_enable(struct kunit *test)
 	if (f->threaded)
 		kunit_skip(test, "a stop waits for a sleeping backend's enable");
 	fake_set(f, 0, FAKE_ENABLE_STOP, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -ECANCELED);
-	wait_periods();
-	snap_both(f, &s, &rec);
-	KUNIT_EXPECT_FALSE(test, s.running);
-	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
-	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
-	KUNIT_EXPECT_FALSE(test, rec.drive_on);
-	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	expect_start_refused(test, -ECANCELED);
 
-	fake_set(f, 0, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
-	expect_safe(test, f);
-}
-
-/* The start finds out after power-up, gives up and cuts the drive. */
-static void expect_start_refused(struct kunit *test, int err)
-{
-	struct pen_fake *f = test->priv;
-	struct fake_rec rec;
-	struct pen_snap s;
-
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), err);
-	wait_periods();
-	snap_both(f, &s, &rec);
-	KUNIT_EXPECT_FALSE(test, s.running);
-	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
-	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
-	KUNIT_EXPECT_FALSE(test, rec.drive_on);
-	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	expect_restarts(test, f);
 }
 
 /*
@@ -917,10 +902,7 @@ static void state_refused_during_enable(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE_FAULT_CLEARED, 0);
 	expect_start_refused(test, -ECANCELED);
 
-	fake_set(f, 0, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
-	expect_safe(test, f);
+	expect_restarts(test, f);
 }
 
 /* The drive is off, or the wait for it timed out. */
