@@ -56,6 +56,7 @@ void pen_set_run_locked(struct pen_device *pen, enum pen_run to)
 /* A running needle stopped: a pen being removed stays so. */
 static void pen_run_stopped_locked(struct pen_device *pen)
 {
+	lockdep_assert_held(&pen->slock);
 	pen_set_run_locked(pen, pen->st.run == PEN_RUN_ENDING ?
 			   PEN_RUN_REMOVING : PEN_RUN_STOPPED);
 }
