@@ -99,6 +99,10 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 				const struct pen_ops *ops,
 				const struct pen_hw_info *info, void *drvdata);
 void pen_unregister(struct pen_device *pen);
+struct pen_device *devm_pen_register(struct device *parent, const char *driver,
+				     const struct pen_ops *ops,
+				     const struct pen_hw_info *info,
+				     void *drvdata);
 
 void *pen_get_drvdata(struct pen_device *pen);
 struct device *pen_to_dev(struct pen_device *pen);

@@ -31,23 +31,23 @@ void pen_report_cartridge_inserted(struct pen_device *pen, u64 id,
 	mutex_lock(&pen->lock);
 	/* Remember every id; one we cannot remember is refused too. */
 	used = !id || id > ULONG_MAX ||
-	       xa_insert(&pen->used_cartridges, id, xa_mk_value(0),
+	       xa_insert(&pen->ctl.used_cartridges, id, xa_mk_value(0),
 			 GFP_KERNEL);
 
 	raw_spin_lock_irq(&pen->slock);
 	/* A new cartridge while running means the old one came out. */
-	stopped = pen->running;
+	stopped = pen_running(pen);
 	if (stopped)
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
-	pen->cart_id = id;
-	pen->cart_budget = budget;
-	pen->cart_strokes = 0;
+	pen->st.cart_id = id;
+	pen->st.cart_budget = budget;
+	pen->st.cart_strokes = 0;
 	if (used)
-		pen->cart_state = PEN_CARTRIDGE_REUSED;
+		pen->st.cart_state = PEN_CARTRIDGE_REUSED;
 	else if (!budget)
-		pen->cart_state = PEN_CARTRIDGE_SPENT;
+		pen->st.cart_state = PEN_CARTRIDGE_SPENT;
 	else
-		pen->cart_state = PEN_CARTRIDGE_READY;
+		pen->st.cart_state = PEN_CARTRIDGE_READY;
 	pen_ev_cartridge_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irq(&pen->slock);
 	mutex_unlock(&pen->lock);
@@ -71,12 +71,12 @@ void pen_report_cartridge_removed(struct pen_device *pen)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	if (pen->running)
+	if (pen_running(pen))
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_REMOVED, ktime_get_ns());
-	pen->cart_state = PEN_CARTRIDGE_NONE;
-	pen->cart_id = 0;
-	pen->cart_budget = 0;
-	pen->cart_strokes = 0;
+	pen->st.cart_state = PEN_CARTRIDGE_NONE;
+	pen->st.cart_id = 0;
+	pen->st.cart_budget = 0;
+	pen->st.cart_strokes = 0;
 	pen_ev_cartridge_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }

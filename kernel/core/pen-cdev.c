@@ -35,12 +35,12 @@ static int pen_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 
 	mutex_lock(&pen->lock);
-	if (!pen->ops)
+	if (pen_detached(pen))
 		ret = -ENODEV;
-	else if (pen_file_controls(file) && pen->controller)
+	else if (pen_file_controls(file) && pen->ctl.controller)
 		ret = -EBUSY;
 	else if (pen_file_controls(file))
-		pen->controller = file;
+		pen->ctl.controller = file;
 	mutex_unlock(&pen->lock);
 	if (ret) {
 		pen_file_free(pf);
@@ -58,7 +58,7 @@ static int pen_release(struct inode *inode, struct file *file)
 	struct pen_device *pen = pf->pen;
 
 	/* Only this file can clear its own control, so no lock to look. */
-	if (pen->controller == file) {
+	if (pen->ctl.controller == file) {
 		pen_stop(pen, PEN_STOP_CLOSE);
 		/*
 		 * The next controller arms its own watchdog and asks for
@@ -67,7 +67,7 @@ static int pen_release(struct inode *inode, struct file *file)
 		pen_set_watchdog(pen, 0);
 		pen_hold_forget(pen);
 		mutex_lock(&pen->lock);
-		pen->controller = NULL;
+		pen->ctl.controller = NULL;
 		mutex_unlock(&pen->lock);
 	}
 
@@ -91,7 +91,7 @@ static __poll_t pen_poll(struct file *file, poll_table *wait)
 static bool pen_gone(struct pen_device *pen)
 {
 	/* A stale answer is harmless: every acting path rechecks. */
-	return !data_race(pen->ops);
+	return pen_detached(pen);
 }
 
 static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
@@ -115,8 +115,8 @@ static long pen_ioctl_get_info(struct pen_device *pen, void __user *arg)
 	strscpy(info.model, pen->model, sizeof(info.model));
 	strscpy(info.serial, pen->serial, sizeof(info.serial));
 	raw_spin_lock_irq(&pen->slock);
-	info.depth_cap_um = pen->depth_cap_um;
-	info.max_run_time_s = div_u64(pen->max_run_time_ns, NSEC_PER_SEC);
+	info.depth_cap_um = pen->st.depth_cap_um;
+	info.max_run_time_s = div_u64(pen->st.max_run_time_ns, NSEC_PER_SEC);
 	raw_spin_unlock_irq(&pen->slock);
 
 	if (copy_to_user(arg, &info, sizeof(info)))
@@ -130,36 +130,36 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 
 	memset(&st, 0, sizeof(st));
 	raw_spin_lock_irq(&pen->slock);
-	st.state = pen->running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
-	st.stop_reason = pen->stop_reason;
-	st.depth_um = pen->depth_um;
-	st.rate_mhz = pen->rate_mhz;
-	st.last_reached_um = pen->last_reached_um;
-	st.strokes = pen->strokes;
-	st.run_strokes = pen->run_strokes;
-	st.missed_strokes = pen->missed;
-	st.run_missed_strokes = pen->run_missed;
-	st.started_ns = pen->started_ns;
-	st.stopped_ns = pen->stopped_ns;
-	st.last_stroke_ns = pen->last_stroke_ns;
-	st.max_lateness_ns = pen->max_lateness_ns;
-	st.fault = pen->fault;
-	st.fault_value = pen->fault_value;
-	st.fault_ns = pen->fault_ns;
-	st.fault_seq = pen->fault_seq;
-	st.cartridge_id = pen->cart_id;
-	st.cartridge_state = pen->cart_state;
-	st.cartridge_budget = pen->cart_budget;
-	st.cartridge_strokes = pen->cart_strokes;
+	st.state = pen_running(pen) ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
+	st.stop_reason = pen->st.stop_reason;
+	st.depth_um = pen->st.depth_um;
+	st.rate_mhz = pen->st.rate_mhz;
+	st.last_reached_um = pen->st.last_reached_um;
+	st.strokes = pen->st.strokes;
+	st.run_strokes = pen->st.run_strokes;
+	st.missed_strokes = pen->st.missed;
+	st.run_missed_strokes = pen->st.run_missed;
+	st.started_ns = pen->st.started_ns;
+	st.stopped_ns = pen->st.stopped_ns;
+	st.last_stroke_ns = pen->st.last_stroke_ns;
+	st.max_lateness_ns = pen->st.max_lateness_ns;
+	st.fault = pen->st.fault;
+	st.fault_value = pen->st.fault_value;
+	st.fault_ns = pen->st.fault_ns;
+	st.fault_seq = pen->st.fault_seq;
+	st.cartridge_id = pen->st.cart_id;
+	st.cartridge_state = pen->st.cart_state;
+	st.cartridge_budget = pen->st.cart_budget;
+	st.cartridge_strokes = pen->st.cart_strokes;
 	if (pen_hold_to_run_locked(pen))
 		st.flags |= PEN_STATUS_HOLD_TO_RUN;
-	if (pen->hold_policy)
+	if (pen->st.hold_policy)
 		st.flags |= PEN_STATUS_HOLD_POLICY;
-	if (pen->pedal_down)
+	if (pen->st.pedal_down)
 		st.flags |= PEN_STATUS_PEDAL_DOWN;
 	raw_spin_unlock_irq(&pen->slock);
 	/* The controller is only an observation; no need to lock for it. */
-	if (data_race(pen->controller))
+	if (data_race(pen->ctl.controller))
 		st.flags |= PEN_STATUS_CONTROLLED;
 
 	if (copy_to_user(arg, &st, sizeof(st)))
@@ -167,14 +167,11 @@ static long pen_ioctl_get_status(struct pen_device *pen, void __user *arg)
 	return 0;
 }
 
-static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
-				 void __user *arg)
+static long pen_ioctl_set_params(struct pen_device *pen, void __user *arg)
 {
 	struct pen_params p;
 	int ret;
 
-	if (!pen_file_controls(file))
-		return -EBADF;
 	if (copy_from_user(&p, arg, sizeof(p)))
 		return -EFAULT;
 	ret = pen_check_params(&pen->hw, &p);
@@ -184,16 +181,26 @@ static long pen_ioctl_set_params(struct pen_device *pen, struct file *file,
 	return pen_set_setpoints(pen, p.mask, p.depth_um, p.rate_mhz);
 }
 
+/* Copy in an ioctl's struct, whose reserved fields must be zero. */
+static int pen_copy_in(void *s, const void __user *arg, size_t size,
+		       const void *reserved, size_t reserved_size)
+{
+	if (copy_from_user(s, arg, size))
+		return -EFAULT;
+	if (memchr_inv(reserved, 0, reserved_size))
+		return -EINVAL;
+	return 0;
+}
+
 static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 {
 	struct pen_watchdog wd;
-	unsigned int i;
+	int ret;
 
-	if (copy_from_user(&wd, arg, sizeof(wd)))
-		return -EFAULT;
-	for (i = 0; i < ARRAY_SIZE(wd.reserved); i++)
-		if (wd.reserved[i])
-			return -EINVAL;
+	ret = pen_copy_in(&wd, arg, sizeof(wd), wd.reserved,
+			  sizeof(wd.reserved));
+	if (ret)
+		return ret;
 	if (wd.timeout_ms && (wd.timeout_ms < PEN_WATCHDOG_MIN_MS ||
 			      wd.timeout_ms > PEN_WATCHDOG_MAX_MS))
 		return -ERANGE;
@@ -204,16 +211,30 @@ static long pen_ioctl_set_watchdog(struct pen_device *pen, void __user *arg)
 static long pen_ioctl_set_hold_to_run(struct pen_device *pen, void __user *arg)
 {
 	struct pen_hold_to_run h;
-	unsigned int i;
+	int ret;
 
-	if (copy_from_user(&h, arg, sizeof(h)))
-		return -EFAULT;
-	for (i = 0; i < ARRAY_SIZE(h.reserved); i++)
-		if (h.reserved[i])
-			return -EINVAL;
+	ret = pen_copy_in(&h, arg, sizeof(h), h.reserved, sizeof(h.reserved));
+	if (ret)
+		return ret;
 	if (h.enable > 1)
 		return -EINVAL;
 	return pen_set_hold_to_run(pen, false, h.enable);
+}
+
+/* The ioctls that act on the needle: the controller's alone. */
+static bool pen_ioctl_controls(unsigned int cmd)
+{
+	switch (cmd) {
+	case PEN_IOC_SET_PARAMS:
+	case PEN_IOC_START:
+	case PEN_IOC_CLEAR_FAULT:
+	case PEN_IOC_SET_WATCHDOG:
+	case PEN_IOC_KICK_WATCHDOG:
+	case PEN_IOC_SET_HOLD_TO_RUN:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -224,6 +245,8 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (pen_gone(pen))
 		return -ENODEV;
+	if (pen_ioctl_controls(cmd) && !pen_file_controls(file))
+		return -EBADF;
 
 	switch (cmd) {
 	case PEN_IOC_GET_INFO:
@@ -231,30 +254,20 @@ static long pen_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PEN_IOC_GET_STATUS:
 		return pen_ioctl_get_status(pen, argp);
 	case PEN_IOC_SET_PARAMS:
-		return pen_ioctl_set_params(pen, file, argp);
+		return pen_ioctl_set_params(pen, argp);
 	case PEN_IOC_START:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		return pen_start(pen);
 	case PEN_IOC_STOP:
 		return pen_stop(pen, PEN_STOP_REQUEST);
 	case PEN_IOC_CLEAR_FAULT:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		pen_clear_fault(pen);
 		return 0;
 	case PEN_IOC_SET_WATCHDOG:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		return pen_ioctl_set_watchdog(pen, argp);
 	case PEN_IOC_KICK_WATCHDOG:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		pen_kick_watchdog(pen);
 		return 0;
 	case PEN_IOC_SET_HOLD_TO_RUN:
-		if (!pen_file_controls(file))
-			return -EBADF;
 		return pen_ioctl_set_hold_to_run(pen, argp);
 	default:
 		return -ENOTTY;

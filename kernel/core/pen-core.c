@@ -33,7 +33,7 @@ static void pen_dev_release(struct device *dev)
 
 	pen_events_release(pen);
 	ida_free(&pen_ida, pen->id);
-	xa_destroy(&pen->used_cartridges);
+	xa_destroy(&pen->ctl.used_cartridges);
 	mutex_destroy(&pen->lock);
 	kfree(pen);
 }
@@ -80,15 +80,17 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->hw = *hw;
 	pen->hw.model = NULL;
 	pen->hw.serial = NULL;
-	pen->drvdata = drvdata;
-	pen->ops = ops;
+	pen->ctl.drvdata = drvdata;
+	pen->st.ops = ops;
+	/* The one place that asks: each stroke path is its loop's. */
+	pen->loop = hw->can_sleep ? &pen_thread_loop : &pen_irq_loop;
 	mutex_init(&pen->lock);
-	xa_init(&pen->used_cartridges);
+	xa_init(&pen->ctl.used_cartridges);
 	pen_stroke_init(pen);
 	pen_events_init(pen);
-	pen->depth_um = hw->depth_min_um;
-	pen->rate_mhz = hw->rate_min_mhz;
-	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+	pen->st.depth_um = hw->depth_min_um;
+	pen->st.rate_mhz = hw->rate_min_mhz;
+	pen->st.period_ns = pen_rate_to_period_ns(pen->st.rate_mhz);
 	pen_limits_init(pen);
 
 	device_initialize(&pen->dev);
@@ -101,7 +103,7 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	if (ret)
 		goto err_put;
 
-	ret = pen_stroke_thread_start(pen);
+	ret = pen->loop->attach ? pen->loop->attach(pen) : 0;
 	if (ret)
 		goto err_put;
 
@@ -116,7 +118,8 @@ struct pen_device *pen_register(struct device *parent, const char *driver,
 	pen->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&pen->cdev, &pen->dev);
 	if (ret) {
-		pen_stroke_thread_stop(pen);
+		if (pen->loop->detach)
+			pen->loop->detach(pen);
 		goto err_put;
 	}
 
@@ -162,9 +165,48 @@ void pen_unregister(struct pen_device *pen)
 }
 EXPORT_SYMBOL_GPL(pen_unregister);
 
+static void pen_unregister_action(void *pen)
+{
+	pen_unregister(pen);
+}
+
+/**
+ * devm_pen_register() - pen_register(), undone when @parent is unbound
+ * @parent: the backend's device, whose devres list gets the unregistration
+ * @driver: see pen_register()
+ * @ops: see pen_register()
+ * @hw: see pen_register()
+ * @drvdata: see pen_register()
+ *
+ * devres releases in the reverse order of acquisition: what the backend
+ * acquires after this is released before the pen is unregistered (and
+ * its needle stopped), what it acquired before, after. A backend whose
+ * drive must be off before a resource goes acquires that resource first.
+ *
+ * Context: process, may sleep.
+ * Return: the pen, or an ERR_PTR().
+ */
+struct pen_device *devm_pen_register(struct device *parent, const char *driver,
+				     const struct pen_ops *ops,
+				     const struct pen_hw_info *hw,
+				     void *drvdata)
+{
+	struct pen_device *pen;
+	int ret;
+
+	pen = pen_register(parent, driver, ops, hw, drvdata);
+	if (IS_ERR(pen))
+		return pen;
+	ret = devm_add_action_or_reset(parent, pen_unregister_action, pen);
+	if (ret)
+		return ERR_PTR(ret);
+	return pen;
+}
+EXPORT_SYMBOL_GPL(devm_pen_register);
+
 void *pen_get_drvdata(struct pen_device *pen)
 {
-	return pen->drvdata;
+	return pen->ctl.drvdata;
 }
 EXPORT_SYMBOL_GPL(pen_get_drvdata);
 
@@ -189,7 +231,7 @@ static DEFINE_SIMPLE_DEV_PM_OPS(pen_pm_ops, pen_suspend, NULL);
 static int pen_stop_for_shutdown(struct device *dev, void *data)
 {
 	struct pen_device *pen = to_pen_device(dev);
-	bool was_running = READ_ONCE(pen->running);
+	bool was_running = pen_running(pen);
 
 	pen_stop(pen, PEN_STOP_SHUTDOWN);
 	/* Nobody stopped it first: worth a line in the last log there is. */

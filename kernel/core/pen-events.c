@@ -40,10 +40,10 @@ static void pen_ev_wake(struct irq_work *work)
 
 void pen_events_init(struct pen_device *pen)
 {
-	INIT_LIST_HEAD(&pen->readers);
+	INIT_LIST_HEAD(&pen->st.readers);
 	init_waitqueue_head(&pen->ev_wait);
 	init_irq_work(&pen->ev_wake, pen_ev_wake);
-	pen->timing.min_ns = U64_MAX;
+	pen->st.timing.min_ns = U64_MAX;
 }
 
 /* The pen is being freed: no wake-up may still be pending on it. */
@@ -58,21 +58,32 @@ void pen_events_hangup(struct pen_device *pen)
 	wake_up_interruptible_poll(&pen->ev_wait, EPOLLHUP | EPOLLERR);
 }
 
-static void pen_file_push(struct pen_file *pf, const struct pen_event *ev)
+/*
+ * The overflow record in the place of the events @pf lost, with their
+ * count and the time and seq of the first. Called with pen->slock held
+ * and room in the ring.
+ */
+static void pen_file_put_lost_locked(struct pen_file *pf)
 {
 	struct pen_event ov;
 
+	lockdep_assert_held(&pf->pen->slock);
+	memset(&ov, 0, sizeof(ov));
+	ov.type = PEN_EVENT_OVERFLOW;
+	ov.timestamp_ns = pf->lost_ns;
+	ov.seq = pf->lost_seq;
+	ov.overflow.lost = pf->lost;
+	kfifo_put(&pf->events, ov);
+	pf->lost = 0;
+}
+
+static void pen_file_push(struct pen_file *pf, const struct pen_event *ev)
+{
 	if (pf->lost) {
 		/* The overflow record and this event, or neither. */
 		if (kfifo_avail(&pf->events) < 2)
 			goto lose;
-		memset(&ov, 0, sizeof(ov));
-		ov.type = PEN_EVENT_OVERFLOW;
-		ov.timestamp_ns = pf->lost_ns;
-		ov.seq = pf->lost_seq;
-		ov.overflow.lost = pf->lost;
-		kfifo_put(&pf->events, ov);
-		pf->lost = 0;
+		pen_file_put_lost_locked(pf);
 	}
 	if (kfifo_in(&pf->events, ev, 1))
 		return;
@@ -82,7 +93,7 @@ lose:
 		pf->lost_seq = ev->seq;
 	}
 	pf->lost_total++;
-	pf->pen->events_lost++;
+	pf->pen->st.events_lost++;
 }
 
 /* Called with pen->slock held; @ev goes to every open file. */
@@ -91,9 +102,9 @@ static void pen_emit_locked(struct pen_device *pen, const struct pen_event *ev)
 	struct pen_file *pf;
 
 	lockdep_assert_held(&pen->slock);
-	if (list_empty(&pen->readers))
+	if (list_empty(&pen->st.readers))
 		return;
-	list_for_each_entry(pf, &pen->readers, node)
+	list_for_each_entry(pf, &pen->st.readers, node)
 		pen_file_push(pf, ev);
 	/*
 	 * Only a reader asleep in read() or poll() (or an epoll watching)
@@ -130,7 +141,7 @@ void pen_timing_add(struct pen_timing *t, u64 lateness_ns)
 static void pen_ev_stroke_emit(struct pen_device *pen, u64 seq, u32 flags,
 			       u32 reached_um, u64 reached_ns)
 {
-	const struct pen_stroke_rec *r = &pen->hist[seq % PEN_CMD_HISTORY];
+	const struct pen_stroke_rec *r = &pen->st.hist[seq % PEN_CMD_HISTORY];
 	struct pen_event ev;
 
 	pen_ev_init(&ev, PEN_EVENT_STROKE, r->issued_ns, seq);
@@ -144,11 +155,11 @@ static void pen_ev_stroke_emit(struct pen_device *pen, u64 seq, u32 flags,
 	trace_pen_stroke(pen->id, seq, r->issued_ns, r->lateness_ns, r->cmd_um,
 			 reached_um, flags, r->missed, r->rate_mhz);
 	pen_emit_locked(pen, &ev);
-	pen->ev_seq = seq + 1;
+	pen->st.ev_seq = seq + 1;
 }
 
 /**
- * pen_ev_stroke_issued_locked() - stroke pen->seq is about to be issued
+ * pen_ev_stroke_issued_locked() - stroke pen->st.seq is about to be issued
  * @pen: the pen, pen->slock held
  * @now_ns: when
  * @lateness_ns: how late against the absolute schedule
@@ -161,15 +172,16 @@ static void pen_ev_stroke_emit(struct pen_device *pen, u64 seq, u32 flags,
 void pen_ev_stroke_issued_locked(struct pen_device *pen, u64 now_ns,
 				 u64 lateness_ns, u32 missed)
 {
-	struct pen_stroke_rec *r = &pen->hist[pen->seq % PEN_CMD_HISTORY];
+	struct pen_stroke_rec *r = &pen->st.hist[pen->st.seq % PEN_CMD_HISTORY];
 
-	if (pen->seq - pen->ev_seq >= PEN_CMD_HISTORY)
-		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
+	lockdep_assert_held(&pen->slock);
+	if (pen->st.seq - pen->st.ev_seq >= PEN_CMD_HISTORY)
+		pen_ev_stroke_emit(pen, pen->st.ev_seq, 0, 0, 0);
 	r->issued_ns = now_ns;
 	r->lateness_ns = lateness_ns;
-	r->cmd_um = pen->depth_um;
+	r->cmd_um = pen->st.depth_um;
 	r->missed = missed;
-	r->rate_mhz = pen->rate_mhz;
+	r->rate_mhz = pen->st.rate_mhz;
 }
 
 /**
@@ -186,45 +198,50 @@ void pen_ev_stroke_issued_locked(struct pen_device *pen, u64 now_ns,
 void pen_ev_stroke_reached_locked(struct pen_device *pen, u64 seq,
 				  u32 reached_um, u64 now_ns)
 {
-	if (seq < pen->ev_seq || seq >= pen->seq)
+	lockdep_assert_held(&pen->slock);
+	if (seq < pen->st.ev_seq || seq >= pen->st.seq)
 		return;
-	while (pen->ev_seq < seq)
-		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
+	while (pen->st.ev_seq < seq)
+		pen_ev_stroke_emit(pen, pen->st.ev_seq, 0, 0, 0);
 	pen_ev_stroke_emit(pen, seq, PEN_STROKE_MEASURED, reached_um, now_ns);
 }
 
 /* The drive was cut: no stroke still waiting will be measured. */
 void pen_ev_strokes_flush_locked(struct pen_device *pen)
 {
-	while (pen->ev_seq < pen->seq)
-		pen_ev_stroke_emit(pen, pen->ev_seq, 0, 0, 0);
+	lockdep_assert_held(&pen->slock);
+	while (pen->st.ev_seq < pen->st.seq)
+		pen_ev_stroke_emit(pen, pen->st.ev_seq, 0, 0, 0);
 }
 
-/* The needle started or stopped; pen->running says which. */
+/* The needle started or stopped; pen_running() says which. */
 void pen_ev_state_locked(struct pen_device *pen, u64 now_ns)
 {
 	struct pen_event ev;
-	u32 state = pen->running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
-	u32 reason = pen->running ? PEN_STOP_NONE : pen->stop_reason;
+	bool running = pen_running(pen);
+	u32 state = running ? PEN_STATE_RUNNING : PEN_STATE_STOPPED;
+	u32 reason = running ? PEN_STOP_NONE : pen->st.stop_reason;
 
-	pen_ev_init(&ev, PEN_EVENT_STATE, now_ns, pen->seq);
+	lockdep_assert_held(&pen->slock);
+	pen_ev_init(&ev, PEN_EVENT_STATE, now_ns, pen->st.seq);
 	ev.state.state = state;
 	ev.state.stop_reason = reason;
-	ev.state.depth_um = pen->depth_um;
-	ev.state.rate_mhz = pen->rate_mhz;
-	trace_pen_state(pen->id, pen->seq, state, reason, pen->depth_um,
-			pen->rate_mhz);
+	ev.state.depth_um = pen->st.depth_um;
+	ev.state.rate_mhz = pen->st.rate_mhz;
+	trace_pen_state(pen->id, pen->st.seq, state, reason, pen->st.depth_um,
+			pen->st.rate_mhz);
 	pen_emit_locked(pen, &ev);
 }
 
-/* New setpoints; the next stroke, pen->seq, is the first to use them. */
+/* New setpoints; the next stroke, pen->st.seq, is the first to use them. */
 void pen_ev_setpoint_locked(struct pen_device *pen, u32 mask, u64 now_ns)
 {
 	struct pen_event ev;
 
-	pen_ev_init(&ev, PEN_EVENT_SETPOINT, now_ns, pen->seq);
-	ev.setpoint.depth_um = pen->depth_um;
-	ev.setpoint.rate_mhz = pen->rate_mhz;
+	lockdep_assert_held(&pen->slock);
+	pen_ev_init(&ev, PEN_EVENT_SETPOINT, now_ns, pen->st.seq);
+	ev.setpoint.depth_um = pen->st.depth_um;
+	ev.setpoint.rate_mhz = pen->st.rate_mhz;
 	ev.setpoint.mask = mask;
 	pen_emit_locked(pen, &ev);
 }
@@ -243,12 +260,13 @@ void pen_ev_fault_locked(struct pen_device *pen, u32 type, u32 fault,
 {
 	struct pen_event ev;
 
-	pen_ev_init(&ev, type, now_ns, pen->seq);
+	lockdep_assert_held(&pen->slock);
+	pen_ev_init(&ev, type, now_ns, pen->st.seq);
 	ev.flags = latched ? PEN_FAULT_LATCHED : 0;
 	ev.fault.fault = fault;
 	ev.fault.value = value;
 	if (type == PEN_EVENT_FAULT)
-		trace_pen_fault(pen->id, pen->seq, fault, value, latched);
+		trace_pen_fault(pen->id, pen->st.seq, fault, value, latched);
 	pen_emit_locked(pen, &ev);
 }
 
@@ -257,11 +275,12 @@ void pen_ev_cartridge_locked(struct pen_device *pen, u64 now_ns)
 {
 	struct pen_event ev;
 
-	pen_ev_init(&ev, PEN_EVENT_CARTRIDGE, now_ns, pen->seq);
-	ev.cartridge.id = pen->cart_id;
-	ev.cartridge.state = pen->cart_state;
-	ev.cartridge.budget = pen->cart_budget;
-	ev.cartridge.strokes = pen->cart_strokes;
+	lockdep_assert_held(&pen->slock);
+	pen_ev_init(&ev, PEN_EVENT_CARTRIDGE, now_ns, pen->st.seq);
+	ev.cartridge.id = pen->st.cart_id;
+	ev.cartridge.state = pen->st.cart_state;
+	ev.cartridge.budget = pen->st.cart_budget;
+	ev.cartridge.strokes = pen->st.cart_strokes;
 	pen_emit_locked(pen, &ev);
 }
 
@@ -288,7 +307,7 @@ struct pen_file *pen_file_alloc(struct pen_device *pen)
 	mutex_init(&pf->read_lock);
 
 	raw_spin_lock_irq(&pen->slock);
-	list_add_tail(&pf->node, &pen->readers);
+	list_add_tail(&pf->node, &pen->st.readers);
 	raw_spin_unlock_irq(&pen->slock);
 	return pf;
 }
@@ -308,7 +327,7 @@ void pen_file_free(struct pen_file *pf)
 static bool pen_file_gone(struct pen_file *pf)
 {
 	/* A stale answer only delays the -ENODEV to the next look. */
-	return !data_race(pf->pen->ops);
+	return pen_detached(pf->pen);
 }
 
 /*
@@ -318,21 +337,13 @@ static bool pen_file_gone(struct pen_file *pf)
 static void pen_file_flush_lost(struct pen_file *pf)
 {
 	struct pen_device *pen = pf->pen;
-	struct pen_event ov;
 
 	/* Unlocked look first; the lock below decides. */
 	if (!data_race(pf->lost) || !kfifo_is_empty(&pf->events))
 		return;
 	raw_spin_lock_irq(&pen->slock);
-	if (pf->lost) {
-		memset(&ov, 0, sizeof(ov));
-		ov.type = PEN_EVENT_OVERFLOW;
-		ov.timestamp_ns = pf->lost_ns;
-		ov.seq = pf->lost_seq;
-		ov.overflow.lost = pf->lost;
-		kfifo_put(&pf->events, ov);
-		pf->lost = 0;
-	}
+	if (pf->lost)
+		pen_file_put_lost_locked(pf);
 	raw_spin_unlock_irq(&pen->slock);
 }
 

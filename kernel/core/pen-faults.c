@@ -45,10 +45,10 @@ void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
 	u32 cmd;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	if (seq >= pen->seq || pen->seq - seq > PEN_CMD_HISTORY)
+	if (seq >= pen->st.seq || pen->st.seq - seq > PEN_CMD_HISTORY)
 		goto out;
-	cmd = pen->hist[seq % PEN_CMD_HISTORY].cmd_um;
-	pen->last_reached_um = reached_um;
+	cmd = pen->st.hist[seq % PEN_CMD_HISTORY].cmd_um;
+	pen->st.last_reached_um = reached_um;
 	/* The stroke's record first, then whatever it turns out to cause. */
 	pen_ev_stroke_reached_locked(pen, seq, reached_um, now);
 
@@ -56,11 +56,11 @@ void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um)
 		pen_fault_locked(pen, PEN_FAULT_OVER_DEPTH, reached_um - cmd,
 				 now);
 	} else if (reached_um < cmd && cmd - reached_um > tol) {
-		if (++pen->short_strokes >= READ_ONCE(pen_stall_strokes))
+		if (++pen->st.short_strokes >= READ_ONCE(pen_stall_strokes))
 			pen_fault_locked(pen, PEN_FAULT_STALL,
 					 cmd - reached_um, now);
 	} else {
-		pen->short_strokes = 0;
+		pen->st.short_strokes = 0;
 	}
 out:
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -92,47 +92,22 @@ EXPORT_SYMBOL_GPL(pen_report_fault);
 
 /* sysfs: /sys/class/pen/penN/faults/<kind>, faults of each kind so far. */
 
-struct pen_fault_attr {
-	struct device_attribute attr;
-	u32 fault;
-};
-
-static ssize_t pen_fault_count_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
-{
-	struct pen_fault_attr *fa = container_of(attr, struct pen_fault_attr,
-						 attr);
-	struct pen_device *pen = to_pen_device(dev);
-	u64 count;
-
-	raw_spin_lock_irq(&pen->slock);
-	count = pen->fault_counts[fa->fault];
-	raw_spin_unlock_irq(&pen->slock);
-	return sysfs_emit(buf, "%llu\n", count);
-}
-
-#define PEN_FAULT_ATTR(_name, _fault)					\
-	static struct pen_fault_attr pen_fault_attr_##_name = {		\
-		.attr = __ATTR(_name, 0444, pen_fault_count_show, NULL),\
-		.fault = _fault,					\
-	}
-
-PEN_FAULT_ATTR(over_depth, PEN_FAULT_OVER_DEPTH);
-PEN_FAULT_ATTR(stall, PEN_FAULT_STALL);
-PEN_FAULT_ATTR(overcurrent, PEN_FAULT_OVERCURRENT);
-PEN_FAULT_ATTR(overtemp, PEN_FAULT_OVERTEMP);
-PEN_FAULT_ATTR(supply_low, PEN_FAULT_SUPPLY_LOW);
-PEN_FAULT_ATTR(timing, PEN_FAULT_TIMING);
-PEN_FAULT_ATTR(watchdog, PEN_FAULT_WATCHDOG);
+PEN_STAT_ATTR(over_depth, fault_counts[PEN_FAULT_OVER_DEPTH]);
+PEN_STAT_ATTR(stall, fault_counts[PEN_FAULT_STALL]);
+PEN_STAT_ATTR(overcurrent, fault_counts[PEN_FAULT_OVERCURRENT]);
+PEN_STAT_ATTR(overtemp, fault_counts[PEN_FAULT_OVERTEMP]);
+PEN_STAT_ATTR(supply_low, fault_counts[PEN_FAULT_SUPPLY_LOW]);
+PEN_STAT_ATTR(timing, fault_counts[PEN_FAULT_TIMING]);
+PEN_STAT_ATTR(watchdog, fault_counts[PEN_FAULT_WATCHDOG]);
 
 static struct attribute *pen_fault_attrs[] = {
-	&pen_fault_attr_over_depth.attr.attr,
-	&pen_fault_attr_stall.attr.attr,
-	&pen_fault_attr_overcurrent.attr.attr,
-	&pen_fault_attr_overtemp.attr.attr,
-	&pen_fault_attr_supply_low.attr.attr,
-	&pen_fault_attr_timing.attr.attr,
-	&pen_fault_attr_watchdog.attr.attr,
+	&pen_stat_attr_over_depth.attr.attr,
+	&pen_stat_attr_stall.attr.attr,
+	&pen_stat_attr_overcurrent.attr.attr,
+	&pen_stat_attr_overtemp.attr.attr,
+	&pen_stat_attr_supply_low.attr.attr,
+	&pen_stat_attr_timing.attr.attr,
+	&pen_stat_attr_watchdog.attr.attr,
 	NULL
 };
 

@@ -12,7 +12,6 @@
  * the backend can no longer read counts as released, and so does the
  * pedal of a pen being removed.
  */
-#include <linux/capability.h>
 #include <linux/ktime.h>
 
 #include "pen-internal.h"
@@ -20,7 +19,8 @@
 /* Called with pen->slock held. */
 bool pen_hold_to_run_locked(const struct pen_device *pen)
 {
-	return pen->hold_ctl || pen->hold_policy;
+	lockdep_assert_held(&pen->slock);
+	return pen->st.hold_ctl || pen->st.hold_policy;
 }
 
 /**
@@ -33,7 +33,9 @@ bool pen_hold_to_run_locked(const struct pen_device *pen)
  */
 bool pen_hold_check_locked(struct pen_device *pen, u64 now_ns)
 {
-	if (!pen->running || pen->pedal_down || !pen_hold_to_run_locked(pen))
+	lockdep_assert_held(&pen->slock);
+	if (!pen_running(pen) || pen->st.pedal_down ||
+	    !pen_hold_to_run_locked(pen))
 		return false;
 	pen_halt_locked(pen, PEN_STOP_PEDAL, now_ns);
 	return true;
@@ -52,13 +54,13 @@ void pen_pedal(struct pen_device *pen, bool down)
 	bool stopped;
 
 	raw_spin_lock_irq(&pen->slock);
-	pen->pedal_down = down;
+	pen->st.pedal_down = down;
 	/*
 	 * A release is a stop, also of a start still powering the drive:
 	 * pressed again by the time it looks, the pedal must not count.
 	 */
 	if (!down && pen_hold_to_run_locked(pen))
-		pen->stop_gen++;
+		pen->st.stop_gen++;
 	stopped = pen_hold_check_locked(pen, ktime_get_ns());
 	raw_spin_unlock_irq(&pen->slock);
 	if (stopped)
@@ -76,7 +78,7 @@ void pen_hold_forget(struct pen_device *pen)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->hold_ctl = false;
+	pen->st.hold_ctl = false;
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 
@@ -102,24 +104,20 @@ int pen_set_hold_to_run(struct pen_device *pen, bool policy, bool enable)
 
 	if (enable && !(pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH)))
 		return -EOPNOTSUPP;
-	/*
-	 * Asked before the lock, as capable() may sleep (auditing), and only
-	 * of whoever would lower the policy, so as to audit only that.
-	 */
-	may_lower = !enable && policy && READ_ONCE(pen->hold_policy) &&
-		    capable(CAP_SYS_ADMIN);
+	may_lower = pen_admin_relaxes(!enable && policy &&
+				      READ_ONCE(pen->st.hold_policy));
 
 	raw_spin_lock_irq(&pen->slock);
-	if (!pen->ops || pen->removing) {
+	if (pen_going(pen)) {
 		ret = -ENODEV;
-	} else if (!enable && pen->hold_policy && !may_lower) {
+	} else if (!enable && pen->st.hold_policy && !may_lower) {
 		/* Only an administrator lowers the administrator's policy. */
 		ret = -EPERM;
 	} else {
 		if (policy)
-			WRITE_ONCE(pen->hold_policy, enable);
+			WRITE_ONCE(pen->st.hold_policy, enable);
 		else
-			pen->hold_ctl = enable;
+			pen->st.hold_ctl = enable;
 		stopped = pen_hold_check_locked(pen, ktime_get_ns());
 	}
 	raw_spin_unlock_irq(&pen->slock);

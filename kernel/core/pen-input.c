@@ -42,10 +42,10 @@ int pen_input_register(struct pen_device *pen)
 	input = input_allocate_device();
 	if (!input)
 		return -ENOMEM;
-	snprintf(pen->input_phys, sizeof(pen->input_phys), "%s/input0",
+	snprintf(pen->ctl.input_phys, sizeof(pen->ctl.input_phys), "%s/input0",
 		 dev_name(&pen->dev));
 	input->name = "Microneedling pen buttons";
-	input->phys = pen->input_phys;
+	input->phys = pen->ctl.input_phys;
 	input->uniq = pen->serial;
 	input->id.bustype = BUS_HOST;
 	input->dev.parent = &pen->dev;
@@ -59,7 +59,7 @@ int pen_input_register(struct pen_device *pen)
 		return ret;
 	}
 	mutex_lock(&pen->lock);
-	pen->input = input;
+	pen->ctl.input = input;
 	mutex_unlock(&pen->lock);
 	return 0;
 }
@@ -70,8 +70,8 @@ void pen_input_unregister(struct pen_device *pen)
 	struct input_dev *input;
 
 	mutex_lock(&pen->lock);
-	input = pen->input;
-	pen->input = NULL;
+	input = pen->ctl.input;
+	pen->ctl.input = NULL;
 	mutex_unlock(&pen->lock);
 	if (input)
 		input_unregister_device(input);
@@ -99,11 +99,11 @@ void pen_report_button(struct pen_device *pen, enum pen_button button,
 	if (button == PEN_BUTTON_FOOTSWITCH)
 		pen_pedal(pen, pressed);
 
-	/* Serialised against unregistration, which clears pen->input. */
+	/* Serialised against unregistration, which clears pen->ctl.input. */
 	mutex_lock(&pen->lock);
-	if (pen->input) {
-		input_report_key(pen->input, pen_button_keys[button], pressed);
-		input_sync(pen->input);
+	if (pen->ctl.input) {
+		input_report_key(pen->ctl.input, pen_button_keys[button], pressed);
+		input_sync(pen->ctl.input);
 	}
 	mutex_unlock(&pen->lock);
 }

@@ -388,6 +388,8 @@ struct fake_rec {
  * @rec: what the fake saw
  * @pen: the pen
  * @registered: @pen is still registered; the exit unregisters it
+ * @threaded: registered as a backend that may sleep, so driven from the
+ *	core's stroke thread
  * @enable_ret: drive_enable() powers the drive and returns this
  * @in_enable: what else happens while drive_enable() powers the drive
  * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
@@ -397,6 +399,7 @@ struct pen_fake {
 	struct fake_rec rec;
 	struct pen_device *pen;
 	bool registered;
+	bool threaded;
 	int enable_ret;
 	int in_enable;
 	int fail_stroke;
@@ -421,19 +424,6 @@ static const struct pen_hw_info fake_hw = {
 	.depth_step_um = 10,
 	.rate_min_mhz = 500000,
 	.rate_max_mhz = 2000000,
-};
-
-/* The same pen, driven from the core's stroke thread. */
-static const struct pen_hw_info fake_hw_threaded = {
-	.model = "fake",
-	.serial = "KUNIT",
-	.needle_count = 12,
-	.depth_min_um = 0,
-	.depth_max_um = 2000,
-	.depth_step_um = 10,
-	.rate_min_mhz = 500000,
-	.rate_max_mhz = 2000000,
-	.can_sleep = true,
 };
 
 static void fake_log(struct pen_fake *f, char call)
@@ -485,7 +475,7 @@ static void fake_drive_disable(struct pen_device *pen)
 	fake_log(f, 'D');
 	f->rec.disables++;
 	/* Under slock, except at registration when nothing else runs. */
-	if (pen->running)
+	if (pen_running(pen))
 		f->rec.disables_running++;
 	f->rec.drive_on = false;
 	raw_spin_unlock_irqrestore(&f->lock, flags);
@@ -564,17 +554,17 @@ struct pen_snap {
 static void snap_pen(struct pen_device *pen, struct pen_snap *s)
 {
 	raw_spin_lock_irq(&pen->slock);
-	s->running = pen->running;
-	s->attached = pen->ops;
-	s->stop_reason = pen->stop_reason;
-	s->depth_um = pen->depth_um;
-	s->rate_mhz = pen->rate_mhz;
-	s->last_reached_um = pen->last_reached_um;
-	s->period_ns = pen->period_ns;
-	s->strokes = pen->strokes;
-	s->run_strokes = pen->run_strokes;
-	s->started_ns = pen->started_ns;
-	s->stopped_ns = pen->stopped_ns;
+	s->running = pen_running(pen);
+	s->attached = !pen_detached(pen);
+	s->stop_reason = pen->st.stop_reason;
+	s->depth_um = pen->st.depth_um;
+	s->rate_mhz = pen->st.rate_mhz;
+	s->last_reached_um = pen->st.last_reached_um;
+	s->period_ns = pen->st.period_ns;
+	s->strokes = pen->st.strokes;
+	s->run_strokes = pen->st.run_strokes;
+	s->started_ns = pen->st.started_ns;
+	s->stopped_ns = pen->st.stopped_ns;
 	raw_spin_unlock_irq(&pen->slock);
 }
 
@@ -592,12 +582,29 @@ static bool fake_strokes_at_least(struct pen_fake *f, int n)
 	return rec.strokes >= n;
 }
 
-/* Wait for the fake to have seen @n strokes in all. */
-static bool fake_wait_strokes(struct pen_fake *f, int n)
+static bool fake_pen_stopped(struct pen_fake *f, int unused)
+{
+	struct pen_snap s;
+
+	snap_pen(f->pen, &s);
+	return !s.running;
+}
+
+static bool fake_drive_off(struct pen_fake *f, int unused)
+{
+	struct fake_rec rec;
+
+	fake_get(f, &rec);
+	return !rec.drive_on;
+}
+
+/* Poll @done(@f, @n) until it holds, or FAKE_WAIT_MS have passed. */
+static bool fake_wait(struct pen_fake *f,
+		      bool (*done)(struct pen_fake *f, int n), int n)
 {
 	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
 
-	while (!fake_strokes_at_least(f, n)) {
+	while (!done(f, n)) {
 		if (ktime_get_ns() > end)
 			return false;
 		usleep_range(200, 500);
@@ -605,19 +612,32 @@ static bool fake_wait_strokes(struct pen_fake *f, int n)
 	return true;
 }
 
-static bool pen_wait_stopped(struct pen_device *pen)
+/* Wait for the fake to have seen @n strokes in all. */
+static bool fake_wait_strokes(struct pen_fake *f, int n)
 {
-	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
-	struct pen_snap s;
+	return fake_wait(f, fake_strokes_at_least, n);
+}
 
-	for (;;) {
-		snap_pen(pen, &s);
-		if (!s.running)
-			return true;
-		if (ktime_get_ns() > end)
-			return false;
-		usleep_range(200, 500);
-	}
+/* Wait for the needle to stop, as a stop by the core itself makes it. */
+static bool pen_wait_stopped(struct pen_fake *f)
+{
+	return fake_wait(f, fake_pen_stopped, 0);
+}
+
+/* Start, wait for @n strokes in all, and stop as a controller would. */
+static void run_then_stop(struct kunit *test, struct pen_fake *f, int n)
+{
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, n));
+	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+}
+
+/* The pen's state, then the fake's record. */
+static void snap_both(struct pen_fake *f, struct pen_snap *s,
+		      struct fake_rec *rec)
+{
+	snap_pen(f->pen, s);
+	fake_get(f, rec);
 }
 
 /* Invariants every case ends with. */
@@ -648,6 +668,7 @@ static int state_init_hw(struct kunit *test, const struct pen_hw_info *hw)
 	if (IS_ERR(f->pen))
 		return PTR_ERR(f->pen);
 	f->registered = true;
+	f->threaded = hw->can_sleep;
 	/* A fresh cartridge, good for far more strokes than any case makes. */
 	pen_report_cartridge_inserted(f->pen, 1, U32_MAX);
 	test->priv = f;
@@ -659,9 +680,13 @@ static int state_init(struct kunit *test)
 	return state_init_hw(test, &fake_hw);
 }
 
+/* The same pen, driven from the core's stroke thread. */
 static int state_init_threaded(struct kunit *test)
 {
-	return state_init_hw(test, &fake_hw_threaded);
+	struct pen_hw_info hw = fake_hw;
+
+	hw.can_sleep = true;
+	return state_init_hw(test, &hw);
 }
 
 static void state_exit(struct kunit *test)
@@ -701,8 +726,7 @@ static void state_start_enables_then_strokes(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 3));
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_TRUE(test, s.running);
 	KUNIT_EXPECT_NE(test, s.started_ns, 0ULL);
 	KUNIT_EXPECT_EQ(test, s.stopped_ns, 0ULL);
@@ -722,9 +746,7 @@ static void state_stop_disables_first(struct kunit *test)
 	struct pen_snap s;
 	int strokes;
 
-	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
-	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	run_then_stop(test, f, 2);
 
 	fake_get(f, &rec);
 	snap_pen(f->pen, &s);
@@ -757,8 +779,7 @@ static void state_second_start(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EALREADY);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 2));
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_TRUE(test, s.running);
 	KUNIT_EXPECT_EQ(test, rec.enables, 1);
 	KUNIT_EXPECT_TRUE(test, rec.drive_on);
@@ -773,8 +794,7 @@ static void state_stop_when_stopped(struct kunit *test)
 
 	/* Never started: succeeds, cuts the drive again, records nothing. */
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
 	KUNIT_EXPECT_EQ(test, rec.disables, 2);
@@ -784,67 +804,11 @@ static void state_stop_when_stopped(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_CLOSE), 0);
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REQUEST);
 	KUNIT_EXPECT_EQ(test, rec.disables, 4);
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
-	expect_safe(test, f);
-}
-
-static void state_enable_fails(struct kunit *test)
-{
-	struct pen_fake *f = test->priv;
-	struct fake_rec rec;
-	struct pen_snap s;
-
-	fake_set(f, -EIO, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
-	wait_periods();
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
-	KUNIT_EXPECT_FALSE(test, s.running);
-	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
-	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
-	/* The half-powered drive is cut again, and nothing else happens. */
-	KUNIT_EXPECT_STREQ(test, log_head(&rec, FAKE_LOG_LEN), "DED");
-	KUNIT_EXPECT_FALSE(test, rec.drive_on);
-
-	/* The pen is not wedged: the next start works. */
-	fake_set(f, 0, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
-	expect_safe(test, f);
-}
-
-static void state_stop_during_enable(struct kunit *test)
-{
-	struct pen_fake *f = test->priv;
-	struct fake_rec rec;
-	struct pen_snap s;
-
-	/*
-	 * A backend that may sleep is called under hw_lock, which a stop
-	 * takes too: a stop from another task waits for the enable, and one
-	 * from inside it, as this fake makes, would wait forever.
-	 */
-	if (f->pen->hw.can_sleep)
-		kunit_skip(test, "a stop waits for a sleeping backend's enable");
-	fake_set(f, 0, FAKE_ENABLE_STOP, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -ECANCELED);
-	wait_periods();
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
-	KUNIT_EXPECT_FALSE(test, s.running);
-	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
-	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
-	KUNIT_EXPECT_FALSE(test, rec.drive_on);
-	KUNIT_EXPECT_EQ(test, rec.last, 'D');
-
-	fake_set(f, 0, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
 	expect_safe(test, f);
 }
 
@@ -857,13 +821,59 @@ static void expect_start_refused(struct kunit *test, int err)
 
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), err);
 	wait_periods();
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
 	KUNIT_EXPECT_EQ(test, rec.strokes, 0);
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
 	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+}
+
+/* The pen is not wedged: the next start works, and strokes. */
+static void expect_restarts(struct kunit *test, struct pen_fake *f)
+{
+	fake_set(f, 0, FAKE_ENABLE, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
+	expect_safe(test, f);
+}
+
+static void state_enable_fails(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	fake_set(f, -EIO, FAKE_ENABLE, 0);
+	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
+	wait_periods();
+	snap_both(f, &s, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_NONE);
+	KUNIT_EXPECT_EQ(test, s.strokes, 0ULL);
+	/* The half-powered drive is cut again, and nothing else happens. */
+	KUNIT_EXPECT_STREQ(test, log_head(&rec, FAKE_LOG_LEN), "DED");
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+
+	/* The pen is not wedged. */
+	expect_restarts(test, f);
+}
+
+static void state_stop_during_enable(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+
+	/*
+	 * A backend that may sleep is called under hw_lock, which a stop
+	 * takes too: a stop from another task waits for the enable, and one
+	 * from inside it, as this fake makes, would wait forever.
+	 */
+	if (f->threaded)
+		kunit_skip(test, "a stop waits for a sleeping backend's enable");
+	fake_set(f, 0, FAKE_ENABLE_STOP, 0);
+	expect_start_refused(test, -ECANCELED);
+
+	expect_restarts(test, f);
 }
 
 /*
@@ -879,7 +889,7 @@ static void state_refused_during_enable(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE_PULL, 0);
 	expect_start_refused(test, -ENOMEDIUM);
 	raw_spin_lock_irq(&f->pen->slock);
-	cart_state = f->pen->cart_state;
+	cart_state = f->pen->st.cart_state;
 	raw_spin_unlock_irq(&f->pen->slock);
 	KUNIT_EXPECT_EQ(test, cart_state, (u32)PEN_CARTRIDGE_NONE);
 
@@ -892,26 +902,13 @@ static void state_refused_during_enable(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE_FAULT_CLEARED, 0);
 	expect_start_refused(test, -ECANCELED);
 
-	fake_set(f, 0, FAKE_ENABLE, 0);
-	KUNIT_EXPECT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 1));
-	expect_safe(test, f);
+	expect_restarts(test, f);
 }
 
 /* The drive is off, or the wait for it timed out. */
 static bool fake_wait_drive_off(struct pen_fake *f)
 {
-	u64 end = ktime_get_ns() + FAKE_WAIT_MS * NSEC_PER_MSEC;
-	struct fake_rec rec;
-
-	for (;;) {
-		fake_get(f, &rec);
-		if (!rec.drive_on)
-			return true;
-		if (ktime_get_ns() > end)
-			return false;
-		usleep_range(200, 500);
-	}
+	return fake_wait(f, fake_drive_off, 0);
 }
 
 /*
@@ -922,7 +919,7 @@ static bool fake_wait_drive_off(struct pen_fake *f)
 static void state_cut_from_any_context(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
-	bool deferred = f->pen->hw.can_sleep;
+	bool deferred = f->threaded;
 	struct fake_rec rec;
 	struct pen_snap s;
 	u64 cuts, max_ns;
@@ -941,9 +938,9 @@ static void state_cut_from_any_context(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fake_wait_drive_off(f));
 
 	raw_spin_lock_irq(&f->pen->slock);
-	pending = f->pen->cut_pending;
-	cuts = f->pen->cut_timing.count;
-	max_ns = f->pen->cut_timing.max_ns;
+	pending = f->pen->st.cut_pending;
+	cuts = f->pen->st.cut_timing.count;
+	max_ns = f->pen->st.cut_timing.max_ns;
 	raw_spin_unlock_irq(&f->pen->slock);
 	KUNIT_EXPECT_FALSE(test, pending);
 	KUNIT_EXPECT_EQ(test, cuts, deferred ? 1ULL : 0ULL);
@@ -1008,10 +1005,9 @@ static void state_stroke_error(struct kunit *test)
 
 	fake_set(f, 0, FAKE_ENABLE, 3);
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_BACKEND);
 	KUNIT_EXPECT_NE(test, s.stopped_ns, 0ULL);
 	/*
@@ -1019,7 +1015,7 @@ static void state_stroke_error(struct kunit *test)
 	 * thread: there a stroke is accounted for before the backend call
 	 * (which may report it), and a refused one ends unmeasured.
 	 */
-	issued = f->pen->hw.can_sleep ? 3 : 2;
+	issued = f->threaded ? 3 : 2;
 	KUNIT_EXPECT_EQ(test, rec.strokes, 3);
 	KUNIT_EXPECT_EQ(test, s.strokes, issued);
 	KUNIT_EXPECT_EQ(test, s.run_strokes, issued);
@@ -1052,9 +1048,7 @@ static void state_counters_across_runs(struct kunit *test)
 	struct pen_snap s;
 	u64 first;
 
-	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
-	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, 3));
-	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
+	run_then_stop(test, f, 3);
 	snap_pen(f->pen, &s);
 	first = s.strokes;
 	KUNIT_EXPECT_EQ(test, s.run_strokes, first);
@@ -1062,8 +1056,7 @@ static void state_counters_across_runs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(f, (int)first + 2));
 	KUNIT_EXPECT_EQ(test, pen_stop(f->pen, PEN_STOP_REQUEST), 0);
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	/* Totals and sequence numbers go on; the run's count restarts. */
 	KUNIT_EXPECT_EQ(test, s.strokes, (u64)rec.strokes);
 	KUNIT_EXPECT_EQ(test, s.run_strokes, s.strokes - first);
@@ -1146,7 +1139,7 @@ static u64 last_seq(struct pen_device *pen)
 	u64 seq;
 
 	raw_spin_lock_irq(&pen->slock);
-	seq = pen->seq - 1;
+	seq = pen->st.seq - 1;
 	raw_spin_unlock_irq(&pen->slock);
 	return seq;
 }
@@ -1156,8 +1149,8 @@ static u32 latched_fault(struct pen_device *pen, u32 *value)
 	u32 fault;
 
 	raw_spin_lock_irq(&pen->slock);
-	fault = pen->fault;
-	*value = pen->fault_value;
+	fault = pen->st.fault;
+	*value = pen->st.fault_value;
 	raw_spin_unlock_irq(&pen->slock);
 	return fault;
 }
@@ -1198,8 +1191,7 @@ static void state_over_depth_latches(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, 1));
 	pen_report_stroke(f->pen, last_seq(f->pen), 400 + 151);
 
-	snap_pen(f->pen, &s);
-	fake_get(f, &rec);
+	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_FALSE(test, s.running);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_FAULT);
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
@@ -1238,7 +1230,7 @@ static void state_stall_needs_strokes_in_a_row(struct kunit *test)
 	pen_report_stroke(f->pen, seq, 0);
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value), PEN_FAULT_STALL);
 	KUNIT_EXPECT_EQ(test, value, 400U);
-	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f->pen));
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
 	expect_safe(test, f);
 }
 
@@ -1251,38 +1243,47 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
 			PEN_FAULT_OVERTEMP);
 	KUNIT_EXPECT_EQ(test, value, 70000U);
-	KUNIT_EXPECT_EQ(test, f->pen->fault_counts[PEN_FAULT_OVERTEMP], 1ULL);
+	KUNIT_EXPECT_EQ(test, f->pen->st.fault_counts[PEN_FAULT_OVERTEMP], 1ULL);
 	KUNIT_EXPECT_EQ(test, pen_start(f->pen), -EIO);
 	/* A second fault is counted but the first stays latched. */
 	pen_report_fault(f->pen, PEN_FAULT_SUPPLY_LOW, 8000);
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
 			PEN_FAULT_OVERTEMP);
-	KUNIT_EXPECT_EQ(test, f->pen->fault_counts[PEN_FAULT_SUPPLY_LOW], 1ULL);
+	KUNIT_EXPECT_EQ(test, f->pen->st.fault_counts[PEN_FAULT_SUPPLY_LOW], 1ULL);
 	expect_safe(test, f);
 }
 
-static struct kunit_case pen_state_cases[] = {
-	KUNIT_CASE(state_registers_off),
-	KUNIT_CASE(state_start_enables_then_strokes),
-	KUNIT_CASE(state_stop_disables_first),
-	KUNIT_CASE(state_second_start),
-	KUNIT_CASE(state_stop_when_stopped),
-	KUNIT_CASE(state_enable_fails),
-	KUNIT_CASE(state_stop_during_enable),
-	KUNIT_CASE(state_refused_during_enable),
-	KUNIT_CASE(state_cut_from_any_context),
-	KUNIT_CASE(state_setpoints_stopped),
-	KUNIT_CASE(state_setpoints_running),
-	KUNIT_CASE(state_stroke_error),
-	KUNIT_CASE(state_over_depth_latches),
-	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
-	KUNIT_CASE(state_hardware_fault_while_stopped),
-	KUNIT_CASE(state_counters_across_runs),
-	KUNIT_CASE(state_unregister_running),
-	KUNIT_CASE(state_unregister_stopped),
-	KUNIT_CASE(state_report_stroke),
-	{}
-};
+/*
+ * Every case runs twice, in two suites: with the backend called from the
+ * hard-irq timer, and with it on the stroke thread. One list, expanded
+ * twice (a suite's cases keep their results, so two suites cannot share
+ * one array).
+ */
+#define PEN_STATE_CASES							\
+{									\
+	KUNIT_CASE(state_registers_off),				\
+	KUNIT_CASE(state_start_enables_then_strokes),			\
+	KUNIT_CASE(state_stop_disables_first),				\
+	KUNIT_CASE(state_second_start),					\
+	KUNIT_CASE(state_stop_when_stopped),				\
+	KUNIT_CASE(state_enable_fails),					\
+	KUNIT_CASE(state_stop_during_enable),				\
+	KUNIT_CASE(state_refused_during_enable),			\
+	KUNIT_CASE(state_cut_from_any_context),				\
+	KUNIT_CASE(state_setpoints_stopped),				\
+	KUNIT_CASE(state_setpoints_running),				\
+	KUNIT_CASE(state_stroke_error),					\
+	KUNIT_CASE(state_over_depth_latches),				\
+	KUNIT_CASE(state_stall_needs_strokes_in_a_row),			\
+	KUNIT_CASE(state_hardware_fault_while_stopped),			\
+	KUNIT_CASE(state_counters_across_runs),				\
+	KUNIT_CASE(state_unregister_running),				\
+	KUNIT_CASE(state_unregister_stopped),				\
+	KUNIT_CASE(state_report_stroke),				\
+	{}								\
+}
+
+static struct kunit_case pen_state_cases[] = PEN_STATE_CASES;
 
 static struct kunit_suite pen_state_suite = {
 	.name = "pen_state",
@@ -1291,32 +1292,7 @@ static struct kunit_suite pen_state_suite = {
 	.test_cases = pen_state_cases,
 };
 
-/*
- * Every case again, with the backend on the stroke thread: the same list
- * (a suite's cases keep their results, so two suites cannot share one).
- */
-static struct kunit_case pen_state_threaded_cases[] = {
-	KUNIT_CASE(state_registers_off),
-	KUNIT_CASE(state_start_enables_then_strokes),
-	KUNIT_CASE(state_stop_disables_first),
-	KUNIT_CASE(state_second_start),
-	KUNIT_CASE(state_stop_when_stopped),
-	KUNIT_CASE(state_enable_fails),
-	KUNIT_CASE(state_stop_during_enable),
-	KUNIT_CASE(state_refused_during_enable),
-	KUNIT_CASE(state_cut_from_any_context),
-	KUNIT_CASE(state_setpoints_stopped),
-	KUNIT_CASE(state_setpoints_running),
-	KUNIT_CASE(state_stroke_error),
-	KUNIT_CASE(state_over_depth_latches),
-	KUNIT_CASE(state_stall_needs_strokes_in_a_row),
-	KUNIT_CASE(state_hardware_fault_while_stopped),
-	KUNIT_CASE(state_counters_across_runs),
-	KUNIT_CASE(state_unregister_running),
-	KUNIT_CASE(state_unregister_stopped),
-	KUNIT_CASE(state_report_stroke),
-	{}
-};
+static struct kunit_case pen_state_threaded_cases[] = PEN_STATE_CASES;
 
 static struct kunit_suite pen_state_threaded_suite = {
 	.name = "pen_state_threaded",

@@ -65,19 +65,61 @@ void pen_limits_init(struct pen_device *pen)
 		cap = min(cap, depth_cap_um);
 	if (!strcmp(profile, "home"))
 		cap = min_t(u32, cap, PEN_HOME_DEPTH_CAP_UM);
-	pen->depth_cap_um = cap;
-	pen->max_run_time_ns = (u64)max_run_time_s * NSEC_PER_SEC;
+	pen->st.depth_cap_um = cap;
+	pen->st.max_run_time_ns = (u64)max_run_time_s * NSEC_PER_SEC;
 	/* A pen without a pedal has nothing to hold: its attribute says 0. */
-	pen->hold_policy = hold_to_run &&
+	pen->st.hold_policy = hold_to_run &&
 			   (pen->hw.buttons & BIT(PEN_BUTTON_FOOTSWITCH));
 }
+
+/**
+ * pen_admin_relaxes() - may the writer relax a limit (raise a cap, lift a
+ *	policy)?
+ * @relaxes: the write would relax it, as read before the lock
+ *
+ * Anyone who may write a limit may tighten it; only CAP_SYS_ADMIN may
+ * relax it. capable() may sleep (auditing), so it is asked here, before
+ * pen->slock, and only of a writer who relaxes, so as to audit only that.
+ * The caller judges again under the lock: a limit tightened meanwhile is
+ * never relaxed without the capability.
+ *
+ * Return: true if the write relaxes and the writer may.
+ */
+bool pen_admin_relaxes(bool relaxes)
+{
+	return relaxes && capable(CAP_SYS_ADMIN);
+}
+
+/*
+ * Set the limit *@_lim, a field of pen->st, to @_want: anyone who may
+ * write it may tighten it (lower it), only an administrator relax it.
+ * Judged again under the lock: tightened meanwhile, it is never relaxed
+ * without the capability. A macro for limits of either width; evaluates
+ * to 0 or -EPERM.
+ */
+#define pen_set_limit(_pen, _lim, _want)				\
+({									\
+	struct pen_device *__pen = (_pen);				\
+	typeof(_lim) __lim = (_lim);					\
+	typeof(*__lim) __want = (_want);				\
+	bool __admin = pen_admin_relaxes(__want > READ_ONCE(*__lim));	\
+	int __ret = 0;							\
+									\
+	raw_spin_lock_irq(&__pen->slock);				\
+	if (__want > *__lim && !__admin)				\
+		__ret = -EPERM;						\
+	else								\
+		WRITE_ONCE(*__lim, __want);				\
+	raw_spin_unlock_irq(&__pen->slock);				\
+	__ret;								\
+})
 
 static ssize_t depth_cap_um_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
 	struct pen_device *pen = to_pen_device(dev);
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->depth_cap_um));
+	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->st.depth_cap_um));
 }
 
 static ssize_t depth_cap_um_store(struct device *dev,
@@ -85,27 +127,14 @@ static ssize_t depth_cap_um_store(struct device *dev,
 				  const char *buf, size_t count)
 {
 	struct pen_device *pen = to_pen_device(dev);
-	bool admin;
-	int ret = 0;
+	int ret;
 	u32 cap;
 
 	if (kstrtou32(buf, 10, &cap))
 		return -EINVAL;
 	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
 		return -ERANGE;
-	/*
-	 * capable() may sleep (auditing): asked before the raw spinlock, and
-	 * only of a writer who raises the cap. Lowered meanwhile, the cap
-	 * is judged again under the lock: never raised without it.
-	 */
-	admin = cap > READ_ONCE(pen->depth_cap_um) && capable(CAP_SYS_ADMIN);
-
-	raw_spin_lock_irq(&pen->slock);
-	if (cap > pen->depth_cap_um && !admin)
-		ret = -EPERM;
-	else
-		WRITE_ONCE(pen->depth_cap_um, cap);
-	raw_spin_unlock_irq(&pen->slock);
+	ret = pen_set_limit(pen, &pen->st.depth_cap_um, cap);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(depth_cap_um);
@@ -116,7 +145,7 @@ static ssize_t max_run_time_s_show(struct device *dev,
 	struct pen_device *pen = to_pen_device(dev);
 
 	return sysfs_emit(buf, "%llu\n",
-			  div_u64(READ_ONCE(pen->max_run_time_ns),
+			  div_u64(READ_ONCE(pen->st.max_run_time_ns),
 				  NSEC_PER_SEC));
 }
 
@@ -125,8 +154,7 @@ static ssize_t max_run_time_s_store(struct device *dev,
 				    const char *buf, size_t count)
 {
 	struct pen_device *pen = to_pen_device(dev);
-	bool admin;
-	int ret = 0;
+	int ret;
 	u64 ns;
 	u32 s;
 
@@ -135,15 +163,7 @@ static ssize_t max_run_time_s_store(struct device *dev,
 	if (!s || s > PEN_RUN_TIME_MAX_S)
 		return -ERANGE;
 	ns = (u64)s * NSEC_PER_SEC;
-	/* As for the cap: capable() before the lock, of a raise only. */
-	admin = ns > READ_ONCE(pen->max_run_time_ns) && capable(CAP_SYS_ADMIN);
-
-	raw_spin_lock_irq(&pen->slock);
-	if (ns > pen->max_run_time_ns && !admin)
-		ret = -EPERM;
-	else
-		WRITE_ONCE(pen->max_run_time_ns, ns);
-	raw_spin_unlock_irq(&pen->slock);
+	ret = pen_set_limit(pen, &pen->st.max_run_time_ns, ns);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(max_run_time_s);
@@ -152,7 +172,7 @@ static ssize_t hold_to_run_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  READ_ONCE(to_pen_device(dev)->hold_policy));
+			  READ_ONCE(to_pen_device(dev)->st.hold_policy));
 }
 
 static ssize_t hold_to_run_store(struct device *dev,

@@ -86,13 +86,8 @@ const struct attribute_group pen_info_group = {
 
 /* stats/: counters since registration, read under the timer's lock. */
 
-struct pen_stat_attr {
-	struct device_attribute attr;
-	size_t offset;
-};
-
-static ssize_t pen_stat_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
+ssize_t pen_stat_show(struct device *dev, struct device_attribute *attr,
+		      char *buf)
 {
 	struct pen_stat_attr *sa = container_of(attr, struct pen_stat_attr,
 						attr);
@@ -104,12 +99,6 @@ static ssize_t pen_stat_show(struct device *dev, struct device_attribute *attr,
 	raw_spin_unlock_irq(&pen->slock);
 	return sysfs_emit(buf, "%llu\n", v);
 }
-
-#define PEN_STAT_ATTR(_name, _field)					\
-	static struct pen_stat_attr pen_stat_attr_##_name = {		\
-		.attr = __ATTR(_name, 0444, pen_stat_show, NULL),	\
-		.offset = offsetof(struct pen_device, _field),		\
-	}
 
 PEN_STAT_ATTR(strokes, strokes);
 PEN_STAT_ATTR(missed_strokes, missed);
@@ -156,25 +145,53 @@ static void pen_timing_print(struct seq_file *m, const struct pen_timing *t,
 	}
 }
 
+/**
+ * struct pen_debug_snap - what timing and cuts print, copied at once
+ * @timing: the stroke timing, or the deferred cuts' (@cuts)
+ * @missed: stroke periods missed since registration
+ * @pending: a deferred cut is pending now
+ * @asked_ns: since when
+ * @call_max_ns: the longest backend call made under hw_lock
+ */
+struct pen_debug_snap {
+	struct pen_timing timing;
+	u64 missed;
+	bool pending;
+	u64 asked_ns;
+	u64 call_max_ns;
+};
+
+/*
+ * A snapshot under slock, as the timer keeps running while it prints;
+ * allocated (the histogram is large for a stack). kfree() it.
+ */
+static struct pen_debug_snap *pen_debug_snap(struct pen_device *pen,
+					     bool cuts)
+{
+	struct pen_debug_snap *d = kmalloc(sizeof(*d), GFP_KERNEL);
+
+	if (!d)
+		return NULL;
+	raw_spin_lock_irq(&pen->slock);
+	d->timing = cuts ? pen->st.cut_timing : pen->st.timing;
+	d->missed = pen->st.missed;
+	d->pending = pen->st.cut_pending;
+	d->asked_ns = pen->st.cut_asked_ns;
+	d->call_max_ns = pen->st.call_max_ns;
+	raw_spin_unlock_irq(&pen->slock);
+	return d;
+}
+
 static int pen_timing_show(struct seq_file *m, void *v)
 {
-	struct pen_device *pen = m->private;
-	struct pen_timing *t;
-	u64 missed;
+	struct pen_debug_snap *d = pen_debug_snap(m->private, false);
 
-	/* A snapshot: the timer keeps running while this prints. */
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
+	if (!d)
 		return -ENOMEM;
-	raw_spin_lock_irq(&pen->slock);
-	*t = pen->timing;
-	missed = pen->missed;
-	raw_spin_unlock_irq(&pen->slock);
-
-	seq_printf(m, "strokes: %llu\n", t->count);
-	seq_printf(m, "missed: %llu\n", missed);
-	pen_timing_print(m, t, "lateness_ns", "strokes");
-	kfree(t);
+	seq_printf(m, "strokes: %llu\n", d->timing.count);
+	seq_printf(m, "missed: %llu\n", d->missed);
+	pen_timing_print(m, &d->timing, "lateness_ns", "strokes");
+	kfree(d);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pen_timing);
@@ -189,27 +206,17 @@ DEFINE_SHOW_ATTRIBUTE(pen_timing);
  */
 static int pen_cuts_show(struct seq_file *m, void *v)
 {
-	struct pen_device *pen = m->private;
-	struct pen_timing *t;
-	u64 asked_ns, call_max_ns;
-	bool pending;
+	struct pen_debug_snap *d = pen_debug_snap(m->private, true);
 
-	t = kmalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
+	if (!d)
 		return -ENOMEM;
-	raw_spin_lock_irq(&pen->slock);
-	*t = pen->cut_timing;
-	pending = pen->cut_pending;
-	asked_ns = pen->cut_asked_ns;
-	call_max_ns = pen->call_max_ns;
-	raw_spin_unlock_irq(&pen->slock);
-
-	seq_printf(m, "deferred: %llu\n", t->count + pending);
-	seq_printf(m, "pending: %d\n", pending);
-	seq_printf(m, "pending_since_ns: %llu\n", pending ? asked_ns : 0);
-	seq_printf(m, "longest_call_ns: %llu\n", call_max_ns);
-	pen_timing_print(m, t, "delay_ns", "cuts");
-	kfree(t);
+	seq_printf(m, "deferred: %llu\n", d->timing.count + d->pending);
+	seq_printf(m, "pending: %d\n", d->pending);
+	seq_printf(m, "pending_since_ns: %llu\n",
+		   d->pending ? d->asked_ns : 0);
+	seq_printf(m, "longest_call_ns: %llu\n", d->call_max_ns);
+	pen_timing_print(m, &d->timing, "delay_ns", "cuts");
+	kfree(d);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pen_cuts);
@@ -221,7 +228,7 @@ static int pen_readers_show(struct seq_file *m, void *v)
 
 	seq_puts(m, "# queued lost_now lost_total\n");
 	raw_spin_lock_irq(&pen->slock);
-	list_for_each_entry(pf, &pen->readers, node)
+	list_for_each_entry(pf, &pen->st.readers, node)
 		seq_printf(m, "%u %llu %llu\n", kfifo_len(&pf->events),
 			   pf->lost, pf->lost_total);
 	raw_spin_unlock_irq(&pen->slock);

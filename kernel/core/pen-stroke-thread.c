@@ -15,119 +15,140 @@
  * held. A stop decided where the drive cannot be cut at once (under
  * slock, in any context) leaves cut_pending set and wakes this thread;
  * a task that stops the pen cuts the drive itself, first.
+ *
+ * All of it is pen_thread_loop, the stroke loop's half for such a
+ * backend (struct pen_loop_ops): this file uses the stroke core
+ * (pen-stroke.c), which calls it only through that table.
  */
 #include <linux/kthread.h>
 #include <linux/sched.h>
 
 #include "pen-internal.h"
 
-/**
- * pen_cut_locked() - cut the needle drive now, or as soon as it can be
- * @pen: the pen, with pen->slock held
- * @now_ns: the time of the stop that asks for it
- *
- * A backend that cannot sleep is cut here and now. One that can is cut by
- * the stroke thread, woken for it, or by a task that stops or starts the
- * pen (pen_cut_hw_locked(), pen_cut_pending()), whichever gets to the
- * backend first. Until then the cut is pending, and the time it waits is
- * measured (pen_cut_made_locked()).
+/*
+ * A stop decided under slock (pen_cut_locked()): the cut is made by this
+ * thread, woken for it, or by a task that stops or starts the pen,
+ * whichever gets to the backend first. Until then it is pending, and the
+ * time it waits is measured (pen_thread_cut_made_locked()).
  */
-void pen_cut_locked(struct pen_device *pen, u64 now_ns)
+static void pen_thread_cut_locked(struct pen_device *pen, u64 now_ns)
 {
-	if (!pen->ops)
-		return;
-	if (!pen->hw.can_sleep) {
-		pen->ops->drive_disable(pen);
-		return;
-	}
-	if (!pen->cut_pending) {
-		pen->cut_pending = true;
-		pen->cut_asked_ns = now_ns;
+	lockdep_assert_held(&pen->slock);
+	if (!pen->st.cut_pending) {
+		pen->st.cut_pending = true;
+		pen->st.cut_asked_ns = now_ns;
 	}
 	wake_up_process(pen->thread);
 }
 
-/**
- * pen_cut_made_locked() - a drive_disable() call has just returned
- * @pen: the pen, with pen->slock held, and pen->hw_lock held across that
- *	call and until now
- *
- * Nothing can have powered the drive since that call began (power-up
- * needs hw_lock), so it made every cut asked for before it returned.
+/*
+ * A drive_disable() call has just returned, made with pen->hw_lock held
+ * across it and until now, and slock held now. Nothing can have powered
+ * the drive since that call began (power-up needs hw_lock), so it made
+ * every cut asked for before it returned.
  */
-void pen_cut_made_locked(struct pen_device *pen)
+static void pen_thread_cut_made_locked(struct pen_device *pen, u64 now_ns)
 {
 	lockdep_assert_held(&pen->hw_lock);
 	lockdep_assert_held(&pen->slock);
-	if (!pen->cut_pending)
+	if (!pen->st.cut_pending)
 		return;
-	pen->cut_pending = false;
-	pen_timing_add(&pen->cut_timing, ktime_get_ns() - pen->cut_asked_ns);
+	pen->st.cut_pending = false;
+	pen_timing_add(&pen->st.cut_timing, ktime_get_ns() - pen->st.cut_asked_ns);
 }
 
-/**
- * pen_cut_pending() - make a cut that pen_cut_locked() left pending
- * @pen: the pen, with pen->hw_lock held and pen->slock not
- */
-void pen_cut_pending(struct pen_device *pen)
+/* Make a cut that pen_thread_cut_locked() left pending; hw_lock held. */
+static void pen_thread_cut_pending(struct pen_device *pen)
 {
 	const struct pen_ops *ops;
 	bool cut;
 
+	lockdep_assert_held(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
-	ops = pen->ops;
-	cut = pen->cut_pending;
+	ops = pen->st.ops;
+	cut = pen->st.cut_pending;
 	raw_spin_unlock_irq(&pen->slock);
 	if (!cut || !ops)
 		return;
 	ops->drive_disable(pen);
 	/* Pending until here: the drive is off only once the call returns. */
 	raw_spin_lock_irq(&pen->slock);
-	pen_cut_made_locked(pen);
+	pen_thread_cut_made_locked(pen, 0);
 	raw_spin_unlock_irq(&pen->slock);
 }
 
-/**
- * pen_cut_now() - make a pending cut from the task that decided the stop
- * @pen: the pen; the caller holds neither pen->hw_lock nor pen->slock
- *
- * A stop decided under slock in process context (a pedal let go, a
- * cartridge changed) need not wait for the stroke thread: the deciding
- * task cuts a sleeping backend's drive itself, after at most the backend
- * call in progress. Nothing to do for a backend that cannot sleep, whose
- * drive went off under slock. Context: process, may sleep.
+/*
+ * Waits for the backend call in progress, if any, to return: a task's
+ * cut comes after the last stroke, never before it, and no stroke starts
+ * before the task lets go.
  */
-void pen_cut_now(struct pen_device *pen)
+static void pen_thread_claim(struct pen_device *pen)
 {
-	if (!pen->hw.can_sleep)
-		return;
 	/* Never from a pen_ops callback, which runs under it. */
 	lockdep_assert_not_held(&pen->hw_lock);
 	rt_mutex_lock(&pen->hw_lock);
-	pen_cut_pending(pen);
+}
+
+static void pen_thread_unclaim(struct pen_device *pen)
+{
 	rt_mutex_unlock(&pen->hw_lock);
 }
 
-/**
- * pen_cut_hw_locked() - take hw_lock and cut a sleeping backend's drive
- * @pen: the pen; the caller holds neither pen->hw_lock nor pen->slock
- *
- * Waits for the backend call in progress, if any, to return: the cut
- * comes after the last stroke, never before it. Returns with hw_lock
- * held, so that no stroke starts before the caller has recorded the stop.
+/*
+ * A stop decided under slock in process context (a pedal let go, a
+ * cartridge changed) need not wait for the stroke thread: the deciding
+ * task cuts the drive itself, after at most the backend call in
+ * progress.
  */
-void pen_cut_hw_locked(struct pen_device *pen)
+static void pen_thread_cut_now(struct pen_device *pen)
+{
+	pen_thread_claim(pen);
+	pen_thread_cut_pending(pen);
+	pen_thread_unclaim(pen);
+}
+
+/*
+ * Power-up, claimed: a cut still owed to an earlier stop first, then
+ * drive_enable(), timed, as a deferred cut may have had to wait for it.
+ */
+static int pen_thread_power_up(struct pen_device *pen)
+{
+	u64 call_ns;
+	int ret = 0;
+
+	pen_thread_cut_pending(pen);
+	call_ns = ktime_get_ns();
+	if (pen->st.ops->drive_enable)
+		ret = pen->st.ops->drive_enable(pen);
+	call_ns = ktime_get_ns() - call_ns;
+	raw_spin_lock_irq(&pen->slock);
+	pen->st.call_max_ns = max(pen->st.call_max_ns, call_ns);
+	raw_spin_unlock_irq(&pen->slock);
+	return ret;
+}
+
+/* A task's cut, claimed: made here, before the stop is recorded. */
+static void pen_thread_cut_begin(struct pen_device *pen)
 {
 	const struct pen_ops *ops;
 
-	rt_mutex_lock(&pen->hw_lock);
+	lockdep_assert_held(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
-	/* Cleared only under hw_lock (pen_detach()): stays valid. */
-	ops = pen->ops;
+	/* Cleared only claimed (pen_detach()): stays valid. */
+	ops = pen->st.ops;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ops)
 		ops->drive_disable(pen);
+}
+
+/* The timer only hands the boundary to the thread. */
+static bool pen_thread_tick_locked(struct pen_device *pen, ktime_t now)
+{
+	lockdep_assert_held(&pen->slock);
+	pen->st.tick_pending = true;
+	wake_up_process(pen->thread);
+	return false;
 }
 
 /* One boundary the timer signalled, and any cut asked for since. */
@@ -143,12 +164,12 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	rt_mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
-	ops = pen->ops;
-	if (pen->tick_pending && pen->running && ops) {
+	ops = pen->st.ops;
+	if (pen->st.tick_pending && pen_running(pen)) {
 		now = ktime_get();
 		if (pen_boundary_locked(pen, now, &lateness_ns, &missed)) {
-			seq = pen->seq;
-			depth_um = pen->depth_um;
+			seq = pen->st.seq;
+			depth_um = pen->st.depth_um;
 			/* Its record first: stroke() may report it at once. */
 			pen_stroke_issued_locked(pen, now, lateness_ns, missed);
 			hrtimer_start_expires(&pen->timer,
@@ -156,7 +177,7 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 			stroke = true;
 		}
 	}
-	pen->tick_pending = false;
+	pen->st.tick_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
 
 	if (stroke) {
@@ -168,17 +189,17 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 			ops->drive_disable(pen);
 		raw_spin_lock_irq(&pen->slock);
 		/* A deferred cut may have had to wait for this call. */
-		pen->call_max_ns = max(pen->call_max_ns, call_ns);
+		pen->st.call_max_ns = max(pen->st.call_max_ns, call_ns);
 		if (ret) {
-			pen_cut_made_locked(pen);
-			if (pen->running)
+			pen_thread_cut_made_locked(pen, 0);
+			if (pen_running(pen))
 				pen_record_stop_locked(pen, PEN_STOP_BACKEND,
 						       ktime_get_ns());
 		}
 		raw_spin_unlock_irq(&pen->slock);
 	}
 	/* A stop decided above, or anywhere since: the drive goes off now. */
-	pen_cut_pending(pen);
+	pen_thread_cut_pending(pen);
 	rt_mutex_unlock(&pen->hw_lock);
 }
 
@@ -191,7 +212,7 @@ static int pen_stroke_thread_fn(void *data)
 		/* Set before looking, so a wake-up after the look is kept. */
 		set_current_state(TASK_INTERRUPTIBLE);
 		raw_spin_lock_irq(&pen->slock);
-		work = pen->tick_pending || pen->cut_pending;
+		work = pen->st.tick_pending || pen->st.cut_pending;
 		raw_spin_unlock_irq(&pen->slock);
 		if (kthread_should_stop())
 			break;
@@ -206,18 +227,11 @@ static int pen_stroke_thread_fn(void *data)
 	return 0;
 }
 
-/**
- * pen_stroke_thread_start() - start the pen's stroke thread, if it needs one
- * @pen: the pen, registering; pen->id is set
- *
- * Return: 0, or the error of creating the thread.
- */
-int pen_stroke_thread_start(struct pen_device *pen)
+/* Start the pen's stroke thread; pen->id is set. */
+static int pen_stroke_thread_start(struct pen_device *pen)
 {
 	struct task_struct *t;
 
-	if (!pen->hw.can_sleep)
-		return 0;
 	t = kthread_create(pen_stroke_thread_fn, pen, "pen%d-stroke", pen->id);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
@@ -228,15 +242,27 @@ int pen_stroke_thread_start(struct pen_device *pen)
 	return 0;
 }
 
-/**
- * pen_stroke_thread_stop() - end the stroke thread
- * @pen: the pen, with its ops cleared and its timer cancelled, so that
- *	nothing wakes the thread any more
+/*
+ * End the stroke thread, once the pen's ops are cleared and its timer
+ * cancelled, so that nothing wakes it any more.
  */
-void pen_stroke_thread_stop(struct pen_device *pen)
+static void pen_stroke_thread_stop(struct pen_device *pen)
 {
 	if (!pen->thread)
 		return;
 	kthread_stop(pen->thread);
 	pen->thread = NULL;
 }
+
+const struct pen_loop_ops pen_thread_loop = {
+	.tick_locked = pen_thread_tick_locked,
+	.cut_locked = pen_thread_cut_locked,
+	.cut_now = pen_thread_cut_now,
+	.claim = pen_thread_claim,
+	.unclaim = pen_thread_unclaim,
+	.power_up = pen_thread_power_up,
+	.cut_begin = pen_thread_cut_begin,
+	.cut_end_locked = pen_thread_cut_made_locked,
+	.attach = pen_stroke_thread_start,
+	.detach = pen_stroke_thread_stop,
+};

@@ -5,11 +5,14 @@
  * The timer runs in hard-irq mode, so its lateness does not depend on a
  * softirq thread being scheduled (which on PREEMPT_RT would put every
  * stroke behind whatever runs at that thread's priority). Everything the
- * callback touches is under the pen's raw spinlock. For a backend whose
- * calls never sleep, the callback makes the stroke itself; for one whose
- * calls may sleep (hw.can_sleep), it wakes the pen's real-time stroke
- * thread, which makes the same decisions and the hardware calls
- * (pen-stroke-thread.c).
+ * callback touches is under the pen's raw spinlock. What it does at a
+ * boundary, and how a stop cuts the drive, is the pen's loop's
+ * (struct pen_loop_ops, chosen at registration): for a backend whose
+ * calls never sleep, pen_irq_loop below makes the stroke in the callback
+ * itself; for one whose calls may sleep, pen_thread_loop wakes the pen's
+ * real-time stroke thread, which makes the same decisions and the
+ * hardware calls (pen-stroke-thread.c). This file calls that one only
+ * through the table.
  *
  * The schedule is absolute: each expiry is the previous expiry plus one
  * period (hrtimer_forward()), never "now plus a period", so lateness of
@@ -26,15 +29,79 @@
 #include "pen-compat.h"
 #include "pen-internal.h"
 
+/**
+ * pen_set_run_locked() - move the stroke loop to another state
+ * @pen: the pen, with pen->slock held
+ * @to: the new state
+ *
+ * Only along the transitions enum pen_run lists; any other is a bug in
+ * the core, warned about once, and made all the same (the state must
+ * follow what the code did).
+ */
+void pen_set_run_locked(struct pen_device *pen, enum pen_run to)
+{
+	static const u8 legal[] = {
+		[PEN_RUN_STOPPED] = BIT(PEN_RUN_RUNNING) | BIT(PEN_RUN_REMOVING),
+		[PEN_RUN_RUNNING] = BIT(PEN_RUN_STOPPED) | BIT(PEN_RUN_ENDING),
+		[PEN_RUN_ENDING] = BIT(PEN_RUN_REMOVING),
+		[PEN_RUN_REMOVING] = BIT(PEN_RUN_DETACHED),
+		[PEN_RUN_DETACHED] = 0,
+	};
+
+	lockdep_assert_held(&pen->slock);
+	WARN_ON_ONCE(!(legal[pen->st.run] & BIT(to)));
+	WRITE_ONCE(pen->st.run, to);
+}
+
+/* A running needle stopped: a pen being removed stays so. */
+static void pen_run_stopped_locked(struct pen_device *pen)
+{
+	lockdep_assert_held(&pen->slock);
+	pen_set_run_locked(pen, pen->st.run == PEN_RUN_ENDING ?
+			   PEN_RUN_REMOVING : PEN_RUN_STOPPED);
+}
+
+/**
+ * pen_cut_locked() - cut the needle drive now, or as soon as it can be
+ * @pen: the pen, with pen->slock held
+ * @now_ns: the time of the stop that asks for it
+ *
+ * A backend that cannot sleep is cut here and now; one that can, by the
+ * stroke thread or the next task to reach it (pen_thread_loop). Nothing
+ * to cut once the pen is detached.
+ */
+void pen_cut_locked(struct pen_device *pen, u64 now_ns)
+{
+	lockdep_assert_held(&pen->slock);
+	if (pen->st.ops)
+		pen->loop->cut_locked(pen, now_ns);
+}
+
+/**
+ * pen_cut_now() - make a pending cut from the task that decided the stop
+ * @pen: the pen; the caller holds neither pen->hw_lock nor pen->slock
+ *
+ * A stop decided under slock in process context (a pedal let go, a
+ * cartridge changed) need not wait for the stroke thread: the deciding
+ * task cuts a sleeping backend's drive itself, after at most the backend
+ * call in progress. Nothing to do for a backend that cannot sleep, whose
+ * drive went off under slock. Context: process, may sleep.
+ */
+void pen_cut_now(struct pen_device *pen)
+{
+	pen->loop->cut_now(pen);
+}
+
 /*
  * Record the stop of a running needle whose drive is already cut, or
  * whose cut is asked for. Called with pen->slock held.
  */
 void pen_record_stop_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 {
-	pen->running = false;
-	pen->stop_reason = reason;
-	pen->stopped_ns = now_ns;
+	lockdep_assert_held(&pen->slock);
+	pen_run_stopped_locked(pen);
+	pen->st.stop_reason = reason;
+	pen->st.stopped_ns = now_ns;
 	/* Records of the strokes cut short, then of the stop itself. */
 	pen_ev_strokes_flush_locked(pen);
 	pen_ev_state_locked(pen, now_ns);
@@ -43,6 +110,7 @@ void pen_record_stop_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 /* Called with pen->slock held and the needle running. */
 void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 {
+	lockdep_assert_held(&pen->slock);
 	/* Drive off before any bookkeeping. */
 	pen_cut_locked(pen, now_ns);
 	pen_record_stop_locked(pen, reason, now_ns);
@@ -61,25 +129,26 @@ void pen_halt_locked(struct pen_device *pen, u32 reason, u64 now_ns)
 void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 		      u64 now_ns)
 {
-	bool was_running = pen->running;
-	bool latch = pen->fault == PEN_FAULT_NONE;
+	bool was_running = pen_running(pen);
+	bool latch = pen->st.fault == PEN_FAULT_NONE;
 
+	lockdep_assert_held(&pen->slock);
 	pen_cut_locked(pen, now_ns);
 	/* A start powering the drive meanwhile gives up, even if cleared. */
-	pen->stop_gen++;
+	pen->st.stop_gen++;
 	if (was_running) {
-		pen->running = false;
-		pen->stop_reason = PEN_STOP_FAULT;
-		pen->stopped_ns = now_ns;
+		pen_run_stopped_locked(pen);
+		pen->st.stop_reason = PEN_STOP_FAULT;
+		pen->st.stopped_ns = now_ns;
 	}
 
 	if (fault < PEN_FAULT_KINDS)
-		pen->fault_counts[fault]++;
+		pen->st.fault_counts[fault]++;
 	if (latch) {
-		pen->fault = fault;
-		pen->fault_value = value;
-		pen->fault_ns = now_ns;
-		pen->fault_seq = pen->seq;
+		pen->st.fault = fault;
+		pen->st.fault_value = value;
+		pen->st.fault_ns = now_ns;
+		pen->st.fault_seq = pen->st.seq;
 	}
 
 	/* Read in order: the strokes cut short, the fault, the stop. */
@@ -91,7 +160,7 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 
 /**
  * pen_boundary_locked() - decide the stroke due at a stroke boundary
- * @pen: the pen, with pen->slock held and pen->running set
+ * @pen: the pen, with pen->slock held and its needle running
  * @now: the time of the boundary, as the stroke will be made
  * @lateness_ns: set to how late @now is for the stroke's ideal time
  * @missed: set to the periods skipped right before this stroke
@@ -108,6 +177,7 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	ktime_t expires = hrtimer_get_expires(&pen->timer);
 	u64 missed_in_row, overruns;
 
+	lockdep_assert_held(&pen->slock);
 	*lateness_ns = ktime_after(now, expires) ?
 		       ktime_to_ns(ktime_sub(now, expires)) : 0;
 
@@ -116,10 +186,10 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * the limit the schedule can no longer be trusted: stop, don't catch
 	 * up.
 	 */
-	missed_in_row = div64_u64(*lateness_ns, pen->period_ns);
+	missed_in_row = div64_u64(*lateness_ns, pen->st.period_ns);
 	if (missed_in_row > READ_ONCE(pen_max_missed_strokes)) {
-		pen->missed += missed_in_row;
-		pen->run_missed += missed_in_row;
+		pen->st.missed += missed_in_row;
+		pen->st.run_missed += missed_in_row;
 		pen_fault_locked(pen, PEN_FAULT_TIMING,
 				 min_t(u64, missed_in_row, U32_MAX),
 				 ktime_to_ns(now));
@@ -131,20 +201,20 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * this stroke and the period after it use.
 	 */
 	/* The limits an administrator may lower while the needle runs. */
-	if (pen->depth_um > pen->depth_cap_um) {
+	if (pen->st.depth_um > pen->st.depth_cap_um) {
 		pen_halt_locked(pen, PEN_STOP_DEPTH_CAP, ktime_to_ns(now));
 		return false;
 	}
-	if (ktime_to_ns(now) - pen->started_ns >= pen->max_run_time_ns) {
+	if (ktime_to_ns(now) - pen->st.started_ns >= pen->st.max_run_time_ns) {
 		pen_halt_locked(pen, PEN_STOP_RUN_TIME, ktime_to_ns(now));
 		return false;
 	}
 	/* A controller that stopped kicking may be hung: stop, and latch. */
-	if (pen->watchdog_ns &&
-	    ktime_to_ns(now) - pen->last_kick_ns > pen->watchdog_ns) {
+	if (pen->st.watchdog_ns &&
+	    ktime_to_ns(now) - pen->st.last_kick_ns > pen->st.watchdog_ns) {
 		pen_fault_locked(pen, PEN_FAULT_WATCHDOG,
 				 min_t(u64, div_u64(ktime_to_ns(now) -
-						    pen->last_kick_ns,
+						    pen->st.last_kick_ns,
 						    NSEC_PER_MSEC), U32_MAX),
 				 ktime_to_ns(now));
 		return false;
@@ -155,8 +225,8 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 		return false;
 
 	/* A spent cartridge stops the needle between strokes. */
-	if (pen->cart_strokes >= pen->cart_budget) {
-		pen->cart_state = PEN_CARTRIDGE_SPENT;
+	if (pen->st.cart_strokes >= pen->st.cart_budget) {
+		pen->st.cart_state = PEN_CARTRIDGE_SPENT;
 		pen_halt_locked(pen, PEN_STOP_CARTRIDGE_SPENT, ktime_to_ns(now));
 		pen_ev_cartridge_locked(pen, ktime_to_ns(now));
 		return false;
@@ -168,9 +238,9 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * stroke of the last boundary passed, and late against that one.
 	 */
 	overruns = hrtimer_forward(&pen->timer, now,
-				   ns_to_ktime(pen->period_ns));
+				   ns_to_ktime(pen->st.period_ns));
 	*missed = overruns > 1 ? overruns - 1 : 0;
-	*lateness_ns -= *missed * pen->period_ns;
+	*lateness_ns -= *missed * pen->st.period_ns;
 	return true;
 }
 
@@ -186,54 +256,81 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
 			      u64 lateness_ns, u64 missed)
 {
+	lockdep_assert_held(&pen->slock);
 	pen_ev_stroke_issued_locked(pen, ktime_to_ns(now), lateness_ns, missed);
-	pen->seq++;
-	pen->cart_strokes++;
-	pen->strokes++;
-	pen->run_strokes++;
-	pen->missed += missed;
-	pen->run_missed += missed;
-	pen->last_stroke_ns = ktime_to_ns(now);
-	if (lateness_ns > pen->max_lateness_ns)
-		pen->max_lateness_ns = lateness_ns;
-	pen_timing_add(&pen->timing, lateness_ns);
+	pen->st.seq++;
+	pen->st.cart_strokes++;
+	pen->st.strokes++;
+	pen->st.run_strokes++;
+	pen->st.missed += missed;
+	pen->st.run_missed += missed;
+	pen->st.last_stroke_ns = ktime_to_ns(now);
+	if (lateness_ns > pen->st.max_lateness_ns)
+		pen->st.max_lateness_ns = lateness_ns;
+	pen_timing_add(&pen->st.timing, lateness_ns);
 }
 
 static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 {
 	struct pen_device *pen = container_of(timer, struct pen_device, timer);
-	enum hrtimer_restart restart = HRTIMER_NORESTART;
-	u64 lateness_ns, missed;
+	bool restart = false;
 	unsigned long flags;
-	ktime_t now;
 
 	/* Hard-irq context already; irqsave keeps lockdep and RT honest. */
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	if (!pen->running || !pen->ops)
-		goto out;
+	if (pen_running(pen))
+		restart = pen->loop->tick_locked(pen, hrtimer_cb_get_time(timer));
+	raw_spin_unlock_irqrestore(&pen->slock, flags);
+	return restart ? HRTIMER_RESTART : HRTIMER_NORESTART;
+}
 
-	/* Sleeping hardware is driven from the stroke thread, on time. */
-	if (pen->hw.can_sleep) {
-		pen->tick_pending = true;
-		wake_up_process(pen->thread);
-		goto out;
-	}
+/*
+ * The loop of a backend whose calls never sleep: the timer makes the
+ * stroke, and every cut is made under slock, wherever it is decided.
+ */
+static bool pen_irq_tick_locked(struct pen_device *pen, ktime_t now)
+{
+	u64 lateness_ns, missed;
 
-	now = hrtimer_cb_get_time(timer);
+	lockdep_assert_held(&pen->slock);
 	if (!pen_boundary_locked(pen, now, &lateness_ns, &missed))
-		goto out;
-
-	if (pen->ops->stroke(pen, pen->seq, pen->depth_um)) {
+		return false;
+	if (pen->st.ops->stroke(pen, pen->st.seq, pen->st.depth_um)) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
-		goto out;
+		return false;
 	}
 	/* No report can come in before this: we hold slock. */
 	pen_stroke_issued_locked(pen, now, lateness_ns, missed);
-	restart = HRTIMER_RESTART;
-out:
-	raw_spin_unlock_irqrestore(&pen->slock, flags);
-	return restart;
+	return true;
 }
+
+static void pen_irq_cut_locked(struct pen_device *pen, u64 now_ns)
+{
+	lockdep_assert_held(&pen->slock);
+	pen->st.ops->drive_disable(pen);
+}
+
+/* Stops never wait for a start: there is nothing to claim or defer. */
+static void pen_irq_nothing(struct pen_device *pen)
+{
+}
+
+static int pen_irq_power_up(struct pen_device *pen)
+{
+	return pen->st.ops->drive_enable ? pen->st.ops->drive_enable(pen) : 0;
+}
+
+const struct pen_loop_ops pen_irq_loop = {
+	.tick_locked = pen_irq_tick_locked,
+	.cut_locked = pen_irq_cut_locked,
+	.cut_now = pen_irq_nothing,
+	.claim = pen_irq_nothing,
+	.unclaim = pen_irq_nothing,
+	.power_up = pen_irq_power_up,
+	.cut_begin = pen_irq_nothing,
+	/* The task's cut, like any other: under slock. */
+	.cut_end_locked = pen_cut_locked,
+};
 
 /*
  * When a run's first stroke is due: at once, unless the last stroke of the
@@ -245,7 +342,7 @@ out:
 static ktime_t pen_first_stroke_time(const struct pen_device *pen,
 				     ktime_t now)
 {
-	ktime_t earliest = ns_to_ktime(pen->last_stroke_ns +
+	ktime_t earliest = ns_to_ktime(pen->st.last_stroke_ns +
 				       pen_rate_to_period_ns(pen->hw.rate_max_mhz));
 
 	return ktime_after(earliest, now) ? earliest : now;
@@ -255,7 +352,7 @@ void pen_stroke_init(struct pen_device *pen)
 {
 	raw_spin_lock_init(&pen->slock);
 	rt_mutex_init(&pen->hw_lock);
-	pen->cut_timing.min_ns = U64_MAX;
+	pen->st.cut_timing.min_ns = U64_MAX;
 	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_ABS_HARD);
 }
@@ -268,15 +365,16 @@ void pen_stroke_init(struct pen_device *pen)
  */
 static int pen_start_refusal_locked(const struct pen_device *pen)
 {
-	if (!pen->ops || pen->removing)
+	lockdep_assert_held(&pen->slock);
+	if (pen_going(pen))
 		return -ENODEV;
-	if (pen->running)
+	if (pen_running(pen))
 		return -EALREADY;
-	if (pen->fault != PEN_FAULT_NONE)
+	if (pen->st.fault != PEN_FAULT_NONE)
 		return -EIO;
-	if (pen->depth_um > pen->depth_cap_um)
+	if (pen->st.depth_um > pen->st.depth_cap_um)
 		return -ERANGE;
-	switch (pen->cart_state) {
+	switch (pen->st.cart_state) {
 	case PEN_CARTRIDGE_NONE:
 		return -ENOMEDIUM;
 	case PEN_CARTRIDGE_REUSED:
@@ -285,7 +383,7 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
 		return -ENOSPC;
 	}
 	/* Last: the pedal is the go, once all else is ready. */
-	if (pen_hold_to_run_locked(pen) && !pen->pedal_down)
+	if (pen_hold_to_run_locked(pen) && !pen->st.pedal_down)
 		return -EAGAIN;
 	return 0;
 }
@@ -310,7 +408,7 @@ static int pen_start_refusal_locked(const struct pen_device *pen)
  */
 int pen_start(struct pen_device *pen)
 {
-	u64 call_ns;
+	const struct pen_loop_ops *loop = pen->loop;
 	ktime_t now;
 	u32 gen;
 	int ret = 0;
@@ -319,7 +417,7 @@ int pen_start(struct pen_device *pen)
 	mutex_lock(&pen->lock);
 	raw_spin_lock_irq(&pen->slock);
 	ret = pen_start_refusal_locked(pen);
-	gen = pen->stop_gen;
+	gen = pen->st.stop_gen;
 	raw_spin_unlock_irq(&pen->slock);
 	if (ret)
 		goto out;
@@ -330,22 +428,14 @@ int pen_start(struct pen_device *pen)
 	/*
 	 * drive_enable() may sleep, so it runs without slock. Stops of a
 	 * backend that cannot sleep do not wait for it: they only take slock
-	 * and bump stop_gen. Those of one that can wait for hw_lock, and
-	 * a cut still pending from an earlier stop is made before power-up.
+	 * and bump stop_gen. Those of one that can wait for the claim
+	 * (hw_lock), and a cut still pending from an earlier stop is made
+	 * before power-up.
 	 */
-	if (pen->hw.can_sleep) {
-		rt_mutex_lock(&pen->hw_lock);
-		pen_cut_pending(pen);
-	}
-	call_ns = ktime_get_ns();
-	if (pen->ops->drive_enable)
-		ret = pen->ops->drive_enable(pen);
-	call_ns = ktime_get_ns() - call_ns;
+	loop->claim(pen);
+	ret = loop->power_up(pen);
 
 	raw_spin_lock_irq(&pen->slock);
-	/* A deferred cut may have had to wait for it, under hw_lock. */
-	if (pen->hw.can_sleep)
-		pen->call_max_ns = max(pen->call_max_ns, call_ns);
 	/* A fault, a cartridge change or a lower cap during power-up. */
 	if (!ret)
 		ret = pen_start_refusal_locked(pen);
@@ -353,42 +443,39 @@ int pen_start(struct pen_device *pen)
 	 * A stop or a fault came while the drive powered up (the fault may
 	 * be cleared by now), or a cut asked for then is still owed.
 	 */
-	if (!ret && (pen->stop_gen != gen || pen->cut_pending))
+	if (!ret && (pen->st.stop_gen != gen || pen->st.cut_pending))
 		ret = -ECANCELED;
 	if (ret) {
-		/* A half-done or overtaken enable must not leave it on. */
-		if (!pen->hw.can_sleep) {
-			pen->ops->drive_disable(pen);
-			raw_spin_unlock_irq(&pen->slock);
-			goto out;
-		}
+		/*
+		 * A half-done or overtaken enable must not leave it on: cut
+		 * as a stopping task does (that also makes any cut a fault
+		 * asked for meanwhile).
+		 */
 		raw_spin_unlock_irq(&pen->slock);
-		pen->ops->drive_disable(pen);
-		/* That also made any cut a fault asked for meanwhile. */
+		loop->cut_begin(pen);
 		raw_spin_lock_irq(&pen->slock);
-		pen_cut_made_locked(pen);
+		loop->cut_end_locked(pen, ktime_get_ns());
 		raw_spin_unlock_irq(&pen->slock);
-		rt_mutex_unlock(&pen->hw_lock);
+		loop->unclaim(pen);
 		goto out;
 	}
 	now = ktime_get();
 	/* A boundary that came before this run is not one of its strokes. */
-	pen->tick_pending = false;
-	pen->running = true;
-	pen->run_strokes = 0;
-	pen->run_missed = 0;
-	pen->max_lateness_ns = 0;
-	pen->started_ns = ktime_to_ns(now);
-	pen->last_kick_ns = pen->started_ns;	/* START counts as a kick */
-	pen->stopped_ns = 0;
-	pen->short_strokes = 0;
-	pen->period_ns = pen_rate_to_period_ns(pen->rate_mhz);
+	pen->st.tick_pending = false;
+	pen_set_run_locked(pen, PEN_RUN_RUNNING);
+	pen->st.run_strokes = 0;
+	pen->st.run_missed = 0;
+	pen->st.max_lateness_ns = 0;
+	pen->st.started_ns = ktime_to_ns(now);
+	pen->st.last_kick_ns = pen->st.started_ns;	/* START counts as a kick */
+	pen->st.stopped_ns = 0;
+	pen->st.short_strokes = 0;
+	pen->st.period_ns = pen_rate_to_period_ns(pen->st.rate_mhz);
 	hrtimer_start(&pen->timer, pen_first_stroke_time(pen, now),
 		      HRTIMER_MODE_ABS_HARD);
-	pen_ev_state_locked(pen, pen->started_ns);
+	pen_ev_state_locked(pen, pen->st.started_ns);
 	raw_spin_unlock_irq(&pen->slock);
-	if (pen->hw.can_sleep)
-		rt_mutex_unlock(&pen->hw_lock);
+	loop->unclaim(pen);
 out:
 	mutex_unlock(&pen->lock);
 	return ret;
@@ -412,42 +499,36 @@ EXPORT_SYMBOL_IF_KUNIT(pen_start);
  */
 int pen_stop(struct pen_device *pen, u32 reason)
 {
-	bool can_sleep = pen->hw.can_sleep;
+	const struct pen_loop_ops *loop = pen->loop;
 	u64 now_ns;
 	int ret = 0;
 
 	/*
-	 * Sleeping hardware is cut first, before the stop is recorded: no
-	 * stroke can start meanwhile (the thread needs hw_lock), and the
-	 * strokes the stop cuts short are recorded as such only once they
-	 * really are.
+	 * The claim waits for the backend call in progress, if any, so the
+	 * cut comes after the last stroke, never before it; holding it, no
+	 * stroke starts before the stop is recorded. Sleeping hardware is
+	 * cut first, before the stop is recorded, so the strokes the stop
+	 * cuts short are recorded as such only once they really are; other
+	 * hardware is cut under slock, and if the needle is still, cutting
+	 * it again costs nothing.
 	 */
-	if (can_sleep)
-		pen_cut_hw_locked(pen);
-
+	loop->claim(pen);
+	loop->cut_begin(pen);
 	raw_spin_lock_irq(&pen->slock);
 	now_ns = ktime_get_ns();
-	if (can_sleep) {
-		/* Cut above, under the hw_lock we still hold. */
-		pen_cut_made_locked(pen);
-		if (pen->ops && pen->running)
-			pen_record_stop_locked(pen, reason, now_ns);
-	} else if (pen->ops && pen->running) {
-		pen_halt_locked(pen, reason, now_ns);
-	} else {
-		/* Already stopped; cutting the drive again costs nothing. */
-		pen_cut_locked(pen, now_ns);
-	}
-	if (!pen->ops)
+	loop->cut_end_locked(pen, now_ns);
+	if (pen_running(pen))
+		pen_record_stop_locked(pen, reason, now_ns);
+	if (pen_detached(pen))
 		ret = -ENODEV;
-	pen->stop_gen++;
+	pen->st.stop_gen++;
 	raw_spin_unlock_irq(&pen->slock);
-	if (can_sleep)
-		rt_mutex_unlock(&pen->hw_lock);
+	loop->unclaim(pen);
 
 	/*
-	 * A callback already waiting for the lock sees running == false and
-	 * does not re-arm; wait for it so nothing of the loop outlives us.
+	 * A callback already waiting for the lock sees the needle stopped
+	 * and does not re-arm; wait for it so nothing of the loop outlives
+	 * us.
 	 */
 	hrtimer_cancel(&pen->timer);
 	return ret;
@@ -463,7 +544,7 @@ EXPORT_SYMBOL_IF_KUNIT(pen_stop);
  */
 void pen_detach(struct pen_device *pen)
 {
-	const struct pen_ops *ops;
+	const struct pen_loop_ops *loop = pen->loop;
 
 	/*
 	 * No new start from here on: between the stop below and clearing
@@ -471,42 +552,37 @@ void pen_detach(struct pen_device *pen)
 	 * after its stop for the removal.
 	 */
 	raw_spin_lock_irq(&pen->slock);
-	pen->removing = true;
+	pen_set_run_locked(pen, pen_running(pen) ? PEN_RUN_ENDING :
+			   PEN_RUN_REMOVING);
 	raw_spin_unlock_irq(&pen->slock);
 
 	/* Cut the drive at once, even while a start is powering it up ... */
 	pen_stop(pen, PEN_STOP_REMOVED);
 
-	/* ... then make sure nothing starts it again. */
+	/*
+	 * ... then make sure nothing starts it again. The last call into
+	 * the backend, a cut, first: the drive stays off. ops is cleared
+	 * only here, claimed and under slock.
+	 */
 	mutex_lock(&pen->lock);
-	if (pen->hw.can_sleep) {
-		rt_mutex_lock(&pen->hw_lock);
-		/*
-		 * The last call into the backend, first: the drive stays
-		 * off. ops is cleared only here, under hw_lock.
-		 */
-		ops = pen->ops;
-		if (ops)
-			ops->drive_disable(pen);
-	}
+	loop->claim(pen);
+	loop->cut_begin(pen);
 	raw_spin_lock_irq(&pen->slock);
-	if (pen->hw.can_sleep)
-		pen_cut_made_locked(pen);
-	if (pen->running && pen->hw.can_sleep)
+	loop->cut_end_locked(pen, ktime_get_ns());
+	if (pen_running(pen))
 		pen_record_stop_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
-	else if (pen->running)
-		pen_halt_locked(pen, PEN_STOP_REMOVED, ktime_get_ns());
-	pen->ops = NULL;
+	pen->st.ops = NULL;
+	pen_set_run_locked(pen, PEN_RUN_DETACHED);
 	/* Its pedal goes with it, once its stop is recorded: released. */
-	pen->pedal_down = false;
+	pen->st.pedal_down = false;
 	raw_spin_unlock_irq(&pen->slock);
-	if (pen->hw.can_sleep)
-		rt_mutex_unlock(&pen->hw_lock);
-	pen->drvdata = NULL;
+	loop->unclaim(pen);
+	pen->ctl.drvdata = NULL;
 	mutex_unlock(&pen->lock);
 	hrtimer_cancel(&pen->timer);
 	/* Nothing wakes the thread once ops is gone and the timer is. */
-	pen_stroke_thread_stop(pen);
+	if (loop->detach)
+		loop->detach(pen);
 }
 
 /**
@@ -533,20 +609,20 @@ int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 	 * since, and a removed pen accepts nothing (nor puts a record in
 	 * the stream after its last one, the stop for the removal).
 	 */
-	if (!pen->ops || pen->removing) {
+	if (pen_going(pen)) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return -ENODEV;
 	}
 	/* Checked here, under the lock a lowered cap is written under. */
-	if ((mask & PEN_PARAM_DEPTH) && depth_um > pen->depth_cap_um) {
+	if ((mask & PEN_PARAM_DEPTH) && depth_um > pen->st.depth_cap_um) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return -ERANGE;
 	}
 	if (mask & PEN_PARAM_DEPTH)
-		pen->depth_um = depth_um;
+		pen->st.depth_um = depth_um;
 	if (mask & PEN_PARAM_RATE) {
-		pen->rate_mhz = rate_mhz;
-		pen->period_ns = pen_rate_to_period_ns(rate_mhz);
+		pen->st.rate_mhz = rate_mhz;
+		pen->st.period_ns = pen_rate_to_period_ns(rate_mhz);
 	}
 	pen_ev_setpoint_locked(pen, mask, ktime_get_ns());
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
@@ -571,19 +647,19 @@ bool pen_clear_fault(struct pen_device *pen)
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
 	/* A removed pen's fault stays, and its stream has ended. */
-	if (!pen->ops || pen->removing) {
+	if (pen_going(pen)) {
 		raw_spin_unlock_irqrestore(&pen->slock, flags);
 		return false;
 	}
-	was = pen->fault != PEN_FAULT_NONE;
+	was = pen->st.fault != PEN_FAULT_NONE;
 	if (was)
-		pen_ev_fault_locked(pen, PEN_EVENT_FAULT_CLEARED, pen->fault,
-				    pen->fault_value, false, ktime_get_ns());
-	pen->fault = PEN_FAULT_NONE;
-	pen->fault_value = 0;
-	pen->fault_ns = 0;
-	pen->fault_seq = 0;
-	pen->short_strokes = 0;
+		pen_ev_fault_locked(pen, PEN_EVENT_FAULT_CLEARED, pen->st.fault,
+				    pen->st.fault_value, false, ktime_get_ns());
+	pen->st.fault = PEN_FAULT_NONE;
+	pen->st.fault_value = 0;
+	pen->st.fault_ns = 0;
+	pen->st.fault_seq = 0;
+	pen->st.short_strokes = 0;
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 	return was;
 }
@@ -601,8 +677,8 @@ void pen_set_watchdog(struct pen_device *pen, u32 timeout_ms)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->watchdog_ns = (u64)timeout_ms * NSEC_PER_MSEC;
-	pen->last_kick_ns = ktime_get_ns();
+	pen->st.watchdog_ns = (u64)timeout_ms * NSEC_PER_MSEC;
+	pen->st.last_kick_ns = ktime_get_ns();
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }
 
@@ -617,6 +693,6 @@ void pen_kick_watchdog(struct pen_device *pen)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&pen->slock, flags);
-	pen->last_kick_ns = ktime_get_ns();
+	pen->st.last_kick_ns = ktime_get_ns();
 	raw_spin_unlock_irqrestore(&pen->slock, flags);
 }

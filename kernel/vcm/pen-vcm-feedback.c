@@ -57,6 +57,7 @@ void pen_vcm_feedback_cancel(struct pen_vcm *vcm)
  */
 static void pen_vcm_trip_locked(struct pen_vcm *vcm, int err)
 {
+	lockdep_assert_held(&vcm->lock);
 	gpiod_set_value_cansleep(vcm->enable, 0);
 	vcm->tripped = true;
 	vcm->tripped_err = err;
@@ -81,6 +82,7 @@ void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
 	int pos, cur, temp_mc = 0, ret;
 	s64 cur_ua, pos_um;
 
+	lockdep_assert_held(&vcm->lock);
 	ret = iio_read_channel_raw(vcm->current_ch, &cur);
 	if (ret >= 0)
 		ret = iio_read_channel_raw(vcm->position, &pos);

@@ -226,6 +226,9 @@ int pen_vcm_inputs_get(struct pen_vcm *vcm)
 /*
  * With the pen registered: the interrupts, then the present state read
  * once (after the interrupts, so that no change in between is missed).
+ * Not devm: they must outlive the pen's registration, which devres
+ * would undo first (see pen_vcm_probe()); pen_vcm_inputs_stop() frees
+ * them, on success or after a failure part way.
  */
 int pen_vcm_inputs_start(struct pen_vcm *vcm)
 {
@@ -236,10 +239,9 @@ int pen_vcm_inputs_start(struct pen_vcm *vcm)
 	if (irq < 0)
 		return dev_err_probe(dev, irq,
 				     "no interrupt for cartridge-detect\n");
-	ret = devm_request_threaded_irq(dev, irq, NULL, pen_vcm_cart_irq,
-					IRQF_TRIGGER_RISING |
-					IRQF_TRIGGER_FALLING | IRQF_ONESHOT,
-					"pen-vcm cartridge", vcm);
+	ret = request_threaded_irq(irq, NULL, pen_vcm_cart_irq,
+				   IRQF_TRIGGER_RISING | IRQF_TRIGGER_FALLING |
+				   IRQF_ONESHOT, "pen-vcm cartridge", vcm);
 	if (ret)
 		return dev_err_probe(dev, ret,
 				     "cannot request the cartridge interrupt\n");
@@ -256,10 +258,10 @@ int pen_vcm_inputs_start(struct pen_vcm *vcm)
 			return dev_err_probe(dev, irq, "no interrupt for %s\n",
 					     pen_vcm_button_names[b]);
 		/* Either context: the handler only queues the debounce. */
-		ret = devm_request_any_context_irq(dev, irq, pen_vcm_button_irq,
-						   IRQF_TRIGGER_RISING |
-						   IRQF_TRIGGER_FALLING,
-						   pen_vcm_button_names[b], btn);
+		ret = request_any_context_irq(irq, pen_vcm_button_irq,
+					      IRQF_TRIGGER_RISING |
+					      IRQF_TRIGGER_FALLING,
+					      pen_vcm_button_names[b], btn);
 		if (ret < 0)
 			return dev_err_probe(dev, ret,
 					     "cannot request the %s interrupt\n",
@@ -279,7 +281,7 @@ void pen_vcm_inputs_stop(struct pen_vcm *vcm)
 
 	/* Freeing waits for a detect thread that is running. */
 	if (vcm->cart_irq)
-		devm_free_irq(vcm->dev, vcm->cart_irq, vcm);
+		free_irq(vcm->cart_irq, vcm);
 	vcm->cart_irq = 0;
 	for (b = 0; b < PEN_BUTTON_COUNT; b++) {
 		struct pen_vcm_button *btn = vcm->buttons[b];
@@ -287,7 +289,7 @@ void pen_vcm_inputs_stop(struct pen_vcm *vcm)
 		if (!btn)
 			continue;
 		if (btn->irq)
-			devm_free_irq(vcm->dev, btn->irq, btn);
+			free_irq(btn->irq, btn);
 		btn->irq = 0;
 		cancel_delayed_work_sync(&btn->work);
 	}

@@ -174,6 +174,7 @@ static void pen_vcm_catch_up_locked(struct pen_vcm *vcm,
 {
 	u64 since = ktime_get_ns() - vcm->cmd_ns;
 
+	lockdep_assert_held(&vcm->lock);
 	if (since < vcm->reach_ns)
 		fsleep(div_u64(vcm->reach_ns - since, NSEC_PER_USEC) + 1);
 	pen_vcm_measure_locked(vcm, out);
@@ -362,11 +363,60 @@ static int pen_vcm_get_sensors(struct pen_vcm *vcm)
 	return 0;
 }
 
+/*
+ * Undoes the probe's steps that follow the registration, once the core
+ * has unregistered the pen (see pen_vcm_probe() for the order): keep
+ * the drive off, quiet every source of reports, then let the pen go.
+ */
+static void pen_vcm_release(void *data)
+{
+	struct pen_vcm *vcm = data;
+
+	if (!vcm->pen)
+		return;
+	pen_vcm_off(vcm, true);
+	pen_vcm_inputs_stop(vcm);
+	pen_vcm_feedback_cancel(vcm);
+	put_device(pen_to_dev(vcm->pen));
+}
+
+/*
+ * What the pen is made of, in order; each step's resources are devm, the
+ * outputs first, left off, so that the drive is known-off from then on.
+ */
+static int (* const pen_vcm_probe_steps[])(struct pen_vcm *vcm) = {
+	pen_vcm_get_outputs,
+	pen_vcm_get_sensors,
+	pen_vcm_read_props,
+	pen_vcm_inputs_get,
+	pen_vcm_feedback_init,
+};
+
+/*
+ * Everything is undone by devres, in the reverse order of acquisition,
+ * so probe's error path and the removal are one and the same:
+ *
+ *  1. the pen's registration (devm_pen_register()), acquired last: the
+ *     core's stop for the removal cuts the drive (our drive_disable(),
+ *     the enable line first) before anything else, records
+ *     PEN_STOP_REMOVED, hangs up the readers and removes /dev/penN.
+ *     Cutting before this would stop a running needle as a backend
+ *     failure instead, and refuse a START racing the removal with EBUSY
+ *     instead of ENODEV;
+ *  2. pen_vcm_release(): the drive kept off and blocked, the input
+ *     interrupts freed and the sampling stopped, so no more reports,
+ *     then our reference to the pen dropped: it stays allocated until
+ *     our reporters are quiet;
+ *  3. the sampling timer and thread (pen_vcm_feedback_init());
+ *  4. the lines, the PWM, the supply and the ADC channels, which the
+ *     drive needs to be cut and so go last.
+ */
 static int pen_vcm_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct pen_device *pen;
 	struct pen_vcm *vcm;
+	unsigned int i;
 	int ret;
 
 	vcm = devm_kzalloc(dev, sizeof(*vcm), GFP_KERNEL);
@@ -377,23 +427,17 @@ static int pen_vcm_probe(struct platform_device *pdev)
 	mutex_init(&vcm->cart_lock);
 	platform_set_drvdata(pdev, vcm);
 
-	ret = pen_vcm_get_outputs(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_get_sensors(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_read_props(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_inputs_get(vcm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_feedback_init(vcm);
+	for (i = 0; i < ARRAY_SIZE(pen_vcm_probe_steps); i++) {
+		ret = pen_vcm_probe_steps[i](vcm);
+		if (ret)
+			return ret;
+	}
+	/* Before the registration, so that it is undone after it. */
+	ret = devm_add_action_or_reset(dev, pen_vcm_release, vcm);
 	if (ret)
 		return ret;
 
-	pen = pen_register(dev, "pen_vcm", &pen_vcm_ops, &vcm->hw, vcm);
+	pen = devm_pen_register(dev, "pen_vcm", &pen_vcm_ops, &vcm->hw, vcm);
 	if (IS_ERR(pen))
 		return dev_err_probe(dev, PTR_ERR(pen), "cannot register\n");
 	/*
@@ -404,39 +448,12 @@ static int pen_vcm_probe(struct platform_device *pdev)
 	vcm->pen = pen;
 
 	ret = pen_vcm_inputs_start(vcm);
-	if (ret) {
-		pen_vcm_off(vcm, true);
-		pen_vcm_inputs_stop(vcm);
-		pen_unregister(pen);
-		pen_vcm_feedback_cancel(vcm);
-		put_device(pen_to_dev(pen));
+	if (ret)
 		return ret;
-	}
 	dev_info(dev, "%s: travel %u um, PWM period %llu ns%s\n",
 		 dev_name(pen_to_dev(pen)), vcm->travel_um, vcm->period_ns,
 		 vcm->temperature ? ", temperature sensed" : "");
 	return 0;
-}
-
-static void pen_vcm_remove(struct platform_device *pdev)
-{
-	struct pen_vcm *vcm = platform_get_drvdata(pdev);
-	struct pen_device *pen = vcm->pen;
-
-	/*
-	 * The core's part first: its stop for the removal cuts the drive
-	 * (our drive_disable(), the enable line first) before anything else,
-	 * records PEN_STOP_REMOVED, then hangs up the readers and removes
-	 * /dev/penN. Cutting here first would stop a running needle as a
-	 * backend failure instead, and refuse a START racing the removal
-	 * with EBUSY instead of ENODEV.
-	 */
-	pen_unregister(pen);
-	/* Then keep it off, and quiet every source of reports. */
-	pen_vcm_off(vcm, true);
-	pen_vcm_inputs_stop(vcm);
-	pen_vcm_feedback_cancel(vcm);
-	put_device(pen_to_dev(pen));
 }
 
 /* Reboot, halt, kexec: the needle must not move again. */
@@ -490,7 +507,6 @@ static struct platform_driver pen_vcm_driver = {
 	},
 	.id_table = pen_vcm_ids,
 	.probe = pen_vcm_probe,
-	PEN_PLATFORM_REMOVE(pen_vcm_remove),
 	.shutdown = pen_vcm_shutdown,
 };
 module_platform_driver(pen_vcm_driver);
