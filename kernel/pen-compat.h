@@ -77,14 +77,4 @@ static inline int pen_pwm_apply(struct pwm_device *pwm,
 #endif
 }
 
-/*
- * A platform driver's remove() returns void: it is .remove since 6.11,
- * .remove_new before (from 6.3, and in Debian's 6.1).
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define PEN_PLATFORM_REMOVE(fn)	.remove = (fn)
-#else
-#define PEN_PLATFORM_REMOVE(fn)	.remove_new = (fn)
-#endif
-
 #endif /* _PEN_COMPAT_H */

@@ -182,6 +182,7 @@ static void pen_sim_ring_locked(struct seq_file *m, u64 *first, u64 *end)
 	bool spans = m->op == &pen_sim_spans_sops;
 	u64 size = spans ? PEN_SIM_SPANS : sim->cfg.record_size;
 
+	lockdep_assert_held(&sim->lock);
 	*end = spans ? sim->span_count : sim->rec_count;
 	*first = *end > size ? *end - size : 0;
 }
@@ -218,8 +219,10 @@ static void pen_sim_ring_stop(struct seq_file *m, void *v)
  */
 static bool pen_sim_ring_entry_locked(struct seq_file *m, void *v, u64 *n)
 {
+	struct pen_sim *sim = m->private;
 	u64 first, end;
 
+	lockdep_assert_held(&sim->lock);
 	pen_sim_ring_locked(m, &first, &end);
 	*n = first + *(loff_t *)v - 1;
 	return *n < end;
