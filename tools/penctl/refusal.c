@@ -49,35 +49,19 @@ bool setpoint_refusal(const struct ctx *c, struct pen *pen, int err)
 {
 	uint32_t mask = ((c->given & OPT_F_DEPTH) ? PEN_PARAM_DEPTH : 0) |
 			((c->given & OPT_F_RATE) ? PEN_PARAM_RATE : 0);
-	char a[FMT_LEN], b[FMT_LEN], vd[FMT_LEN], vr[FMT_LEN];
+	char words[128], v[FMT_LEN];
 	struct pen_refusal why;
-	const char *dv, *rv;
+	bool rate;
 
 	if (pen_explain_refusal(pen, mask, c->depth_um, c->rate_mhz, err,
-				&why))
+				&why) ||
+	    why.rule == PEN_RULE_NONE ||
+	    pen_format_refusal(&why, words, sizeof(words)))
 		return false;
-	dv = c->depth_arg ? c->depth_arg : depth_str(c->depth_um, vd);
-	rv = c->rate_arg ? c->rate_arg : rate_str(c->rate_mhz, vr);
-	switch (why.rule) {
-	case PEN_RULE_DEPTH_RANGE:
-		errorf("%s: invalid depth '%s': outside the pen's range, %s to %s",
-		       c->path, dv, depth_str(why.min, a), depth_str(why.max, b));
-		return true;
-	case PEN_RULE_DEPTH_CAP:
-		errorf("%s: invalid depth '%s': above the pen's depth cap, %s",
-		       c->path, dv, depth_str(why.cap, a));
-		return true;
-	case PEN_RULE_DEPTH_STEP:
-		errorf("%s: invalid depth '%s': not on the pen's %s steps from %s",
-		       c->path, dv, depth_str(why.step, a),
-		       depth_str(why.min, b));
-		return true;
-	case PEN_RULE_RATE_RANGE:
-		errorf("%s: invalid rate '%s': outside the pen's range, %s to %s",
-		       c->path, rv, rate_str(why.min, a), rate_str(why.max, b));
-		return true;
-	case PEN_RULE_NONE:
-		break;
-	}
-	return false;
+	rate = why.rule == PEN_RULE_RATE_RANGE;
+	errorf("%s: invalid %s '%s': %s", c->path, rate ? "rate" : "depth",
+	       rate ? (c->rate_arg ? c->rate_arg : rate_str(c->rate_mhz, v)) :
+	       (c->depth_arg ? c->depth_arg : depth_str(c->depth_um, v)),
+	       words);
+	return true;
 }
