@@ -56,7 +56,7 @@ bool setpoint_refusal(const struct ctx *c, struct pen *pen, int err)
 	if (pen_explain_refusal(pen, mask, c->depth_um, c->rate_mhz, err,
 				&why) ||
 	    why.rule == PEN_RULE_NONE ||
-	    pen_format_refusal(&why, words, sizeof(words)))
+	    pen_format_refusal(&why, words, sizeof(words)) < 0)
 		return false;
 	rate = why.rule == PEN_RULE_RATE_RANGE;
 	errorf("%s: invalid %s '%s': %s", c->path, rate ? "rate" : "depth",
