@@ -147,6 +147,15 @@ const char *text(const char *s, char *buf, size_t len);
 /* json.c: JSON output, made with json-c */
 void json_add_str(struct json_object *o, const char *key, const char *val);
 void json_add_u64(struct json_object *o, const char *key, uint64_t val);
+/* A uint64_t member of a struct, under its JSON key: for json_add_u64s(). */
+struct json_u64_field {
+	const char *key;
+	size_t offset;
+};
+#define JSON_U64(type, member, key) { key, offsetof(type, member) }
+/* json_add_u64() of each of @fields in @base, in order */
+void json_add_u64s(struct json_object *o, const void *base,
+		   const struct json_u64_field *fields, size_t n);
 void json_add_i64(struct json_object *o, const char *key, int64_t val);
 void json_add_bool(struct json_object *o, const char *key, bool val);
 void json_add_null(struct json_object *o, const char *key);
