@@ -27,11 +27,11 @@ struct runner {
 static int print_summary_json(const struct ctx *c, const struct run *r,
 			      const struct pen_status *st, uint64_t elapsed)
 {
-	static const struct json_u64_field counts[] = {
-		JSON_U64(struct pen_status, run_strokes, "run_strokes"),
-		JSON_U64(struct pen_status, run_missed_strokes,
+	static const struct json_uint_field counts[] = {
+		JSON_UINT(struct pen_status, run_strokes, "run_strokes"),
+		JSON_UINT(struct pen_status, run_missed_strokes,
 			 "run_missed_strokes"),
-		JSON_U64(struct pen_status, max_lateness_ns, "max_lateness_ns"),
+		JSON_UINT(struct pen_status, max_lateness_ns, "max_lateness_ns"),
 	};
 	struct json_object *o = json_new_object();
 
@@ -46,7 +46,7 @@ static int print_summary_json(const struct ctx *c, const struct run *r,
 	json_add_fault(o, st);
 	json_add_depth(o, "depth", st->depth_um);
 	json_add_rate(o, "rate", st->rate_mhz);
-	json_add_u64s(o, st, counts, ARRAY_SIZE(counts));
+	json_add_uints(o, st, counts, ARRAY_SIZE(counts));
 	json_add_u64(o, "elapsed_ns", elapsed);
 	return json_print(stdout, o);
 }
