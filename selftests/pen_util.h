@@ -294,36 +294,37 @@ static inline size_t pen_events_count(const struct pen_events *e,
  */
 static inline int pen_event_unused_zero(const struct pen_event *ev)
 {
-	size_t used, i;	/* bytes of the union the type uses */
-	uint32_t flags = 0;
+	/* Each type: the bytes of the union it uses, the flags it may set. */
+	static const struct {
+		uint32_t type;
+		size_t used;
+		uint32_t flags;
+	} types[] = {
+		{ PEN_EVENT_STROKE, offsetof(struct pen_event_stroke, reserved),
+		  PEN_STROKE_MEASURED },
+		{ PEN_EVENT_STATE, offsetof(struct pen_event_state, reserved),
+		  0 },
+		{ PEN_EVENT_SETPOINT,
+		  offsetof(struct pen_event_setpoint, reserved0), 0 },
+		{ PEN_EVENT_FAULT, offsetof(struct pen_event_fault, reserved),
+		  PEN_FAULT_LATCHED },
+		{ PEN_EVENT_FAULT_CLEARED,
+		  offsetof(struct pen_event_fault, reserved), 0 },
+		{ PEN_EVENT_CARTRIDGE,
+		  offsetof(struct pen_event_cartridge, reserved), 0 },
+		{ PEN_EVENT_OVERFLOW,
+		  offsetof(struct pen_event_overflow, reserved), 0 },
+	};
+	const size_t n = sizeof(types) / sizeof(types[0]);
+	size_t used, i;
+	uint32_t flags;
 
-	switch (ev->type) {
-	case PEN_EVENT_STROKE:
-		used = offsetof(struct pen_event_stroke, reserved);
-		flags = PEN_STROKE_MEASURED;
-		break;
-	case PEN_EVENT_STATE:
-		used = offsetof(struct pen_event_state, reserved);
-		break;
-	case PEN_EVENT_SETPOINT:
-		used = offsetof(struct pen_event_setpoint, reserved0);
-		break;
-	case PEN_EVENT_FAULT:
-		used = offsetof(struct pen_event_fault, reserved);
-		flags = PEN_FAULT_LATCHED;
-		break;
-	case PEN_EVENT_FAULT_CLEARED:
-		used = offsetof(struct pen_event_fault, reserved);
-		break;
-	case PEN_EVENT_CARTRIDGE:
-		used = offsetof(struct pen_event_cartridge, reserved);
-		break;
-	case PEN_EVENT_OVERFLOW:
-		used = offsetof(struct pen_event_overflow, reserved);
-		break;
-	default:
+	for (i = 0; i < n && types[i].type != ev->type; i++)
+		;
+	if (i == n)
 		return 0;
-	}
+	used = types[i].used;
+	flags = types[i].flags;
 	if (ev->flags & ~flags)
 		return 0;
 	for (i = used; i < sizeof(ev->raw); i++)
@@ -754,18 +755,12 @@ static inline int sim_pen_attr_write(unsigned int id, const char *attr,
 	return sim_write(path, value);
 }
 
-/* Attribute @attr of simulated pen @id's class device into @buf, or -errno. */
-static inline int sim_pen_attr_read(unsigned int id, const char *attr,
-				    char *buf, size_t len)
+/* File @path into @buf (at most @len - 1 bytes, then a NUL): 0 or -errno. */
+static inline int pen_read_file(const char *path, char *buf, size_t len)
 {
-	char path[128];
-	int n = sim_pen_index(id), fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t got;
 
-	if (n < 0)
-		return n;
-	snprintf(path, sizeof(path), "/sys/class/pen/pen%d/%s", n, attr);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	got = read(fd, buf, len - 1);
@@ -774,6 +769,19 @@ static inline int sim_pen_attr_read(unsigned int id, const char *attr,
 		return -errno;
 	buf[got] = '\0';
 	return 0;
+}
+
+/* Attribute @attr of simulated pen @id's class device into @buf, or -errno. */
+static inline int sim_pen_attr_read(unsigned int id, const char *attr,
+				    char *buf, size_t len)
+{
+	char path[128];
+	int n = sim_pen_index(id);
+
+	if (n < 0)
+		return n;
+	snprintf(path, sizeof(path), "/sys/class/pen/pen%d/%s", n, attr);
+	return pen_read_file(path, buf, len);
 }
 
 #include <linux/capability.h>

@@ -65,22 +65,29 @@ static void replay_json_error(struct json_object *o, const struct replay *rp)
 
 static int replay_json(const struct replay *rp, bool match)
 {
+	static const struct json_uint_field counts[] = {
+		JSON_UINT(struct replay, records, "events"),
+		JSON_UINT(struct replay, strokes, "strokes"),
+		JSON_UINT(struct replay, measured, "measured_strokes"),
+		JSON_UINT(struct replay, missed, "missed_strokes"),
+		JSON_UINT(struct replay, faults, "faults"),
+	}, others[] = {
+		JSON_UINT(struct replay, setpoints, "setpoint_changes"),
+		JSON_UINT(struct replay, overflows, "overflow_records"),
+		JSON_UINT(struct replay, lost, "lost_events"),
+	}, times[] = {
+		JSON_UINT(struct replay, max_lateness, "max_lateness_ns"),
+		JSON_UINT(struct replay, run_ns, "duration_ns"),
+	};
 	struct json_object *o = json_new_object();
 
 	json_add_str(o, "file", rp->file);
 	replay_json_pen(o, rp);
-	json_add_u64(o, "events", rp->records);
-	json_add_u64(o, "strokes", rp->strokes);
-	json_add_u64(o, "measured_strokes", rp->measured);
-	json_add_u64(o, "missed_strokes", rp->missed);
-	json_add_u64(o, "faults", rp->faults);
+	json_add_uints(o, rp, counts, ARRAY_SIZE(counts));
 	replay_json_faults(o, rp);
-	json_add_u64(o, "setpoint_changes", rp->setpoints);
-	json_add_u64(o, "overflow_records", rp->overflows);
-	json_add_u64(o, "lost_events", rp->lost);
+	json_add_uints(o, rp, others, ARRAY_SIZE(others));
 	replay_json_error(o, rp);
-	json_add_u64(o, "max_lateness_ns", rp->max_lateness);
-	json_add_u64(o, "duration_ns", rp->run_ns);
+	json_add_uints(o, rp, times, ARRAY_SIZE(times));
 	json_add_bool(o, "ends_running", rp->ended_running);
 	json_add_bool(o, "summary", rp->summary);
 	if (rp->counters) {

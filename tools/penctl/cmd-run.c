@@ -27,6 +27,12 @@ struct runner {
 static int print_summary_json(const struct ctx *c, const struct run *r,
 			      const struct pen_status *st, uint64_t elapsed)
 {
+	static const struct json_uint_field counts[] = {
+		JSON_UINT(struct pen_status, run_strokes, "run_strokes"),
+		JSON_UINT(struct pen_status, run_missed_strokes,
+			 "run_missed_strokes"),
+		JSON_UINT(struct pen_status, max_lateness_ns, "max_lateness_ns"),
+	};
 	struct json_object *o = json_new_object();
 
 	json_add_str(o, "path", c->path);
@@ -40,9 +46,7 @@ static int print_summary_json(const struct ctx *c, const struct run *r,
 	json_add_fault(o, st);
 	json_add_depth(o, "depth", st->depth_um);
 	json_add_rate(o, "rate", st->rate_mhz);
-	json_add_u64(o, "run_strokes", st->run_strokes);
-	json_add_u64(o, "run_missed_strokes", st->run_missed_strokes);
-	json_add_u64(o, "max_lateness_ns", st->max_lateness_ns);
+	json_add_uints(o, st, counts, ARRAY_SIZE(counts));
 	json_add_u64(o, "elapsed_ns", elapsed);
 	return json_print(stdout, o);
 }

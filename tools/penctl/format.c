@@ -62,28 +62,33 @@ const char *usecs_str(uint64_t ns, char *buf)
  */
 static const char *fault_value_str(uint32_t fault, uint32_t v, char *buf)
 {
+	/* The faults whose value is a plain number between two words. */
+	static const struct {
+		uint32_t fault;
+		const char *before, *after;
+	} plain[] = {
+		{ PEN_FAULT_OVER_DEPTH, "+", " um" },
+		{ PEN_FAULT_STALL, "-", " um" },
+		{ PEN_FAULT_WATCHDOG, "", " ms since the last kick" },
+		{ PEN_FAULT_OVERCURRENT, "", " mA" },
+		{ PEN_FAULT_SUPPLY_LOW, "", " mV" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(plain); i++) {
+		if (plain[i].fault == fault) {
+			snprintf(buf, FMT_LEN, "%s%u%s", plain[i].before, v,
+				 plain[i].after);
+			return buf;
+		}
+	}
 	switch (fault) {
-	case PEN_FAULT_OVER_DEPTH:
-		snprintf(buf, FMT_LEN, "+%u um", v);
-		break;
-	case PEN_FAULT_STALL:
-		snprintf(buf, FMT_LEN, "-%u um", v);
-		break;
 	case PEN_FAULT_TIMING:
 		snprintf(buf, FMT_LEN, "%u period%s", v, v == 1 ? "" : "s");
-		break;
-	case PEN_FAULT_WATCHDOG:
-		snprintf(buf, FMT_LEN, "%u ms since the last kick", v);
-		break;
-	case PEN_FAULT_OVERCURRENT:
-		snprintf(buf, FMT_LEN, "%u mA", v);
 		break;
 	case PEN_FAULT_OVERTEMP:
 		/* milli-degC, exactly: what "%.3f" of v / 1000.0 prints */
 		snprintf(buf, FMT_LEN, "%u.%03u degC", v / 1000, v % 1000);
-		break;
-	case PEN_FAULT_SUPPLY_LOW:
-		snprintf(buf, FMT_LEN, "%u mV", v);
 		break;
 	default:
 		snprintf(buf, FMT_LEN, "value %u", v);

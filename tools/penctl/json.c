@@ -73,6 +73,27 @@ void json_add_u64(struct json_object *o, const char *key, uint64_t val)
 	add(o, key, json_object_new_uint64(val));
 }
 
+void json_add_uints(struct json_object *o, const void *base,
+		   const struct json_uint_field *fields, size_t n)
+{
+	uint64_t v;
+	uint32_t w;
+	size_t i;
+
+	/* memcpy: a struct's __u64 is unsigned long long, not uint64_t */
+	for (i = 0; i < n; i++) {
+		const char *p = (const char *)base + fields[i].offset;
+
+		if (fields[i].size == sizeof(w)) {
+			memcpy(&w, p, sizeof(w));
+			v = w;
+		} else {
+			memcpy(&v, p, sizeof(v));
+		}
+		json_add_u64(o, fields[i].key, v);
+	}
+}
+
 void json_add_i64(struct json_object *o, const char *key, int64_t val)
 {
 	add(o, key, json_object_new_int64(val));

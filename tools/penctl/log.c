@@ -256,24 +256,33 @@ static void event_raw(struct json_object *o, const struct pen_event *e)
 
 static void event_stroke(struct json_object *o, const struct pen_event *e)
 {
+	static const struct json_uint_field fields[] = {
+		JSON_UINT(struct pen_event, stroke.cmd_um, "cmd_um"),
+		JSON_UINT(struct pen_event, stroke.reached_um, "reached_um"),
+		JSON_UINT(struct pen_event, stroke.lateness_ns, "lateness_ns"),
+		JSON_UINT(struct pen_event, stroke.reached_ns, "reached_ns"),
+		JSON_UINT(struct pen_event, stroke.missed, "missed"),
+		JSON_UINT(struct pen_event, stroke.rate_mhz, "rate_mhz"),
+	};
+
 	json_add_bool(o, "measured", e->flags & PEN_STROKE_MEASURED);
-	json_add_u64(o, "cmd_um", e->stroke.cmd_um);
-	json_add_u64(o, "reached_um", e->stroke.reached_um);
-	json_add_u64(o, "lateness_ns", e->stroke.lateness_ns);
-	json_add_u64(o, "reached_ns", e->stroke.reached_ns);
-	json_add_u64(o, "missed", e->stroke.missed);
-	json_add_u64(o, "rate_mhz", e->stroke.rate_mhz);
+	json_add_uints(o, e, fields, ARRAY_SIZE(fields));
 }
 
 static void event_state(struct json_object *o, const struct pen_event *e)
 {
+	static const struct json_uint_field fields[] = {
+		JSON_UINT(struct pen_event, state.stop_reason,
+			  "stop_reason_code"),
+		JSON_UINT(struct pen_event, state.depth_um, "depth_um"),
+		JSON_UINT(struct pen_event, state.rate_mhz, "rate_mhz"),
+	};
+
 	json_add_str(o, "state", pen_state_name(e->state.state));
 	json_add_u64(o, "state_code", e->state.state);
 	json_add_str(o, "stop_reason",
 		     pen_stop_reason_name(e->state.stop_reason));
-	json_add_u64(o, "stop_reason_code", e->state.stop_reason);
-	json_add_u64(o, "depth_um", e->state.depth_um);
-	json_add_u64(o, "rate_mhz", e->state.rate_mhz);
+	json_add_uints(o, e, fields, ARRAY_SIZE(fields));
 }
 
 static void event_fault(struct json_object *o, const struct pen_event *e)
@@ -287,13 +296,48 @@ static void event_fault(struct json_object *o, const struct pen_event *e)
 
 static void event_cartridge(struct json_object *o, const struct pen_event *e)
 {
+	static const struct json_uint_field fields[] = {
+		JSON_UINT(struct pen_event, cartridge.state,
+			  "cartridge_state_code"),
+		JSON_UINT(struct pen_event, cartridge.id, "cartridge_id"),
+		JSON_UINT(struct pen_event, cartridge.budget,
+			  "cartridge_budget"),
+		JSON_UINT(struct pen_event, cartridge.strokes,
+			  "cartridge_strokes"),
+	};
+
 	json_add_str(o, "cartridge",
 		     pen_cartridge_state_name(e->cartridge.state));
-	json_add_u64(o, "cartridge_state_code", e->cartridge.state);
-	json_add_u64(o, "cartridge_id", e->cartridge.id);
-	json_add_u64(o, "cartridge_budget", e->cartridge.budget);
-	json_add_u64(o, "cartridge_strokes", e->cartridge.strokes);
+	json_add_uints(o, e, fields, ARRAY_SIZE(fields));
 }
+
+static void event_setpoint(struct json_object *o, const struct pen_event *e)
+{
+	static const struct json_uint_field fields[] = {
+		JSON_UINT(struct pen_event, setpoint.depth_um, "depth_um"),
+		JSON_UINT(struct pen_event, setpoint.rate_mhz, "rate_mhz"),
+		JSON_UINT(struct pen_event, setpoint.mask, "mask"),
+	};
+
+	json_add_uints(o, e, fields, ARRAY_SIZE(fields));
+}
+
+static void event_overflow(struct json_object *o, const struct pen_event *e)
+{
+	json_add_u64(o, "lost", e->overflow.lost);
+}
+
+/* Each known type's fields; a type not here is written raw. */
+static void (*const event_fields[])(struct json_object *o,
+				    const struct pen_event *e) = {
+	[PEN_EVENT_STROKE] = event_stroke,
+	[PEN_EVENT_STATE] = event_state,
+	[PEN_EVENT_SETPOINT] = event_setpoint,
+	[PEN_EVENT_FAULT] = event_fault,
+	[PEN_EVENT_FAULT_CLEARED] = event_fault,
+	[PEN_EVENT_CARTRIDGE] = event_cartridge,
+	[PEN_EVENT_OVERFLOW] = event_overflow,
+};
 
 /*
  * One event as one JSON object: the line format of monitor --json and of
@@ -311,32 +355,10 @@ struct json_object *event_json(const struct pen_event *e)
 	json_add_u64(o, "seq", e->seq);
 	json_add_u64(o, KEY_TIMESTAMP, e->timestamp_ns);
 	json_add_u64(o, "flags", e->flags);
-	switch (e->type) {
-	case PEN_EVENT_STROKE:
-		event_stroke(o, e);
-		break;
-	case PEN_EVENT_STATE:
-		event_state(o, e);
-		break;
-	case PEN_EVENT_SETPOINT:
-		json_add_u64(o, "depth_um", e->setpoint.depth_um);
-		json_add_u64(o, "rate_mhz", e->setpoint.rate_mhz);
-		json_add_u64(o, "mask", e->setpoint.mask);
-		break;
-	case PEN_EVENT_FAULT:
-	case PEN_EVENT_FAULT_CLEARED:
-		event_fault(o, e);
-		break;
-	case PEN_EVENT_CARTRIDGE:
-		event_cartridge(o, e);
-		break;
-	case PEN_EVENT_OVERFLOW:
-		json_add_u64(o, "lost", e->overflow.lost);
-		break;
-	default:
+	if (e->type < ARRAY_SIZE(event_fields) && event_fields[e->type])
+		event_fields[e->type](o, e);
+	else
 		event_raw(o, e);
-		break;
-	}
 	return o;
 }
 

@@ -147,6 +147,16 @@ const char *text(const char *s, char *buf, size_t len);
 /* json.c: JSON output, made with json-c */
 void json_add_str(struct json_object *o, const char *key, const char *val);
 void json_add_u64(struct json_object *o, const char *key, uint64_t val);
+/* An unsigned member of a struct (4 or 8 bytes), under its JSON key. */
+struct json_uint_field {
+	const char *key;
+	size_t offset, size;
+};
+#define JSON_UINT(type, member, key) \
+	{ key, offsetof(type, member), sizeof(((type *)0)->member) }
+/* json_add_u64() of each of @fields in @base, in order */
+void json_add_uints(struct json_object *o, const void *base,
+		   const struct json_uint_field *fields, size_t n);
 void json_add_i64(struct json_object *o, const char *key, int64_t val);
 void json_add_bool(struct json_object *o, const char *key, bool val);
 void json_add_null(struct json_object *o, const char *key);

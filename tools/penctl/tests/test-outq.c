@@ -72,6 +72,27 @@ static ssize_t full_pipe(int p[2])
 	return held;
 }
 
+/*
+ * A queue of @size bytes writing into a full pipe (@p), or NULL (and a
+ * failed check); @held, if not NULL, is what full_pipe() held back.
+ */
+static struct outq *full_queue(int p[2], size_t size, ssize_t *held)
+{
+	ssize_t n = full_pipe(p);
+	struct outq *q;
+
+	if (held)
+		*held = n;
+	if (n < 0) {
+		check(false, "pipe: %s", strerror(errno));
+		return NULL;
+	}
+	q = outq_open(p[1], size);
+	if (!q)
+		check(false, "outq_open: %s", strerror(errno));
+	return q;
+}
+
 static void test_lines_arrive_whole_and_in_order(void)
 {
 	char buf[4096], want[4096];
@@ -110,15 +131,9 @@ static void test_a_full_pipe_never_blocks_the_writer(void)
 	double t0, took;
 	int p[2], err = -1, i, ret;
 
-	if (full_pipe(p) < 0) {
-		check(false, "pipe: %s", strerror(errno));
+	q = full_queue(p, 1000, NULL);
+	if (!q)
 		return;
-	}
-	q = outq_open(p[1], 1000);
-	if (!q) {
-		check(false, "outq_open: %s", strerror(errno));
-		return;
-	}
 	t0 = now_s();
 	/* 100 lines of 50 bytes: 20 fit in the queue, 80 do not. */
 	for (i = 0; i < 100; i++)
@@ -147,16 +162,9 @@ static void test_what_fits_goes_out_whole(void)
 	int p[2], err = -1, i, ret, lines = 0;
 
 	/* Held back until the queue is full: the writer is stuck first. */
-	held = full_pipe(p);
-	if (held < 0) {
-		check(false, "pipe: %s", strerror(errno));
+	q = full_queue(p, 100, &held);
+	if (!q)
 		return;
-	}
-	q = outq_open(p[1], 100);
-	if (!q) {
-		check(false, "outq_open: %s", strerror(errno));
-		return;
-	}
 	for (i = 0; i < 10; i++)
 		fprintf(outq_file(q), "%028d\n", i);
 	/* Take what filled the pipe: what was queued then goes out. */
