@@ -230,16 +230,39 @@ static u32 pen_vcm_prop(struct device *dev, const char *name, u32 def)
 	return device_property_read_u32(dev, name, &val) ? def : val;
 }
 
-/* A required, non-zero u32 property. */
-static int pen_vcm_prop_required(struct device *dev, const char *name,
-				 u32 *val)
-{
-	int ret = device_property_read_u32(dev, name, val);
+/* The u32 properties a pen cannot do without; none may be 0. */
+static const struct {
+	const char *name;
+	size_t offset;		/* of the u32 in struct pen_vcm */
+} pen_vcm_required_props[] = {
+	{ "pen,travel-um", offsetof(struct pen_vcm, travel_um) },
+	{ "pen,current-limit-microamp",
+	  offsetof(struct pen_vcm, cal.cur_limit_ua) },
+	{ "pen,position-counts-per-mm",
+	  offsetof(struct pen_vcm, cal.pos_per_mm) },
+	{ "pen,current-counts-per-amp",
+	  offsetof(struct pen_vcm, cal.cur_per_amp) },
+};
 
-	if (ret)
-		return dev_err_probe(dev, ret, "property %s missing\n", name);
-	if (!*val)
-		return dev_err_probe(dev, -EINVAL, "property %s is 0\n", name);
+static int pen_vcm_read_required_props(struct pen_vcm *vcm)
+{
+	struct device *dev = vcm->dev;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(pen_vcm_required_props); i++) {
+		const char *name = pen_vcm_required_props[i].name;
+		u32 *val = (u32 *)((char *)vcm +
+				   pen_vcm_required_props[i].offset);
+
+		ret = device_property_read_u32(dev, name, val);
+		if (ret)
+			return dev_err_probe(dev, ret, "property %s missing\n",
+					     name);
+		if (!*val)
+			return dev_err_probe(dev, -EINVAL,
+					     "property %s is 0\n", name);
+	}
 	return 0;
 }
 
@@ -250,19 +273,7 @@ static int pen_vcm_read_props(struct pen_vcm *vcm)
 	u32 rate_min_hz, rate_max_hz, reach_us;
 	int ret;
 
-	ret = pen_vcm_prop_required(dev, "pen,travel-um", &vcm->travel_um);
-	if (ret)
-		return ret;
-	ret = pen_vcm_prop_required(dev, "pen,current-limit-microamp",
-				    &vcm->cal.cur_limit_ua);
-	if (ret)
-		return ret;
-	ret = pen_vcm_prop_required(dev, "pen,position-counts-per-mm",
-				    &vcm->cal.pos_per_mm);
-	if (ret)
-		return ret;
-	ret = pen_vcm_prop_required(dev, "pen,current-counts-per-amp",
-				    &vcm->cal.cur_per_amp);
+	ret = pen_vcm_read_required_props(vcm);
 	if (ret)
 		return ret;
 	vcm->cal.pos_zero = pen_vcm_prop(dev, "pen,position-zero-counts", 0);
