@@ -122,6 +122,17 @@ static ssize_t depth_cap_um_show(struct device *dev,
 	return sysfs_emit(buf, "%u\n", READ_ONCE(pen->st.depth_cap_um));
 }
 
+/*
+ * A limit written to sysfs: a decimal u32 (else EINVAL) from @min to @max
+ * (else ERANGE), into @val.
+ */
+static int pen_limit_parse(const char *buf, u32 min, u32 max, u32 *val)
+{
+	if (kstrtou32(buf, 10, val))
+		return -EINVAL;
+	return *val < min || *val > max ? -ERANGE : 0;
+}
+
 static ssize_t depth_cap_um_store(struct device *dev,
 				  struct device_attribute *attr,
 				  const char *buf, size_t count)
@@ -130,11 +141,10 @@ static ssize_t depth_cap_um_store(struct device *dev,
 	int ret;
 	u32 cap;
 
-	if (kstrtou32(buf, 10, &cap))
-		return -EINVAL;
-	if (cap < pen->hw.depth_min_um || cap > pen->hw.depth_max_um)
-		return -ERANGE;
-	ret = pen_set_limit(pen, &pen->st.depth_cap_um, cap);
+	ret = pen_limit_parse(buf, pen->hw.depth_min_um, pen->hw.depth_max_um,
+			      &cap);
+	if (!ret)
+		ret = pen_set_limit(pen, &pen->st.depth_cap_um, cap);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(depth_cap_um);
@@ -155,15 +165,12 @@ static ssize_t max_run_time_s_store(struct device *dev,
 {
 	struct pen_device *pen = to_pen_device(dev);
 	int ret;
-	u64 ns;
 	u32 s;
 
-	if (kstrtou32(buf, 10, &s))
-		return -EINVAL;
-	if (!s || s > PEN_RUN_TIME_MAX_S)
-		return -ERANGE;
-	ns = (u64)s * NSEC_PER_SEC;
-	ret = pen_set_limit(pen, &pen->st.max_run_time_ns, ns);
+	ret = pen_limit_parse(buf, 1, PEN_RUN_TIME_MAX_S, &s);
+	if (!ret)
+		ret = pen_set_limit(pen, &pen->st.max_run_time_ns,
+				    (u64)s * NSEC_PER_SEC);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(max_run_time_s);

@@ -228,24 +228,36 @@ static bool pen_sim_ring_entry_locked(struct seq_file *m, void *v, u64 *n)
 	return *n < end;
 }
 
-static int pen_sim_strokes_show(struct seq_file *m, void *v)
+/*
+ * Copy the entry at position @v of the ring @m shows (a stroke or a span)
+ * into @dst, under the lock; false if it was dropped meanwhile.
+ */
+static bool pen_sim_ring_copy(struct seq_file *m, void *v, void *dst)
 {
 	struct pen_sim *sim = m->private;
-	struct pen_sim_stroke s;
+	bool ok;
 	u64 n;
+
+	raw_spin_lock_irq(&sim->lock);
+	ok = pen_sim_ring_entry_locked(m, v, &n);
+	if (ok && m->op == &pen_sim_spans_sops)
+		*(struct pen_sim_span *)dst = *pen_sim_span(sim, n);
+	else if (ok)
+		*(struct pen_sim_stroke *)dst = *pen_sim_slot(sim, n);
+	raw_spin_unlock_irq(&sim->lock);
+	return ok;
+}
+
+static int pen_sim_strokes_show(struct seq_file *m, void *v)
+{
+	struct pen_sim_stroke s;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "# seq cmd_ns reach_ns cmd_um reached_um\n");
 		return 0;
 	}
-	raw_spin_lock_irq(&sim->lock);
-	if (!pen_sim_ring_entry_locked(m, v, &n)) {
-		raw_spin_unlock_irq(&sim->lock);
+	if (!pen_sim_ring_copy(m, v, &s))
 		return SEQ_SKIP;
-	}
-	s = *pen_sim_slot(sim, n);
-	raw_spin_unlock_irq(&sim->lock);
-
 	seq_printf(m, "%llu %llu %llu %u %u\n", s.seq, s.cmd_ns, s.reach_ns,
 		   s.cmd_um, s.reached_um);
 	return 0;
@@ -261,22 +273,14 @@ DEFINE_SEQ_ATTRIBUTE(pen_sim_strokes);
 
 static int pen_sim_spans_show(struct seq_file *m, void *v)
 {
-	struct pen_sim *sim = m->private;
 	struct pen_sim_span s;
-	u64 n;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(m, "# on_ns off_ns\n");
 		return 0;
 	}
-	raw_spin_lock_irq(&sim->lock);
-	if (!pen_sim_ring_entry_locked(m, v, &n)) {
-		raw_spin_unlock_irq(&sim->lock);
+	if (!pen_sim_ring_copy(m, v, &s))
 		return SEQ_SKIP;
-	}
-	s = *pen_sim_span(sim, n);
-	raw_spin_unlock_irq(&sim->lock);
-
 	seq_printf(m, "%llu %llu\n", s.on_ns, s.off_ns);
 	return 0;
 }
