@@ -248,50 +248,42 @@ static bool pen_sim_ring_copy(struct seq_file *m, void *v, void *dst)
 	return ok;
 }
 
-static int pen_sim_strokes_show(struct seq_file *m, void *v)
+static int pen_sim_ring_show(struct seq_file *m, void *v)
 {
-	struct pen_sim_stroke s;
+	bool spans = m->op == &pen_sim_spans_sops;
+	union {
+		struct pen_sim_stroke stroke;
+		struct pen_sim_span span;
+	} e;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# seq cmd_ns reach_ns cmd_um reached_um\n");
+		seq_puts(m, spans ? "# on_ns off_ns\n" :
+			 "# seq cmd_ns reach_ns cmd_um reached_um\n");
 		return 0;
 	}
-	if (!pen_sim_ring_copy(m, v, &s))
+	if (!pen_sim_ring_copy(m, v, &e))
 		return SEQ_SKIP;
-	seq_printf(m, "%llu %llu %llu %u %u\n", s.seq, s.cmd_ns, s.reach_ns,
-		   s.cmd_um, s.reached_um);
+	if (spans)
+		seq_printf(m, "%llu %llu\n", e.span.on_ns, e.span.off_ns);
+	else
+		seq_printf(m, "%llu %llu %llu %u %u\n", e.stroke.seq,
+			   e.stroke.cmd_ns, e.stroke.reach_ns, e.stroke.cmd_um,
+			   e.stroke.reached_um);
 	return 0;
 }
 
-static const struct seq_operations pen_sim_strokes_sops = {
-	.start = pen_sim_ring_start,
-	.next = pen_sim_ring_next,
-	.stop = pen_sim_ring_stop,
-	.show = pen_sim_strokes_show,
-};
-DEFINE_SEQ_ATTRIBUTE(pen_sim_strokes);
+/* debugfs "strokes" and "spans": the same ring file, each on its ring. */
+#define PEN_SIM_RING_ATTRIBUTE(__name)				\
+	static const struct seq_operations __name##_sops = {	\
+		.start = pen_sim_ring_start,			\
+		.next = pen_sim_ring_next,			\
+		.stop = pen_sim_ring_stop,			\
+		.show = pen_sim_ring_show,			\
+	};							\
+	DEFINE_SEQ_ATTRIBUTE(__name)
 
-static int pen_sim_spans_show(struct seq_file *m, void *v)
-{
-	struct pen_sim_span s;
-
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# on_ns off_ns\n");
-		return 0;
-	}
-	if (!pen_sim_ring_copy(m, v, &s))
-		return SEQ_SKIP;
-	seq_printf(m, "%llu %llu\n", s.on_ns, s.off_ns);
-	return 0;
-}
-
-static const struct seq_operations pen_sim_spans_sops = {
-	.start = pen_sim_ring_start,
-	.next = pen_sim_ring_next,
-	.stop = pen_sim_ring_stop,
-	.show = pen_sim_spans_show,
-};
-DEFINE_SEQ_ATTRIBUTE(pen_sim_spans);
+PEN_SIM_RING_ATTRIBUTE(pen_sim_strokes);
+PEN_SIM_RING_ATTRIBUTE(pen_sim_spans);
 
 /* debugfs "state": the actuator's state, one "key value" a line. */
 static int pen_sim_state_show(struct seq_file *m, void *v)
