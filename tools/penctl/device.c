@@ -3,7 +3,9 @@
  * A pen opened and its setpoints set, with the errors of both in words.
  */
 #include <errno.h>
+#include <grp.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "penctl.h"
 
@@ -45,12 +47,41 @@ const char *ioctl_strerror(int err)
 	}
 }
 
+/*
+ * Why @path would not open (@err), said. Refused for want of permission,
+ * the message names what would give it: membership of the group that
+ * owns the node (pen's udev rule makes /dev/penN root:pen 0660), or,
+ * for a node still root's alone, that rule (penctl(1), FILES).
+ */
+void open_error(const char *path, int err)
+{
+	struct stat st;
+	struct group *gr;
+
+	if ((err != EACCES && err != EPERM) || stat(path, &st) < 0) {
+		errorf("%s: %s", path, open_strerror(err));
+		return;
+	}
+	if (st.st_gid == 0) {
+		errorf("%s: permission denied: the node is root's alone (mode %04o): is pen's udev rule (60-pen.rules) installed?",
+		       path, (unsigned int)(st.st_mode & 07777));
+		return;
+	}
+	gr = getgrgid(st.st_gid);
+	if (gr)
+		errorf("%s: permission denied: add your user to group '%s' (owner of %s)",
+		       path, gr->gr_name, path);
+	else
+		errorf("%s: permission denied: add your user to group %u (owner of %s)",
+		       path, (unsigned int)st.st_gid, path);
+}
+
 struct pen *open_pen(const struct ctx *c, int flags)
 {
 	struct pen *pen = pen_open(c->path, flags);
 
 	if (!pen)
-		errorf("%s: %s", c->path, open_strerror(errno));
+		open_error(c->path, errno);
 	return pen;
 }
 
