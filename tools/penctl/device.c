@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -48,6 +49,32 @@ const char *ioctl_strerror(int err)
 }
 
 /*
+ * The name of group @gid into @name (@len bytes); false if it has none
+ * or it cannot be read. getgrgid_r() with a buffer that grows as long as
+ * the group's member list needs it.
+ */
+static bool group_name(gid_t gid, char *name, size_t len)
+{
+	struct group grp, *gr = NULL;
+	size_t size = 1024;
+	char *buf = NULL, *bigger;
+	int ret;
+
+	do {
+		size *= 4;
+		bigger = realloc(buf, size);
+		if (!bigger)
+			break;
+		buf = bigger;
+		ret = getgrgid_r(gid, &grp, buf, size, &gr);
+	} while (ret == ERANGE && size < (1 << 20));
+	if (gr)
+		snprintf(name, len, "%s", gr->gr_name);
+	free(buf);
+	return gr;
+}
+
+/*
  * Why @path would not open (@err), said. Refused for want of permission,
  * the message names what would give it: membership of the group that
  * owns the node (pen's udev rule makes /dev/penN root:pen 0660), or,
@@ -55,8 +82,8 @@ const char *ioctl_strerror(int err)
  */
 void open_error(const char *path, int err)
 {
+	char group[64];
 	struct stat st;
-	struct group *gr;
 
 	if ((err != EACCES && err != EPERM) || stat(path, &st) < 0) {
 		errorf("%s: %s", path, open_strerror(err));
@@ -67,10 +94,9 @@ void open_error(const char *path, int err)
 		       path, (unsigned int)(st.st_mode & 07777));
 		return;
 	}
-	gr = getgrgid(st.st_gid);
-	if (gr)
+	if (group_name(st.st_gid, group, sizeof(group)))
 		errorf("%s: permission denied: add your user to group '%s' (owner of %s)",
-		       path, gr->gr_name, path);
+		       path, group, path);
 	else
 		errorf("%s: permission denied: add your user to group %u (owner of %s)",
 		       path, (unsigned int)st.st_gid, path);
