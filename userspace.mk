@@ -19,7 +19,10 @@
 #                      build/asan/
 #   fuzz               each libFuzzer target for FUZZ_TIME seconds
 #                      (fuzz/fuzz.mk: also fuzz-build, fuzz-smoke)
-#   userspace-install  install into $(DESTDIR)$(PREFIX) ("install" too)
+#   userspace-install  libpen (.so, .a, .pc, headers, man pages), penctl
+#                      (man page, bash completion) into $(DESTDIR) and the
+#                      directories of mk/common.mk ("install" too)
+#   userspace-uninstall  remove what userspace-install put ("uninstall")
 #   userspace-clean    remove what this file builds
 #
 # penctl links against the shared library without an rpath: the VM copies
@@ -38,12 +41,8 @@ include $(PEN_SRC)/mk/common.mk
 # Alone, "make -f userspace.mk" builds userspace.
 .DEFAULT_GOAL := $(or $(.DEFAULT_GOAL),userspace)
 
-# The .pc file says libdir=${prefix}/lib and includedir=${prefix}/include,
-# so these two follow PREFIX and are not meant to be overridden.
-PEN_LIBDIR := $(PREFIX)/lib
-PEN_INCLUDEDIR := $(PREFIX)/include
-
-PEN_CFLAGS := $(CFLAGS) $(PEN_WARN_CFLAGS) \
+# The user's CPPFLAGS come first too (-D_FORTIFY_SOURCE, say).
+PEN_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(PEN_WARN_CFLAGS) \
 	-I$(PEN_SRC)/include/uapi -I$(PEN_SRC)/libpen $(PEN_DEP_CFLAGS)
 PEN_LIB_CFLAGS := $(PEN_CFLAGS) -fvisibility=hidden
 # Expanded where used, so that builds without penctl never run pkg-config.
@@ -86,7 +85,8 @@ PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 include $(PEN_SRC)/fuzz/fuzz.mk
 
 .PHONY: userspace host-tests host-tests-asan userspace-install install \
-	userspace-clean pen-check-exports pen-check-libevdev pen-check-jsonc \
+	userspace-uninstall uninstall userspace-clean pen-check-exports \
+	pen-check-libevdev pen-check-jsonc \
 	pen-FORCE
 
 userspace: $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
@@ -121,15 +121,27 @@ $(BUILD)/libpen.a: $(PEN_LIB_ST_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# Regenerated when PREFIX or PEN_VERSION change, not on every build.
+# The .pc file's directories: LIBDIR and INCLUDEDIR as given, written
+# relative to ${exec_prefix} and ${prefix} where they lie under them, so
+# that pkg-config's --define-prefix and PKG_CONFIG_SYSROOT_DIR still work.
+PEN_PC_VARS := $(PREFIX) $(EXEC_PREFIX) $(LIBDIR) $(INCLUDEDIR) $(PEN_VERSION)
+PEN_PC_EXEC_PREFIX := $(patsubst $(PREFIX)/%,$${prefix}/%,\
+	$(patsubst $(PREFIX),$${prefix},$(EXEC_PREFIX)))
+PEN_PC_LIBDIR := $(patsubst $(EXEC_PREFIX)/%,$${exec_prefix}/%,$(LIBDIR))
+PEN_PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+
+# Regenerated when one of those directories or PEN_VERSION changes, not
+# on every build.
 $(PEN_OBJ)/pc.vars: pen-FORCE
 	@mkdir -p $(@D)
-	@echo '$(PREFIX) $(PEN_VERSION)' | cmp -s - $@ || \
-		echo '$(PREFIX) $(PEN_VERSION)' > $@
+	@echo '$(PEN_PC_VARS)' | cmp -s - $@ || echo '$(PEN_PC_VARS)' > $@
 
 $(BUILD)/libpen.pc: $(PEN_SRC)/libpen/libpen.pc.in $(PEN_OBJ)/pc.vars
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(PEN_VERSION)|g' \
-		$< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|g' \
+		-e 's|@EXEC_PREFIX@|$(PEN_PC_EXEC_PREFIX)|g' \
+		-e 's|@LIBDIR@|$(PEN_PC_LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(PEN_PC_INCLUDEDIR)|g' \
+		-e 's|@VERSION@|$(PEN_VERSION)|g' $< > $@
 
 $(PEN_OBJ)/penctl/%.o: $(PEN_SRC)/tools/penctl/%.c | pen-check-jsonc
 	@mkdir -p $(@D)
@@ -241,27 +253,87 @@ host-tests-asan: $(PEN_ASAN)/test-units $(PEN_ASAN)/penctl \
 	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
 		$(PEN_ASAN)/test-outq
 
-userspace-install: userspace
-	$(INSTALL) -d $(DESTDIR)$(PEN_LIBDIR)/pkgconfig \
-		$(DESTDIR)$(PEN_INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(MANDIR)/man1
-	$(INSTALL) -m 755 $(BUILD)/$(PEN_SONAME) $(DESTDIR)$(PEN_LIBDIR)/
-	$(LN_S) $(PEN_SONAME) $(DESTDIR)$(PEN_LIBDIR)/libpen.so
-	$(INSTALL) -m 644 $(BUILD)/libpen.a $(DESTDIR)$(PEN_LIBDIR)/
-	$(INSTALL) -m 644 $(BUILD)/libpen.pc $(DESTDIR)$(PEN_LIBDIR)/pkgconfig/
-	$(INSTALL) -m 644 $(PEN_SRC)/libpen/libpen.h \
-		$(DESTDIR)$(PEN_INCLUDEDIR)/
-	$(INSTALL) -m 644 $(PEN_SRC)/include/uapi/linux/pen.h \
-		$(DESTDIR)$(PEN_INCLUDEDIR)/linux/
-	$(INSTALL) -m 755 $(BUILD)/penctl $(DESTDIR)$(BINDIR)/
-	$(INSTALL) -m 644 $(PEN_SRC)/tools/penctl/penctl.1 \
-		$(DESTDIR)$(MANDIR)/man1/
+# libpen's manual: libpen(3), the overview, and one page per group of
+# functions (libpen/man/); every other exported function gets a page of
+# one ".so" line that sources its group's (FUNCTION:GROUP below).
+# scripts/check-install checks that every name in libpen.map has a page.
+PEN_MAN3_PAGES := libpen pen_open pen_get_info pen_set_depth pen_start \
+	pen_wait_events pen_buttons_open pen_parse_depth pen_state_name \
+	pen_setpoint_refusal
+PEN_MAN3_LINKS := pen_open_index:pen_open pen_close:pen_open \
+	pen_fd:pen_open pen_path:pen_open \
+	pen_get_status:pen_get_info \
+	pen_set_rate:pen_set_depth pen_set_params:pen_set_depth \
+	pen_stop:pen_start pen_clear_fault:pen_start \
+	pen_set_watchdog:pen_start pen_kick_watchdog:pen_start \
+	pen_set_hold_to_run:pen_start \
+	pen_read_events:pen_wait_events \
+	pen_buttons_close:pen_buttons_open pen_buttons_fd:pen_buttons_open \
+	pen_buttons_has:pen_buttons_open \
+	pen_buttons_is_pressed:pen_buttons_open \
+	pen_buttons_wait:pen_buttons_open pen_buttons_read:pen_buttons_open \
+	pen_button_name:pen_buttons_open \
+	pen_parse_rate:pen_parse_depth pen_parse_duration:pen_parse_depth \
+	pen_format_depth:pen_parse_depth pen_format_rate:pen_parse_depth \
+	pen_parse_index:pen_parse_depth pen_parse_device:pen_parse_depth \
+	pen_parse_strerror:pen_parse_depth \
+	pen_stop_reason_name:pen_state_name pen_fault_name:pen_state_name \
+	pen_cartridge_state_name:pen_state_name \
+	pen_event_type_name:pen_state_name \
+	pen_explain_refusal:pen_setpoint_refusal \
+	pen_format_refusal:pen_setpoint_refusal \
+	pen_rule_name:pen_setpoint_refusal
 
-# A prerequisite only, no recipe: never clashes with a top-level install.
+# Installed where GNU's variables say (mk/common.mk); "uninstall" removes
+# exactly these files (directories stay, shared with other software).
+PEN_LIB_FILES := $(LIBDIR)/$(PEN_SONAME) $(LIBDIR)/libpen.so \
+	$(LIBDIR)/libpen.a $(LIBDIR)/pkgconfig/libpen.pc
+PEN_INC_FILES := $(INCLUDEDIR)/libpen.h $(INCLUDEDIR)/linux/pen.h
+PEN_MAN_FILES := $(MANDIR)/man1/penctl.1 \
+	$(PEN_MAN3_PAGES:%=$(MANDIR)/man3/%.3) \
+	$(foreach l,$(PEN_MAN3_LINKS),$(MANDIR)/man3/$(firstword $(subst :, ,$(l))).3)
+PEN_INSTALLED := $(PEN_LIB_FILES) $(PEN_INC_FILES) $(BINDIR)/penctl \
+	$(PEN_MAN_FILES) $(BASHCOMPDIR)/penctl
+
+userspace-install: userspace
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 644 $(BUILD)/$(PEN_SONAME) $(DESTDIR)$(LIBDIR)/
+	$(LN_S) $(PEN_SONAME) $(DESTDIR)$(LIBDIR)/libpen.so
+	$(INSTALL) -m 644 $(BUILD)/libpen.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 644 $(BUILD)/libpen.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(INSTALL) -m 644 $(PEN_SRC)/libpen/libpen.h \
+		$(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(PEN_SRC)/include/uapi/linux/pen.h \
+		$(DESTDIR)$(INCLUDEDIR)/linux/
+	$(INSTALL) -m 755 $(BUILD)/penctl $(DESTDIR)$(BINDIR)/
+	$(PEN_MAN_SED) $(PEN_SRC)/tools/penctl/penctl.1 \
+		> $(DESTDIR)$(MANDIR)/man1/penctl.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/penctl.1
+	@set -e; for p in $(PEN_MAN3_PAGES); do \
+		echo "$(PEN_MAN_SED) $(PEN_SRC)/libpen/man/$$p.3 > $(DESTDIR)$(MANDIR)/man3/$$p.3"; \
+		$(PEN_MAN_SED) $(PEN_SRC)/libpen/man/$$p.3 > $(DESTDIR)$(MANDIR)/man3/$$p.3; \
+		chmod 644 $(DESTDIR)$(MANDIR)/man3/$$p.3; \
+	done
+	@set -e; for l in $(PEN_MAN3_LINKS); do \
+		echo ".so man3/$${l#*:}.3" > $(DESTDIR)$(MANDIR)/man3/$${l%%:*}.3; \
+		chmod 644 $(DESTDIR)$(MANDIR)/man3/$${l%%:*}.3; \
+	done
+	$(INSTALL) -m 644 $(PEN_SRC)/tools/penctl/penctl.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/penctl
+
+userspace-uninstall:
+	rm -f $(addprefix $(DESTDIR),$(PEN_INSTALLED))
+
+# Prerequisites only, no recipe: never clash with a top-level install.
 install: userspace-install
+uninstall: userspace-uninstall
 
 userspace-clean: fuzz-clean
 	rm -rf $(PEN_OBJ) $(PEN_ASAN) $(BUILD)/valgrind
-	rm -f $(PEN_OUTPUTS) $(BUILD)/test-units.out $(BUILD)/fuzz-smoke.out
+	rm -f $(PEN_OUTPUTS) $(BUILD)/test-units.out $(BUILD)/fuzz-smoke.out \
+		$(BUILD)/penctl-completion.out $(BUILD)/penctl-open-perm.out
 
 -include $(PEN_ALL_OBJS:.o=.d) $(PEN_ASAN_OBJS:.o=.d)

@@ -19,14 +19,14 @@ BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
 BENCH_LIB_OBJ := $(BENCH_OBJ)/sim_util.o
 BENCH_OBJS := $(patsubst bench/%.c,$(BENCH_OBJ)/%.o,$(BENCH_SRCS)) \
 	$(BENCH_LIB_OBJ)
-BENCH_CFLAGS := -O2 -g $(PEN_WARN_CFLAGS) -Iinclude/uapi -Iselftests $(TC_INCLUDE) \
+BENCH_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(PEN_WARN_CFLAGS) -Iinclude/uapi -Iselftests $(TC_INCLUDE) \
 	$(PEN_DEP_CFLAGS)
 
 .PHONY: bench-prog bench-clean
 bench-prog: $(BENCH_PROG)
 
 $(BENCH_PROG): $(BENCH_OBJS) $(TC_LIB)
-	$(CC) -o $@ $^ $(TC_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TC_LIBS) -lm
 
 # The headers each object includes (bench/bench.h, linux/pen.h) are in
 # its .d, which -MMD writes as it compiles.

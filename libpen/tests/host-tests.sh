@@ -13,6 +13,9 @@
 #      possible) in any process. The logs are in BUILD/valgrind/.
 #   3. The libFuzzer targets, FUZZ_RUNS inputs each (fuzz/run.sh --runs).
 #      One test each; a crash leaves its input in BUILD/fuzz/artifacts/.
+#   4. penctl's bash completion (tools/penctl/tests/completion.sh) and
+#      its message when a pen's node is not the user's to open
+#      (tools/penctl/tests/open-perm.sh; skipped unless root).
 #
 # Each part's totals are printed with its name before them; the last
 # line alone reads "N passed, N failed": the sum, which scripts/check
@@ -113,6 +116,16 @@ out=$build/fuzz-smoke.out
 mkdir -p "$build"
 "$top/fuzz/run.sh" --build "$build" --runs "$fuzz_runs" "$@" 2>&1 | tee "$out"
 add fuzz "$(sed -n 's/^fuzz: //p' "$out" | tail -n 1)"
+
+# ---- 4. penctl's completion and permission message --------------------------
+
+for t in completion open-perm; do
+	out=$build/penctl-$t.out
+	"$top/tools/penctl/tests/$t.sh" "$build" >"$out" 2>&1
+	totals=$(tail -n 1 "$out")
+	sed "\$s/^\([0-9]* passed, [0-9]* failed\)\$/$t: \1/" "$out"
+	add "$t" "$totals"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

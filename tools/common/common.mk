@@ -16,6 +16,7 @@ CC ?= cc
 AR ?= ar
 PKG_CONFIG ?= pkg-config
 CFLAGS ?= -O2 -g
+CPPFLAGS ?=
 
 TC_OBJ := $(BUILD)/obj/common
 TC_LIB := $(BUILD)/libpentools.a
@@ -23,7 +24,7 @@ TC_SRCS := $(addprefix $(TC_SRC)/,tool-error.c tool-json.c tool-value.c)
 TC_OBJS := $(patsubst $(TC_SRC)/%.c,$(TC_OBJ)/%.o,$(TC_SRCS))
 TC_ASAN_SRCS := $(TC_SRCS)
 # libpen.h, and the UAPI header it includes, for tool-value.c.
-TC_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+TC_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-I$(TC_SRC) -I$(TC_SRC)/../../libpen -I$(TC_SRC)/../../include/uapi \
 	-MMD -MP
 # What a tool that links $(TC_LIB) adds to its own flags.

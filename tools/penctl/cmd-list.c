@@ -78,7 +78,7 @@ static void list_error(const struct ctx *c, struct json_object *arr,
 {
 	struct json_object *o;
 
-	errorf("%s: %s", path, open_strerror(err));
+	open_error(path, err);
 	if (!c->json) {
 		printf("%-8s error: %s\n", name, open_strerror(err));
 		return;

@@ -3,7 +3,10 @@
  * A pen opened and its setpoints set, with the errors of both in words.
  */
 #include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "penctl.h"
 
@@ -45,12 +48,66 @@ const char *ioctl_strerror(int err)
 	}
 }
 
+/*
+ * The name of group @gid into @name (@len bytes); false if it has none
+ * or it cannot be read. getgrgid_r() with a buffer that grows as long as
+ * the group's member list needs it.
+ */
+static bool group_name(gid_t gid, char *name, size_t len)
+{
+	struct group grp, *gr = NULL;
+	size_t size = 1024;
+	char *buf = NULL, *bigger;
+	int ret;
+
+	do {
+		size *= 4;
+		bigger = realloc(buf, size);
+		if (!bigger)
+			break;
+		buf = bigger;
+		ret = getgrgid_r(gid, &grp, buf, size, &gr);
+	} while (ret == ERANGE && size < (1 << 20));
+	if (gr)
+		snprintf(name, len, "%s", gr->gr_name);
+	free(buf);
+	return gr;
+}
+
+/*
+ * Why @path would not open (@err), said. Refused for want of permission,
+ * the message names what would give it: membership of the group that
+ * owns the node (pen's udev rule makes /dev/penN root:pen 0660), or,
+ * for a node still root's alone, that rule (penctl(1), FILES).
+ */
+void open_error(const char *path, int err)
+{
+	char group[64];
+	struct stat st;
+
+	if ((err != EACCES && err != EPERM) || stat(path, &st) < 0) {
+		errorf("%s: %s", path, open_strerror(err));
+		return;
+	}
+	if (st.st_gid == 0) {
+		errorf("%s: permission denied: the node is root's alone (mode %04o): is pen's udev rule (60-pen.rules) installed?",
+		       path, (unsigned int)(st.st_mode & 07777));
+		return;
+	}
+	if (group_name(st.st_gid, group, sizeof(group)))
+		errorf("%s: permission denied: add your user to group '%s' (owner of %s)",
+		       path, group, path);
+	else
+		errorf("%s: permission denied: add your user to group %u (owner of %s)",
+		       path, (unsigned int)st.st_gid, path);
+}
+
 struct pen *open_pen(const struct ctx *c, int flags)
 {
 	struct pen *pen = pen_open(c->path, flags);
 
 	if (!pen)
-		errorf("%s: %s", c->path, open_strerror(errno));
+		open_error(c->path, errno);
 	return pen;
 }
 

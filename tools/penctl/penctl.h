@@ -172,6 +172,7 @@ int json_print(FILE *f, struct json_object *o);
 /* device.c: a pen opened, its setpoints set, its errors in words */
 const char *open_strerror(int err);
 const char *ioctl_strerror(int err);
+void open_error(const char *path, int err);
 struct pen *open_pen(const struct ctx *c, int flags);
 void ioctl_error(const struct ctx *c, const char *what, int err);
 int read_status(const struct ctx *c, struct pen *pen, struct pen_status *st);

@@ -9,6 +9,7 @@
 #                      its skeleton) in $(BUILD)/obj/pentrace/
 #   pentrace-install   $(DESTDIR)$(SBINDIR)/pentrace and pentrace.8
 #                      ("install" too)
+#   pentrace-uninstall remove them ("uninstall" too)
 #   pentrace-asan      pentrace under AddressSanitizer and UBSan, run
 #                      through tools/pentrace/host-test.sh (scripts/lint)
 #   pentrace-clean     remove what this file builds
@@ -52,7 +53,7 @@ PT_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || \
 PT_BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror $(PEN_DEP_CFLAGS) \
 	-I$(PT_SRC) $(if $(PT_MULTIARCH),-idirafter /usr/include/$(PT_MULTIARCH))
 
-PT_CFLAGS := $(CFLAGS) $(PEN_WARN_CFLAGS) \
+PT_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(PEN_WARN_CFLAGS) \
 	-DPENTRACE_VERSION='"$(PEN_VERSION)"' -I$(PT_SRC) -I$(PT_OBJ) \
 	-I$(PT_SRC)/../../libpen -I$(PT_SRC)/../../include/uapi $(TC_INCLUDE) \
 	$(PEN_DEP_CFLAGS)
@@ -64,7 +65,8 @@ PT_LIBS := $(TC_LIB) $(BUILD)/libpen.a
 PT_ASAN_SRCS := $(PT_SRC)/../../libpen/units.c \
 	$(PT_SRC)/../../libpen/names.c $(TC_ASAN_SRCS)
 
-.PHONY: pentrace pentrace-install install pentrace-asan pentrace-clean
+.PHONY: pentrace pentrace-install install pentrace-uninstall uninstall \
+	pentrace-asan pentrace-clean
 
 pentrace: $(BUILD)/pentrace
 
@@ -111,10 +113,15 @@ pentrace-asan: $(PT_OBJ)/asan/pentrace
 pentrace-install: $(BUILD)/pentrace
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 755 $(BUILD)/pentrace $(DESTDIR)$(SBINDIR)/
-	$(INSTALL) -m 644 $(PT_SRC)/pentrace.8 $(DESTDIR)$(MANDIR)/man8/
+	$(PEN_MAN_SED) $(PT_SRC)/pentrace.8 > $(DESTDIR)$(MANDIR)/man8/pentrace.8
+	chmod 644 $(DESTDIR)$(MANDIR)/man8/pentrace.8
 
-# A prerequisite only, no recipe: adds to the install of userspace.mk.
+pentrace-uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/pentrace $(DESTDIR)$(MANDIR)/man8/pentrace.8
+
+# Prerequisites only, no recipe: add to those of userspace.mk.
 install: pentrace-install
+uninstall: pentrace-uninstall
 
 pentrace-clean:
 	rm -rf $(PT_OBJ)
