@@ -87,7 +87,7 @@ PEN_DOCS := README.md docs/installing.md docs/safety.md docs/hardware.md \
 	docs/uapi.md docs/pentrace.md docs/pen_sim.md
 # The udev rule and the modprobe.d file, where packaging/ has them.
 PEN_UDEV_RULE := $(wildcard packaging/udev/60-pen.rules)
-PEN_MODPROBE_CONF := $(wildcard packaging/modprobe.d/pen.conf)
+PEN_MODPROBE_CONF := $(wildcard packaging/modprobe/pen.conf)
 
 # Added to the installs of userspace.mk and pentrace.mk.
 install: pen-install-data
