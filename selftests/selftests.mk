@@ -51,7 +51,7 @@ $(KSFT_DIR)/kselftest_harness.h $(KSFT_TREE)/lib.mk:
 # where its lib.mk adds to them. linux/pen.h is ours, the rest of the
 # headers the system's: no configured kernel tree.
 ksft-install: $(KSFT_TREE)/lib.mk
-	rm -rf $(KSFT_TREE)/pen $(KSFT_INSTALL_PATH)
+	rm -rf $(KSFT_TREE)/pen
 	mkdir -p $(KSFT_TREE)/pen
 	find selftests -maxdepth 1 -type f -exec cp -p {} $(KSFT_TREE)/pen/ \;
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \

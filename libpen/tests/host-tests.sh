@@ -13,6 +13,9 @@
 #      possible) in any process. The logs are in BUILD/valgrind/.
 #   3. The libFuzzer targets, FUZZ_RUNS inputs each (fuzz/run.sh --runs).
 #      One test each; a crash leaves its input in BUILD/fuzz/artifacts/.
+#   4. The selftests as a kselftest collection: "make ksft-install" gives
+#      the kernel's layout (selftests/ksft-install-test.sh), each check a
+#      test.
 #
 # Each part's totals are printed with its name before them; the last
 # line alone reads "N passed, N failed": the sum, which scripts/check
@@ -113,6 +116,14 @@ out=$build/fuzz-smoke.out
 mkdir -p "$build"
 "$top/fuzz/run.sh" --build "$build" --runs "$fuzz_runs" "$@" 2>&1 | tee "$out"
 add fuzz "$(sed -n 's/^fuzz: //p' "$out" | tail -n 1)"
+
+# ---- 4. the installed kselftest collection ----------------------------------
+
+out=$build/ksft-install-test.out
+"$top/selftests/ksft-install-test.sh" "$build" >"$out" 2>&1
+totals=$(tail -n 1 "$out")
+sed '$s/^\([0-9]* passed, [0-9]* failed\)$/ksft-install: \1/' "$out"
+add ksft-install "$totals"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
