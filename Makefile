@@ -16,6 +16,10 @@
 #                   FUZZ_TIME seconds (default 10); the corpus grows in
 #                   build/fuzz/corpus/, crashes are kept in build/fuzz/artifacts/
 #   make vm         a shell in the VM, modules loaded, penctl on the PATH
+#   make ksft-install KSFT_INSTALL_PATH=DIR
+#                   the selftests as the kernel's kselftest collection
+#                   "pen", installed by its own Makefile: DIR's
+#                   ./run_kselftest.sh -c pen (docs/testing.md)
 #   make clean
 #
 # KVER picks the kernel to build for and boot (default: scripts/kver);
