@@ -26,6 +26,10 @@
 #                   INSTALL_MOD_DIR (default extra), then depmod
 #   make uninstall, make uninstall-modules
 #                   remove exactly what those installed
+#   make ksft-install KSFT_INSTALL_PATH=DIR
+#                   the selftests as the kernel's kselftest collection
+#                   "pen", installed by its own Makefile: DIR's
+#                   ./run_kselftest.sh -c pen (docs/testing.md)
 #   make clean
 #
 # KVER picks the kernel to build for and boot (default: scripts/kver);

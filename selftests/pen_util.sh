@@ -6,6 +6,49 @@
 # Sourced, never run: the tests that source it are POSIX sh.
 # shellcheck shell=sh
 
+# The tools: an installed system's /usr/bin/penctl and /usr/sbin/pentrace
+# even where the caller's PATH has no sbin; the VM's are on its PATH.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
+
+# pen_load MODULE: load MODULE as this system does: the project VM's
+# /lib/pen/MODULE.ko (pen_sim with the parameters vm-run booted it with),
+# or modprobe on an installed system (DKMS, make install-modules).
+pen_load() {
+	if [ -e "/lib/pen/$1.ko" ]; then
+		# The VM's parameters are words: split on purpose.
+		# shellcheck disable=SC2046
+		insmod "/lib/pen/$1.ko" $([ "$1" = pen_sim ] && cat /simparams 2>/dev/null)
+	else
+		modprobe "$1"
+	fi
+}
+
+# pen_sim_ensure TOOL...: before any test, the script's simulated pens
+# and TOOLs (penctl, pentrace) must be there: pen_sim is loaded if it is
+# not, and no pen but pen_sim's may exist (the tests run needles). If
+# not, the script is one skip (ksft_skip_all). sim_util.c's
+# pen_sim_ensure() does the same for the C tests.
+pen_sim_ensure() {
+	for tool; do
+		command -v "$tool" > /dev/null ||
+			ksft_skip_all "no $tool on the PATH ($PATH)"
+	done
+	if [ ! -d /sys/bus/pen_sim ]; then
+		if ! { [ -d /sys/module/pen ] || pen_load pen; } ||
+		   ! pen_load pen_sim; then
+			ksft_skip_all "pen_sim is not loaded and cannot be (modprobe pen_sim)"
+		fi
+	fi
+	for p in /sys/class/pen/pen*; do
+		[ -e "$p" ] || continue
+		case $(readlink -f "$p/device/subsystem") in
+		*/pen_sim) ;;
+		*) ksft_skip_all "$(basename "$p") is not pen_sim's: the tests must not drive it (unload its driver first)" ;;
+		esac
+	done
+}
+
 # sim_create PARAMS: create pen_sim instance SIM with PARAMS.
 sim_create() { echo "$SIM $1" > /sys/bus/pen_sim/new_device; }
 # sim_delete [N]: remove instance N (default SIM), quietly if it is gone.

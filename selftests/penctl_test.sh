@@ -14,6 +14,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/ktap.sh"
 # shellcheck source=pen_util.sh
 . "$dir/pen_util.sh"
+pen_sim_ensure penctl
 
 SIM=500
 SIM2=501		# the pen that monitor watches being unplugged

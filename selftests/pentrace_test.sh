@@ -10,6 +10,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 . "$dir/ktap.sh"
 # shellcheck source=pen_util.sh
 . "$dir/pen_util.sh"
+pen_sim_ensure pentrace
 
 SIM=502
 DBG=/sys/kernel/debug/pen_sim
@@ -70,9 +71,7 @@ fi
 if rmmod pen_sim && rmmod pen; then
 	expect 1 "^pentrace: the pen module is not loaded \(no /sys/kernel/(debug/)?tracing/events/pen\)$" \
 		"without the pen module, exit 1 naming it" -- pentrace -d 1
-	# pen_sim's parameters as vm-run loaded them: words, split on purpose.
-	# shellcheck disable=SC2046
-	if ! { insmod /lib/pen/pen.ko && insmod /lib/pen/pen_sim.ko $(cat /simparams 2>/dev/null); }; then
+	if ! { pen_load pen && pen_load pen_sim; }; then
 		echo "# reloading the pen modules failed"
 		ktap_finish
 	fi

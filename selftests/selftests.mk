@@ -1,6 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Builds the selftests into $(BUILD)/selftests, the directory scripts/vm-run
 # copies into the guest. Included by the top-level Makefile.
+#
+#   make ksft-install KSFT_INSTALL_PATH=DIR
+#       the same tests as a kselftest collection (selftests/Makefile),
+#       installed by the kernel's own selftests Makefile, from Debian's
+#       linux-source, into DIR: run_kselftest.sh, kselftest-list.txt,
+#       kselftest/ (the runner) and pen/. Run there with
+#       "./run_kselftest.sh -c pen". CFLAGS, CPPFLAGS and LDFLAGS reach
+#       every test program. Default DIR: $(BUILD)/ksft-install.
 
 include mk/common.mk
 
@@ -27,11 +35,30 @@ EVDEV_LIBS := $(or $(shell pkg-config --libs libevdev 2>/dev/null),-levdev)
 ST_TARGETS := $(addprefix $(ST_OUT)/,$(ST_C_TESTS) ioctl_test_32 $(ST_SCRIPTS) \
 	tests.list)
 
-.PHONY: selftests selftests-clean
+# The kernel's selftests tree (scripts/get-kselftest-harness), where
+# ksft-install puts a copy of selftests/ as the collection "pen".
+KSFT_TREE := $(KSFT_DIR)/linux/tools/testing/selftests
+KSFT_INSTALL_PATH ?= $(BUILD)/ksft-install
+
+.PHONY: selftests selftests-clean ksft-install
 selftests: $(ST_TARGETS)
 
-$(KSFT_DIR)/kselftest_harness.h:
+$(KSFT_DIR)/kselftest_harness.h $(KSFT_TREE)/lib.mk:
 	scripts/get-kselftest-harness $(KSFT_DIR)
+
+# The kernel's Makefile runs alone: none of this make's variables (BUILD,
+# a command line's) reach it but the flags, through the environment,
+# where its lib.mk adds to them. linux/pen.h is ours, the rest of the
+# headers the system's: no configured kernel tree.
+ksft-install: $(KSFT_TREE)/lib.mk
+	rm -rf $(KSFT_TREE)/pen
+	mkdir -p $(KSFT_TREE)/pen
+	find selftests -maxdepth 1 -type f -exec cp -p {} $(KSFT_TREE)/pen/ \;
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+		CFLAGS="$(CFLAGS)" CPPFLAGS="$(CPPFLAGS)" LDFLAGS="$(LDFLAGS)" \
+		$(MAKE) -C $(KSFT_TREE) TARGETS=pen install \
+		INSTALL_PATH=$(abspath $(KSFT_INSTALL_PATH)) \
+		KHDR_INCLUDES="-isystem $(CURDIR)/include/uapi"
 
 $(ST_OUT)/%: selftests/%.c $(ST_DEPS)
 	@mkdir -p $(ST_OUT)

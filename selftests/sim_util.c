@@ -7,9 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim_util.h"
@@ -213,4 +217,101 @@ int sim_inject(unsigned int id, const char *cmd)
 	char path[128];
 
 	return sim_write(sim_debugfs_file(path, sizeof(path), id, "inject"), cmd);
+}
+
+/* Where the project's VM keeps the modules (scripts/vm-run). */
+#define PEN_VM_MODULES	"/lib/pen"
+
+int pen_module_loaded(const char *name)
+{
+	char path[64];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return !stat(path, &sb);
+}
+
+int pen_module_unload(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* pen_sim's parameters in this boot of the VM (scripts/vm-run's). */
+static const char *vm_sim_params(void)
+{
+	static char buf[128];
+	FILE *f = fopen("/simparams", "re");
+
+	buf[0] = '\0';
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			buf[strcspn(buf, "\n")] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+int pen_module_load(const char *name, const char *params)
+{
+	char path[128], all[512], cmd[640];
+	int fd, ret;
+
+	snprintf(all, sizeof(all), "%s %s",
+		 strcmp(name, "pen_sim") ? "" : vm_sim_params(),
+		 params ? params : "");
+	snprintf(path, sizeof(path), "%s/%s.ko", PEN_VM_MODULES, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ret = syscall(SYS_finit_module, fd, all, 0) ? -errno : 0;
+		close(fd);
+		return ret;
+	}
+	/* Installed: modprobe, which loads what it depends on too. */
+	snprintf(cmd, sizeof(cmd), "modprobe %s %s", name, all);
+	ret = system(cmd);
+	if (ret == -1)
+		return -errno;
+	return WIFEXITED(ret) && !WEXITSTATUS(ret) ? 0 : -ENOENT;
+}
+
+/* Nonzero if pen @name (penN in /sys/class/pen) is pen_sim's. */
+static int pen_is_sim(const char *name)
+{
+	char path[128], real[PATH_MAX];
+	const char *bus;
+
+	snprintf(path, sizeof(path), "/sys/class/pen/%s/device/subsystem", name);
+	if (!realpath(path, real))
+		return 0;
+	bus = strrchr(real, '/');
+	return bus && !strcmp(bus, "/pen_sim");
+}
+
+const char *pen_sim_ensure(void)
+{
+	struct dirent *d;
+	struct stat sb;
+	DIR *dir;
+
+	if (!pen_backend_is_sim())
+		return stat(SIM_BUS, &sb) ?
+			"no pen_testbench loaded (a test-only module: docs/testbench.md)" :
+			NULL;
+	if (stat(SIM_BUS, &sb)) {
+		if (!pen_module_loaded("pen") && pen_module_load("pen", NULL))
+			return "pen is not loaded and cannot be (modprobe pen)";
+		if (pen_module_load("pen_sim", NULL) || stat(SIM_BUS, &sb))
+			return "pen_sim is not loaded and cannot be (modprobe pen_sim)";
+	}
+	dir = opendir("/sys/class/pen");
+	if (!dir)
+		return NULL;
+	while ((d = readdir(dir))) {
+		if (strncmp(d->d_name, "pen", 3) || pen_is_sim(d->d_name))
+			continue;
+		closedir(dir);
+		return "a pen that is not pen_sim's is present: the tests must not drive it (unload its driver first)";
+	}
+	closedir(dir);
+	return NULL;
 }

@@ -77,4 +77,28 @@ long sim_spans(unsigned int id, struct sim_span **out);
 /* Send one command to simulated pen @id's fault injection file. */
 int sim_inject(unsigned int id, const char *cmd);
 
+/*
+ * The modules, wherever the tests run. In the project's VM they are
+ * /lib/pen/NAME.ko (scripts/vm-run), loaded with finit_module(), and
+ * pen_sim takes the parameters the VM booted it with (/simparams); on an
+ * installed system (DKMS, make install-modules) they are modprobe's, with
+ * whatever /etc/modprobe.d says. @params are added to those; NULL or ""
+ * for none. 0 or -errno (-ENOENT: no such module to load).
+ */
+int pen_module_load(const char *name, const char *params);
+/* rmmod @name without waiting: 0, or -errno (EWOULDBLOCK: in use). */
+int pen_module_unload(const char *name);
+/* Nonzero if module @name is loaded. */
+int pen_module_loaded(const char *name);
+
+/*
+ * Make sure the pens under test are there before a test begins: for
+ * pen_sim, load it (pen_module_load) when its bus is absent; the test
+ * bench, a test-only module never installed, must already be loaded.
+ * Refuses (on pen_sim) while any pen that is not pen_sim's exists: the
+ * tests open /dev/pen0 and run its needle, which must never be a real
+ * pen's. NULL when the tests can run, else why not, for a skip.
+ */
+const char *pen_sim_ensure(void);
+
 #endif /* SIM_UTIL_H */

@@ -32,9 +32,6 @@
 #define BUSY_ID		1503
 #define NHAMMER		4
 
-#define PEN_KO		"/lib/pen/pen.ko"
-#define PEN_SIM_KO	"/lib/pen/pen_sim.ko"
-#define PEN_KUNIT_KO	"/lib/pen/pen_kunit.ko"
 
 /* A thread reading one file until it fails: blocking read() or poll(). */
 struct reader {
@@ -461,51 +458,10 @@ TEST_F_TIMEOUT(loop, create_and_remove_leaves_nothing_behind, loops_timeout())
 	ASSERT_EQ(0, sim_delete(LOOP_ID));
 }
 
-/* rmmod: 0, or -errno (EWOULDBLOCK while the module is in use). */
-static int unload(const char *name)
-{
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-/*
- * pen_sim's parameters in this boot (scripts/vm-run's /simparams, say
- * threaded=1): a reload keeps them, or the tests after this one would
- * run on the other stroke path.
- */
-static const char *sim_params(void)
-{
-	static char buf[128];
-	FILE *f = fopen("/simparams", "re");
-
-	buf[0] = '\0';
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			buf[strcspn(buf, "\n")] = '\0';
-		fclose(f);
-	}
-	return buf;
-}
-
-static int load(const char *path)
-{
-	const char *params = strstr(path, "pen_sim") ? sim_params() : "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-static int loaded(const char *name)
-{
-	char path[64];
-	struct stat sb;
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return !stat(path, &sb);
-}
+/* The modules, as this system loads them: sim_util.h. */
+#define unload(name)	pen_module_unload(name)
+#define loaded(name)	pen_module_loaded(name)
+#define load(name)	pen_module_load(name, NULL)
 
 /* Nothing of either module is left: no class, bus, node or debugfs. */
 static void expect_all_gone(struct __test_metadata *_metadata)
@@ -518,7 +474,7 @@ static void expect_all_gone(struct __test_metadata *_metadata)
 	EXPECT_EQ(-1, stat(SIM_BUS, &sb));
 	EXPECT_EQ(-1, stat("/sys/kernel/debug/pen", &sb));
 	EXPECT_EQ(-1, stat(SIM_DEBUGFS, &sb));
-	EXPECT_EQ(0, dir_count("/dev", "pen"));
+	EXPECT_EQ(0, dev_pen_count());
 }
 
 /* Both modules back, as at boot, and pen0 working. */
@@ -528,9 +484,9 @@ static void reload(struct __test_metadata *_metadata)
 	int fd;
 
 	if (!loaded("pen"))
-		ASSERT_EQ(0, load(PEN_KO));
+		ASSERT_EQ(0, load("pen"));
 	if (!loaded("pen_sim"))
-		ASSERT_EQ(0, load(PEN_SIM_KO));
+		ASSERT_EQ(0, load("pen_sim"));
 	fd = open("/dev/pen0", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
@@ -577,11 +533,11 @@ FIXTURE_SETUP(modules)
 FIXTURE_TEARDOWN(modules)
 {
 	if (!loaded("pen"))
-		load(PEN_KO);
+		load("pen");
 	if (!loaded("pen_sim"))
-		load(PEN_SIM_KO);
+		load("pen_sim");
 	if (self->kunit_unloaded)
-		load(PEN_KUNIT_KO);
+		load("pen_kunit");
 }
 
 TEST_F(modules, pen_is_in_use_while_pen_sim_is_loaded)
@@ -632,7 +588,7 @@ TEST_F(modules, pen_sim_is_in_use_only_while_its_debugfs_is_open)
 	expect_held_by(_metadata, "pen_sim", fd);
 	EXPECT_FALSE(loaded("pen_sim"));
 	EXPECT_EQ(-1, access(SIM_BUS, F_OK));
-	EXPECT_EQ(0, dir_count("/dev", "pen"));
+	EXPECT_EQ(0, dev_pen_count());
 	expect_pen_unloads(_metadata);
 }
 

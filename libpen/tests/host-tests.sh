@@ -16,6 +16,9 @@
 #   4. penctl's bash completion (tools/penctl/tests/completion.sh) and
 #      its message when a pen's node is not the user's to open
 #      (tools/penctl/tests/open-perm.sh; skipped unless root).
+#   5. The selftests as a kselftest collection: "make ksft-install" gives
+#      the kernel's layout (selftests/ksft-install-test.sh), each check a
+#      test.
 #
 # Each part's totals are printed with its name before them; the last
 # line alone reads "N passed, N failed": the sum, which scripts/check
@@ -126,6 +129,14 @@ for t in completion open-perm; do
 	sed "\$s/^\([0-9]* passed, [0-9]* failed\)\$/$t: \1/" "$out"
 	add "$t" "$totals"
 done
+
+# ---- 5. the installed kselftest collection ----------------------------------
+
+out=$build/ksft-install-test.out
+"$top/selftests/ksft-install-test.sh" "$build" >"$out" 2>&1
+totals=$(tail -n 1 "$out")
+sed '$s/^\([0-9]* passed, [0-9]* failed\)$/ksft-install: \1/' "$out"
+add ksft-install "$totals"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
