@@ -48,7 +48,8 @@ $(KSFT_DIR)/kselftest_harness.h $(KSFT_TREE)/lib.mk:
 
 # The kernel's Makefile runs alone: none of this make's variables (BUILD,
 # a command line's) reach it but the flags, through the environment,
-# where its lib.mk adds to them. linux/pen.h is ours, the rest of the
+# where its lib.mk adds to them, and PEN_M32 (n: no ioctl_test_32, as the
+# Debian package builds it). linux/pen.h is ours, the rest of the
 # headers the system's: no configured kernel tree.
 ksft-install: $(KSFT_TREE)/lib.mk
 	rm -rf $(KSFT_TREE)/pen
@@ -58,7 +59,8 @@ ksft-install: $(KSFT_TREE)/lib.mk
 		CFLAGS="$(CFLAGS)" CPPFLAGS="$(CPPFLAGS)" LDFLAGS="$(LDFLAGS)" \
 		$(MAKE) -C $(KSFT_TREE) TARGETS=pen install \
 		INSTALL_PATH=$(abspath $(KSFT_INSTALL_PATH)) \
-		KHDR_INCLUDES="-isystem $(CURDIR)/include/uapi"
+		KHDR_INCLUDES="-isystem $(CURDIR)/include/uapi" \
+		$(if $(PEN_M32),PEN_M32=$(PEN_M32))
 
 $(ST_OUT)/%: selftests/%.c $(ST_DEPS)
 	@mkdir -p $(ST_OUT)
