@@ -21,6 +21,10 @@ kver=$(uname -r)
 pkgs=(pen-dkms libpen1 libpen-dev penctl pentrace pen-selftests)
 
 echo "TAP version 13"
+start=$(date +%s)
+# part NAME: a comment with the guest time since the start (under -icount
+# guest seconds are instructions, not the host's seconds).
+part() { echo "# --- $1 (at $(( $(date +%s) - start )) s)"; }
 ok() { n=$((n + 1)) pass=$((pass + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)) fail=$((fail + 1)); echo "not ok $n - $1"; }
 # check DESC CMD...: one test, CMD's output shown as comments if it fails.
@@ -53,6 +57,7 @@ conf_value() { sed -n "s/^options pen .*$1=\([0-9]*\).*/\1/p" /etc/modprobe.d/pe
 echo "# kernel $kver, $(dkms --version 2>&1), debs: $(cd "$here/debs" && echo *.deb)"
 
 # --- Installation, offline --------------------------------------------
+part "installation, offline"
 # What is named *pen* before (the purge must leave nothing more).
 pen_files() {
 	find /usr /etc /var/lib /var/cache /dev /run/udev \
@@ -77,6 +82,7 @@ check "the pen group exists (a system group)" \
 for p in "${pkgs[@]}"; do dpkg -L "$p"; done | sort -u > $work/owned.txt
 
 # --- udev: the node, its group, the by-serial link, the buttons -------
+part "udev"
 check "modprobe pen_sim" modprobe pen_sim
 settle
 check "/dev/pen0 is root:pen 0660" \
@@ -99,6 +105,7 @@ if ! udevadm info "$ev" 2>/dev/null | grep -q '^E: LIBINPUT_IGNORE_DEVICE=1$'; t
 fi
 
 # --- Users: alice and carol in group pen, bob outside -----------------
+part "users"
 useradd -m -G pen alice && useradd -m bob && useradd -m -G pen carol
 check "alice: penctl info" as alice penctl info
 check "alice: penctl set --depth 500um --rate 100Hz" \
@@ -139,6 +146,7 @@ fi
 sed 's/^/# alice: /' $work/alice.out
 
 # --- The modprobe.d example: the cap in force at the first open -------
+part "modprobe.d"
 check "modprobe -r pen_sim pen" unload
 cp /etc/modprobe.d/pen.conf $work/pen.conf.orig
 sed -i 's/^#options pen/options pen/' /etc/modprobe.d/pen.conf
@@ -161,6 +169,7 @@ unload
 cp $work/pen.conf.orig /etc/modprobe.d/pen.conf
 
 # --- A pkg-config consumer, shared and static ------------------------
+part "pkg-config consumer"
 cp "$here/consumer.c" $work/
 modprobe pen_sim
 settle
@@ -176,6 +185,7 @@ check "the static consumer needs no libpen.so" \
 check "the static consumer runs on /dev/pen0 (as alice)" as alice $work/consumer-static /dev/pen0
 
 # --- The installed selftests under the kernel's run_kselftest.sh ------
+part "kselftests"
 unload
 # event_test's soak at 300 Hz is 600 s of guest time by default; here a
 # minute (PEN_EVENT_SOAK_S, docs/testing.md); unplug_test creates and
@@ -188,6 +198,7 @@ check "run_kselftest.sh -c pen: no 'not ok' line" \
 	bash -c "! grep -q '^not ok' $work/ksft.out && grep -q '^ok' $work/ksft.out"
 
 # --- Purge: nothing left behind ---------------------------------------
+part "purge"
 # The modules are loaded and nothing holds a pen open: pen-dkms's prerm
 # unloads them (the test does not).
 modprobe pen_sim 2>/dev/null
@@ -213,5 +224,6 @@ check "nothing named *pen* under /usr /etc /var/lib /var/cache /dev that was not
 check "dpkg knows none of the packages any more" \
 	bash -c "! dpkg-query -W -f='\${Package} \${db:Status-Status}\\n' ${pkgs[*]} 2>/dev/null | tee /dev/stderr | grep -v ' not-installed\$' | grep -q ."
 
+part "end"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
