@@ -8,6 +8,8 @@
 #   make check      every test: host tests, linters, then the selftests in
 #                   a VM on each kernel of the matrix (KERNEL=stock-6.1
 #                   for one: see scripts/kernel-info)
+#   make debian-check  the Debian system test alone (make check runs it
+#                   too): the .debs in a booted Debian 12 image
 #   make lint       checkpatch, sparse, W=1, clang, cppcheck, ASan/UBSan
 #   make bench      stroke timing, capacity, stop and setpoint latency and
 #                   cost on stock 6.1 and 6.12 PREEMPT_RT under qemu
@@ -41,7 +43,7 @@ BUILD ?= build
 KVER ?= $(shell scripts/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all modules modules-clean deps check demo vm bench clean \
+.PHONY: all modules modules-clean deps check debian-check demo vm bench clean \
 	install-modules uninstall-modules pen-install-data pen-uninstall-data
 .DEFAULT_GOAL := all
 
@@ -70,6 +72,9 @@ lint: deps $(KSFT_DIR)/kselftest_harness.h
 check: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/check $(if $(KERNEL),--kernel $(KERNEL))
+
+debian-check: deps
+	BUILD=$(BUILD) scripts/check --debian-only
 
 demo: deps
 	$(MAKE) all

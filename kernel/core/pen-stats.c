@@ -17,12 +17,19 @@
 
 /* Identity and the hardware's limits never change after registration. */
 
-static ssize_t driver_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
+/*
+ * The backend's name is "backend", not "driver": a device's "driver" in
+ * sysfs is the driver core's link to its bound driver, and udev reads it
+ * as one on every device below (rules with DRIVERS==): a file there makes
+ * udev fail the event of the buttons' input device, which then gets
+ * neither its group nor its properties.
+ */
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
 {
 	return sysfs_emit(buf, "%s\n", to_pen_device(dev)->driver);
 }
-static DEVICE_ATTR_RO(driver);
+static DEVICE_ATTR_RO(backend);
 
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -68,7 +75,7 @@ PEN_HW_ATTR(rate_min_mhz, rate_min_mhz);
 PEN_HW_ATTR(rate_max_mhz, rate_max_mhz);
 
 static struct attribute *pen_info_attrs[] = {
-	&dev_attr_driver.attr,
+	&dev_attr_backend.attr,
 	&dev_attr_model.attr,
 	&dev_attr_serial.attr,
 	&dev_attr_needle_count.attr.attr,
