@@ -17,19 +17,9 @@ export LC_ALL=C
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:?usage: ksft-install-test.sh BUILD}" && pwd)
 dest=$build/ksft-check
-pass=0 fail=0
-
-check() {
-	local desc=$1
-	shift
-	if "$@"; then
-		echo "ok - ksft-install: $desc"
-		pass=$((pass + 1))
-	else
-		echo "not ok - ksft-install: $desc"
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=../scripts/lib/tap.sh
+. "$top/scripts/lib/tap.sh"
+TAP_PREFIX="ksft-install: "
 
 install_it() {
 	(
@@ -102,5 +92,4 @@ check "the hardening flags reached the programs" hardened
 check "run_kselftest.sh -l lists the collection" runner_lists
 check "run_kselftest.sh -d -c pen dry-runs it" runner_dry_runs
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

@@ -4,7 +4,7 @@
 # The Debian system test (docs/testing.md): run as root, at boot, in the
 # Debian 12 image of scripts/debian-image, by scripts/debian-vm-run,
 # which copies this file as the payload's run.sh, the pen .debs beside it
-# (debs/) and consumer.c. The guest has no network. Installs the
+# (debs/), consumer.c and the test lines' helper (scripts/lib/tap.sh). The guest has no network. Installs the
 # packages the way an administrator does, uses the pens the way users do,
 # purges, and checks that nothing is left. TAP output, one
 # "N passed, N failed" line at the end; exits nonzero on any failure.
@@ -16,7 +16,8 @@ export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8
 here=$(cd "$(dirname "$0")" && pwd)
 work=/tmp/pen-proof
 rm -rf $work && mkdir -p $work && chmod 0755 $work
-n=0 pass=0 fail=0
+# shellcheck source=../../scripts/lib/tap.sh
+. "$here/tap.sh"
 kver=$(uname -r)
 pkgs=(pen-dkms libpen1 libpen-dev penctl pentrace pen-selftests)
 
@@ -25,19 +26,6 @@ start=$(date +%s)
 # part NAME: a comment with the guest time since the start (under -icount
 # guest seconds are instructions, not the host's seconds).
 part() { echo "# --- $1 (at $(( $(date +%s) - start )) s)"; }
-ok() { n=$((n + 1)) pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)) fail=$((fail + 1)); echo "not ok $n - $1"; }
-# check DESC CMD...: one test, CMD's output shown as comments if it fails.
-check() {
-	local desc=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		printf '%s\n' "$out" | tail -n 40 | sed 's/^/# /'
-	fi
-}
 # as USER CMD...: CMD as USER with USER's groups, as a login would give.
 as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
 settle() { udevadm settle -t 180 || echo "# udevadm settle: events still queued after 180 s"; }
@@ -225,5 +213,4 @@ check "dpkg knows none of the packages any more" \
 	bash -c "! dpkg-query -W -f='\${Package} \${db:Status-Status}\\n' ${pkgs[*]} 2>/dev/null | tee /dev/stderr | grep -v ' not-installed\$' | grep -q ."
 
 part "end"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+finish

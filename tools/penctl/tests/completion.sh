@@ -14,7 +14,9 @@ set -uo pipefail
 export LC_ALL=C
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-pass=0 fail=0
+# shellcheck source=../../../scripts/lib/tap.sh
+. "$top/scripts/lib/tap.sh"
+TAP_PREFIX="completion: "
 
 dev=$(mktemp -d)
 trap 'rm -rf "$dev"' EXIT
@@ -40,23 +42,13 @@ expect() {
 	_penctl penctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]:-}"
 	got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
 	got=${got% }
-	if [ "$got" = "$want" ]; then
-		echo "ok - completion: '$line'"
-		pass=$((pass + 1))
-	else
-		echo "not ok - completion: '$line'"
-		echo "#   expected: $want"
-		echo "#   got:      $got"
-		fail=$((fail + 1))
-	fi
+	is "'$line'" "$want" "$got"
 }
 
 if [ "$(complete -p penctl 2>/dev/null)" = "complete -F _penctl penctl" ]; then
-	echo "ok - completion: registered for penctl"
-	pass=$((pass + 1))
+	ok "registered for penctl"
 else
-	echo "not ok - completion: not registered: $(complete -p penctl 2>&1)"
-	fail=$((fail + 1))
+	not_ok "not registered: $(complete -p penctl 2>&1)"
 fi
 
 expect "penctl " "clear-fault help info list monitor replay run set start status stop"
@@ -75,5 +67,4 @@ expect "penctl run --depth " ""
 expect "penctl replay $dev/files/s" "$dev/files/session.jsonl"
 expect "penctl run --log $dev/files/o" "$dev/files/other.txt"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish

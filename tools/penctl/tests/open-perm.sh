@@ -19,16 +19,18 @@ export LC_ALL=C
 build=${1:?usage: open-perm.sh BUILD}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 penctl=$build/penctl
-pass=0 fail=0
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=../../../scripts/lib/tap.sh
+. "$top/scripts/lib/tap.sh"
+TAP_PREFIX="open-perm: "
 
 tests=("group with a name" "group without a name" "root's alone")
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
 	for t in "${tests[@]}"; do
-		echo "ok - open-perm: $t # SKIP needs root and setpriv"
-		pass=$((pass + 1))
+		skip "$t" "needs root and setpriv"
 	done
-	echo "$pass passed, $fail failed"
-	exit 0
+	finish
+	exit
 fi
 
 dir=$(mktemp -d)
@@ -49,36 +51,22 @@ as_nobody() {
 		--clear-groups "$penctl" "$@" >/dev/null; } 2>&1
 }
 
-# check NAME EXPECTED ACTUAL
-check() {
-	if [ "$3" = "$2" ]; then
-		echo "ok - open-perm: $1"
-		pass=$((pass + 1))
-	else
-		echo "not ok - open-perm: $1"
-		echo "#   expected: $2"
-		echo "#   got:      $3"
-		fail=$((fail + 1))
-	fi
-}
-
 node=$dir/pen0
-mknod "$node" c 1 3 || { echo "not ok - open-perm: mknod failed"; echo "0 passed, 1 failed"; exit 1; }
+mknod "$node" c 1 3 || { not_ok "mknod failed"; finish; exit; }
 
 chgrp "$group" "$node" && chmod 0660 "$node"
-check "${tests[0]}" \
+is "${tests[0]}" \
 	"penctl: $node: permission denied: add your user to group '$group' (owner of $node)" \
 	"$(as_nobody -d "$node" info)"
 
 chgrp "$nameless" "$node"
-check "${tests[1]}" \
+is "${tests[1]}" \
 	"penctl: $node: permission denied: add your user to group $nameless (owner of $node)" \
 	"$(as_nobody -d "$node" status)"
 
 chgrp 0 "$node" && chmod 0600 "$node"
-check "${tests[2]}" \
+is "${tests[2]}" \
 	"penctl: $node: permission denied: the node is root's alone (mode 0600): is pen's udev rule (60-pen.rules) installed?" \
 	"$(as_nobody -d "$node" stop)"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+finish
