@@ -6,14 +6,16 @@
 #                   selftests
 #   make demo       boot a VM with the simulated pen and drive it with penctl
 #   make check      every test: host tests, linters, then the selftests in
-#                   a VM on each kernel of the matrix (KERNEL=stock-6.1
-#                   for one: see scripts/kernel-info)
+#                   a VM on each kernel of the matrix, x86-64 and arm64
+#                   (KERNEL=stock-6.1 for one, KERNEL=arm64 for the arm64
+#                   lane alone: see scripts/kernel-info)
 #   make debian-check  the Debian system test alone (make check runs it
 #                   too): the .debs in a booted Debian 12 image
 #   make lint       checkpatch, sparse, W=1, clang, cppcheck, ASan/UBSan
 #   make bench      stroke timing, capacity, stop and setpoint latency and
-#                   cost on stock 6.1 and 6.12 PREEMPT_RT under qemu
-#                   -icount, beside cyclictest: a table and results/
+#                   cost on stock 6.1, 6.12 PREEMPT_RT and arm64 6.1
+#                   under qemu -icount, beside cyclictest: a table and
+#                   results/
 #   make fuzz       each libFuzzer target of libpen and penctl (fuzz/) for
 #                   FUZZ_TIME seconds (default 10); the corpus grows in
 #                   build/fuzz/corpus/, crashes are kept in build/fuzz/artifacts/
