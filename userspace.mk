@@ -154,11 +154,23 @@ $(PEN_OUTQ_OBJ): $(PEN_SRC)/tools/penctl/outq.c
 	@mkdir -p $(@D)
 	$(CC) $(PEN_CFLAGS) -pthread -c -o $@ $<
 
+# PEN_STATIC=1 links penctl statically: libpen.a, and libevdev and json-c
+# as pkg-config --static names them. scripts/build-cross builds the
+# 32-bit penctl that an arm64 board runs through compat_ioctl so, with
+# nothing to find at run time.
+ifeq ($(PEN_STATIC),1)
+PEN_PENCTL_LIBPEN := $(BUILD)/libpen.a
+PEN_PENCTL_LIBS = -static $(BUILD)/libpen.a \
+	$(shell $(PKG_CONFIG) --static --libs libevdev json-c)
+else
+PEN_PENCTL_LIBPEN := $(BUILD)/libpen.so
+PEN_PENCTL_LIBS = -L$(BUILD) -lpen $(PEN_JSONC_LIBS)
+endif
+
 $(BUILD)/penctl: $(PEN_PENCTL_MAIN) $(PEN_PENCTL_OBJS) $(PEN_OUTQ_OBJ) \
-		$(BUILD)/libpen.so
+		$(PEN_PENCTL_LIBPEN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(PEN_PENCTL_MAIN) \
-		$(PEN_PENCTL_OBJS) $(PEN_OUTQ_OBJ) -L$(BUILD) -lpen \
-		$(PEN_JSONC_LIBS)
+		$(PEN_PENCTL_OBJS) $(PEN_OUTQ_OBJ) $(PEN_PENCTL_LIBS)
 
 $(PEN_TEST_OBJ): $(PEN_SRC)/libpen/tests/test-units.c
 	@mkdir -p $(@D)

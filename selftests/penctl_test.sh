@@ -4,7 +4,9 @@
 # penctl end to end against the simulated pen: every command, its JSON,
 # its error messages and exit codes, that the needle never outlives the
 # process that runs it, the event stream: monitor, run --log, replay, and
-# run --buttons driven by presses injected into the simulated pen.
+# run --buttons driven by presses injected into the simulated pen. Where
+# a 32-bit penctl lies beside this script (penctl32: an arm64 guest's,
+# scripts/build-cross), it is run too, through the kernel's compat_ioctl.
 #
 # Many helpers here are run only through wait_for and check (as in
 # "wait_for running"), which shellcheck takes for unreachable code.
@@ -103,7 +105,12 @@ run_fault() {
 	fi
 }
 
-ktap_plan 106
+# The 32-bit penctl: an armhf program, static, that an arm64 kernel runs
+# as its own; its tests are planned only where it is.
+P32=$dir/penctl32
+n32=0
+[ -x "$P32" ] && n32=7
+ktap_plan $((106 + n32))
 sim_delete
 sim_delete $SIM2
 sim_delete $SIMB
@@ -196,6 +203,35 @@ expect 0 '"ended_by":"duration".*"run_strokes":(100|101|102),"run_missed_strokes
 	-- penctl -d "$P" --json run --depth 0.5mm --rate 100Hz --duration 1s
 expect 0 'state: +stopped' "the needle is stopped after run" \
 	-- penctl -d "$P" status
+
+# The 32-bit penctl: every ioctl it makes goes through compat_ioctl, and
+# the 64-bit penctl sees what it did. Its run leaves the setpoints as the
+# run above did.
+if [ $n32 != 0 ]; then
+	# The ELF header's fifth byte, EI_CLASS: 1 is ELFCLASS32.
+	class=$(head -c 5 "$P32" | tail -c 1 | od -An -tx1 | tr -d ' ')
+	if [ "$class" = 01 ]; then
+		ok "penctl32 is a 32-bit program"
+	else
+		not_ok "penctl32 is a 32-bit program (ELF class $class)"
+	fi
+	expect 0 "\"name\":\"${P#/dev/}\".*\"driver\":\"pen_sim\"" \
+		"32-bit: list --json names the pen" -- "$P32" --json list
+	expect 0 '"depth_max_um":2000,.*"rate_max_mhz":250000' \
+		"32-bit: info --json reports the limits" -- "$P32" -d "$P" --json info
+	expect 0 '"depth_um":600,.*"rate_mhz":110000' \
+		"32-bit: set --depth 0.6mm --rate 110Hz" \
+		-- "$P32" -d "$P" --json set --depth 0.6mm --rate 110Hz
+	expect 0 '"depth_um":600,.*"rate_mhz":110000' \
+		"32-bit: the 64-bit penctl reads what it set" \
+		-- penctl -d "$P" --json status
+	expect 1 "invalid depth '2.5mm': outside the pen's range, 0 mm to 2 mm" \
+		"32-bit: a depth beyond the pen's limit is refused, with the range" \
+		-- "$P32" -d "$P" set --depth 2.5mm
+	expect 0 '"ended_by":"duration".*"run_strokes":(100|101|102),"run_missed_strokes":0' \
+		"32-bit: run --duration 1s at 100 Hz strokes 101 times" \
+		-- "$P32" -d "$P" --json run --depth 0.5mm --rate 100Hz --duration 1s
+fi
 
 # The needle never outlives penctl.
 run_bg start

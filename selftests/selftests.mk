@@ -70,9 +70,13 @@ $(ST_OUT)/button_test: ST_CFLAGS += $(EVDEV_CFLAGS)
 $(ST_OUT)/button_test: ST_LIBS := $(EVDEV_LIBS)
 
 # The same ioctl tests as a static 32-bit program: compat_ioctl's test.
+# ST_CC32 is the compiler of the 64-bit machine's 32-bit half: on x86-64
+# the host's with -m32 (gcc-multilib); for arm64, scripts/build-cross
+# names the armhf cross compiler, a compiler of its own.
+ST_CC32 ?= $(CC) -m32
 $(ST_OUT)/ioctl_test_32: selftests/ioctl_test.c $(ST_DEPS)
 	@mkdir -p $(ST_OUT)
-	$(CC) -m32 -static $(ST_CFLAGS) -o $@ $< $(ST_LIB)
+	$(ST_CC32) -static $(ST_CFLAGS) -o $@ $< $(ST_LIB)
 
 $(ST_OUT)/%.sh: selftests/%.sh
 	@mkdir -p $(ST_OUT)

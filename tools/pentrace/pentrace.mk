@@ -47,11 +47,20 @@ PT_PKGS := libbpf json-c
 
 # -target bpf has no system headers of its own: linux/bpf.h comes from
 # /usr/include, and the asm/ headers it needs from Debian's multiarch
-# directory, which only the host compiler knows.
+# directory, which only the host compiler knows. A cross build
+# (scripts/build-cross) names the target's root in PEN_SYSROOT, and both
+# come from there: the CC it gives answers the target's multiarch name.
+#
+# Nothing else in the program depends on the target: it reads the
+# tracepoint's record through its own struct (pentrace.h), not through
+# vmlinux.h, CO-RE or pt_regs, so no __TARGET_ARCH_* is needed; and
+# "-target bpf" is the build machine's byte order, little-endian on
+# x86-64 as on arm64 and armhf (a big-endian target would need bpfeb).
 PT_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null || \
 			gcc -print-multiarch 2>/dev/null)
 PT_BPF_CFLAGS := -target bpf -O2 -g -Wall -Wextra -Werror $(PEN_DEP_CFLAGS) \
-	-I$(PT_SRC) $(if $(PT_MULTIARCH),-idirafter /usr/include/$(PT_MULTIARCH))
+	-I$(PT_SRC) $(if $(PEN_SYSROOT),--sysroot=$(PEN_SYSROOT)) \
+	$(if $(PT_MULTIARCH),-idirafter $(PEN_SYSROOT)/usr/include/$(PT_MULTIARCH))
 
 PT_CFLAGS := $(CPPFLAGS) $(CFLAGS) $(PEN_WARN_CFLAGS) \
 	-DPENTRACE_VERSION='"$(PEN_VERSION)"' -I$(PT_SRC) -I$(PT_OBJ) \
