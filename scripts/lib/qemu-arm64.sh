@@ -10,6 +10,7 @@
 # qemu_arm64_machine SMP: set the array qemu_arm64 to qemu-system-aarch64's
 # machine options for SMP vCPUs.
 qemu_arm64_machine() {
+	# shellcheck disable=SC2034 # for the script that sources this
 	qemu_arm64=(qemu-system-aarch64 -machine virt -accel tcg
 		    -cpu cortex-a57 -m 1024 -smp "$1")
 }
