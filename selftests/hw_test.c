@@ -33,6 +33,15 @@ static int bench_loaded(void)
 	return !access("/sys/bus/pen_testbench/new_device", W_OK);
 }
 
+/* Nonzero if bench instance @id exists. */
+static int bench_exists(unsigned int id)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/pen_testbench/devices/pen_tb%u", id);
+	return !access(path, F_OK);
+}
+
 FIXTURE(bench) {
 	int fd;
 };
@@ -140,6 +149,23 @@ TEST_F(bench, the_pen_comes_from_the_device_tree_where_it_has_benches)
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_GET_INFO, &info));
 	EXPECT_STREQ(sim_serial(TB_ID, serial, sizeof(serial)), info.serial);
 	EXPECT_EQ(0, strncmp("TB-DT-", info.serial, 6));
+
+	/*
+	 * The benches are a pool fixed at boot: a configuration none has is
+	 * refused and makes nothing; the one bench without buttons is busy
+	 * while taken, and free again once its instance is deleted.
+	 */
+	sim_delete(TB_ID + 1);
+	sim_delete(TB_ID + 2);
+	EXPECT_EQ(-EOPNOTSUPP, sim_create(TB_ID + 1, "depth_max_um=1234"));
+	EXPECT_FALSE(bench_exists(TB_ID + 1));
+	ASSERT_EQ(0, sim_create(TB_ID + 1, "buttons=0"));
+	EXPECT_EQ(-EBUSY, sim_create(TB_ID + 2, "buttons=0 record_size=16"));
+	EXPECT_FALSE(bench_exists(TB_ID + 2));
+	EXPECT_EQ(0, sim_delete(TB_ID + 1));
+	EXPECT_EQ(0, sim_create(TB_ID + 2, "buttons=0 record_size=16"));
+	EXPECT_LE(0, sim_pen_index(TB_ID + 2));
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
 
 TEST_F(bench, probe_leaves_the_drive_off)
