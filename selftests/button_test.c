@@ -286,9 +286,7 @@ TEST_F(pen, identity_and_capabilities)
 	s = libevdev_get_uniq(dev);
 	ASSERT_NE(NULL, s);
 	EXPECT_STREQ(info.serial, s);
-	snprintf(want, sizeof(want), "%s-%08d", pen_backend_is_sim() ? "SIM" : "TB",
-		 SIM_ID);
-	EXPECT_STREQ(want, info.serial);
+	EXPECT_STREQ(sim_serial(SIM_ID, want, sizeof(want)), info.serial);
 	EXPECT_EQ(BUS_HOST, libevdev_get_id_bustype(dev));
 
 	/* Keys and nothing else: no autorepeat, no scan codes. */

@@ -33,6 +33,15 @@ static int bench_loaded(void)
 	return !access("/sys/bus/pen_testbench/new_device", W_OK);
 }
 
+/* Nonzero if bench instance @id exists. */
+static int bench_exists(unsigned int id)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/pen_testbench/devices/pen_tb%u", id);
+	return !access(path, F_OK);
+}
+
 FIXTURE(bench) {
 	int fd;
 };
@@ -85,6 +94,78 @@ static struct pen_status run_into_fault(struct __test_metadata *_metadata,
 	EXPECT_EQ(value, st.fault_value);
 	expect_all_off(_metadata);
 	return st;
+}
+
+/*
+ * Where the device tree has benches (the arm64 guest's), the pen came
+ * from one: pen-vcm's device node is the needle-drive child of a bench
+ * under /pen-testbench, and it has no software node; its serial number
+ * is that node's. Elsewhere (x86: no device tree) it has its software
+ * node and no device tree node.
+ */
+TEST_F(bench, the_pen_comes_from_the_device_tree_where_it_has_benches)
+{
+	char dev[64], path[128], link[PATH_MAX], compat[64], serial[32];
+	static const char drive[] = "/needle-drive";
+	struct pen_info info;
+	ssize_t n;
+	int fd;
+
+	snprintf(dev, sizeof(dev), "/sys/bus/platform/devices/pen-vcm.%d", TB_ID);
+	snprintf(path, sizeof(path), "%s/of_node", dev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (!sim_from_device_tree()) {
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(ENOENT, errno);
+		snprintf(path, sizeof(path), "%s/software_node", dev);
+		EXPECT_EQ(0, access(path, F_OK));
+		EXPECT_EQ(0, sim_state(TB_ID, "device_tree"));
+		return;
+	}
+	ASSERT_LT((ssize_t)sizeof(drive), n);
+	link[n] = '\0';
+	EXPECT_NE(NULL, strstr(link, "/devicetree/base/pen-testbench/bench@"))
+		TH_LOG("of_node -> %s", link);
+	EXPECT_STREQ(drive, link + n - strlen(drive));
+	snprintf(path, sizeof(path), "%s/of_node/compatible", dev);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	memset(compat, 0, sizeof(compat));
+	EXPECT_LT(0, read(fd, compat, sizeof(compat) - 1));
+	close(fd);
+	EXPECT_STREQ("pen,vcm-needle-drive", compat);
+	snprintf(path, sizeof(path), "%s/software_node", dev);
+	EXPECT_EQ(-1, access(path, F_OK));
+	EXPECT_EQ(1, sim_state(TB_ID, "device_tree"));
+	/* The bench's device is the bench node, the providers' parent. */
+	snprintf(path, sizeof(path), "/sys/bus/pen_testbench/devices/pen_tb%d/of_node",
+		 TB_ID);
+	n = readlink(path, link, sizeof(link) - 1);
+	ASSERT_LT(0, n);
+	link[n] = '\0';
+	EXPECT_NE(NULL, strstr(link, "/devicetree/base/pen-testbench/bench@"))
+		TH_LOG("of_node -> %s", link);
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_GET_INFO, &info));
+	EXPECT_STREQ(sim_serial(TB_ID, serial, sizeof(serial)), info.serial);
+	EXPECT_EQ(0, strncmp("TB-DT-", info.serial, 6));
+
+	/*
+	 * The benches are a pool fixed at boot: a configuration none has is
+	 * refused and makes nothing; the one bench without buttons is busy
+	 * while taken, and free again once its instance is deleted.
+	 */
+	sim_delete(TB_ID + 1);
+	sim_delete(TB_ID + 2);
+	EXPECT_EQ(-EOPNOTSUPP, sim_create(TB_ID + 1, "depth_max_um=1234"));
+	EXPECT_FALSE(bench_exists(TB_ID + 1));
+	ASSERT_EQ(0, sim_create(TB_ID + 1, "buttons=0"));
+	EXPECT_EQ(-EBUSY, sim_create(TB_ID + 2, "buttons=0 record_size=16"));
+	EXPECT_FALSE(bench_exists(TB_ID + 2));
+	EXPECT_EQ(0, sim_delete(TB_ID + 1));
+	EXPECT_EQ(0, sim_create(TB_ID + 2, "buttons=0 record_size=16"));
+	EXPECT_LE(0, sim_pen_index(TB_ID + 2));
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
 
 TEST_F(bench, probe_leaves_the_drive_off)

@@ -219,6 +219,37 @@ int sim_inject(unsigned int id, const char *cmd)
 	return sim_write(sim_debugfs_file(path, sizeof(path), id, "inject"), cmd);
 }
 
+/* The container of the device tree's benches (pen-testbench-of.c). */
+#define SIM_DT_BENCHES	"/sys/firmware/devicetree/base/pen-testbench"
+
+int sim_from_device_tree(void)
+{
+	return !pen_backend_is_sim() && !access(SIM_DT_BENCHES, F_OK);
+}
+
+const char *sim_serial(unsigned int id, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n = -1;
+	int fd;
+
+	if (sim_from_device_tree()) {
+		snprintf(path, sizeof(path),
+			 "/sys/bus/platform/devices/pen-vcm.%u/of_node/serial-number",
+			 id);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			/* The property's string, with its NUL. */
+			n = read(fd, buf, len - 1);
+			close(fd);
+		}
+		buf[n > 0 ? n : 0] = '\0';
+		return buf;
+	}
+	snprintf(buf, len, "%s-%08u", pen_backend_is_sim() ? "SIM" : "TB", id);
+	return buf;
+}
+
 /* Where the project's VM keeps the modules (scripts/vm-run). */
 #define PEN_VM_MODULES	"/lib/pen"
 

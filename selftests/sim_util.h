@@ -78,6 +78,21 @@ long sim_spans(unsigned int id, struct sim_span **out);
 int sim_inject(unsigned int id, const char *cmd);
 
 /*
+ * The test bench's instances come from the device tree's benches where
+ * it has them (the arm64 guest's: docs/testbench.md), a pool fixed at
+ * boot; new_device then fails with EOPNOTSUPP for a configuration none
+ * of them has, which a test skips (pen_fixture_open() does), and EBUSY
+ * if all that have it are in use. Nonzero if they do.
+ */
+int sim_from_device_tree(void);
+/*
+ * The serial number simulated pen @id reports, into @buf: pen_sim's and
+ * the bench's software node's "SIM-" or "TB-" and the id in 8 digits, a
+ * device tree bench's its node's serial-number.
+ */
+const char *sim_serial(unsigned int id, char *buf, size_t len);
+
+/*
  * The modules, wherever the tests run. In the project's VM they are
  * /lib/pen/NAME.ko (scripts/vm-run), loaded with finit_module(), and
  * pen_sim takes the parameters the VM booted it with (/simparams); on an

@@ -15,11 +15,14 @@
  * /sys/bus/pen_testbench/devices/pen_tbID; it
  * provides the hardware and registers platform device pen-vcm.ID for the
  * pen-vcm driver, with a software node and lookup tables as a board file
- * would. Deleting it unregisters pen-vcm.ID first: the unplug.
+ * would; or, where the device tree has benches, it takes one whose
+ * needle-drive node matches the keys (pen-testbench-of.c). Deleting it
+ * unregisters pen-vcm.ID first: the unplug.
  */
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
@@ -44,6 +47,9 @@ static void pen_tb_dev_release(struct device *dev)
 {
 	struct pen_tb *tb = container_of(dev, struct pen_tb, dev);
 
+	of_node_put(tb->motor_np);
+	of_node_put(tb->drive_np);
+	of_node_put(tb->bench_np);
 	vfree(tb->rec);
 	kfree(tb);
 }
@@ -147,7 +153,8 @@ static int pen_tb_probe(struct device *dev)
 		ret = pen_tb_nvmem_add(tb);
 	if (!ret)
 		ret = pen_tb_regulator_add(tb);
-	if (!ret)
+	/* From a device tree, pen-vcm finds them through its phandles. */
+	if (!ret && !tb->bench_np)
 		ret = pen_tb_gpio_lookup_add(tb);
 	tb->probe_err = ret;
 	return ret;
@@ -183,6 +190,10 @@ static struct pen_simbus_node *pen_tb_create(struct pen_simbus *sb, u32 id,
 	snprintf(tb->serial, sizeof(tb->serial), "TB-%08u", id);
 	pen_tb_model_init(tb);
 	pen_simbus_device_init(sb, &tb->dev, pen_tb_dev_release);
+	/* Its node before device_add(): the providers register under it. */
+	ret = pen_tb_of_take(tb);
+	if (ret)
+		goto err_put;
 
 	/* Freed with the device, by its release. */
 	tb->rec = __vmalloc(array_size(cfg->record_size, sizeof(*tb->rec)),
@@ -210,7 +221,7 @@ static struct pen_simbus_node *pen_tb_create(struct pen_simbus *sb, u32 id,
 	/* Probed synchronously: bound now, or its probe failed. */
 	ret = tb->dev.driver ? 0 : tb->probe_err;
 	if (!ret)
-		ret = pen_tb_pdev_add(tb);
+		ret = tb->bench_np ? pen_tb_of_pdev_add(tb) : pen_tb_pdev_add(tb);
 	if (!ret)
 		ret = pen_tb_debugfs_add(tb, sb->debugfs);
 	if (ret)
@@ -220,6 +231,7 @@ static struct pen_simbus_node *pen_tb_create(struct pen_simbus *sb, u32 id,
 err_del:
 	device_del(&tb->dev);
 err_put:
+	pen_tb_of_release(tb);
 	put_device(&tb->dev);
 	return ERR_PTR(ret);
 }
@@ -229,6 +241,8 @@ static void pen_tb_destroy(struct pen_simbus_node *node)
 {
 	struct pen_tb *tb = container_of(node, struct pen_tb, node);
 
+	/* Its bench free again: no other create runs before this is over. */
+	pen_tb_of_release(tb);
 	/* Unbound, it releases pen-vcm.ID first, then the hardware. */
 	device_unregister(&tb->dev);
 }
@@ -267,9 +281,16 @@ static int __init pen_tb_init(void)
 {
 	int ret;
 
-	ret = pen_tb_pwm_table_init();
-	if (ret)
-		return ret;
+	/*
+	 * Benches from a device tree need no PWM lookup table: kernels
+	 * without KALLSYMS_ALL (Debian's arm64 6.1), which cannot find it,
+	 * have the bench there only.
+	 */
+	if (!pen_tb_of_mode()) {
+		ret = pen_tb_pwm_table_init();
+		if (ret)
+			return ret;
+	}
 	return pen_simbus_register(&pen_tb_bus, instances);
 }
 

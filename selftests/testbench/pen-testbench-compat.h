@@ -8,6 +8,7 @@
 #define _PEN_TESTBENCH_COMPAT_H
 
 #include <linux/device.h>
+#include <linux/nvmem-provider.h>
 #include <linux/pwm.h>
 #include <linux/version.h>
 
@@ -69,5 +70,17 @@ static inline int pen_tb_pwmchip_add(struct device *dev, struct pwm_chip *chip)
 	return devm_pwmchip_add(dev, chip);
 }
 #endif
+
+/*
+ * An nvmem provider's cells as children of its device tree node, the
+ * only syntax before 6.7, are read since then only when it asks: the
+ * newer one (an "nvmem-layout" child) is not read by 6.1.
+ */
+static inline void pen_tb_nvmem_legacy_cells(struct nvmem_config *config)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	config->add_legacy_fixed_of_cells = true;
+#endif
+}
 
 #endif /* _PEN_TESTBENCH_COMPAT_H */

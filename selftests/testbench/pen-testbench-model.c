@@ -287,6 +287,9 @@ int pen_tb_pwm_add(struct pen_tb *tb)
 	if (ret)
 		return ret;
 	tb->pwm = chip;
+	/* From a device tree, pen-vcm's pwms phandle finds the chip. */
+	if (tb->bench_np)
+		return 0;
 
 	tb->pwm_lookup = (struct pwm_lookup)PWM_LOOKUP(tb->name, 0, tb->consumer,
 						       "drive",
@@ -371,7 +374,7 @@ int pen_tb_iio_add(struct pen_tb *tb)
 	indio_dev->channels = pen_tb_iio_channels;
 	indio_dev->num_channels = ARRAY_SIZE(pen_tb_iio_channels);
 	ret = devm_iio_device_register(&tb->dev, indio_dev);
-	if (ret)
+	if (ret || tb->bench_np)
 		return ret;
 
 	tb->iio_maps[0] = (struct iio_map)IIO_MAP("position", tb->consumer,
@@ -521,6 +524,7 @@ static int pen_tb_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "lag_us %u\n", tb->cfg.lag_us);
 	seq_printf(m, "record_size %u\n", tb->cfg.record_size);
 	seq_printf(m, "travel_um %u\n", tb->cfg.depth_max_um);
+	seq_printf(m, "device_tree %s\n", pen_tb_on(tb->bench_np));
 	seq_printf(m, "cartridge %s\n", pen_tb_on(cartridge));
 	seq_printf(m, "cartridge_id %llu\n",
 		   magic == PEN_TB_EEPROM_MAGIC ? id : 0);

@@ -2,7 +2,8 @@
 /*
  * pen_testbench: the cartridge EEPROM (an nvmem provider with one cell,
  * "cartridge") and the motor supply (a regulator with one consumer,
- * pen-vcm.ID's "motor").
+ * pen-vcm.ID's "motor"); from a device tree, the bench node's cell and
+ * regulator children.
  */
 #include <linux/device.h>
 #include <linux/ktime.h>
@@ -10,8 +11,10 @@
 #include <linux/nvmem-provider.h>
 #include <linux/regulator/driver.h>
 #include <linux/regulator/machine.h>
+#include <linux/regulator/of_regulator.h>
 #include <linux/string.h>
 
+#include "pen-testbench-compat.h"
 #include "pen-testbench.h"
 
 /* The cartridge's EEPROM: what the cartridge carries, blank without one. */
@@ -73,6 +76,13 @@ int pen_tb_nvmem_add(struct pen_tb *tb)
 		.priv = tb,
 	};
 	int ret;
+
+	/* From a device tree: the cell is the bench's cartridge@0 child. */
+	if (tb->bench_np) {
+		pen_tb_nvmem_legacy_cells(&config);
+		tb->nvmem = devm_nvmem_register(&tb->dev, &config);
+		return PTR_ERR_OR_ZERO(tb->nvmem);
+	}
 
 	/* The cell table is read when the nvmem device registers. */
 	tb->cell_info.name = "cartridge";
@@ -158,15 +168,28 @@ int pen_tb_regulator_add(struct pen_tb *tb)
 		.driver_data = tb,
 	};
 
+	tb->rdesc.name = tb->regulator_name;
+	tb->rdesc.ops = &pen_tb_regulator_ops;
+	tb->rdesc.type = REGULATOR_VOLTAGE;
+	/* From a device tree: its node and constraints are the bench's child's. */
+	if (tb->bench_np) {
+		config.of_node = tb->motor_np;
+		config.init_data = of_get_regulator_init_data(&tb->dev,
+							      tb->motor_np,
+							      &tb->rdesc);
+		if (!config.init_data)
+			return -ENOMEM;
+		tb->rdev = devm_regulator_register(&tb->dev, &tb->rdesc,
+						   &config);
+		return PTR_ERR_OR_ZERO(tb->rdev);
+	}
+
 	tb->supply.supply = "motor";
 	tb->supply.dev_name = tb->consumer;
 	tb->init_data.constraints.name = tb->regulator_name;
 	tb->init_data.constraints.valid_ops_mask = REGULATOR_CHANGE_STATUS;
 	tb->init_data.num_consumer_supplies = 1;
 	tb->init_data.consumer_supplies = &tb->supply;
-	tb->rdesc.name = tb->regulator_name;
-	tb->rdesc.ops = &pen_tb_regulator_ops;
-	tb->rdesc.type = REGULATOR_VOLTAGE;
 
 	tb->rdev = devm_regulator_register(&tb->dev, &tb->rdesc, &config);
 	return PTR_ERR_OR_ZERO(tb->rdev);

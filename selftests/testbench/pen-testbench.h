@@ -8,7 +8,9 @@
  * controller with interrupts, an IIO ADC, an EEPROM and a regulator),
  * ties them together in one physical model of the needle, and registers
  * a "pen-vcm" platform device whose software node and lookup tables point
- * at them, as a board file would.
+ * at them, as a board file would. Or, where the device tree has benches
+ * (pen-testbench-of.c), the instance is one of them: the providers bind
+ * from its node, and the "pen-vcm" device is its needle-drive child node.
  *
  * The providers name no owner module, so their consumer does not pin
  * the bench: like pen_sim's, unloading it unplugs its pens. That is safe
@@ -24,6 +26,7 @@
 #include <linux/iio/machine.h>
 #include <linux/nvmem-consumer.h>
 #include <linux/nvmem-provider.h>
+#include <linux/of.h>
 #include <linux/pwm.h>
 #include <linux/regulator/driver.h>
 #include <linux/regulator/machine.h>
@@ -194,6 +197,11 @@ struct pen_tb_hw {
  * @debugfs: this instance's debugfs directory
  * @inject: its "inject" file
  * @pdev: the pen-vcm platform device
+ * @bench_np: device tree mode: the bench node this instance is (also
+ *	@dev's node); NULL in software node mode
+ * @drive_np: device tree mode: its needle-drive child, @pdev's node
+ * @motor_np: device tree mode: its regulator child, @rdev's node
+ * @taken: device tree mode: entry in the list of benches in use
  * @gc: the GPIO controller
  * @irq_fwnode: names @domain
  * @domain: the GPIO controller's interrupts, one per line
@@ -226,6 +234,10 @@ struct pen_tb {
 	struct dentry *debugfs;
 	struct pen_simbus_inject_file inject;
 	struct platform_device *pdev;
+	struct device_node *bench_np;
+	struct device_node *drive_np;
+	struct device_node *motor_np;
+	struct list_head taken;
 
 	struct gpio_chip gc;
 	struct fwnode_handle *irq_fwnode;
@@ -261,6 +273,12 @@ int pen_tb_debugfs_add(struct pen_tb *tb, struct dentry *root);
 
 /* pen-testbench-inject.c: the faults, cartridges and buttons tests inject */
 void pen_tb_inject_add(struct pen_tb *tb);
+
+/* pen-testbench-of.c: benches from the device tree (docs/testbench.md) */
+bool pen_tb_of_mode(void);
+int pen_tb_of_take(struct pen_tb *tb);
+void pen_tb_of_release(struct pen_tb *tb);
+int pen_tb_of_pdev_add(struct pen_tb *tb);
 
 /* pen-testbench-gpio.c: the GPIO controller and its interrupts */
 int pen_tb_gpio_add(struct pen_tb *tb);
