@@ -11,6 +11,8 @@
 #   PATH                 aarch64-linux-gnu-gcc, arm-linux-gnueabihf-gcc
 #   LD_LIBRARY_PATH      the cross binutils' own libraries (libopcodes,
 #                        libbfd of the target), which they need to run
+#   pen_kbuild_arm64     kbuild's arguments for an arm64 module build
+#                        (an array, not exported)
 cross_env() {
 	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -19,4 +21,6 @@ cross_env() {
 	PATH=$PEN_CROSS_TOOLCHAIN/usr/bin:$PATH
 	LD_LIBRARY_PATH=$PEN_CROSS_TOOLCHAIN/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 	export PEN_CROSS_TOOLCHAIN PEN_CROSS_SYSROOT PATH LD_LIBRARY_PATH
+	# shellcheck disable=SC2034 # for the script that sources this
+	pen_kbuild_arm64=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 }
