@@ -152,8 +152,9 @@ static void pen_ev_stroke_emit(struct pen_device *pen, u64 seq, u32 flags,
 	ev.stroke.reached_ns = reached_ns;
 	ev.stroke.missed = r->missed;
 	ev.stroke.rate_mhz = r->rate_mhz;
-	trace_pen_stroke(pen->id, seq, r->issued_ns, r->lateness_ns, r->cmd_um,
-			 reached_um, flags, r->missed, r->rate_mhz);
+	trace_pen_stroke(pen->id, seq, r->issued_ns, r->lateness_ns,
+			 reached_ns, r->cmd_um, reached_um,
+			 flags & PEN_STROKE_MEASURED, r->missed, r->rate_mhz);
 	pen_emit_locked(pen, &ev);
 	pen->st.ev_seq = seq + 1;
 }
@@ -243,6 +244,8 @@ void pen_ev_setpoint_locked(struct pen_device *pen, u32 mask, u64 now_ns)
 	ev.setpoint.depth_um = pen->st.depth_um;
 	ev.setpoint.rate_mhz = pen->st.rate_mhz;
 	ev.setpoint.mask = mask;
+	trace_pen_setpoint(pen->id, pen->st.seq, pen->st.depth_um,
+			   pen->st.rate_mhz, mask);
 	pen_emit_locked(pen, &ev);
 }
 
@@ -267,6 +270,8 @@ void pen_ev_fault_locked(struct pen_device *pen, u32 type, u32 fault,
 	ev.fault.value = value;
 	if (type == PEN_EVENT_FAULT)
 		trace_pen_fault(pen->id, pen->st.seq, fault, value, latched);
+	else
+		trace_pen_fault_cleared(pen->id, pen->st.seq, fault, value);
 	pen_emit_locked(pen, &ev);
 }
 
@@ -281,6 +286,9 @@ void pen_ev_cartridge_locked(struct pen_device *pen, u64 now_ns)
 	ev.cartridge.state = pen->st.cart_state;
 	ev.cartridge.budget = pen->st.cart_budget;
 	ev.cartridge.strokes = pen->st.cart_strokes;
+	trace_pen_cartridge(pen->id, pen->st.seq, pen->st.cart_id,
+			    pen->st.cart_state, pen->st.cart_budget,
+			    pen->st.cart_strokes);
 	pen_emit_locked(pen, &ev);
 }
 

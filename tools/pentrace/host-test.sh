@@ -60,12 +60,13 @@ fake_tracefs() {
 		field:u64 seq;	offset:8;	size:8;	signed:0;
 		field:u64 issued_ns;	offset:16;	size:8;	signed:0;
 		field:u64 lateness_ns;	offset:24;	size:8;	signed:0;
-		field:u32 pen;	offset:32;	size:4;	signed:0;
-		field:u32 cmd_um;	offset:36;	size:4;	signed:0;
-		field:u32 reached_um;	offset:40;	size:4;	signed:0;
-		field:u32 flags;	offset:44;	size:4;	signed:0;
-		field:u32 missed;	offset:48;	size:4;	signed:0;
-		field:u32 rate_mhz;	offset:52;	size:4;	signed:0;
+		field:u64 reached_ns;	offset:32;	size:8;	signed:0;
+		field:u32 pen;	offset:40;	size:4;	signed:0;
+		field:u32 cmd_um;	offset:44;	size:4;	signed:0;
+		field:u32 reached_um;	offset:48;	size:4;	signed:0;
+		field:u32 measured;	offset:52;	size:4;	signed:0;
+		field:u32 missed;	offset:56;	size:4;	signed:0;
+		field:u32 rate_mhz;	offset:60;	size:4;	signed:0;
 
 	print fmt: "pen%u seq=%llu", REC->pen, REC->seq
 	EOF
@@ -135,11 +136,11 @@ format_refused() {
 	fake_tracefs "$PENTRACE_TRACEFS" "$2"
 	expect 1 "$3" "$4" -- -d 1
 }
-format_refused moved 's/cmd_um;\toffset:36/cmd_um;\toffset:40/' \
-	"^pentrace: pen:pen_stroke's field 'cmd_um' is at offset 40, size 4, unsigned; pentrace was built for offset 36, size 4, unsigned" \
+format_refused moved 's/cmd_um;\toffset:44/cmd_um;\toffset:48/' \
+	"^pentrace: pen:pen_stroke's field 'cmd_um' is at offset 48, size 4, unsigned; pentrace was built for offset 44, size 4, unsigned" \
 	"a field at another offset is refused"
-format_refused resized 's/u32 missed;\toffset:48;\tsize:4/u64 missed;\toffset:48;\tsize:8/' \
-	"^pentrace: pen:pen_stroke's field 'missed' is at offset 48, size 8" \
+format_refused resized 's/u32 missed;\toffset:56;\tsize:4/u64 missed;\toffset:56;\tsize:8/' \
+	"^pentrace: pen:pen_stroke's field 'missed' is at offset 56, size 8" \
 	"a field of another size is refused"
 format_refused signed 's/reached_um;\(.*\)signed:0/reached_um;\1signed:1/' \
 	"^pentrace: pen:pen_stroke's field 'reached_um' .*, signed; pentrace was built for .*, unsigned" \

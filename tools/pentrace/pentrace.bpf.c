@@ -107,7 +107,7 @@ int pen_stroke(struct pen_stroke_tp *tp)
 		s->lateness_max_ns = late;
 	s->lateness[lateness_slot(late)]++;
 
-	if (tp->flags & PEN_STROKE_MEASURED) {
+	if (tp->measured) {
 		s->measured++;
 		s->depth_err[depth_err_slot((__s64)tp->reached_um -
 					    (__s64)tp->cmd_um)]++;

@@ -253,10 +253,11 @@ static struct tp_field stroke_fields[] = {
 	TP_FIELD(seq, false),
 	TP_FIELD(issued_ns, false),
 	TP_FIELD(lateness_ns, false),
+	TP_FIELD(reached_ns, false),
 	TP_FIELD(pen, false),
 	TP_FIELD(cmd_um, false),
 	TP_FIELD(reached_um, false),
-	TP_FIELD(flags, false),
+	TP_FIELD(measured, false),
 	TP_FIELD(missed, false),
 	TP_FIELD(rate_mhz, false),
 };

@@ -25,21 +25,14 @@ struct pen_stroke_tp {
 	__u64 seq;
 	__u64 issued_ns;
 	__u64 lateness_ns;
+	__u64 reached_ns;	/* 0 unless measured */
 	__u32 pen;		/* N of /dev/penN */
 	__u32 cmd_um;
 	__u32 reached_um;
-	__u32 flags;		/* PEN_STROKE_MEASURED */
+	__u32 measured;		/* 1: the pen reported reached_um */
 	__u32 missed;		/* periods skipped right before this stroke */
 	__u32 rate_mhz;
 };
-
-/*
- * flags: the pen reported the depth this stroke reached. The UAPI's
- * value, for the BPF program, which does not include <linux/pen.h>.
- */
-#ifndef PEN_STROKE_MEASURED
-#define PEN_STROKE_MEASURED		1U
-#endif
 
 /*
  * Lateness: slot 0 counts 0 ns, slot i (1..64) counts [2^(i-1), 2^i - 1]
