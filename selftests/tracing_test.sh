@@ -13,54 +13,52 @@
 #
 # The tools are not in the guest: hostrun (the contract's /bin/hostrun)
 # runs them chrooted in the tool root; without it their tests skip and
-# tracefs's still run. Run inside the chroot, this script is the
-# scenario (--inside SIM, under perf, under bpftrace).
-dir=$(cd "$(dirname "$0")" && pwd)
+# tracefs's still run. The scenario runs in the guest, with its penctl;
+# the tools trace it from the chroot, where this script, --inside, is
+# bpftrace's program: under perf where the root has it, it says it is
+# ready and waits for the scenario's end, both through /dev/shm (the
+# chroot's /dev is the guest's), with nothing but shell builtins and the
+# tools (the arm64 tool root has no coreutils).
+SYNC=/dev/shm/pen-tracing-test
 
-# ---- The scenario: run by the script itself, or by it under the tools ----
-
-# scenario SIM: what every tool traces. penctl is the guest's, or the
-# build's inside the tool root.
-scenario() {
-	pc=penctl
-	[ -n "${PEN_BUILD:-}" ] && [ -x "$PEN_BUILD/penctl" ] && pc=$PEN_BUILD/penctl
-	p=/dev/$(ls "/sys/bus/pen_sim/devices/pen_sim$1/pen")
-	inj=/sys/kernel/debug/pen_sim/pen_sim$1/inject
-	$pc -d "$p" set --depth 0.5mm --rate 100Hz > /dev/null
-	$pc -d "$p" run --duration 0.5s > /dev/null
-	echo "over_depth 300" > "$inj"
-	$pc -d "$p" run --duration 2s > /dev/null 2>&1
-	echo reset > "$inj"
-	$pc -d "$p" clear-fault > /dev/null
-	echo cartridge_remove > "$inj"
-	echo "cartridge_insert 7007 1000" > "$inj"
-}
-
-if [ "${1:-}" = --scenario ]; then
-	scenario "$2"
-	exit
+if [ "${1:-}" = --wait ]; then
+	: > "$SYNC.ready"
+	read -r _ < "$SYNC.done"
+	exit 0
 fi
-# --inside SIM: in the tool root, under bpftrace: the scenario, under
-# perf too where the root has it, then perf's report after a marker.
 if [ "${1:-}" = --inside ]; then
 	if command -v perf > /dev/null 2>&1; then
 		# No build ids and no symbols: slow under emulation, unused.
 		perf record -q -B -N -k CLOCK_MONOTONIC -e 'pen:*' -a \
-			-o /tmp/perf.data -- sh "$0" --scenario "$2" 2> /tmp/perf.err
+			-o /tmp/perf.data -- /bin/sh "$0" --wait 2> /tmp/perf.err
 		echo "PERF_SCRIPT_BEGIN"
 		perf script -F comm,pid,cpu,time,event,trace -i /tmp/perf.data 2>&1
 		echo "PERF_SCRIPT_END"
 	else
-		scenario "$2"
+		/bin/sh "$0" --wait
 	fi
 	exit 0
 fi
 
+dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=ktap.sh
 . "$dir/ktap.sh"
 # shellcheck source=pen_util.sh
 . "$dir/pen_util.sh"
 pen_sim_ensure penctl
+
+# scenario: what every tool traces, on pen $P, pen_sim instance $SIM.
+scenario() {
+	inj=/sys/kernel/debug/pen_sim/pen_sim$SIM/inject
+	penctl -d "$P" set --depth 0.5mm --rate 100Hz > /dev/null
+	penctl -d "$P" run --duration 0.5s > /dev/null
+	echo "over_depth 300" > "$inj"
+	penctl -d "$P" run --duration 2s > /dev/null 2>&1
+	echo reset > "$inj"
+	penctl -d "$P" clear-fault > /dev/null
+	echo cartridge_remove > "$inj"
+	echo "cartridge_insert 7007 1000" > "$inj"
+}
 
 SIM=503
 out=/tmp/tracing.out
@@ -182,8 +180,9 @@ for e in $EVENTS; do
 done
 echo 1 > $T/tracing_on
 
-# bpftrace attaches for tens of seconds under emulation, once: it runs
-# the scenario (under perf, where the root has perf) and prints all.
+# bpftrace attaches for tens of seconds under emulation, once: it waits
+# (under perf, where the root has perf) while the scenario runs here,
+# then prints all.
 # bpftrace's own $1 (the pen), not the shell's.
 # shellcheck disable=SC2016
 bt_script='
@@ -209,15 +208,32 @@ tracepoint:pen:pen_cartridge /args->pen == $1/ { @cartridge[args->state] = count
 '
 t0=$(date +%s)
 if [ $tools = 1 ]; then
-	# PEN_TOP is the chroot's: the script itself, to run the scenario.
+	rm -f "$SYNC.ready" "$SYNC.done"
+	mkdir -p "${SYNC%/*}" && mkfifo "$SYNC.done"
+	# PEN_TOP is the chroot's: this script, to wait in.
 	# shellcheck disable=SC2016
-	hostrun sh -c 'exec bpftrace -e "$1" -c "/bin/sh $PEN_TOP/selftests/tracing_test.sh --inside $2" "$3"' \
-		sh "$bt_script" "$SIM" "$N" > "$out.bt" 2> "$out.bt.err"
+	hostrun sh -c 'exec bpftrace -e "$1" -c "/bin/sh $PEN_TOP/selftests/tracing_test.sh --inside" "$2"' \
+		sh "$bt_script" "$N" > "$out.bt" 2> "$out.bt.err" &
+	bt=$!
+	# Attached, and perf recording: a minute at most.
+	i=0
+	while [ ! -e "$SYNC.ready" ] && kill -0 $bt 2> /dev/null &&
+	      [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	t1=$(date +%s)
+	scenario
+	echo end > "$SYNC.done" &
+	wait $bt
 	btrc=$?
+	kill $! 2> /dev/null
+	rm -f "$SYNC.ready" "$SYNC.done"
 else
-	sh "$0" --scenario "$SIM"
+	t1=$t0
+	scenario
 fi
-t1=$(date +%s)
+t2=$(date +%s)
 echo 0 > $T/tracing_on
 cp $T/trace "$out.trace"
 penctl -d "$P" --json status > "$out.status"
@@ -270,7 +286,7 @@ if [ $tools = 0 ]; then
 	sim_delete "$SIM"
 	ktap_finish
 fi
-echo "# bpftrace and the scenario took $((t1 - t0)) s"
+echo "# bpftrace (and perf) took $((t1 - t0)) s to start, the scenario $((t2 - t1)) s (guest time)"
 sed 's/^/# bpftrace: /' "$out.bt.err"
 sed -n '/^PERF_SCRIPT_BEGIN$/,/^PERF_SCRIPT_END$/!p' "$out.bt" | sed 's/^/# bpftrace: /'
 
@@ -309,7 +325,7 @@ sim_create "" || exit 1
 P=$(pen_dev "$SIM")
 N=${P#/dev/pen}
 hostrun trace-cmd start -C mono -e pen > "$out.tc.err" 2>&1
-sh "$0" --scenario "$SIM"
+scenario
 hostrun sh -c 'trace-cmd stop && trace-cmd extract -o /tmp/t.dat > /dev/null 2>&1 &&
 	trace-cmd report -t /tmp/t.dat && echo TRACE_CMD_F &&
 	trace-cmd report -F "pen_stroke: measured == 0" /tmp/t.dat' \
