@@ -33,6 +33,7 @@ if [ "${1:-}" = --inside ]; then
 			-o /tmp/perf.data -- /bin/sh "$0" --wait 2> /tmp/perf.err
 		echo "PERF_SCRIPT_BEGIN"
 		perf script -F comm,pid,cpu,time,event,trace -i /tmp/perf.data 2>&1
+		while read -r l; do echo "perf record: $l"; done < /tmp/perf.err
 		echo "PERF_SCRIPT_END"
 	else
 		/bin/sh "$0" --wait
@@ -68,9 +69,10 @@ T=/sys/kernel/tracing
 [ -d $T/events/pen ] || ksft_skip_all "no pen tracepoints ($T/events/pen)"
 EVENTS="pen_stroke pen_state pen_setpoint pen_fault pen_fault_cleared pen_cartridge"
 
-# result DESC: one test, passed if the command just before succeeded.
+# result DESC: one test, passed if the command just before succeeded;
+# returns as it did.
 result() {
-	if [ $? = 0 ]; then ok "$1"; else not_ok "$1"; fi
+	if [ $? = 0 ]; then ok "$1"; else not_ok "$1"; return 1; fi
 }
 # printed EVENT: the NAME of each NAME= its text prints, one a line.
 printed() {
@@ -215,14 +217,18 @@ if [ $tools = 1 ]; then
 	hostrun sh -c 'exec bpftrace -e "$1" -c "/bin/sh $PEN_TOP/selftests/tracing_test.sh --inside" "$2"' \
 		sh "$bt_script" "$N" > "$out.bt" 2> "$out.bt.err" &
 	bt=$!
-	# Attached, and perf recording: a minute at most.
+	# Attached, and perf recording: under -icount, perf's start on
+	# 6.12 takes minutes of guest time (seconds of the host's), so
+	# ten minutes at most.
 	i=0
 	while [ ! -e "$SYNC.ready" ] && kill -0 $bt 2> /dev/null &&
-	      [ $i -lt 600 ]; do
+	      [ $i -lt 6000 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	t1=$(date +%s)
+	[ -e "$SYNC.ready" ] ||
+		echo "# bpftrace/perf not ready after $((t1 - t0)) s: the scenario runs untraced by them"
 	scenario
 	echo end > "$SYNC.done" &
 	wait $bt
@@ -311,7 +317,8 @@ if [ -s "$out.perf" ]; then
 		"pen:pen_fault: pen=$N seq=[0-9]+ fault=over-depth value=300 latched=1" \
 		"pen:pen_state: pen=$N .* state=stopped stop_reason=fault " \
 		"pen:pen_cartridge: pen=$N .* state=ready "
-	result "perf script prints the enumerations by name"
+	result "perf script prints the enumerations by name" ||
+		sed 's/^/# perf: /' "$out.perf" | tail -n 20
 	clock_ok perf "$out.perf"
 	result "perf -k CLOCK_MONOTONIC: a measured stroke's time is its reached_ns (within 1 ms)"
 else
