@@ -283,6 +283,9 @@ for e in $EVENTS; do
 	echo 0 > "$T/events/pen/$e/enable"
 	echo 0 > "$T/events/pen/$e/filter"
 done
+# As the other tests expect it: the default clock, tracing on, empty.
+echo local > $T/trace_clock
+echo 1 > $T/tracing_on
 echo > $T/trace
 
 # ---- The tools, in the tool root -----------------------------------------
@@ -339,6 +342,8 @@ hostrun sh -c 'trace-cmd stop && trace-cmd extract -o /tmp/t.dat > /dev/null 2>&
 	> "$out.tc" 2>> "$out.tc.err"
 tcrc=$?
 hostrun trace-cmd reset > /dev/null 2>&1
+echo local > $T/trace_clock
+echo 1 > $T/tracing_on
 sed -n '/^TRACE_CMD_F$/,$p' "$out.tc" > "$out.tcf"
 sed -i '/^TRACE_CMD_F$/,$d' "$out.tc"
 sed 's/^/# trace-cmd: /' "$out.tc.err"
