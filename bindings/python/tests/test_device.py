@@ -200,7 +200,8 @@ def check_refused(p, call, exc, err, words, rule):
         (before.depth_um, before.rate_mhz)
 
 
-@pytest.mark.parametrize("value,exc,err,words,rule", BAD_DEPTHS)
+@pytest.mark.parametrize("value,exc,err,words,rule", BAD_DEPTHS,
+                         ids=[repr(v[0]) for v in BAD_DEPTHS])
 def test_bad_depth(sim, value, exc, err, words, rule):
     with pen.Pen(sim.index, control=True) as p:
         p.set_params(depth="0.3mm", rate="100Hz")
@@ -210,7 +211,8 @@ def test_bad_depth(sim, value, exc, err, words, rule):
                       exc, err, words, rule)
 
 
-@pytest.mark.parametrize("value,exc,err,words,rule", BAD_RATES)
+@pytest.mark.parametrize("value,exc,err,words,rule", BAD_RATES,
+                         ids=[repr(v[0]) for v in BAD_RATES])
 def test_bad_rate(sim, value, exc, err, words, rule):
     with pen.Pen(sim.index, control=True) as p:
         p.set_params(depth="0.3mm", rate="100Hz")
