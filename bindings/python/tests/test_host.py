@@ -48,7 +48,7 @@ def test_parse_duration():
     (pen.parse_duration, "0s", errno.EINVAL,
      "invalid duration '0s': must be greater than zero"),
     (pen.parse_device, "pen1x", errno.EINVAL, "invalid device 'pen1x': "),
-])
+], ids=lambda v: v.__name__ if callable(v) else None)
 def test_parse_errors(fn, text, err, words):
     with pytest.raises(pen.InvalidValueError) as e:
         fn(text)
