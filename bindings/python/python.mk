@@ -48,10 +48,12 @@ pen-check-python:
 		"needs Python.h (for $(or $(PEN_PY_ROOT),$(PEN_PYTHON))):" \
 		"install python3-dev (scripts/install-deps)" >&2; exit 1; }
 
-# The Python C API casts every method to PyCFunction.
+# The Python C API casts every method to PyCFunction. -DNDEBUG as
+# Python builds its extensions: no assert() of its inline functions
+# (which would name the headers' paths in the module).
 $(PEN_PY_OBJ): $(PEN_PY_SRC)/pen/_pen.c | pen-check-python
 	@mkdir -p $(@D)
-	$(CC) $(PEN_CFLAGS) $(PEN_PY_CFLAGS) -Wno-cast-function-type \
+	$(CC) $(PEN_CFLAGS) $(PEN_PY_CFLAGS) -DNDEBUG -Wno-cast-function-type \
 		-Wno-missing-field-initializers -fPIC -fvisibility=hidden \
 		-c -o $@ $<
 
