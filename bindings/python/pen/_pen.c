@@ -29,9 +29,14 @@
 
 #define NSEC_PER_SEC	1000000000LL
 
+/*
+ * @busy counts the calls of other threads in libpen with the GIL
+ * released: close() refuses to free the handle under them.
+ */
 typedef struct {
 	PyObject_HEAD
 	struct pen *pen;
+	int busy;
 } HandleObject;
 
 /* Raise OSError (its errno subclass) for @err, naming @filename if any. */
@@ -124,6 +129,11 @@ static void handle_dealloc(HandleObject *self)
 
 static PyObject *handle_close(HandleObject *self, PyObject *Py_UNUSED(arg))
 {
+	if (self->busy) {
+		PyErr_SetString(PyExc_RuntimeError,
+				"the pen is in use by another thread");
+		return NULL;
+	}
 	pen_close(self->pen);
 	self->pen = NULL;
 	Py_RETURN_NONE;
@@ -229,10 +239,12 @@ static PyObject *handle_call(HandleObject *self, int (*fn)(struct pen *),
 	if (!handle_pen(self))
 		return NULL;
 	if (release_gil) {
+		self->busy++;
 		Py_BEGIN_ALLOW_THREADS
 		ret = fn(self->pen);
 		err = errno;
 		Py_END_ALLOW_THREADS
+		self->busy--;
 	} else {
 		ret = fn(self->pen);
 		err = errno;
@@ -319,10 +331,12 @@ static PyObject *handle_wait(HandleObject *self, PyObject *args)
 	if (timeout > 0)
 		deadline = now_ns() + timeout;
 	for (;;) {
+		self->busy++;
 		Py_BEGIN_ALLOW_THREADS
 		ret = pen_wait_events(self->pen, timeout);
 		err = errno;
 		Py_END_ALLOW_THREADS
+		self->busy--;
 		if (ret >= 0)
 			return PyBool_FromLong(ret);
 		if (err != EINTR)
@@ -416,11 +430,13 @@ static PyObject *handle_read(HandleObject *self, PyObject *args)
 	if (!handle_pen(self))
 		return NULL;
 	for (;;) {
+		self->busy++;
 		Py_BEGIN_ALLOW_THREADS
 		ready = block ? 1 : pen_wait_events(self->pen, 0);
 		n = ready > 0 ? pen_read_events(self->pen, buf, max) : ready;
 		err = errno;
 		Py_END_ALLOW_THREADS
+		self->busy--;
 		if (ready == 0)
 			return PyList_New(0);
 		if (n >= 0)

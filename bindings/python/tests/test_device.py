@@ -555,3 +555,51 @@ def test_asyncio(sim):
     assert isinstance(first, pen.SetpointEvent) and first.depth_um == 200
     assert isinstance(second, pen.StateEvent)
     assert second.state is pen.State.RUNNING
+
+
+# ---- threads and signals ------------------------------------------------
+
+
+def test_close_while_another_thread_waits(sim):
+    """The handle is not freed under a thread that waits on it."""
+    import threading
+
+    with pen.Pen(sim.index) as p:
+        waiter = threading.Thread(target=p.wait_events, args=(1.0,))
+        waiter.start()
+        time.sleep(0.2)
+        with pytest.raises(RuntimeError):
+            p.close()
+        waiter.join()
+        assert not p.closed
+    assert p.closed
+
+
+def test_signal_ends_wait(sim):
+    """A signal whose handler raises ends a wait at once (Ctrl-C); one
+    whose handler returns does not (PEP 475)."""
+    import signal
+
+    class Alarm(Exception):
+        pass
+
+    def raising(signum, frame):
+        raise Alarm()
+
+    calls = []
+    old = signal.signal(signal.SIGALRM, raising)
+    try:
+        with pen.Pen(sim.index) as p:
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            t0 = time.monotonic()
+            with pytest.raises(Alarm):
+                list(p.events(timeout=5.0))
+            assert time.monotonic() - t0 < 4.0
+            signal.signal(signal.SIGALRM, lambda s, f: calls.append(s))
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            t0 = time.monotonic()
+            assert p.wait_events(0.5) is False
+            assert time.monotonic() - t0 >= 0.5 and calls
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
