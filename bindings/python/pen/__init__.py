@@ -31,7 +31,6 @@ import dataclasses
 import enum
 import errno as _errno
 import os
-import time
 from typing import Iterator, List, Optional, Tuple, Type, Union
 
 from . import _pen
