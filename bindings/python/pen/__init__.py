@@ -580,10 +580,10 @@ class Pen:
         if isinstance(pen, bool):
             raise TypeError("a pen is a number, a name or a path, not bool")
         if isinstance(pen, int):
-            if not 0 <= pen <= _U32_MAX:
+            if pen < 0:
                 raise InvalidValueError(
                     _errno.ERANGE, f"invalid device {pen}: no such pen number")
-            path = f"/dev/pen{pen}"
+            path = parse_device(str(pen))
         elif isinstance(pen, str):
             path = parse_device(pen)
         elif isinstance(pen, os.PathLike):
