@@ -2,8 +2,8 @@
 #
 # pen: the microneedling pen driver stack.
 #
-#   make            modules (for KVER), libpen, penctl, pentrace and the
-#                   selftests
+#   make            modules (for KVER), libpen, its Python binding, penctl,
+#                   pentrace and the selftests
 #   make demo       boot a VM with the simulated pen and drive it with penctl
 #   make check      every test: host tests, linters, then the selftests in
 #                   a VM on each kernel of the matrix, x86-64 and arm64
@@ -49,7 +49,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 	install-modules uninstall-modules pen-install-data pen-uninstall-data
 .DEFAULT_GOAL := all
 
-all: modules userspace pentrace selftests bench-prog
+all: modules userspace python pentrace selftests bench-prog
 
 modules:
 	@test -d "$(KDIR)" || { echo "no kernel build tree '$(KDIR)'; run scripts/install-deps or set KDIR" >&2; exit 1; }
@@ -59,6 +59,7 @@ modules-clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 
 include userspace.mk
+include bindings/python/python.mk
 include tools/pentrace/pentrace.mk
 include selftests/selftests.mk
 include bench/bench.mk
@@ -172,5 +173,5 @@ uninstall-modules:
 	@rmdir $(PEN_MODDIR)/kernel $(PEN_MODDIR) 2>/dev/null || true
 	$(pen_depmod)
 
-clean: modules-clean userspace-clean pentrace-clean selftests-clean bench-clean
+clean: modules-clean userspace-clean python-clean pentrace-clean selftests-clean bench-clean
 	rm -rf $(BUILD)

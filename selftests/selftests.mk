@@ -36,7 +36,8 @@ ST_TARGETS := $(addprefix $(ST_OUT)/,$(ST_C_TESTS) ioctl_test_32 $(ST_SCRIPTS) \
 	tests.list)
 
 # The kernel's selftests tree (scripts/get-kselftest-harness), where
-# ksft-install puts a copy of selftests/ as the collection "pen".
+# ksft-install puts a copy of selftests/ as the collection "pen", with
+# the Python binding's tests in pen/python/ for python_test.sh.
 KSFT_TREE := $(KSFT_DIR)/linux/tools/testing/selftests
 KSFT_INSTALL_PATH ?= $(BUILD)/ksft-install
 
@@ -55,6 +56,8 @@ ksft-install: $(KSFT_TREE)/lib.mk
 	rm -rf $(KSFT_TREE)/pen
 	mkdir -p $(KSFT_TREE)/pen
 	find selftests -maxdepth 1 -type f -exec cp -p {} $(KSFT_TREE)/pen/ \;
+	mkdir -p $(KSFT_TREE)/pen/python
+	cp -p bindings/python/tests/*.py $(KSFT_TREE)/pen/python/
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
 		CFLAGS="$(CFLAGS)" CPPFLAGS="$(CPPFLAGS)" LDFLAGS="$(LDFLAGS)" \
 		$(MAKE) -C $(KSFT_TREE) TARGETS=pen install \

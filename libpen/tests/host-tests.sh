@@ -19,6 +19,8 @@
 #   5. The selftests as a kselftest collection: "make ksft-install" gives
 #      the kernel's layout (selftests/ksft-install-test.sh), each check a
 #      test.
+#   6. The Python binding's tests that need no pen
+#      (bindings/python/tests/host-tests.sh; not run without pytest).
 #
 # Each part's totals are printed with its name before them; the last
 # line alone reads "N passed, N failed": the sum, which scripts/check
@@ -137,6 +139,14 @@ out=$build/ksft-install-test.out
 totals=$(tail -n 1 "$out")
 sed '$s/^\([0-9]* passed, [0-9]* failed\)$/ksft-install: \1/' "$out"
 add ksft-install "$totals"
+
+# ---- 6. the Python binding ---------------------------------------------------
+
+out=$build/python-host-tests.out
+"$top/bindings/python/tests/host-tests.sh" "$build" >"$out" 2>&1
+totals=$(tail -n 1 "$out")
+sed '$s/^\([0-9]* passed, [0-9]* failed\)$/python: \1/' "$out"
+add python "$totals"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -109,6 +109,22 @@ wait $mon
 mrc=$?
 check "alice: penctl monitor saw the run (exit $mrc)" \
 	bash -c "cat $work/monitor.out; [ $mrc = 0 ] && [ -s $work/monitor.out ]"
+# The Python binding as the clinic's software would use it (python3-pen).
+check "alice: python3-pen sets the setpoints and reads them back" \
+	as alice python3 -c 'import pen
+with pen.Pen(0, control=True) as p:
+    p.set_params(depth="0.3mm", rate="90Hz")
+    s = p.status()
+    print(s)
+    assert (s.depth_um, s.rate_mhz) == (300, 90000), s'
+check "bob (not in group pen): python3-pen raises PermissionError" \
+	as bob python3 -c 'import pen
+try:
+    pen.Pen(0)
+except PermissionError as e:
+    print(repr(e))
+else:
+    raise SystemExit("opened")'
 as bob penctl info > $work/bob.out 2>&1
 brc=$?
 check "bob (not in group pen): penctl info fails (exit $brc) naming group pen" \
