@@ -11,7 +11,7 @@
 # tools read the fields, and on the mono clock a stroke's trace
 # timestamp and its reached_ns agree.
 #
-# The tools are not in the guest: hostrun (the contract's /bin/hostrun)
+# The tools are not in the guest: hostrun (scripts/vm-run's /bin/hostrun)
 # runs them chrooted in the tool root; without it their tests skip and
 # tracefs's still run. The scenario runs in the guest, with its penctl;
 # the tools trace it from the chroot, where this script, --inside, is
