@@ -116,9 +116,12 @@ clock_diffs() {
 		print "# highest: " hil > "/dev/stderr"
 	}' "$1"
 }
-# clock_ok LABEL FILE: there are such lines, and each timestamp is at or after
-# its reached_ns, by less than 1 ms (text timestamps may be in us: -1 us
-# is allowed).
+# clock_ok LABEL FILE: there are such lines, and each timestamp is at or
+# after its reached_ns (text timestamps may be in us: -1 us is allowed),
+# by less than 5 ms: about 1 us on the stock kernels, up to 1.8 ms for
+# perf on the debug kernel, where bpftrace's program on the same
+# tracepoint runs in the BPF interpreter first. The local clock was
+# 234 ms off.
 clock_ok() {
 	label=$1
 	shift
@@ -126,7 +129,7 @@ clock_ok() {
 	# shellcheck disable=SC2046
 	set -- $(clock_diffs "$1")
 	echo "# $label: $1 measured strokes, timestamp - reached_ns from $2 to $3 ns"
-	[ "$1" -gt 0 ] && [ "$2" -ge -1000 ] && [ "$3" -lt 1000000 ]
+	[ "$1" -gt 0 ] && [ "$2" -ge -1000 ] && [ "$3" -lt 5000000 ]
 }
 
 tools=0
@@ -261,13 +264,16 @@ result "tracefs: setpoint, start, stop by request, fault, stop by fault, cleared
 ! grep -Eq '(fault|state|stop_reason)=[0-9]' "$out.trace"
 result "tracefs: no enumeration printed as a number"
 
+# Whether a stop cuts a stroke short (an unmeasured one) is timing.
 [ "$(grep -c 'pen_stroke:' "$out.trace")" = "$strokes" ] &&
-	grep -Eq "pen_stroke: pen=$N seq=[0-9]+ issued_ns=[1-9][0-9]* lateness_ns=[0-9]+ reached_ns=[1-9][0-9]* cmd_um=500 reached_um=500 measured=1 missed=0 rate_mhz=100000$" "$out.trace" &&
-	grep -Eq "pen_stroke: .* reached_ns=0 cmd_um=500 reached_um=0 measured=0 " "$out.trace"
-result "tracefs: one pen_stroke per stroke issued ($strokes), measured ones with reached_ns"
+	grep -Eq "pen_stroke: pen=$N seq=[0-9]+ issued_ns=[1-9][0-9]* lateness_ns=[0-9]+ reached_ns=[1-9][0-9]* cmd_um=500 reached_um=500 measured=1 missed=[0-9]+ rate_mhz=100000$" "$out.trace" &&
+	! grep -E "pen_stroke: .* measured=1 " "$out.trace" | grep -q ' reached_ns=0 ' &&
+	! grep -E "pen_stroke: .* measured=0 " "$out.trace" |
+		grep -Evq ' reached_ns=0 cmd_um=500 reached_um=0 '
+result "tracefs: one pen_stroke per stroke issued ($strokes), reached_ns set just when measured"
 
 clock_ok tracefs "$out.trace"
-result "tracefs, trace_clock mono: a measured stroke's timestamp is its reached_ns (within 1 ms)"
+result "tracefs, trace_clock mono: a measured stroke's timestamp is its reached_ns (within 5 ms)"
 
 # The filter by the printed name, on a short run.
 echo > $T/trace
@@ -323,7 +329,7 @@ if [ -s "$out.perf" ]; then
 	result "perf script prints the enumerations by name" ||
 		sed 's/^/# perf: /' "$out.perf" | tail -n 20
 	clock_ok perf "$out.perf"
-	result "perf -k CLOCK_MONOTONIC: a measured stroke's time is its reached_ns (within 1 ms)"
+	result "perf -k CLOCK_MONOTONIC: a measured stroke's time is its reached_ns (within 5 ms)"
 else
 	skip "perf: not in the tool root"
 	skip "perf clock: not in the tool root"
@@ -357,7 +363,7 @@ sed 's/^/# trace-cmd: /' "$out.tc.err"
 	"pen_stroke: +pen=$N .* reached_ns=[1-9][0-9]* .* measured=1 "
 result "trace-cmd report decodes the names, reached_ns, every event"
 clock_ok trace-cmd "$out.tc"
-result "trace-cmd record -C mono: a measured stroke's time is its reached_ns (within 1 ms)"
+result "trace-cmd record -C mono: a measured stroke's time is its reached_ns (within 5 ms)"
 n0=$(grep -c 'pen_stroke:' "$out.tcf")
 [ "$n0" -ge 1 ] && ! grep 'pen_stroke:' "$out.tcf" | grep -q 'measured=1' &&
 	! grep -Eq 'pen_(state|fault|setpoint|cartridge)' "$out.tcf"
