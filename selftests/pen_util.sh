@@ -74,3 +74,21 @@ expect() {
 		sed 's/^/#   /' "$out"
 	fi
 }
+
+# tool_cmd PROGRAM: how to run PROGRAM, which a scripts/vm-run guest's
+# initramfs does not hold (python3, trace-cmd, perf, bpftrace): prints
+# "hostrun" in such a guest, which runs it in the tool root it shares
+# (docs/testing.md), or nothing where PROGRAM is installed here (a board
+# with the selftests installed). Returns 1 if it cannot be run here, 2 if
+# the guest has hostrun but no tool root (exit 127): a broken guest,
+# which a test counts as a failure, not a skip.
+tool_cmd() {
+	if command -v hostrun > /dev/null; then
+		hostrun true > /dev/null 2>&1
+		[ $? = 127 ] && return 2
+		echo hostrun
+		return 0
+	fi
+	command -v "$1" > /dev/null || return 1
+	echo
+}

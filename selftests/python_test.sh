@@ -18,23 +18,6 @@ dir=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=pen_util.sh
 . "$dir/pen_util.sh"
 
-# tool_cmd PROGRAM: how to run PROGRAM: prints "hostrun" in a guest with
-# a tool root, nothing where PROGRAM is installed here; returns 1 if it
-# cannot be run, 2 if hostrun is there but has no tool root (exit 127).
-# The same as pen_util.sh's, for when that has none.
-if ! command -v tool_cmd > /dev/null; then
-	tool_cmd() {
-		if command -v hostrun > /dev/null; then
-			hostrun true > /dev/null 2>&1
-			[ $? = 127 ] && return 2
-			echo hostrun
-			return 0
-		fi
-		command -v "$1" > /dev/null || return 1
-		echo
-	}
-fi
-
 # fail_all WHY: the whole script is one failure.
 fail_all() {
 	ktap_plan 1
