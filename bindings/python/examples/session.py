@@ -59,6 +59,21 @@ def describe(ev: pen.Event) -> str:
     return f"event type {ev.type}"
 
 
+def show(events, counts: dict, strokes: bool) -> bool:
+    """Print events (each stroke only if strokes), counting the strokes
+    in counts["strokes"]; False once the needle has stopped."""
+    running = True
+    for ev in events:
+        if isinstance(ev, pen.StrokeEvent):
+            counts["strokes"] += 1
+            if not strokes:
+                continue
+        print(describe(ev))
+        if isinstance(ev, pen.StateEvent) and ev.state == pen.State.STOPPED:
+            running = False
+    return running
+
+
 def main() -> int:
     args = parse_args()
     try:
@@ -71,7 +86,7 @@ def main() -> int:
 
     # SIGTERM ends the session as Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    strokes = 0
+    counts = {"strokes": 0}
     try:
         with pen.Pen(args.device, control=True) as p:
             info = p.info()
@@ -92,26 +107,14 @@ def main() -> int:
                     # Wake at least 10 times a watchdog period to kick it.
                     p.wait_events(min(left / 1e9, 0.05))
                     p.kick_watchdog()
-                    for ev in p.read_events():
-                        if isinstance(ev, pen.StrokeEvent):
-                            strokes += 1
-                            if not args.strokes:
-                                continue
-                        print(describe(ev))
-                        if (isinstance(ev, pen.StateEvent)
-                                and ev.state == pen.State.STOPPED):
-                            return 1
+                    if not show(p.read_events(), counts, args.strokes):
+                        return 1
             except KeyboardInterrupt:
                 print("interrupted")
             p.stop()
-            for ev in p.read_events():
-                if isinstance(ev, pen.StrokeEvent):
-                    strokes += 1
-                    if not args.strokes:
-                        continue
-                print(describe(ev))
+            show(p.read_events(), counts, args.strokes)
             st = p.status()
-            print(f"{strokes} strokes at {pen.format_depth(depth)}, "
+            print(f"{counts['strokes']} strokes at {pen.format_depth(depth)}, "
                   f"{pen.format_rate(rate)}; {st.run_missed_strokes} "
                   f"missed, lateness up to "
                   f"{st.max_lateness_ns / 1000:.0f} us")

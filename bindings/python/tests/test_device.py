@@ -603,3 +603,40 @@ def test_signal_ends_wait(sim):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+# ---- the example program --------------------------------------------------
+
+EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "session.py"
+
+
+def run_example(*args):
+    import subprocess
+    import sys
+    if not EXAMPLE.exists():
+        pytest.skip(f"no {EXAMPLE} (the tests run outside the tree)")
+    return subprocess.run([sys.executable, str(EXAMPLE), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_example_session(sim):
+    r = run_example("-d", sim.path, "--depth", "0.3mm", "--rate", "100Hz",
+                    "--time", "300ms")
+    assert r.returncode == 0, r.stderr
+    last = r.stdout.strip().splitlines()[-1]
+    # "N strokes at 0.3 mm, 100 Hz; 0 missed, lateness up to N us"
+    count = int(last.split()[0])
+    with pen.Pen(sim.index) as p:
+        st = p.status()
+    assert count == st.run_strokes > 0, r.stdout
+    assert st.state == pen.State.STOPPED
+    assert st.stop_reason == pen.StopReason.REQUEST
+    assert " at 0.3 mm, 100 Hz; 0 missed" in last, last
+
+
+def test_example_session_bad_depth(sim):
+    r = run_example("-d", sim.path, "--depth", "5x")
+    assert r.returncode == 2
+    assert "'5x'" in r.stderr, r.stderr
+    with pen.Pen(sim.index) as p:
+        assert p.status().run_strokes == 0
