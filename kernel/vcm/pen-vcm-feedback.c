@@ -111,6 +111,14 @@ void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
 		out->value = temp_mc;
 	}
 
+	/*
+	 * A stop that began cutting the drive before these reads may have
+	 * caught the needle on its way back: that stroke was cut short and
+	 * is not reported (pairs with the barrier in pen_vcm_off()).
+	 */
+	smp_mb(); /* the reads before @cutting; see pen_vcm_off() */
+	if (READ_ONCE(vcm->cutting))
+		vcm->in_flight = false;
 	if (vcm->in_flight) {
 		/* A needle pushed back beyond its rest reads as 0. */
 		pos_um = pen_vcm_scale(pos, vcm->cal.pos_zero, 1000,

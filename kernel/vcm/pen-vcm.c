@@ -102,8 +102,13 @@ static void pen_vcm_off(struct pen_vcm *vcm, bool block)
 {
 	/*
 	 * The hard cut first, before anything that can wait: the lock may be
-	 * held by the sampling thread reading a slow ADC.
+	 * held by the sampling thread reading a slow ADC. What it reads after
+	 * this may be the needle on its way back: it sees @cutting too (the
+	 * barrier pairs with pen_vcm_measure_locked()'s) and does not report
+	 * that stroke.
 	 */
+	WRITE_ONCE(vcm->cutting, true);
+	smp_mb(); /* @cutting before the cut; see pen_vcm_measure_locked() */
 	gpiod_set_value_cansleep(vcm->enable, 0);
 
 	mutex_lock(&vcm->lock);
@@ -139,6 +144,7 @@ static int pen_vcm_drive_enable(struct pen_device *pen)
 	}
 	vcm->tripped = false;
 	vcm->tripped_err = 0;
+	WRITE_ONCE(vcm->cutting, false);
 	gpiod_set_value_cansleep(vcm->enable, 1);
 	/* Energised but at rest: the first stroke sets a duty. */
 	ret = pen_vcm_set_duty_locked(vcm, 0);

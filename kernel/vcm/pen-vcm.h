@@ -85,6 +85,8 @@ struct pen_vcm_calib {
  * @lock: everything below, and every PWM and regulator call
  * @powered: the motor supply is on (our enable count is one)
  * @drive_on: drive_enable() succeeded and no stop came since
+ * @cutting: a stop began cutting the drive: set, outside @lock, before
+ *	the enable line drops; cleared by drive_enable()
  * @blocked: suspend, shutdown or removal: drive_enable() is refused
  * @tripped: we cut the drive ourselves: a limit was exceeded (0) or a
  *	sensor failed (-EIO); the next stroke returns this instead
@@ -126,6 +128,7 @@ struct pen_vcm {
 	struct mutex lock;		/* see @lock above */
 	bool powered;
 	bool drive_on;
+	bool cutting;
 	bool blocked;
 	bool tripped;
 	int tripped_err;
