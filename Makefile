@@ -16,6 +16,10 @@
 #                   cost on stock 6.1, 6.12 PREEMPT_RT and arm64 6.1
 #                   under qemu -icount, beside cyclictest: a table and
 #                   results/
+#   make coverage   line, branch and function coverage of the modules,
+#                   libpen, penctl and pentrace under the host tests and
+#                   the debug kernel's selftest boots: BUILD/coverage/
+#                   html/index.html and summary.txt (docs/coverage.md)
 #   make fuzz       each libFuzzer target of libpen and penctl (fuzz/) for
 #                   FUZZ_TIME seconds (default 10); the corpus grows in
 #                   build/fuzz/corpus/, crashes are kept in build/fuzz/artifacts/
@@ -45,7 +49,7 @@ BUILD ?= build
 KVER ?= $(shell scripts/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all modules modules-clean deps check debian-check demo vm bench clean \
+.PHONY: all modules modules-clean deps check debian-check demo vm bench coverage clean \
 	install-modules uninstall-modules pen-install-data pen-uninstall-data
 .DEFAULT_GOAL := all
 
@@ -86,6 +90,10 @@ demo: deps
 # The modules are built per kernel by scripts/bench itself.
 bench: deps bench-prog
 	BUILD=$(BUILD) scripts/bench
+
+# Its own build, in BUILD/coverage, with the debug kernel's modules.
+coverage: deps
+	BUILD=$(BUILD) scripts/coverage
 
 vm: deps
 	$(MAKE) all
