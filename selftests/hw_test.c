@@ -5,7 +5,7 @@
  * seen on the supply, enable line and PWM; depths the needle reached,
  * measured through the ADC; faults the backend itself detects from its
  * sensors; the cartridge's EEPROM and detect switch; the driver unbound
- * while the needle runs. Always on the bench, whatever PEN_BACKEND says;
+ * while the needle runs; a supply, PWM or ADC that fails. Always on the bench, whatever PEN_BACKEND says;
  * skipped where the bench is not loaded (a kernel without IIO).
  */
 #include "kselftest_harness.h"
@@ -417,10 +417,87 @@ TEST_F(bench, unbinding_the_driver_while_running_cuts_the_drive)
 	expect_all_off(_metadata);
 }
 
+/*
+ * The start is refused with the hardware's error and leaves everything
+ * off; the failure is the call's, not latched: the next start runs.
+ */
+static void expect_start_refused(struct __test_metadata *_metadata, int fd,
+				 const char *cmd)
+{
+	ASSERT_EQ(0, sim_inject(TB_ID, cmd));
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(EIO, errno);
+	EXPECT_EQ(PEN_STATE_STOPPED, pen_status_of(fd).state);
+	expect_all_off(_metadata);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(fd).state);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	expect_all_off(_metadata);
+}
+
+TEST_F(bench, a_motor_supply_that_will_not_power_up_refuses_the_start)
+{
+	expect_start_refused(_metadata, self->fd, "supply_fail 1");
+}
+
+/* The supply and the enable line came up: they go down again. */
+TEST_F(bench, a_pwm_that_will_not_start_refuses_the_start)
+{
+	expect_start_refused(_metadata, self->fd, "pwm_fail 1");
+	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
+/*
+ * The running needle's hardware fails: the backend refuses the next
+ * stroke, which stops the needle (PEN_STOP_BACKEND, not a latched
+ * fault: a start after it runs).
+ */
+static void expect_backend_stop(struct __test_metadata *_metadata, int fd,
+				const char *cmd)
+{
+	struct pen_status st;
+
+	st = pen_run_then_inject(_metadata, fd, TB_ID, 30000000, cmd, 2000);
+	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+	EXPECT_EQ(PEN_STOP_BACKEND, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_NONE, st.fault);
+	/* No force on the needle, whatever the PWM still says. */
+	EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(0, sim_state(TB_ID, "regulator"));
+	EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
+	ASSERT_EQ(0, sim_inject(TB_ID, "reset"));
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(fd).state);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(0, sim_state(TB_ID, "regulator"));
+	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
+}
+
+/* Blind, the backend cannot keep the limits: it cuts at once. */
+TEST_F(bench, sensors_that_cannot_be_read_stop_the_needle)
+{
+	expect_backend_stop(_metadata, self->fd, "adc_fail 1");
+	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
+/*
+ * A stroke's (or a retraction's) PWM apply fails, and so does the stop's:
+ * the PWM is left on, but the enable line and then the supply are cut
+ * (the bench counts the supply cut under a PWM still on as a sequencing
+ * error: here it is the only way left to take the force away).
+ */
+TEST_F(bench, a_pwm_that_fails_while_running_stops_the_needle_without_force)
+{
+	expect_backend_stop(_metadata, self->fd, "pwm_fail 3");
+}
+
 TEST(bad_injections_are_refused)
 {
 	static const char *const bad[] = {
-		"melt 5", "stuck", "late 1000000",
+		"melt 5", "stuck", "late 1000000", "pwm_fail 1001",
 		"supply_low 8000",	/* the bench has no supply monitor */
 		"press main",		/* nor buttons on this one */
 	};

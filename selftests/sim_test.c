@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Simulated pens come and go at run time: creation errors reach the
- * writer, and removing a pen stops its needle and leaves open files with
- * -ENODEV until they close.
+ * writer, the class device describes the pen, and removing a pen stops
+ * its needle and leaves open files with -ENODEV until they close.
  */
 #include <sys/stat.h>
 
@@ -58,6 +58,52 @@ TEST(a_new_pen_has_a_device_node)
 	ASSERT_EQ(0, sim_delete(SIM_ID));
 	EXPECT_EQ(-1, stat(path, &sb));
 	EXPECT_EQ(ENOENT, errno);
+}
+
+/* Attribute @attr of simulated pen SIM_ID, its first line, or "" */
+static const char *attr_of(const char *attr)
+{
+	static char buf[64];
+
+	if (sim_pen_attr_read(SIM_ID, attr, buf, sizeof(buf)))
+		return "";
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/*
+ * What the class device tells udev rules and an administrator without
+ * an open file: the backend, model and serial, the hardware's limits as
+ * the backend gave them, and the administrator's limits as set.
+ */
+TEST(the_class_device_describes_the_pen)
+{
+	char serial[32];
+
+	if (!pen_backend_is_sim())
+		SKIP(return, "pen_sim's own test");
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, "depth_min_um=100 depth_max_um=2500 "
+				"depth_step_um=5 rate_min_mhz=30000 "
+				"rate_max_mhz=200000 needles=36"));
+	snprintf(serial, sizeof(serial), "SIM-%08u", SIM_ID);
+	EXPECT_STREQ("pen_sim", attr_of("backend"));
+	EXPECT_STREQ("pen-sim", attr_of("model"));
+	EXPECT_STREQ(serial, attr_of("serial"));
+	EXPECT_STREQ("36", attr_of("needle_count"));
+	EXPECT_STREQ("100", attr_of("depth_min_um"));
+	EXPECT_STREQ("2500", attr_of("depth_max_um"));
+	EXPECT_STREQ("5", attr_of("depth_step_um"));
+	EXPECT_STREQ("30000", attr_of("rate_min_mhz"));
+	EXPECT_STREQ("200000", attr_of("rate_max_mhz"));
+	/* The limits start at the hardware's maximum and an hour. */
+	EXPECT_STREQ("2500", attr_of("depth_cap_um"));
+	EXPECT_STREQ("3600", attr_of("max_run_time_s"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "depth_cap_um", "1200"));
+	ASSERT_EQ(0, sim_pen_attr_write(SIM_ID, "max_run_time_s", "90"));
+	EXPECT_STREQ("1200", attr_of("depth_cap_um"));
+	EXPECT_STREQ("90", attr_of("max_run_time_s"));
+	ASSERT_EQ(0, sim_delete(SIM_ID));
 }
 
 TEST(removal_stops_the_needle_and_open_files_get_enodev)

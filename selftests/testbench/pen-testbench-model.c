@@ -157,6 +157,18 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_current_ma = 0;
 	tb->hw.inj_temp_mdegc = 0;
 	tb->hw.inj_late_us = 0;
+	tb->hw.inj_pwm_fail = 0;
+	tb->hw.inj_adc_fail = 0;
+	tb->hw.inj_supply_fail = 0;
+}
+
+/* Whether an injected failure (@left more of them) takes this call. */
+bool pen_tb_injected_failure(u32 *left)
+{
+	if (!*left)
+		return false;
+	(*left)--;
+	return true;
 }
 
 void pen_tb_model_init(struct pen_tb *tb)
@@ -177,6 +189,13 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 
 	if (state->polarity != PWM_POLARITY_NORMAL)
 		return -EINVAL;
+	/* A controller that does not answer: nothing changes. */
+	raw_spin_lock_irq(&tb->lock);
+	if (pen_tb_injected_failure(&tb->hw.inj_pwm_fail)) {
+		raw_spin_unlock_irq(&tb->lock);
+		return -EIO;
+	}
+	raw_spin_unlock_irq(&tb->lock);
 	/* An injected late apply holds up the stroke it starts. */
 	if (state->enabled && state->duty_cycle) {
 		raw_spin_lock_irq(&tb->lock);
@@ -336,6 +355,10 @@ static int pen_tb_iio_read_raw(struct iio_dev *indio_dev,
 	s64 um;
 
 	raw_spin_lock_irq(&tb->lock);
+	if (pen_tb_injected_failure(&tb->hw.inj_adc_fail)) {
+		raw_spin_unlock_irq(&tb->lock);
+		return -EIO;
+	}
 	switch (chan->channel) {
 	case PEN_TB_ADC_POSITION:
 		um = tb->hw.inj_stuck_um >= 0 ? tb->hw.inj_stuck_um :

@@ -118,6 +118,10 @@ static int pen_tb_regulator_enable(struct regulator_dev *rdev)
 	u64 now;
 
 	raw_spin_lock_irq(&tb->lock);
+	if (pen_tb_injected_failure(&tb->hw.inj_supply_fail)) {
+		raw_spin_unlock_irq(&tb->lock);
+		return -EIO;
+	}
 	now = ktime_get_ns();
 	tb->hw.regulator_on = true;
 	tb->hw.regulator_on_ns = now;

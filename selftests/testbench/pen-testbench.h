@@ -144,6 +144,11 @@ struct pen_tb_stroke {
  * @inj_current_ma: injected: the coil draws this much more while energised
  * @inj_temp_mdegc: injected: the temperature sensor reads this; 0 ambient
  * @inj_late_us: injected: the next PWM apply sleeps this long first
+ * @inj_pwm_fail: injected: this many more PWM applies fail (-EIO) and
+ *	change nothing
+ * @inj_adc_fail: injected: this many more ADC reads fail (-EIO)
+ * @inj_supply_fail: injected: this many more motor supply enables fail
+ *	(-EIO) and leave it off
  * @inject_ns: when the last injection was written
  * @eeprom: the cartridge EEPROM's contents; blank while no cartridge is in
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
@@ -176,6 +181,9 @@ struct pen_tb_hw {
 	u32 inj_current_ma;
 	u32 inj_temp_mdegc;
 	u32 inj_late_us;
+	u32 inj_pwm_fail;
+	u32 inj_adc_fail;
+	u32 inj_supply_fail;
 	u64 inject_ns;
 	u8 eeprom[PEN_TB_EEPROM_SIZE];
 	u64 rec_count;
@@ -264,6 +272,7 @@ struct pen_tb {
 /* pen-testbench-model.c: the needle, the PWM, the ADC, debugfs */
 void pen_tb_model_init(struct pen_tb *tb);
 void pen_tb_injections_reset(struct pen_tb *tb);
+bool pen_tb_injected_failure(u32 *left);
 void pen_tb_model_update(struct pen_tb *tb, u64 now);
 bool pen_tb_energised(struct pen_tb *tb);
 int pen_tb_pwm_table_init(void);
