@@ -183,8 +183,19 @@ TEST(the_home_profile_caps_every_pen_at_half_a_millimetre)
 	EXPECT_EQ(300, info_of(fd).depth_cap_um);
 	close(fd);
 
-	/* An unknown profile refuses to load. */
+	/* An unknown profile refuses to load, as does a run time of 0 s or over a day. */
 	EXPECT_NE(0, reload_pen("profile=spa"));
+	EXPECT_NE(0, pen_module_load("pen", "max_run_time_s=0"));
+	EXPECT_NE(0, pen_module_load("pen", "max_run_time_s=86401"));
+	EXPECT_FALSE(pen_module_loaded("pen"));
+	/* A day is the most. */
+	ASSERT_EQ(0, pen_module_load("pen", "max_run_time_s=86400"));
+	ASSERT_EQ(0, pen_module_load("pen_sim", NULL));
+	fd = open("/dev/pen0", O_RDONLY | O_CLOEXEC);
+	EXPECT_EQ(86400, info_of(fd).max_run_time_s);
+	close(fd);
+	ASSERT_EQ(0, pen_module_unload("pen_sim"));
+	ASSERT_EQ(0, pen_module_unload("pen"));
 	ASSERT_EQ(0, pen_module_load("pen", NULL));
 	ASSERT_EQ(0, pen_module_load("pen_sim", NULL));
 	fd = open("/dev/pen0", O_RDONLY | O_CLOEXEC);
