@@ -60,6 +60,54 @@ TEST(a_new_pen_has_a_device_node)
 	EXPECT_EQ(ENOENT, errno);
 }
 
+/*
+ * The character device region holds 256 pens: the one after them is
+ * refused with ENOSPC, leaves nothing behind, and a pen removed makes
+ * room again.
+ */
+#define MANY_ID		2000U
+#define PEN_MAX		256
+
+FIXTURE(many) {
+};
+
+FIXTURE_SETUP(many)
+{
+}
+
+FIXTURE_TEARDOWN(many)
+{
+}
+
+/* 512 creations and removals: a minute on the debug kernel under -icount. */
+TEST_F_TIMEOUT(many, the_257th_pen_is_refused_with_enospc, 600)
+{
+	int existing, made = 0, i;
+
+	if (!pen_backend_is_sim())
+		SKIP(return, "pen_sim's own test");
+	existing = dir_count("/sys/class/pen", "pen");
+	ASSERT_LE(0, existing);
+	ASSERT_GT(PEN_MAX, existing);
+	for (i = 0; i < PEN_MAX - existing; i++) {
+		if (sim_create(MANY_ID + i, NULL))
+			break;
+		made++;
+	}
+	EXPECT_EQ(PEN_MAX - existing, made);
+	EXPECT_EQ(-ENOSPC, sim_create(MANY_ID + made, NULL));
+	EXPECT_EQ(-ENOENT, sim_pen_index(MANY_ID + made));
+	EXPECT_EQ(PEN_MAX, dir_count("/sys/class/pen", "pen"));
+	if (made) {
+		EXPECT_EQ(0, sim_delete(MANY_ID));
+		EXPECT_EQ(0, sim_create(MANY_ID + made, NULL));
+		EXPECT_EQ(0, sim_delete(MANY_ID + made));
+	}
+	for (i = 1; i < made; i++)
+		EXPECT_EQ(0, sim_delete(MANY_ID + i));
+	EXPECT_EQ(existing, dir_count("/sys/class/pen", "pen"));
+}
+
 /* Attribute @attr of simulated pen SIM_ID, its first line, or "" */
 static const char *attr_of(const char *attr)
 {
