@@ -262,6 +262,42 @@ TEST_F(bench, reached_depths_come_from_the_model_through_the_adc)
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
 }
 
+/*
+ * A stroke so late that the next is due before it was measured (its
+ * sample comes reach time after it): the backend lets it reach its depth,
+ * measures and retracts it, and only then drives the next. Never a new
+ * depth while the needle is still out; every stroke measured.
+ */
+TEST_F(bench, a_stroke_not_yet_measured_is_measured_before_the_next)
+{
+	struct sim_stroke *rec = NULL;
+	struct pen_status st;
+	long n, i;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* 9.8 ms of the 10 ms period: the next boundary before the sample. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "late 9800"));
+	sleep_ns(50000000);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_STOP_REQUEST, st.stop_reason);
+	EXPECT_EQ(0, st.run_missed_strokes);
+
+	n = sim_strokes(TB_ID, &rec);
+	ASSERT_LT(6, n);
+	EXPECT_EQ((long long)st.run_strokes, n);
+	for (i = 0; i + 1 < n; i++) {
+		EXPECT_EQ(i, (long)rec[i].seq);
+		EXPECT_EQ(600, rec[i].reached_um) TH_LOG("stroke %ld", i);
+		/* Reached, then measured, then the next one. */
+		EXPECT_NE(0, rec[i].reach_ns);
+		EXPECT_LE(rec[i].reach_ns, rec[i + 1].cmd_ns) TH_LOG("stroke %ld", i);
+	}
+	free(rec);
+	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
 TEST_F(bench, a_position_sensor_stuck_at_rest_is_a_stall)
 {
 	struct pen_status st;
@@ -474,6 +510,29 @@ static void expect_backend_stop(struct __test_metadata *_metadata, int fd,
 	EXPECT_EQ(0, sim_state(TB_ID, "drive"));
 	EXPECT_EQ(0, sim_state(TB_ID, "regulator"));
 	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
+}
+
+/*
+ * A supply that will not switch off: the stop still drops the enable and
+ * stops the PWM, so the coil carries no current; the next stop switches
+ * the supply off.
+ */
+TEST_F(bench, a_motor_supply_that_will_not_switch_off_leaves_no_force)
+{
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(TB_ID, "supply_stuck 1"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	EXPECT_EQ(PEN_STATE_STOPPED, pen_status_of(self->fd).state);
+	EXPECT_EQ(1, sim_state(TB_ID, "regulator"));
+	EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
+	EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	expect_all_off(_metadata);
 }
 
 /* Blind, the backend cannot keep the limits: it cuts at once. */

@@ -6,7 +6,7 @@
  * they are pen_sim's too (docs/testbench.md):
  *
  *   over_depth UM | short UM | stall N | stuck UM | late US | reset
- *   pwm_fail N | adc_fail N | supply_fail N
+ *   pwm_fail N | adc_fail N | supply_fail N | supply_stuck N
  *   overcurrent MA | overtemp MDEGC
  *   cartridge_insert ID BUDGET | cartridge_bad ID BUDGET | cartridge_remove
  *   press BUTTON | release BUTTON
@@ -33,6 +33,7 @@ static_assert(sizeof_field(struct pen_tb, hw.inj_late_us) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_pwm_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_adc_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_supply_fail) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_supply_stuck) == sizeof(u32));
 
 static int pen_tb_inject_reset(void *data, unsigned int what, const u64 *arg)
 {
@@ -100,6 +101,7 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 	PEN_TB_SET("pwm_fail", 1000, inj_pwm_fail, false),
 	PEN_TB_SET("adc_fail", 1000, inj_adc_fail, false),
 	PEN_TB_SET("supply_fail", 1000, inj_supply_fail, false),
+	PEN_TB_SET("supply_stuck", 1000, inj_supply_stuck, false),
 	{ "reset", 0, { }, pen_tb_inject_reset },
 	{ "cartridge_insert", 2, { U64_MAX, U32_MAX },
 	  pen_tb_inject_cartridge, PEN_TB_EEPROM_MAGIC },

@@ -160,6 +160,7 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_pwm_fail = 0;
 	tb->hw.inj_adc_fail = 0;
 	tb->hw.inj_supply_fail = 0;
+	tb->hw.inj_supply_stuck = 0;
 }
 
 /* Whether an injected failure (@left more of them) takes this call. */

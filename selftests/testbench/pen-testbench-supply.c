@@ -136,6 +136,10 @@ static int pen_tb_regulator_disable(struct regulator_dev *rdev)
 	u64 now;
 
 	raw_spin_lock_irq(&tb->lock);
+	if (pen_tb_injected_failure(&tb->hw.inj_supply_stuck)) {
+		raw_spin_unlock_irq(&tb->lock);
+		return -EIO;
+	}
 	now = ktime_get_ns();
 	/* A bridge left enabled or driven loses its supply under load. */
 	if (tb->hw.line[PEN_TB_LINE_ENABLE] || tb->hw.pwm_enabled)

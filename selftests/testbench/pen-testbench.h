@@ -149,6 +149,8 @@ struct pen_tb_stroke {
  * @inj_adc_fail: injected: this many more ADC reads fail (-EIO)
  * @inj_supply_fail: injected: this many more motor supply enables fail
  *	(-EIO) and leave it off
+ * @inj_supply_stuck: injected: this many more motor supply disables fail
+ *	(-EIO) and leave it on
  * @inject_ns: when the last injection was written
  * @eeprom: the cartridge EEPROM's contents; blank while no cartridge is in
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
@@ -184,6 +186,7 @@ struct pen_tb_hw {
 	u32 inj_pwm_fail;
 	u32 inj_adc_fail;
 	u32 inj_supply_fail;
+	u32 inj_supply_stuck;
 	u64 inject_ns;
 	u8 eeprom[PEN_TB_EEPROM_SIZE];
 	u64 rec_count;
