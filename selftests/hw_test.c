@@ -553,6 +553,97 @@ TEST_F(bench, a_pwm_that_fails_while_running_stops_the_needle_without_force)
 	expect_backend_stop(_metadata, self->fd, "pwm_fail 3");
 }
 
+/*
+ * Boards without a part (docs/testbench.md's temperature, eeprom,
+ * identity and current_limit keys): bench TB_ID + 2 made with @opts, or
+ * the test skipped where the benches are a device tree's, whole boards.
+ */
+static int board_without(struct __test_metadata *_metadata, const char *opts)
+{
+	int fd;
+
+	if (!bench_loaded())
+		SKIP(return -1, "no pen_testbench (a kernel without IIO?)");
+	if (sim_from_device_tree())
+		SKIP(return -1, "the device tree's benches are whole boards");
+	sim_delete(TB_ID + 2);
+	if (sim_create(TB_ID + 2, opts))
+		return -1;
+	fd = sim_open(TB_ID + 2, O_RDWR);
+	if (fd >= 0 && pen_params_set(fd, PEN_PARAM_ALL, 600, 100000)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The temperature sensor is optional: without it, no limit to keep. */
+TEST(a_board_without_a_temperature_sensor_runs_without_its_limit)
+{
+	int fd = board_without(_metadata, "temperature=0");
+
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* A sensor the pen does not have reads hot: nothing happens. */
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "overtemp 90000"));
+	sleep_ns(50000000);
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(fd).state);
+	/* The current is still measured: its limit still stops it. */
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "overcurrent 1500"));
+	EXPECT_EQ(PEN_FAULT_OVERCURRENT, pen_wait_stopped(fd, 2000).fault);
+	close(fd);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
+/* Without the cartridge's EEPROM no cartridge can be known: none runs. */
+TEST(a_board_without_the_cartridge_eeprom_accepts_no_cartridge)
+{
+	int fd = board_without(_metadata, "eeprom=0");
+
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, sim_state(TB_ID + 2, "cartridge"));
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(ENOMEDIUM, errno);
+	EXPECT_EQ(0, sim_state(TB_ID + 2, "regulator"));
+	close(fd);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
+/* A board that does not name the pen: the driver's model, the device's name. */
+TEST(a_board_that_does_not_name_the_pen_gets_the_drivers_names)
+{
+	char buf[64];
+	int fd = board_without(_metadata, "identity=0");
+
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, sim_pen_attr_read(TB_ID + 2, "model", buf, sizeof(buf)));
+	EXPECT_STREQ("pen-vcm\n", buf);
+	ASSERT_EQ(0, sim_pen_attr_read(TB_ID + 2, "serial", buf, sizeof(buf)));
+	EXPECT_STREQ("pen-vcm.1302\n", buf);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
+/* A required property missing: pen_vcm refuses the board, no pen. */
+TEST(a_board_without_a_required_property_gets_no_pen)
+{
+	if (!bench_loaded())
+		SKIP(return, "no pen_testbench (a kernel without IIO?)");
+	if (sim_from_device_tree())
+		SKIP(return, "the device tree's benches are whole boards");
+	sim_delete(TB_ID + 2);
+	EXPECT_EQ(-ENODEV, sim_create(TB_ID + 2, "current_limit=0"));
+	EXPECT_FALSE(bench_exists(TB_ID + 2));
+}
+
 TEST(bad_injections_are_refused)
 {
 	static const char *const bad[] = {
@@ -569,6 +660,7 @@ TEST(bad_injections_are_refused)
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "rate_max_mhz=250500"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "depth_max_um=0"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "colour=blue"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "temperature=2"));
 }
 
 TEST_HARNESS_MAIN

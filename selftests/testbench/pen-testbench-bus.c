@@ -69,6 +69,10 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(cartridge_budget, 0, U32_MAX),
 	PEN_TB_KEY(buttons, 0, 1),
 	PEN_TB_KEY(footswitch, 0, 1),
+	PEN_TB_KEY(temperature, 0, 1),
+	PEN_TB_KEY(eeprom, 0, 1),
+	PEN_TB_KEY(identity, 0, 1),
+	PEN_TB_KEY(current_limit, 0, 1),
 };
 
 /* The rest the backend checks, as it would a board's properties. */
@@ -91,7 +95,7 @@ static void pen_tb_pdev_remove(void *data)
 static int pen_tb_pdev_add(struct pen_tb *tb)
 {
 	const struct pen_tb_config *cfg = &tb->cfg;
-	const struct property_entry props[] = {
+	struct property_entry props[] = {
 		PROPERTY_ENTRY_U32("pen,travel-um", cfg->depth_max_um),
 		PROPERTY_ENTRY_U32("pen,depth-min-um", cfg->depth_min_um),
 		PROPERTY_ENTRY_U32("pen,depth-step-um", cfg->depth_step_um),
@@ -100,8 +104,6 @@ static int pen_tb_pdev_add(struct pen_tb *tb)
 		PROPERTY_ENTRY_U32("pen,stroke-rate-max-hz",
 				   cfg->rate_max_mhz / 1000),
 		PROPERTY_ENTRY_U32("pen,needle-count", cfg->needles),
-		PROPERTY_ENTRY_STRING("pen,model", "pen-testbench"),
-		PROPERTY_ENTRY_STRING("serial-number", tb->serial),
 		PROPERTY_ENTRY_U32("pen,reach-time-us",
 				   cfg->lag_us + PEN_TB_REACH_MARGIN_US),
 		PROPERTY_ENTRY_U32("pen,position-zero-counts",
@@ -111,18 +113,31 @@ static int pen_tb_pdev_add(struct pen_tb *tb)
 		PROPERTY_ENTRY_U32("pen,current-zero-counts", PEN_TB_CUR_ZERO),
 		PROPERTY_ENTRY_U32("pen,current-counts-per-amp",
 				   PEN_TB_CUR_PER_AMP),
-		PROPERTY_ENTRY_U32("pen,current-limit-microamp",
-				   PEN_TB_CUR_LIMIT_UA),
 		PROPERTY_ENTRY_U32("pen,temperature-limit-millicelsius",
 				   PEN_TB_TEMP_LIMIT),
+		/* What a board may leave out: last, kept or dropped below. */
+		PROPERTY_ENTRY_STRING("pen,model", "pen-testbench"),
+		PROPERTY_ENTRY_STRING("serial-number", tb->serial),
+		PROPERTY_ENTRY_U32("pen,current-limit-microamp",
+				   PEN_TB_CUR_LIMIT_UA),
 		{ }
 	};
+	const bool keep[] = { cfg->identity, cfg->identity, cfg->current_limit };
+	/* The first of them; the list ends at its first empty entry. */
+	struct property_entry *opt = props + ARRAY_SIZE(props) - 1 -
+				     ARRAY_SIZE(keep);
 	const struct platform_device_info info = {
 		.parent = &tb->dev,
 		.name = "pen-vcm",
 		.id = tb->node.id,
 		.properties = props,
 	};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(keep); i++)
+		if (keep[i])
+			opt[n++] = opt[i];
+	memset(&opt[n], 0, (ARRAY_SIZE(keep) - n) * sizeof(*opt));
 
 	tb->pdev = platform_device_register_full(&info);
 	if (IS_ERR(tb->pdev))
@@ -265,6 +280,10 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.cartridge_budget = 1000000,
 	.buttons = 1,
 	.footswitch = 0,
+	.temperature = 1,
+	.eeprom = 1,
+	.identity = 1,
+	.current_limit = 1,
 };
 
 static struct pen_simbus pen_tb_bus = {

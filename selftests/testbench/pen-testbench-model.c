@@ -405,8 +405,11 @@ int pen_tb_iio_add(struct pen_tb *tb)
 						  "position");
 	tb->iio_maps[1] = (struct iio_map)IIO_MAP("current", tb->consumer,
 						  "current");
-	tb->iio_maps[2] = (struct iio_map)IIO_MAP("temperature", tb->consumer,
-						  "temperature");
+	/* The optional temperature channel, or the list's end. */
+	if (tb->cfg.temperature)
+		tb->iio_maps[2] = (struct iio_map)IIO_MAP("temperature",
+							  tb->consumer,
+							  "temperature");
 	return devm_iio_map_array_register(&tb->dev, indio_dev, tb->iio_maps);
 }
 

@@ -74,6 +74,11 @@ static int pen_tb_of_config(struct device_node *drive,
 	/* Wired or not, as the lookup table would have them. */
 	cfg->buttons = !!of_find_property(drive, "main-button-gpios", NULL);
 	cfg->footswitch = !!of_find_property(drive, "footswitch-gpios", NULL);
+	/* The tree's benches are whole boards (pen-testbench-virt.dtsi). */
+	cfg->temperature = 1;
+	cfg->eeprom = 1;
+	cfg->identity = 1;
+	cfg->current_limit = 1;
 	return 0;
 }
 
@@ -87,7 +92,10 @@ static bool pen_tb_of_same(const struct pen_tb_config *a,
 	       a->rate_min_mhz == b->rate_min_mhz &&
 	       a->rate_max_mhz == b->rate_max_mhz &&
 	       a->needles == b->needles && a->lag_us == b->lag_us &&
-	       a->buttons == b->buttons && a->footswitch == b->footswitch;
+	       a->buttons == b->buttons && a->footswitch == b->footswitch &&
+	       a->temperature == b->temperature && a->eeprom == b->eeprom &&
+	       a->identity == b->identity &&
+	       a->current_limit == b->current_limit;
 }
 
 static bool pen_tb_of_in_use(struct device_node *np)

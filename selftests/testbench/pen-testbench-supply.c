@@ -101,6 +101,9 @@ int pen_tb_nvmem_add(struct pen_tb *tb)
 	if (IS_ERR(tb->nvmem))
 		return PTR_ERR(tb->nvmem);
 
+	/* The EEPROM is there, but unwired: pen-vcm finds no cell. */
+	if (!tb->cfg.eeprom)
+		return 0;
 	tb->cell_lookup.nvmem_name = tb->eeprom_name;
 	tb->cell_lookup.cell_name = "cartridge";
 	tb->cell_lookup.dev_id = tb->consumer;

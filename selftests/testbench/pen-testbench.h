@@ -76,6 +76,13 @@ enum pen_tb_line {
  * @cartridge_budget: budget of the cartridge in at creation; 0 for none
  * @buttons: 1: the main and speed buttons are wired
  * @footswitch: 1: the footswitch is wired
+ * @temperature: 1: the temperature channel is wired (it is optional)
+ * @eeprom: 1: the cartridge EEPROM's cell is wired
+ * @identity: 1: the board names the pen (pen,model and serial-number)
+ * @current_limit: 1: pen,current-limit-microamp is given (it is required)
+ *
+ * The last four describe boards without something, for pen_vcm's probe:
+ * of a bench with a software node; a device tree bench's are its tree's.
  */
 struct pen_tb_config {
 	u32 depth_min_um;
@@ -89,6 +96,10 @@ struct pen_tb_config {
 	u32 cartridge_budget;
 	u32 buttons;
 	u32 footswitch;
+	u32 temperature;
+	u32 eeprom;
+	u32 identity;
+	u32 current_limit;
 };
 
 /**
