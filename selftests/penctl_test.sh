@@ -110,7 +110,7 @@ run_fault() {
 P32=$dir/penctl32
 n32=0
 [ -x "$P32" ] && n32=7
-ktap_plan $((106 + n32))
+ktap_plan $((109 + n32))
 sim_delete
 sim_delete $SIM2
 sim_delete $SIMB
@@ -147,7 +147,28 @@ else
 	not_ok "a refused start never said the needle was running"
 	sed 's/^/#   /' "$out"
 fi
+# Each refusal of a start named: a spent cartridge, a used one, and a
+# setpoint above a depth cap lowered since it was set.
+echo "cartridge_insert 5006 1" > "$DBG/pen_sim$SIM/inject"
+penctl -d "$P" run --duration 0.2s > /dev/null 2>&1
+expect 1 "cannot start: the cartridge's stroke budget is spent" \
+	"start with a spent cartridge is refused, named" \
+	-- penctl -d "$P" run --duration 0.1s
+echo cartridge_remove > "$DBG/pen_sim$SIM/inject"
+echo "cartridge_insert 5006 1000000" > "$DBG/pen_sim$SIM/inject"
+expect 1 "cannot start: the cartridge was used before; cartridges are single use" \
+	"start with a used cartridge is refused, named" \
+	-- penctl -d "$P" run --duration 0.1s
+echo cartridge_remove > "$DBG/pen_sim$SIM/inject"
 echo "cartridge_insert 5005 1000000" > "$DBG/pen_sim$SIM/inject"
+cap=/sys/class/pen/${P#/dev/}/depth_cap_um
+penctl -d "$P" set --depth 1mm > /dev/null
+echo 500 > "$cap"
+expect 1 "cannot start: the depth 1 mm is above the pen's depth cap, 0.5 mm" \
+	"start above a lowered depth cap is refused, both depths named" \
+	-- penctl -d "$P" run --duration 0.1s
+echo 2000 > "$cap"
+penctl -d "$P" set --depth 750um > /dev/null
 
 # Usage errors: exit 2, nothing done.
 expect 2 "invalid depth '5': missing unit" "a depth without a unit is refused" \
