@@ -87,6 +87,36 @@ TEST_F(pen, pulling_the_cartridge_stops_the_needle_at_once)
 	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
 }
 
+/* A new cartridge while the needle runs: the old one came out. */
+TEST_F(pen, a_cartridge_changed_while_running_stops_the_needle)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_insert 101 100000"));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_insert 102 100000"));
+	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);
+	/* The new one is ready, and runs. */
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ(102, st.cartridge_id);
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+}
+
+/* A cartridge whose budget is already 0 is spent as it goes in. */
+TEST_F(pen, a_cartridge_without_budget_is_spent_at_once)
+{
+	ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_insert 103 0"));
+	EXPECT_EQ(PEN_CARTRIDGE_SPENT, pen_status_of(self->fd).cartridge_state);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+}
+
 TEST(a_new_simulated_pen_comes_with_a_fresh_cartridge)
 {
 	struct pen_status a, b;

@@ -714,6 +714,39 @@ TEST_F(pen, read_and_poll_follow_the_rules)
 	close(nb);
 }
 
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+/* A signal ends a blocked read() with EINTR, and takes no event. */
+TEST_F(pen, a_signal_interrupts_a_blocked_read)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART */
+	struct pen_events evs = { 0 };
+	struct reader r;
+	int ro;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ro = sim_open(SIM_ID, O_RDONLY);
+	ASSERT_LE(0, ro);
+	ASSERT_EQ(0, reader_start(&r, ro, 0, 1));
+	ASSERT_TRUE(task_blocks(r.tid));
+	ASSERT_EQ(0, pthread_kill(r.thread, SIGUSR1));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(-EINTR, r.err);
+	EXPECT_EQ(0, r.evs.n);
+	pen_events_free(&r.evs);
+	/* The next event is still there for the next read. */
+	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_DEPTH, 650, 0));
+	ASSERT_EQ(1, pen_events_read(ro, &evs, 4));
+	EXPECT_EQ(PEN_EVENT_SETPOINT, evs.ev[0].type);
+	EXPECT_EQ(650, evs.ev[0].setpoint.depth_um);
+	pen_events_free(&evs);
+	close(ro);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 TEST_F(pen, a_fault_in_a_strokes_report_follows_that_stroke)
 {
 	struct pen_events evs = { 0 };
