@@ -134,7 +134,7 @@ TEST(the_class_device_describes_the_pen)
 	ASSERT_EQ(0, sim_create(SIM_ID, "depth_min_um=100 depth_max_um=2500 "
 				"depth_step_um=5 rate_min_mhz=30000 "
 				"rate_max_mhz=200000 needles=36"));
-	snprintf(serial, sizeof(serial), "SIM-%08u", SIM_ID);
+	snprintf(serial, sizeof(serial), "SIM-%08u", (unsigned int)SIM_ID);
 	EXPECT_STREQ("pen_sim", attr_of("backend"));
 	EXPECT_STREQ("pen-sim", attr_of("model"));
 	EXPECT_STREQ(serial, attr_of("serial"));
