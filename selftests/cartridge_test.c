@@ -93,11 +93,9 @@ TEST_F(pen, a_cartridge_changed_while_running_stops_the_needle)
 	struct pen_status st;
 
 	ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_insert 101 100000"));
-	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
-	sleep_ns(30000000);
-	ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_insert 102 100000"));
+	st = pen_run_then_inject(_metadata, self->fd, SIM_ID, 30000000,
+				 "cartridge_insert 102 100000", 1000);
 	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
-	st = pen_status_of(self->fd);
 	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
 	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);
 	/* The new one is ready, and runs. */

@@ -163,13 +163,21 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_supply_stuck = 0;
 }
 
-/* Whether an injected failure (@left more of them) takes this call. */
-bool pen_tb_injected_failure(u32 *left)
+/*
+ * -EIO if an injected failure (@left more of them, a field of @tb's
+ * hardware) takes this call, which then changes nothing; else 0.
+ */
+int pen_tb_injected_failure(struct pen_tb *tb, u32 *left)
 {
-	if (!*left)
-		return false;
-	(*left)--;
-	return true;
+	int ret = 0;
+
+	raw_spin_lock_irq(&tb->lock);
+	if (*left) {
+		(*left)--;
+		ret = -EIO;
+	}
+	raw_spin_unlock_irq(&tb->lock);
+	return ret;
 }
 
 void pen_tb_model_init(struct pen_tb *tb)
@@ -187,16 +195,14 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 	struct pen_tb *tb = pen_tb_pwmchip_drvdata(chip);
 	u32 late = 0;
 	u64 now;
+	int ret;
 
 	if (state->polarity != PWM_POLARITY_NORMAL)
 		return -EINVAL;
 	/* A controller that does not answer: nothing changes. */
-	raw_spin_lock_irq(&tb->lock);
-	if (pen_tb_injected_failure(&tb->hw.inj_pwm_fail)) {
-		raw_spin_unlock_irq(&tb->lock);
-		return -EIO;
-	}
-	raw_spin_unlock_irq(&tb->lock);
+	ret = pen_tb_injected_failure(tb, &tb->hw.inj_pwm_fail);
+	if (ret)
+		return ret;
 	/* An injected late apply holds up the stroke it starts. */
 	if (state->enabled && state->duty_cycle) {
 		raw_spin_lock_irq(&tb->lock);
@@ -354,12 +360,12 @@ static int pen_tb_iio_read_raw(struct iio_dev *indio_dev,
 {
 	struct pen_tb *tb = *(struct pen_tb **)iio_priv(indio_dev);
 	s64 um;
+	int ret;
 
+	ret = pen_tb_injected_failure(tb, &tb->hw.inj_adc_fail);
+	if (ret)
+		return ret;
 	raw_spin_lock_irq(&tb->lock);
-	if (pen_tb_injected_failure(&tb->hw.inj_adc_fail)) {
-		raw_spin_unlock_irq(&tb->lock);
-		return -EIO;
-	}
 	switch (chan->channel) {
 	case PEN_TB_ADC_POSITION:
 		um = tb->hw.inj_stuck_um >= 0 ? tb->hw.inj_stuck_um :

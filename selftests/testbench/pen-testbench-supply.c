@@ -119,12 +119,12 @@ static int pen_tb_regulator_enable(struct regulator_dev *rdev)
 {
 	struct pen_tb *tb = rdev_get_drvdata(rdev);
 	u64 now;
+	int ret;
 
+	ret = pen_tb_injected_failure(tb, &tb->hw.inj_supply_fail);
+	if (ret)
+		return ret;
 	raw_spin_lock_irq(&tb->lock);
-	if (pen_tb_injected_failure(&tb->hw.inj_supply_fail)) {
-		raw_spin_unlock_irq(&tb->lock);
-		return -EIO;
-	}
 	now = ktime_get_ns();
 	tb->hw.regulator_on = true;
 	tb->hw.regulator_on_ns = now;
@@ -137,12 +137,12 @@ static int pen_tb_regulator_disable(struct regulator_dev *rdev)
 {
 	struct pen_tb *tb = rdev_get_drvdata(rdev);
 	u64 now;
+	int ret;
 
+	ret = pen_tb_injected_failure(tb, &tb->hw.inj_supply_stuck);
+	if (ret)
+		return ret;
 	raw_spin_lock_irq(&tb->lock);
-	if (pen_tb_injected_failure(&tb->hw.inj_supply_stuck)) {
-		raw_spin_unlock_irq(&tb->lock);
-		return -EIO;
-	}
 	now = ktime_get_ns();
 	/* A bridge left enabled or driven loses its supply under load. */
 	if (tb->hw.line[PEN_TB_LINE_ENABLE] || tb->hw.pwm_enabled)

@@ -286,7 +286,7 @@ struct pen_tb {
 /* pen-testbench-model.c: the needle, the PWM, the ADC, debugfs */
 void pen_tb_model_init(struct pen_tb *tb);
 void pen_tb_injections_reset(struct pen_tb *tb);
-bool pen_tb_injected_failure(u32 *left);
+int pen_tb_injected_failure(struct pen_tb *tb, u32 *left);
 void pen_tb_model_update(struct pen_tb *tb, u64 now);
 bool pen_tb_energised(struct pen_tb *tb);
 int pen_tb_pwm_table_init(void);
