@@ -334,11 +334,27 @@ static void hw_bad_rate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
 }
 
+/* Every button the core knows may be declared; one it does not, never. */
+static void hw_buttons(struct kunit *test)
+{
+	struct pen_hw_info hw = good_hw;
+
+	hw.buttons = PEN_BUTTONS_HANDPIECE | BIT(PEN_BUTTON_FOOTSWITCH);
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), 0);
+	hw.buttons = BIT(PEN_BUTTON_FOOTSWITCH);
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), 0);
+	hw.buttons |= BIT(PEN_BUTTON_COUNT);
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+	hw.buttons = BIT(31);
+	KUNIT_EXPECT_EQ(test, pen_check_hw_info(&stub_ops, &hw), -EINVAL);
+}
+
 static struct kunit_case pen_hw_info_cases[] = {
 	KUNIT_CASE(hw_valid),
 	KUNIT_CASE(hw_missing_ops),
 	KUNIT_CASE(hw_bad_depth),
 	KUNIT_CASE(hw_bad_rate),
+	KUNIT_CASE(hw_buttons),
 	{}
 };
 
