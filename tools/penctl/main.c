@@ -31,11 +31,10 @@ int main(int argc, char **argv)
 	struct ctx c = { 0 };
 	int rc;
 
+	/* -1: a command to run; else done (--help, --version, a mistake). */
 	rc = parse_args(argc, argv, &c, &cmd);
-	if (rc >= 0)
-		return rc;
-
-	rc = cmd->fn(&c);
+	if (rc < 0)
+		rc = cmd->fn(&c);
 
 	/* Output that did not arrive is a failure, not a success. */
 	if (fflush(stdout) == EOF || ferror(stdout)) {
