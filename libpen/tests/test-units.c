@@ -270,6 +270,8 @@ static const char *errname(int err)
 		return "EIO";
 	case ENOTSUP:
 		return "ENOTSUP";
+	case EBADF:
+		return "EBADF";
 	default:
 		return strerror(err);
 	}
@@ -925,6 +927,7 @@ static struct {
 	bool info;			/* GET_INFO: the fields below */
 	uint32_t api_version, flags;
 	char name[PEN_NAME_LEN];
+	size_t read_len;		/* the last read()'s byte count */
 } fake = { .fd = -1 };
 
 int ioctl(int fd, unsigned long request, ...);
@@ -984,6 +987,22 @@ int ioctl(int fd, unsigned long request, ...)
 	return 0;
 }
 
+/*
+ * read() of the descriptor under test is answered here too, with end of
+ * file: so that the byte count libpen asks for can be checked, even one
+ * no buffer could hold.
+ */
+ssize_t read(int fd, void *buf, size_t len);
+
+ssize_t read(int fd, void *buf, size_t len)
+{
+	if (fd != fake.fd || fd < 0)
+		return syscall(SYS_read, fd, buf, len);
+	fake.calls++;
+	fake.read_len = len;
+	return 0;
+}
+
 static void fake_reset(int fd)
 {
 	memset(&fake, 0, sizeof(fake));
@@ -1003,8 +1022,10 @@ static bool params_zeroed(const struct pen_params *p)
 static void test_requests(void)
 {
 	struct pen_status status;
+	struct pen_event ev;
 	struct pen_info info;
 	struct pen *pen;
+	ssize_t n;
 	int ret;
 
 	pen = pen_open("/dev/null", PEN_OPEN_CONTROL);
@@ -1124,6 +1145,14 @@ static void test_requests(void)
 	check(ret == -1 && errno == ENODEV,
 	      "driver ENODEV reaches the caller");
 
+	/* More records than read(2) can take: as many as it can, whole. */
+	fake_reset(pen_fd(pen));
+	n = pen_read_events(pen, &ev, SIZE_MAX);
+	check(n == 0 && fake.calls == 1 &&
+	      fake.read_len == SSIZE_MAX / sizeof(ev) * sizeof(ev),
+	      "pen_read_events(SIZE_MAX records) reads SSIZE_MAX bytes' whole records at most (%zd, asked %zu bytes)",
+	      n, fake.read_len);
+
 	fake_reset(-1);
 	pen_close(pen);
 }
@@ -1173,8 +1202,58 @@ static void test_buttons_open(void)
 			   ENODEV, "for a name with a slash");
 	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS, "..", ENODEV,
 			   "for the name '..'");
+	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS, ".", ENODEV,
+			   "for the name '.'");
 	buttons_open_fails(PEN_API_VERSION, PEN_INFO_BUTTONS, "", ENODEV,
 			   "for an empty name");
+}
+
+/*
+ * A pen whose GET_INFO promises buttons, but whose descriptor is not a
+ * character device (a pipe), then not open at all: refused before any
+ * path is looked up.
+ */
+static void test_buttons_not_a_device(void)
+{
+	struct pen_buttons *b;
+	struct pen *pen;
+	int p[2], fd, keep;
+
+	pen = pen_open("/dev/null", 0);
+	if (!pen || pipe(p) < 0) {
+		check(false, "pen_open('/dev/null') and a pipe for button tests");
+		pen_close(pen);
+		return;
+	}
+	fd = pen_fd(pen);
+	keep = dup(fd);
+	dup2(p[0], fd);
+	close(p[0]);
+	close(p[1]);
+	fake_reset(fd);
+	fake.info = true;
+	fake.api_version = PEN_API_VERSION;
+	fake.flags = PEN_INFO_BUTTONS;
+	snprintf(fake.name, sizeof(fake.name), "pen0");
+	errno = 0;
+	b = pen_buttons_open(pen);
+	check(!b && errno == ENOTTY,
+	      "pen_buttons_open fails with ENOTTY when the pen's descriptor is a pipe (errno %s)",
+	      errname(errno));
+	pen_buttons_close(b);
+	close(fd);
+	errno = 0;
+	b = pen_buttons_open(pen);
+	check(!b && errno == EBADF,
+	      "pen_buttons_open fails with EBADF when the pen's descriptor is closed (errno %s)",
+	      errname(errno));
+	pen_buttons_close(b);
+	if (keep >= 0) {
+		dup2(keep, fd);
+		close(keep);
+	}
+	fake_reset(-1);
+	pen_close(pen);
 }
 #else
 static void test_requests(void)
@@ -1185,6 +1264,10 @@ static void test_requests(void)
 static void test_buttons_open(void)
 {
 	printf("# button open tests need glibc's ioctl() to interpose; skipped\n");
+}
+
+static void test_buttons_not_a_device(void)
+{
 }
 #endif
 
@@ -1404,6 +1487,33 @@ static void test_events(void)
 	n = pen_read_events(pen, out, 4);
 	check(n == 0, "end of file reads 0 records (%zd)", n);
 
+	pen_close(pen);
+}
+
+/* A handle whose descriptor was closed behind libpen's back. */
+static void test_events_closed(void)
+{
+	struct pen *pen;
+	int fd, keep, ret;
+
+	pen = pen_open("/dev/null", 0);
+	if (!pen) {
+		check(false, "pen_open('/dev/null') for event tests");
+		return;
+	}
+	fd = pen_fd(pen);
+	keep = dup(fd);
+	close(fd);
+	errno = 0;
+	ret = pen_wait_events(pen, 0);
+	check(ret == -1 && errno == EBADF,
+	      "pen_wait_events on a closed descriptor (POLLNVAL) fails with EBADF (%d, errno %s)",
+	      ret, errname(errno));
+	/* The number back in use, for pen_close() to close. */
+	if (keep >= 0) {
+		dup2(keep, fd);
+		close(keep);
+	}
 	pen_close(pen);
 }
 
@@ -1632,6 +1742,7 @@ static void test_refusal(void)
 {
 	const uint32_t d = PEN_PARAM_DEPTH, r = PEN_PARAM_RATE;
 	struct pen_refusal why = { .rule = PEN_RULE_NONE };
+	struct pen *pen;
 	char buf[96];
 
 	refusal_is(d, 200, 0, ERANGE, PEN_RULE_DEPTH_RANGE,
@@ -1663,6 +1774,20 @@ static void test_refusal(void)
 	      "pen_setpoint_refusal(.., NULL) fails with EINVAL");
 	check(pen_explain_refusal(NULL, d, 1, 0, ERANGE, &why) == -1 &&
 	      errno == EINVAL, "pen_explain_refusal(NULL) fails with EINVAL");
+	pen = pen_open("/dev/null", 0);
+	errno = 0;
+	check(pen && pen_explain_refusal(pen, d, 1, 0, ERANGE, NULL) == -1 &&
+	      errno == EINVAL,
+	      "pen_explain_refusal(pen, .., NULL) fails with EINVAL");
+	pen_close(pen);
+	errno = 0;
+	check(pen_format_refusal(NULL, buf, sizeof(buf)) == -1 &&
+	      errno == EINVAL, "pen_format_refusal(NULL) fails with EINVAL");
+	why.rule = PEN_RULE_DEPTH_CAP;
+	why.cap = 2000;
+	errno = 0;
+	check(pen_format_refusal(&why, NULL, 96) == -1 && errno == EINVAL,
+	      "pen_format_refusal(.., NULL) fails with EINVAL");
 	why.rule = PEN_RULE_NONE;
 	check(pen_format_refusal(&why, buf, sizeof(buf)) == -1 &&
 	      errno == EINVAL, "no rule has no words");
@@ -1724,8 +1849,12 @@ static const char *penctl;
 static char tmp_dir[] = "/tmp/test-penctl.XXXXXX";
 static char penctl_out[8192];
 
-/* Run penctl with @argv (NULL-terminated, without argv[0]); its status. */
-static int run_penctl(const char *const *argv)
+/*
+ * Run penctl with @argv (NULL-terminated, without argv[0]); its status.
+ * What it says is in penctl_out, its standard output too unless @out
+ * names a file for that.
+ */
+static int run_penctl_to(const char *const *argv, const char *out)
 {
 	char path[64], *args[16];
 	int status, fd;
@@ -1746,6 +1875,11 @@ static int run_penctl(const char *const *argv)
 	if (pid == 0) {
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (out) {
+			fd = open(out, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || dup2(fd, 1) < 0)
+				_exit(127);
+		}
 		execv(penctl, args);
 		_exit(127);
 	}
@@ -1763,8 +1897,12 @@ static int run_penctl(const char *const *argv)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* penctl ARGV... exits with @rc and says @want (on stdout or stderr). */
-static void penctl_is(int rc, const char *want, const char *const *argv)
+/*
+ * penctl ARGV... >@out exits with @rc and says @want (on stdout or
+ * stderr; stderr alone with @out).
+ */
+static void penctl_to_is(int rc, const char *want, const char *out,
+			 const char *const *argv)
 {
 	const char *const *a;
 	const char *base;
@@ -1780,15 +1918,19 @@ static void penctl_is(int rc, const char *want, const char *const *argv)
 		       *a + strlen(tmp_dir) + 1;
 		len += snprintf(args + len, sizeof(args) - len, " %s", base);
 	}
-	got = run_penctl(argv);
+	got = run_penctl_to(argv, out);
 	ok = got == rc && strstr(penctl_out, want);
-	check(ok, "penctl%s: exit %d, says \"%s\"", args, rc, want);
+	check(ok, "penctl%s%s%s: exit %d, says \"%s\"", args, out ? " >" : "",
+	      out ? out : "", rc, want);
 	if (!ok)
 		printf("# exit %d: %s\n", got, penctl_out);
 }
 
 #define PENCTL(rc, want, ...) \
-	penctl_is(rc, want, (const char *const[]){ __VA_ARGS__, NULL })
+	penctl_to_is(rc, want, NULL, (const char *const[]){ __VA_ARGS__, NULL })
+/* The same with its standard output to the file @out. */
+#define PENCTL_TO(out, rc, want, ...) \
+	penctl_to_is(rc, want, out, (const char *const[]){ __VA_ARGS__, NULL })
 
 /* A session log of LINES (each without its newline) in the temp dir. */
 static const char *write_log(const char *name, const char *const *lines)
@@ -1878,6 +2020,8 @@ static const char *write_log(const char *name, const char *const *lines)
 
 static void test_penctl_usage(void)
 {
+	char version[32];
+
 	PENCTL(2, "invalid count '0': must be greater than zero",
 	       "monitor", "--count", "0");
 	PENCTL(2, "invalid count 'abc': not a whole number",
@@ -1944,6 +2088,257 @@ static void test_penctl_usage(void)
 	       "-d", "/dev/null", "monitor");
 	PENCTL(1, "/dev/null: cannot read pen info: not a pen device",
 	       "-d", "/dev/null", "run", "--log", "/nonexistent/x.log");
+
+	/* The version, and the API it was built for: no command needed. */
+	snprintf(version, sizeof(version), " (pen API %d)", PEN_API_VERSION);
+	PENCTL(0, version, "--version");
+	PENCTL(0, version, "-V", "status");
+	PENCTL(2, "invalid option '--version=1'", "--version=1");
+	PENCTL(2, "missing command (see 'penctl --help')", "--json");
+	PENCTL(2, "missing command (see 'penctl --help')", "-d", "1", "--");
+	/* After "--" every argument is an operand, however many. */
+	PENCTL(2, "unknown command '-x'", "--", "-x");
+	PENCTL(2, "unexpected argument 'b'", "--", "replay", "a", "b", "c",
+	       "d");
+	PENCTL(2, "unexpected argument 'b'", "replay", "a", "b", "c", "d");
+	PENCTL(2, "option '--hold-to-run' does not apply to 'run --buttons', which holds to run whenever the pen has a footswitch",
+	       "run", "--buttons", "--hold-to-run");
+	PENCTL(2, "invalid watchdog 'soon': not a number",
+	       "run", "--watchdog", "soon");
+	PENCTL(2, "invalid watchdog '0s': must be greater than zero",
+	       "run", "--watchdog=0s");
+	PENCTL(2, "invalid watchdog '1.5ms': not a whole number of milliseconds",
+	       "run", "--watchdog", "1.5ms");
+	PENCTL(2, "invalid watchdog '9ms': shorter than the kernel's shortest, 10 ms",
+	       "start", "--watchdog", "9ms");
+	PENCTL(2, "invalid watchdog '60001ms': longer than the kernel's longest, 60 s",
+	       "run", "--watchdog", "60001ms");
+	PENCTL(2, "options '--watchdog' and '--no-watchdog' exclude each other",
+	       "run", "--watchdog", "1s", "--no-watchdog");
+	PENCTL(2, "set needs --depth, --rate or both", "set");
+	PENCTL(2, "invalid depth '0.5': missing unit (use mm or um)",
+	       "set", "--depth", "0.5");
+	PENCTL(2, "invalid rate '100MHz': MHz is megahertz; use mHz",
+	       "set", "--rate", "100MHz");
+	PENCTL(2, "invalid file '': empty", "replay", "");
+	PENCTL(2, "invalid device 'pen': not a pen (N, penN or /dev/penN) or a path with a '/'",
+	       "-d", "pen", "status");
+	PENCTL(2, "invalid device '4294967296': number too large",
+	       "--device", "4294967296", "status");
+	/* A control character the user typed is not printed as it is. */
+	PENCTL(2, "unknown command 'a?b'", "a\nb");
+	PENCTL(2, "penctl: unknown command '?[2J'", "\033[2J");
+	/* Paths that are not pens, refused as they are opened. */
+	PENCTL(1, "penctl: /dev/null/pen0: Not a directory",
+	       "-d", "/dev/null/pen0", "status");
+	PENCTL(1, "penctl: /proc/version: not a pen device",
+	       "-d", "/proc/version", "status");
+	PENCTL(1, "penctl: /: not a pen device", "-d", "/", "--json", "info");
+
+	/* Output that did not arrive is a failure, not a success. */
+	if (access("/dev/full", W_OK)) {
+		printf("# no /dev/full: write error checks skipped\n");
+		return;
+	}
+	PENCTL_TO("/dev/full", 1, "penctl: write error on standard output",
+		  "help");
+	PENCTL_TO("/dev/full", 1, "penctl: write error on standard output",
+		  "--help");
+	PENCTL_TO("/dev/full", 1, "penctl: write error on standard output",
+		  "--version");
+}
+
+/* Each record of a log of ONE line, with @json, is refused: @want. */
+#define REFUSED(want, json) \
+	PENCTL(1, want, "replay", LOG("refused.log", json))
+
+/* What replay makes of records a driver or penctl should never write. */
+static void test_penctl_replay_refused(void)
+{
+	REFUSED("refused.log: line 1: stroke record: \"measured\" is not true or false",
+		"{\"type\":\"stroke\",\"timestamp_ns\":1,\"measured\":1}");
+	REFUSED("refused.log: line 1: stroke record without \"measured\"",
+		"{\"type\":\"stroke\",\"timestamp_ns\":1}");
+	REFUSED("refused.log: line 1: state record: \"state\" is not a string",
+		"{\"type\":\"state\",\"timestamp_ns\":1,\"state\":1}");
+	REFUSED("refused.log: line 1: a record: \"type\" is not a string",
+		"{\"type\":7}");
+	REFUSED("refused.log: line 1: fault record: \"fault\" is not a string",
+		"{\"type\":\"fault\",\"timestamp_ns\":1,\"fault\":null}");
+	/* A timing fault's value is the periods missed: it must be there. */
+	REFUSED("refused.log: line 1: fault record without \"fault_value\"",
+		"{\"type\":\"fault\",\"timestamp_ns\":1,\"fault\":\"timing\"}");
+	REFUSED("refused.log: line 1: frob record without \"timestamp_ns\"",
+		"{\"type\":\"frob\"}");
+	/* Depths are 32 bits in the driver: more is not a depth. */
+	REFUSED("refused.log: line 1: stroke record: depth out of range",
+		"{\"type\":\"stroke\",\"timestamp_ns\":1,\"measured\":true,"
+		"\"cmd_um\":4294967296,\"reached_um\":0,\"lateness_ns\":0,"
+		"\"missed\":0}");
+	REFUSED("refused.log: line 1: stroke record: depth out of range",
+		"{\"type\":\"stroke\",\"timestamp_ns\":1,\"measured\":true,"
+		"\"cmd_um\":500,\"reached_um\":18446744073709551615,"
+		"\"lateness_ns\":0,\"missed\":0}");
+	/* A summary has both counters, or both null (the pen was gone). */
+	REFUSED("refused.log: line 1: summary record without \"run_strokes\" and \"run_missed_strokes\"",
+		"{\"type\":\"summary\"}");
+	REFUSED("refused.log: line 1: summary record without \"run_strokes\" and \"run_missed_strokes\"",
+		"{\"type\":\"summary\",\"run_strokes\":0}");
+	REFUSED("refused.log: line 1: summary record with only one of its counters",
+		"{\"type\":\"summary\",\"run_strokes\":null,"
+		"\"run_missed_strokes\":3}");
+	REFUSED("refused.log: line 1: summary record with only one of its counters",
+		"{\"type\":\"summary\",\"run_strokes\":3,"
+		"\"run_missed_strokes\":null}");
+	REFUSED("refused.log: line 1: summary record: \"run_strokes\" is not an integer",
+		"{\"type\":\"summary\",\"run_strokes\":\"3\","
+		"\"run_missed_strokes\":0}");
+	REFUSED("refused.log: line 1: summary record: \"run_missed_strokes\" is negative",
+		"{\"type\":\"summary\",\"run_strokes\":3,"
+		"\"run_missed_strokes\":-1}");
+}
+
+#define L_FAULT_NAMED(name) \
+	"{\"type\":\"fault\",\"timestamp_ns\":5,\"fault\":\"" name "\"}"
+
+/* Logs replay takes, with what only the unusual ones have. */
+static void test_penctl_replay_more(void)
+{
+	char dir[sizeof(tmp_dir) + 16];
+	const char *f;
+	FILE *g;
+
+	test_penctl_replay_refused();
+
+	/* No session, no measured stroke: nulls, not made-up values. */
+	f = LOG("bare.log", L_STROKE2);
+	PENCTL(0, "\"name\":null,\"driver\":null,\"model\":null,"
+	       "\"serial\":null,\"start_time\":null,\"events\":1,"
+	       "\"strokes\":1,\"measured_strokes\":0",
+	       "--json", "replay", f);
+	PENCTL(0, "\"depth_error_min_um\":null,\"depth_error_mean_um\":null,"
+	       "\"depth_error_max_um\":null,\"max_lateness_ns\":100",
+	       "--json", "replay", f);
+
+	/* Only the first of the states "running" starts the clock. */
+	f = LOG("states.log", L_STOPPED, L_RUNNING,
+		"{\"type\":\"state\",\"timestamp_ns\":500000000,"
+		"\"state\":\"running\"}", L_STROKE0, L_STOPPED);
+	PENCTL(0, "duration:           1.000 s|", "replay", f);
+	/* A session record after an event is not the first line. */
+	f = LOG("late.log", L_RUNNING, L_SESSION);
+	PENCTL(1, "late.log: line 2: a session record that is not the first line",
+	       "replay", f);
+	/* Names that are not strings are left empty. */
+	f = LOG("numbers.log", "{\"type\":\"session\",\"name\":5}");
+	PENCTL(0, "\"name\":\"\",\"driver\":\"\"", "--json", "replay", f);
+	/* No counters and no error in the summary. */
+	f = LOG("noerror.log", L_RUNNING,
+		"{\"type\":\"summary\",\"run_strokes\":null,"
+		"\"run_missed_strokes\":null,\"error\":null}");
+	PENCTL(0, "unknown (none in the summary: not read)", "replay", f);
+	/* Two overflows: records, plural, and their losses added up. */
+	f = LOG("overflows.log", L_OVERFLOW, L_OVERFLOW);
+	PENCTL(0, "overflow:           2 records, 10 events lost", "replay", f);
+
+	/* The order of the strokes does not change the depth error. */
+	f = LOG("reversed.log", L_SESSION, L_RUNNING, L_STROKE1, L_STROKE0,
+		L_STOPPED, L_SUMMARY(2, 2));
+	PENCTL(0, "depth error:        min -2 um, mean +0.5 um, max +3 um",
+	       "replay", f);
+
+	/* A timing fault's periods are missed strokes, as the driver counts. */
+	f = LOG("timing.log", L_SESSION, L_RUNNING, L_STROKE0,
+		"{\"type\":\"fault\",\"seq\":1,\"timestamp_ns\":3000,"
+		"\"flags\":1,\"fault\":\"timing\",\"fault_code\":6,"
+		"\"fault_value\":4,\"latched\":true}",
+		L_STOPPED, L_SUMMARY(1, 4));
+	PENCTL(0, "missed strokes:     4|", "replay", f);
+	PENCTL(0, "faults:             1 (timing 1)", "replay", f);
+	PENCTL(0, "matches the driver's counters: yes", "replay", f);
+
+	/* Records it has no sum for still count as events. */
+	f = LOG("other.log",
+		"{\"type\":\"fault-cleared\",\"timestamp_ns\":1,"
+		"\"fault\":\"stall\"}",
+		"{\"type\":\"cartridge\",\"timestamp_ns\":2}",
+		"{\"type\":\"from-a-newer-driver\",\"timestamp_ns\":3}");
+	PENCTL(0, "\"events\":3,\"strokes\":0,\"measured_strokes\":0,"
+	       "\"missed_strokes\":0,\"faults\":0,\"faults_by_name\":{},",
+	       "--json", "replay", f);
+	PENCTL(0, "faults:             none", "replay", f);
+
+	/* Sixteen kinds of fault by name, the rest as "other". */
+	f = LOG("kinds.log", L_FAULT_NAMED("k01"), L_FAULT_NAMED("k02"),
+		L_FAULT_NAMED("k03"), L_FAULT_NAMED("k04"),
+		L_FAULT_NAMED("k05"), L_FAULT_NAMED("k06"),
+		L_FAULT_NAMED("k07"), L_FAULT_NAMED("k08"),
+		L_FAULT_NAMED("k09"), L_FAULT_NAMED("k10"),
+		L_FAULT_NAMED("k11"), L_FAULT_NAMED("k12"),
+		L_FAULT_NAMED("k13"), L_FAULT_NAMED("k14"),
+		L_FAULT_NAMED("k15"), L_FAULT_NAMED("k16"),
+		L_FAULT_NAMED("k17"), L_FAULT_NAMED("k01"),
+		L_FAULT_NAMED("k18"), L_FAULT_NAMED("k16"));
+	PENCTL(0, "faults:             20 (k01 2, k02 1, k03 1, k04 1, k05 1, "
+	       "k06 1, k07 1, k08 1, k09 1, k10 1, k11 1, k12 1, k13 1, "
+	       "k14 1, k15 1, k16 2, other 2)", "replay", f);
+	PENCTL(0, "\"faults\":20,\"faults_by_name\":{\"k01\":2,\"k02\":1,",
+	       "--json", "replay", f);
+	PENCTL(0, "\"k15\":1,\"k16\":2,\"other\":2},", "--json", "replay", f);
+
+	/* What the log says goes to a terminal: no control characters. */
+	f = LOG("control.log",
+		"{\"type\":\"session\",\"name\":\"pen\\u001b[2J\","
+		"\"driver\":\"d\\u007f\",\"model\":\"m\\n\","
+		"\"serial\":\"s\\t\",\"start_time\":\"t\"}",
+		L_FAULT_NAMED("over\\u0007depth"));
+	PENCTL(0, "session of pen?[2J (d?, m?, serial s?), started t",
+	       "replay", f);
+	PENCTL(0, "faults:             1 (over?depth 1)", "replay", f);
+
+	/*
+	 * A byte past ASCII (not UTF-8) is taken as Latin-1: the JSON is
+	 * UTF-8 whatever the log holds; the text has the byte as it is.
+	 */
+	f = LOG("latin1.log",
+		"{\"type\":\"session\",\"name\":\"Stift-\xe9\","
+		"\"driver\":\"d\",\"model\":\"m\",\"serial\":\"\xb5-1\","
+		"\"start_time\":\"t\"}",
+		L_FAULT_NAMED("gr\xfcn"));
+	PENCTL(0, "\"name\":\"Stift-\xc3\xa9\",\"driver\":\"d\",\"model\":\"m\","
+	       "\"serial\":\"\xc2\xb5-1\"", "--json", "replay", f);
+	PENCTL(0, "\"faults_by_name\":{\"gr\xc3\xbcn\":1}",
+	       "--json", "replay", f);
+	PENCTL(0, "session of Stift-\xe9 (d, m, serial \xb5-1)",
+	       "replay", f);
+
+	/* A last line without its newline is still a line. */
+	f = LOG("cut-newline.log", L_RUNNING);
+	g = fopen(f, "a");
+	if (g) {
+		fputs(L_STROKE1, g);
+		fclose(g);
+	}
+	PENCTL(0, "depth error:        min +3 um, mean +3.0 um, max +3 um",
+	       "replay", f);
+
+	/* A file that opens but cannot be read. */
+	snprintf(dir, sizeof(dir), "%s/dir.log", tmp_dir);
+	if (mkdir(dir, 0700) == 0) {
+		PENCTL(1, "dir.log: Is a directory", "replay", dir);
+		rmdir(dir);
+	} else {
+		check(false, "mkdir %s: %s", dir, strerror(errno));
+	}
+
+	if (access("/dev/full", W_OK))
+		return;
+	f = LOG("good.log", L_SESSION, L_RUNNING, L_STROKE0, L_STOPPED,
+		L_SUMMARY(1, 0));
+	PENCTL_TO("/dev/full", 1, "penctl: write error on standard output",
+		  "replay", f);
+	PENCTL_TO("/dev/full", 1, "penctl: write error on standard output",
+		  "--json", "replay", f);
 }
 
 static void test_penctl_replay(void)
@@ -2045,6 +2440,8 @@ static void test_penctl_replay(void)
 	       "replay", f);
 	PENCTL(1, "/nonexistent.log: No such file or directory",
 	       "replay", "/nonexistent.log");
+
+	test_penctl_replay_more();
 }
 
 static void test_penctl(const char *path)
@@ -2092,9 +2489,11 @@ int main(int argc, char **argv)
 	test_events_null();
 	test_requests();
 	test_events();
+	test_events_closed();
 	test_button_names();
 	test_buttons_null();
 	test_buttons_open();
+	test_buttons_not_a_device();
 	test_device_names();
 	test_parse_strerror();
 	test_refusal();
