@@ -5,7 +5,8 @@
  * seen on the supply, enable line and PWM; depths the needle reached,
  * measured through the ADC; faults the backend itself detects from its
  * sensors; the cartridge's EEPROM and detect switch; the driver unbound
- * while the needle runs; a supply, PWM or ADC that fails. Always on the bench, whatever PEN_BACKEND says;
+ * while the needle runs; a supply, PWM, ADC, EEPROM or input line that
+ * fails; boards pen_vcm refuses. Always on the bench, whatever PEN_BACKEND says;
  * skipped where the bench is not loaded (a kernel without IIO).
  */
 #include "kselftest_harness.h"
@@ -644,10 +645,265 @@ TEST(a_board_without_a_required_property_gets_no_pen)
 	EXPECT_FALSE(bench_exists(TB_ID + 2));
 }
 
+/*
+ * Boards pen_vcm refuses (docs/testbench.md's keys for a part left out
+ * or wrong): bench TB_ID + 3 is made, its pen-vcm device is there but
+ * pen_vcm does not bind it, so no pen and no /dev/pen node; bound by
+ * hand, the bind fails with what the probe returned (the provider's
+ * error for a part not found, EINVAL for a property or a wiring pen_vcm
+ * cannot use, ENXIO for a line without an interrupt), and leaves the
+ * drive off. Skipped where the benches are a device tree's, whole boards.
+ */
+FIXTURE(refused_board) {
+	char dev[32];
+};
+
+FIXTURE_VARIANT(refused_board) {
+	const char *opts;
+	int err;
+};
+
+FIXTURE_VARIANT_ADD(refused_board, no_enable_line) {
+	.opts = "enable_line=0", .err = ENOENT,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, no_drive_pwm) {
+	.opts = "pwm=0", .err = ENODEV,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, a_pwm_without_a_period) {
+	.opts = "pwm_period_ns=0", .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, no_position_channel) {
+	.opts = "position_channel=0", .err = ENODEV,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, no_current_channel) {
+	.opts = "current_channel=0", .err = ENODEV,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, no_cartridge_detect_line) {
+	.opts = "cartridge_detect=0", .err = ENOENT,
+};
+
+/* The core's input device has the three handpiece keys or none. */
+FIXTURE_VARIANT_ADD(refused_board, a_handpiece_wired_in_part) {
+	.opts = "speed_buttons=0", .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, a_cartridge_detect_line_without_interrupt) {
+	.opts = "detect_irq=0", .err = ENXIO,
+};
+
+/* Found after the registration: the pen is unregistered again. */
+FIXTURE_VARIANT_ADD(refused_board, button_lines_without_interrupts) {
+	.opts = "button_irqs=0", .err = ENXIO,
+};
+
+/* A required property given as 0. */
+FIXTURE_VARIANT_ADD(refused_board, no_travel) {
+	.opts = "depth_max_um=0", .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, a_slowest_rate_of_0) {
+	.opts = "rate_min_mhz=0", .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, a_slowest_rate_above_the_fastest) {
+	.opts = "rate_min_mhz=300000 rate_max_mhz=200000", .err = EINVAL,
+};
+
+/* Above PEN_RATE_LIMIT_MHZ (50 kHz). */
+FIXTURE_VARIANT_ADD(refused_board, a_fastest_rate_above_the_limit) {
+	.opts = "rate_max_mhz=50001000", .err = EINVAL,
+};
+
+/* A reach time of 3.4 ms cannot be sampled within a 300 Hz stroke. */
+FIXTURE_VARIANT_ADD(refused_board, a_reach_time_longer_than_a_stroke) {
+	.opts = "lag_us=3300", .err = EINVAL,
+};
+
+/* pen_vcm takes them; the core refuses the registration. */
+FIXTURE_VARIANT_ADD(refused_board, a_depth_step_of_0) {
+	.opts = "depth_step_um=0", .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, a_shallowest_depth_below_the_travel) {
+	.opts = "depth_min_um=4000", .err = EINVAL,
+};
+
+FIXTURE_SETUP(refused_board)
+{
+	char buf[256], path[128];
+
+	if (!bench_loaded())
+		SKIP(return, "no pen_testbench (a kernel without IIO?)");
+	if (sim_from_device_tree())
+		SKIP(return, "the device tree's benches are whole boards");
+	snprintf(self->dev, sizeof(self->dev), "pen-vcm.%d", TB_ID + 3);
+	sim_delete(TB_ID + 3);
+	/* Not sim_create(), which deletes a bench whose pen did not bind. */
+	snprintf(buf, sizeof(buf), "%d %s", TB_ID + 3, variant->opts);
+	ASSERT_EQ(0, sim_write(sim_bus_file(path, sizeof(path), "new_device"),
+			       buf));
+}
+
+FIXTURE_TEARDOWN(refused_board)
+{
+	sim_delete(TB_ID + 3);
+}
+
+TEST_F(refused_board, pen_vcm_does_not_bind_it)
+{
+	char path[128];
+
+	ASSERT_TRUE(bench_exists(TB_ID + 3));
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s", self->dev);
+	EXPECT_EQ(0, access(path, F_OK));
+	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s/driver",
+		 self->dev);
+	EXPECT_EQ(-1, access(path, F_OK));
+	EXPECT_EQ(-ENOENT, sim_pen_index(TB_ID + 3));
+
+	EXPECT_EQ(-variant->err,
+		  sim_write("/sys/bus/platform/drivers/pen-vcm/bind", self->dev));
+	EXPECT_EQ(-1, access(path, F_OK));
+	EXPECT_EQ(-ENOENT, sim_pen_index(TB_ID + 3));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "drive"));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "regulator"));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "drive_enables"));
+	EXPECT_EQ(0, sim_delete(TB_ID + 3));
+}
+
+/*
+ * The PWM fails when the probe stops it: pen_vcm does not bind, the
+ * drive left off. A failure of the moment: bound again, it works. (The
+ * board's period is not the controller's at power-up, so that stopping
+ * it changes its state: the PWM core skips an apply that changes none.)
+ */
+TEST(a_pwm_that_fails_at_probe_gets_no_pen_until_bound_again)
+{
+	char buf[64], path[128], dev[32];
+	int fd;
+
+	if (!bench_loaded())
+		SKIP(return, "no pen_testbench (a kernel without IIO?)");
+	if (sim_from_device_tree())
+		SKIP(return, "the device tree's benches are taken whole");
+	snprintf(dev, sizeof(dev), "pen-vcm.%d", TB_ID + 3);
+	sim_delete(TB_ID + 3);
+	snprintf(buf, sizeof(buf), "%d pwm_fail=1 pwm_period_ns=40000",
+		 TB_ID + 3);
+	ASSERT_EQ(0, sim_write(sim_bus_file(path, sizeof(path), "new_device"),
+			       buf));
+	EXPECT_EQ(-ENOENT, sim_pen_index(TB_ID + 3));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "pwm_applies"));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "drive"));
+
+	ASSERT_EQ(0, sim_write("/sys/bus/platform/drivers/pen-vcm/bind", dev));
+	EXPECT_LE(0, sim_pen_index(TB_ID + 3));
+	fd = sim_open(TB_ID + 3, O_RDWR);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(PEN_STATE_STOPPED, pen_status_of(fd).state);
+	close(fd);
+	/* One apply, or two where PWM_DEBUG applies each twice. */
+	EXPECT_LE(1, sim_state(TB_ID + 3, "pwm_applies"));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "pwm_enabled"));
+	EXPECT_EQ(40000, sim_state(TB_ID + 3, "pwm_period_ns"));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "drive"));
+	EXPECT_EQ(0, sim_delete(TB_ID + 3));
+}
+
+/* A cartridge whose EEPROM cannot be read is none: no start. */
+TEST_F(bench, a_cartridge_eeprom_that_cannot_be_read_is_no_cartridge)
+{
+	struct pen_status st;
+
+	ASSERT_EQ(0, sim_inject(TB_ID, "eeprom_fail 1"));
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_insert 4242 500"));
+	EXPECT_EQ(1, sim_state(TB_ID, "cartridge"));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, st.cartridge_state);
+	EXPECT_EQ(0, st.cartridge_id);
+	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(ENOMEDIUM, errno);
+	expect_all_off(_metadata);
+
+	/* Read at its next insertion, it is known. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_insert 4243 500"));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ(4243, st.cartridge_id);
+	EXPECT_EQ(500, st.cartridge_budget);
+}
+
+/* A cartridge cell of 8 bytes holds no record: no cartridge runs. */
+TEST(a_cartridge_eeprom_cell_of_the_wrong_size_accepts_no_cartridge)
+{
+	int fd = board_without(_metadata, "eeprom_bytes=8");
+
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, sim_state(TB_ID + 2, "cartridge"));
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "cartridge_insert 4244 500"));
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(ENOMEDIUM, errno);
+	EXPECT_EQ(0, sim_state(TB_ID + 2, "regulator"));
+	close(fd);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
+static int pedal_down(int fd)
+{
+	return !!(pen_status_of(fd).flags & PEN_STATUS_PEDAL_DOWN);
+}
+
+/*
+ * A footswitch line that cannot be read counts as the pedal let go: a
+ * press read so is no press, and hold-to-run refuses the start.
+ */
+TEST(a_pedal_that_cannot_be_read_is_let_go)
+{
+	struct pen_hold_to_run h = { .enable = 1 };
+	int fd = board_without(_metadata, "footswitch=1");
+
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_SET_HOLD_TO_RUN, &h));
+	/* Read as it is. */
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "press footswitch"));
+	EXPECT_EQ(1, pedal_down(fd));
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "release footswitch"));
+	EXPECT_EQ(0, pedal_down(fd));
+
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "gpio_fail 1"));
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "press footswitch"));
+	EXPECT_EQ(0, pedal_down(fd));
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, sim_state(TB_ID + 2, "regulator"));
+
+	/* Its next press is read. */
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "release footswitch"));
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "press footswitch"));
+	EXPECT_EQ(1, pedal_down(fd));
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(PEN_STATE_RUNNING, pen_status_of(fd).state);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	close(fd);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
 TEST(bad_injections_are_refused)
 {
 	static const char *const bad[] = {
 		"melt 5", "stuck", "late 1000000", "pwm_fail 1001",
+		"eeprom_fail 1001", "gpio_fail", "eeprom_fail -1",
 		"supply_low 8000",	/* the bench has no supply monitor */
 		"press main",		/* nor buttons on this one */
 	};
@@ -658,7 +914,10 @@ TEST(bad_injections_are_refused)
 				  ARRAY_SIZE(bad));
 	/* Creation errors reach the writer. */
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "rate_max_mhz=250500"));
-	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "depth_max_um=0"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "eeprom_bytes=0"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "eeprom_bytes=17"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "pwm_fail=1001"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "speed_buttons=2"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "colour=blue"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "temperature=2"));
 }

@@ -9,7 +9,13 @@
  * Keys: depth_min_um, depth_max_um (the travel at 100 % duty),
  * depth_step_um, rate_min_mhz, rate_max_mhz (multiples of 1000), needles,
  * lag_us (at most 1 s), record_size (1 to 16 Mi), cartridge_budget,
- * buttons (0 or 1), footswitch (0 or 1). The bus, its parser and the
+ * buttons (0 or 1), footswitch (0 or 1); boards without a part or with
+ * one wrong (pen-testbench.h's struct pen_tb_config): temperature,
+ * eeprom, identity, current_limit, enable_line, pwm,
+ * position_channel, current_channel, cartridge_detect, detect_irq,
+ * button_irqs, speed_buttons (each 0 or 1), pwm_period_ns, eeprom_bytes
+ * (1 to 16); pwm_fail (PWM applies that fail from the first, at most
+ * 1000). The bus, its parser and the
  * instance list are the simulator bus's, from pen_sim.ko (which must be
  * loaded first), so they are pen_sim's too. Instance ID is
  * /sys/bus/pen_testbench/devices/pen_tbID; it
@@ -59,7 +65,7 @@ static void pen_tb_dev_release(struct device *dev)
 
 static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(depth_min_um, 0, U32_MAX),
-	PEN_TB_KEY(depth_max_um, 1, U32_MAX),
+	PEN_TB_KEY(depth_max_um, 0, U32_MAX),
 	PEN_TB_KEY(depth_step_um, 0, U32_MAX),
 	PEN_TB_KEY(rate_min_mhz, 0, U32_MAX),
 	PEN_TB_KEY(rate_max_mhz, 0, U32_MAX),
@@ -73,6 +79,17 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(eeprom, 0, 1),
 	PEN_TB_KEY(identity, 0, 1),
 	PEN_TB_KEY(current_limit, 0, 1),
+	PEN_TB_KEY(enable_line, 0, 1),
+	PEN_TB_KEY(pwm, 0, 1),
+	PEN_TB_KEY(pwm_period_ns, 0, U32_MAX),
+	PEN_TB_KEY(position_channel, 0, 1),
+	PEN_TB_KEY(current_channel, 0, 1),
+	PEN_TB_KEY(cartridge_detect, 0, 1),
+	PEN_TB_KEY(detect_irq, 0, 1),
+	PEN_TB_KEY(button_irqs, 0, 1),
+	PEN_TB_KEY(speed_buttons, 0, 1),
+	PEN_TB_KEY(eeprom_bytes, 1, PEN_TB_EEPROM_SIZE),
+	PEN_TB_KEY(pwm_fail, 0, 1000),
 };
 
 /* The rest the backend checks, as it would a board's properties. */
@@ -204,6 +221,8 @@ static struct pen_simbus_node *pen_tb_create(struct pen_simbus *sb, u32 id,
 		 "pen_tb%u-motor", id);
 	snprintf(tb->serial, sizeof(tb->serial), "TB-%08u", id);
 	pen_tb_model_init(tb);
+	/* Failures from the first apply: pen-vcm's probe stops the PWM. */
+	tb->hw.inj_pwm_fail = cfg->pwm_fail;
 	pen_simbus_device_init(sb, &tb->dev, pen_tb_dev_release);
 	/* Its node before device_add(): the providers register under it. */
 	ret = pen_tb_of_take(tb);
@@ -284,6 +303,17 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.eeprom = 1,
 	.identity = 1,
 	.current_limit = 1,
+	.enable_line = 1,
+	.pwm = 1,
+	.pwm_period_ns = PEN_TB_PWM_PERIOD_NS,
+	.position_channel = 1,
+	.current_channel = 1,
+	.cartridge_detect = 1,
+	.detect_irq = 1,
+	.button_irqs = 1,
+	.speed_buttons = 1,
+	.eeprom_bytes = PEN_TB_EEPROM_SIZE,
+	.pwm_fail = 0,
 };
 
 static struct pen_simbus pen_tb_bus = {

@@ -88,7 +88,13 @@ static int pen_tb_gpio_get(struct gpio_chip *gc, unsigned int offset)
 	int value;
 
 	raw_spin_lock_irqsave(&tb->lock, flags);
-	value = tb->hw.line[offset];
+	/* An input line that cannot be read (injected): changes nothing. */
+	if (offset != PEN_TB_LINE_ENABLE && tb->hw.inj_gpio_fail) {
+		tb->hw.inj_gpio_fail--;
+		value = -EIO;
+	} else {
+		value = tb->hw.line[offset];
+	}
 	raw_spin_unlock_irqrestore(&tb->lock, flags);
 	return value;
 }
@@ -110,7 +116,10 @@ static int pen_tb_gpio_to_irq(struct gpio_chip *gc, unsigned int offset)
 {
 	struct pen_tb *tb = gpiochip_get_data(gc);
 
-	if (offset == PEN_TB_LINE_ENABLE)
+	/* The enable line has none; the others, where the board wires them. */
+	if (offset == PEN_TB_LINE_ENABLE ||
+	    (offset == PEN_TB_LINE_DETECT && !tb->cfg.detect_irq) ||
+	    (offset >= PEN_TB_LINE_MAIN && !tb->cfg.button_irqs))
 		return -ENXIO;
 	return irq_create_mapping(tb->domain, offset) ?: -ENXIO;
 }
@@ -236,7 +245,25 @@ static void pen_tb_gpio_lookup_remove(void *data)
 	gpiod_remove_lookup_table(data);
 }
 
-/* The lines pen-vcm.ID gets, by con_id; the buttons only if wired. */
+/* The lines pen-vcm.ID gets, by con_id; only those the board wires. */
+static bool pen_tb_line_wired(const struct pen_tb_config *cfg,
+			      unsigned int line)
+{
+	switch (line) {
+	case PEN_TB_LINE_ENABLE:
+		return cfg->enable_line;
+	case PEN_TB_LINE_DETECT:
+		return cfg->cartridge_detect;
+	case PEN_TB_LINE_MAIN:
+		return cfg->buttons;
+	case PEN_TB_LINE_SPEED_UP:
+	case PEN_TB_LINE_SPEED_DOWN:
+		return cfg->buttons && cfg->speed_buttons;
+	default:
+		return cfg->footswitch;
+	}
+}
+
 int pen_tb_gpio_lookup_add(struct pen_tb *tb)
 {
 	struct gpiod_lookup_table *t;
@@ -248,10 +275,7 @@ int pen_tb_gpio_lookup_add(struct pen_tb *tb)
 		return -ENOMEM;
 	t->dev_id = tb->consumer;
 	for (i = 0; i < PEN_TB_LINES; i++) {
-		if (!tb->cfg.buttons && i >= PEN_TB_LINE_MAIN &&
-		    i <= PEN_TB_LINE_SPEED_DOWN)
-			continue;
-		if (!tb->cfg.footswitch && i == PEN_TB_LINE_FOOTSWITCH)
+		if (!pen_tb_line_wired(&tb->cfg, i))
 			continue;
 		t->table[n++] = GPIO_LOOKUP(tb->name, i, pen_tb_line_names[i],
 					    GPIO_ACTIVE_HIGH);

@@ -7,6 +7,7 @@
  *
  *   over_depth UM | short UM | stall N | stuck UM | late US | reset
  *   pwm_fail N | adc_fail N | supply_fail N | supply_stuck N
+ *   eeprom_fail N | gpio_fail N
  *   overcurrent MA | overtemp MDEGC
  *   cartridge_insert ID BUDGET | cartridge_bad ID BUDGET | cartridge_remove
  *   press BUTTON | release BUTTON
@@ -34,6 +35,8 @@ static_assert(sizeof_field(struct pen_tb, hw.inj_pwm_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_adc_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_supply_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_supply_stuck) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_eeprom_fail) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_gpio_fail) == sizeof(u32));
 
 static int pen_tb_inject_reset(void *data, unsigned int what, const u64 *arg)
 {
@@ -102,6 +105,9 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 	PEN_TB_SET("adc_fail", 1000, inj_adc_fail, false),
 	PEN_TB_SET("supply_fail", 1000, inj_supply_fail, false),
 	PEN_TB_SET("supply_stuck", 1000, inj_supply_stuck, false),
+	/* Reads of the cartridge EEPROM, of an input line (not the enable). */
+	PEN_TB_SET("eeprom_fail", 1000, inj_eeprom_fail, false),
+	PEN_TB_SET("gpio_fail", 1000, inj_gpio_fail, false),
 	{ "reset", 0, { }, pen_tb_inject_reset },
 	{ "cartridge_insert", 2, { U64_MAX, U32_MAX },
 	  pen_tb_inject_cartridge, PEN_TB_EEPROM_MAGIC },

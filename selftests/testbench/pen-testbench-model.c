@@ -161,6 +161,8 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_adc_fail = 0;
 	tb->hw.inj_supply_fail = 0;
 	tb->hw.inj_supply_stuck = 0;
+	tb->hw.inj_eeprom_fail = 0;
+	tb->hw.inj_gpio_fail = 0;
 }
 
 /*
@@ -314,12 +316,12 @@ int pen_tb_pwm_add(struct pen_tb *tb)
 		return ret;
 	tb->pwm = chip;
 	/* From a device tree, pen-vcm's pwms phandle finds the chip. */
-	if (tb->bench_np)
+	if (tb->bench_np || !tb->cfg.pwm)
 		return 0;
 
 	tb->pwm_lookup = (struct pwm_lookup)PWM_LOOKUP(tb->name, 0, tb->consumer,
 						       "drive",
-						       PEN_TB_PWM_PERIOD_NS,
+						       tb->cfg.pwm_period_ns,
 						       PWM_POLARITY_NORMAL);
 	mutex_lock(pen_tb_pwm_lookup_lock);
 	list_add_tail(&tb->pwm_lookup.list, pen_tb_pwm_lookup_list);
@@ -392,6 +394,7 @@ static const struct iio_info pen_tb_iio_info = {
 int pen_tb_iio_add(struct pen_tb *tb)
 {
 	struct iio_dev *indio_dev;
+	unsigned int n = 0;
 	int ret;
 
 	indio_dev = devm_iio_device_alloc(&tb->dev, sizeof(tb));
@@ -407,15 +410,21 @@ int pen_tb_iio_add(struct pen_tb *tb)
 	if (ret || tb->bench_np)
 		return ret;
 
-	tb->iio_maps[0] = (struct iio_map)IIO_MAP("position", tb->consumer,
-						  "position");
-	tb->iio_maps[1] = (struct iio_map)IIO_MAP("current", tb->consumer,
-						  "current");
-	/* The optional temperature channel, or the list's end. */
+	/* The channels the board wires; the list ends at an empty map. */
+	if (tb->cfg.position_channel)
+		tb->iio_maps[n++] = (struct iio_map)IIO_MAP("position",
+							    tb->consumer,
+							    "position");
+	if (tb->cfg.current_channel)
+		tb->iio_maps[n++] = (struct iio_map)IIO_MAP("current",
+							    tb->consumer,
+							    "current");
 	if (tb->cfg.temperature)
-		tb->iio_maps[2] = (struct iio_map)IIO_MAP("temperature",
-							  tb->consumer,
-							  "temperature");
+		tb->iio_maps[n++] = (struct iio_map)IIO_MAP("temperature",
+							    tb->consumer,
+							    "temperature");
+	if (!n)
+		return 0;
 	return devm_iio_map_array_register(&tb->dev, indio_dev, tb->iio_maps);
 }
 

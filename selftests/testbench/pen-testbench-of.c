@@ -79,10 +79,23 @@ static int pen_tb_of_config(struct device_node *drive,
 	cfg->eeprom = 1;
 	cfg->identity = 1;
 	cfg->current_limit = 1;
+	cfg->enable_line = 1;
+	cfg->pwm = 1;
+	cfg->pwm_period_ns = PEN_TB_PWM_PERIOD_NS;
+	cfg->position_channel = 1;
+	cfg->current_channel = 1;
+	cfg->cartridge_detect = 1;
+	cfg->detect_irq = 1;
+	cfg->button_irqs = 1;
+	cfg->speed_buttons = 1;
+	cfg->eeprom_bytes = PEN_TB_EEPROM_SIZE;
 	return 0;
 }
 
-/* The same for pen-vcm; record_size and cartridge_budget are the model's. */
+/*
+ * The same for pen-vcm; record_size, cartridge_budget and pwm_fail are
+ * the model's.
+ */
 static bool pen_tb_of_same(const struct pen_tb_config *a,
 			   const struct pen_tb_config *b)
 {
@@ -95,7 +108,16 @@ static bool pen_tb_of_same(const struct pen_tb_config *a,
 	       a->buttons == b->buttons && a->footswitch == b->footswitch &&
 	       a->temperature == b->temperature && a->eeprom == b->eeprom &&
 	       a->identity == b->identity &&
-	       a->current_limit == b->current_limit;
+	       a->current_limit == b->current_limit &&
+	       a->enable_line == b->enable_line && a->pwm == b->pwm &&
+	       a->pwm_period_ns == b->pwm_period_ns &&
+	       a->position_channel == b->position_channel &&
+	       a->current_channel == b->current_channel &&
+	       a->cartridge_detect == b->cartridge_detect &&
+	       a->detect_irq == b->detect_irq &&
+	       a->button_irqs == b->button_irqs &&
+	       a->speed_buttons == b->speed_buttons &&
+	       a->eeprom_bytes == b->eeprom_bytes;
 }
 
 static bool pen_tb_of_in_use(struct device_node *np)

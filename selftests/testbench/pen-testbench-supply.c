@@ -42,9 +42,13 @@ static int pen_tb_eeprom_read(void *priv, unsigned int offset, void *val,
 			      size_t bytes)
 {
 	struct pen_tb *tb = priv;
+	int ret;
 
 	if (offset > PEN_TB_EEPROM_SIZE || bytes > PEN_TB_EEPROM_SIZE - offset)
 		return -EINVAL;
+	ret = pen_tb_injected_failure(tb, &tb->hw.inj_eeprom_fail);
+	if (ret)
+		return ret;
 	raw_spin_lock_irq(&tb->lock);
 	memcpy(val, tb->hw.eeprom + offset, bytes);
 	raw_spin_unlock_irq(&tb->lock);
@@ -87,7 +91,7 @@ int pen_tb_nvmem_add(struct pen_tb *tb)
 	/* The cell table is read when the nvmem device registers. */
 	tb->cell_info.name = "cartridge";
 	tb->cell_info.offset = 0;
-	tb->cell_info.bytes = PEN_TB_EEPROM_SIZE;
+	tb->cell_info.bytes = tb->cfg.eeprom_bytes;
 	tb->cell_table.nvmem_name = tb->eeprom_name;
 	tb->cell_table.cells = &tb->cell_info;
 	tb->cell_table.ncells = 1;

@@ -80,9 +80,23 @@ enum pen_tb_line {
  * @eeprom: 1: the cartridge EEPROM's cell is wired
  * @identity: 1: the board names the pen (pen,model and serial-number)
  * @current_limit: 1: pen,current-limit-microamp is given (it is required)
+ * @enable_line: 1: the H-bridge enable line is wired (it is required)
+ * @pwm: 1: the drive PWM is wired (it is required)
+ * @pwm_period_ns: the drive PWM's period in its lookup (0: none given)
+ * @position_channel: 1: the position ADC channel is wired (required)
+ * @current_channel: 1: the coil current ADC channel is wired (required)
+ * @cartridge_detect: 1: the cartridge-detect line is wired (required)
+ * @detect_irq: 1: the cartridge-detect line has an interrupt
+ * @button_irqs: 1: the button lines have interrupts
+ * @speed_buttons: 1: with @buttons, the speed buttons are wired too;
+ *	0: the main button alone, a handpiece wired in part
+ * @eeprom_bytes: the size of the cartridge EEPROM's cell (16: its record)
+ * @pwm_fail: the first this many PWM applies fail (-EIO), the probe's too
  *
- * The last four describe boards without something, for pen_vcm's probe:
- * of a bench with a software node; a device tree bench's are its tree's.
+ * @temperature to @eeprom_bytes describe boards without something, or
+ * with something wrong, for pen_vcm's probe: of a bench with a software
+ * node; a device tree bench's are its tree's, whole boards. @pwm_fail is
+ * the model's, as @cartridge_budget is.
  */
 struct pen_tb_config {
 	u32 depth_min_um;
@@ -100,6 +114,17 @@ struct pen_tb_config {
 	u32 eeprom;
 	u32 identity;
 	u32 current_limit;
+	u32 enable_line;
+	u32 pwm;
+	u32 pwm_period_ns;
+	u32 position_channel;
+	u32 current_channel;
+	u32 cartridge_detect;
+	u32 detect_irq;
+	u32 button_irqs;
+	u32 speed_buttons;
+	u32 eeprom_bytes;
+	u32 pwm_fail;
 };
 
 /**
@@ -162,6 +187,9 @@ struct pen_tb_stroke {
  *	(-EIO) and leave it off
  * @inj_supply_stuck: injected: this many more motor supply disables fail
  *	(-EIO) and leave it on
+ * @inj_eeprom_fail: injected: this many more EEPROM reads fail (-EIO)
+ * @inj_gpio_fail: injected: this many more reads of an input line fail
+ *	(-EIO)
  * @inject_ns: when the last injection was written
  * @eeprom: the cartridge EEPROM's contents; blank while no cartridge is in
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
@@ -198,6 +226,8 @@ struct pen_tb_hw {
 	u32 inj_adc_fail;
 	u32 inj_supply_fail;
 	u32 inj_supply_stuck;
+	u32 inj_eeprom_fail;
+	u32 inj_gpio_fail;
 	u64 inject_ns;
 	u8 eeprom[PEN_TB_EEPROM_SIZE];
 	u64 rec_count;
