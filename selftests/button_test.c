@@ -8,6 +8,9 @@
  *
  * The presses come from pen_sim's debugfs inject file, which reports them
  * the way a button's interrupt handler would (pen_report_button()).
+ *
+ * Where the build links libpen (PEN_TEST_LIBPEN: the project's own, not
+ * the kselftest collection's), its buttons API is tested on them too.
  */
 #include <limits.h>
 #include <poll.h>
@@ -22,6 +25,15 @@
 #include "pen_util.h"
 #include "pen_fixture.h"
 #include "pen_proc.h"
+
+#ifdef PEN_TEST_LIBPEN
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include "libpen.h"
+#endif
 
 #define SIM_ID		1100	/* the fixtures' pen */
 #define SIM_ID_B	1101	/* a second one */
@@ -751,5 +763,557 @@ TEST(two_pens_have_their_own_buttons)
 		EXPECT_EQ(0, sim_delete(id[k]));
 	}
 }
+
+#ifdef PEN_TEST_LIBPEN
+/*
+ * The same devices through libpen's buttons API (pen_buttons_open() and
+ * the rest), as a program uses them: how it finds the input device from
+ * sysfs and what it refuses there, waiting, reading, overflow and
+ * removal. A fake sysfs is a tmpfs over /sys/class/pen in a mount
+ * namespace of a child's own, so that the system's is never touched.
+ */
+
+/* A sysfs attribute's text, whole, into @buf: 0 or -errno. */
+static int read_attr(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The lowest descriptor free: what the next open() would take. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+/* What a fake sysfs tree is made of: the real names and numbers. */
+struct real_tree {
+	char pen[32];		/* "penN" */
+	char pen_dev[32];	/* its dev attribute, "MAJ:MIN\n" */
+	char input[32];		/* "inputM" */
+	char event[32];		/* "eventK" */
+	char event_dev[32];	/* eventK/dev */
+};
+
+/* Simulated pen @id's names and numbers, from sysfs: 0 or -errno. */
+static int real_tree_of(unsigned int id, struct real_tree *t)
+{
+	char dir[PATH_MAX], node[64], path[PATH_MAX + 64];
+	int pen = sim_pen_index(id), ret;
+
+	if (pen < 0)
+		return pen;
+	snprintf(t->pen, sizeof(t->pen), "pen%d", pen);
+	snprintf(path, sizeof(path), "/sys/class/pen/%s/dev", t->pen);
+	ret = read_attr(path, t->pen_dev, sizeof(t->pen_dev));
+	if (ret)
+		return ret;
+	if (sim_input_dir(id, dir, sizeof(dir)) != 1 ||
+	    input_event_node(dir, node, sizeof(node)) != 1)
+		return -ENODEV;
+	if (snprintf(t->input, sizeof(t->input), "%s",
+		     strrchr(dir, '/') + 1) >= (int)sizeof(t->input) ||
+	    snprintf(t->event, sizeof(t->event), "%s",
+		     node + 11) >= (int)sizeof(t->event))
+		return -ENAMETOOLONG;
+	snprintf(path, sizeof(path), "%s/%s/dev", dir, t->event);
+	return read_attr(path, t->event_dev, sizeof(t->event_dev));
+}
+
+/* What replaces /dev/input in a fake tree's namespace. */
+enum fake_dev_input {
+	DEV_INPUT_REAL,		/* the system's */
+	DEV_INPUT_EMPTY,	/* an empty directory */
+	DEV_INPUT_FILE,		/* eventK a regular file */
+	DEV_INPUT_NULL,		/* eventK a node of /dev/null's numbers */
+};
+
+/*
+ * A fake /sys/class/pen: each entry "PATH=TEXT" is a file (TEXT may be
+ * empty), "PATH/" a directory, parents first. In PATH and TEXT, {N} is
+ * the pen's name, {P} its dev attribute and {p} that without its
+ * newline, {I} the input device's directory, {E} the event device's,
+ * {D} its dev attribute.
+ */
+struct fake_case {
+	const char *what;
+	const char *entries[8];
+	enum fake_dev_input dev_input;
+	int err;		/* pen_buttons_open()'s errno, 0: it opens */
+};
+
+#define REAL_PEN	"{N}/", "{N}/dev={P}"
+#define REAL_INPUT	REAL_PEN, "{N}/{I}/", "{N}/{I}/{E}/"
+#define REAL_TREE	REAL_INPUT, "{N}/{I}/{E}/dev={D}"
+
+static const struct fake_case fake_cases[] = {
+	{ "no directory for the pen", { "pen/", "{N}x/", "{N}x/dev={P}" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "dev a directory", { "{N}/", "{N}/dev/" }, DEV_INPUT_REAL, ENODEV },
+	{ "dev empty", { "{N}/", "{N}/dev=" }, DEV_INPUT_REAL, ENODEV },
+	{ "dev not numbers", { "{N}/", "{N}/dev=x:y\n" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "dev without its newline", { "{N}/", "{N}/dev={p}" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "dev another device's (/dev/null's)", { "{N}/", "{N}/dev=1:3\n" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "no inputM, only names like it",
+	  { REAL_PEN, "{N}/input/", "{N}/inputs/", "{N}/input1x/",
+	    "{N}/event0/" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "inputM a file", { REAL_PEN, "{N}/{I}=" }, DEV_INPUT_REAL, ENOTDIR },
+	{ "no eventK: no evdev",
+	  { REAL_PEN, "{N}/{I}/", "{N}/{I}/event/", "{N}/{I}/eventx/",
+	    "{N}/{I}/capabilities/" },
+	  DEV_INPUT_REAL, ENXIO },
+	{ "eventK's dev a directory", { REAL_INPUT, "{N}/{I}/{E}/dev/" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "eventK's dev not numbers", { REAL_INPUT, "{N}/{I}/{E}/dev=13\n" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "no such /dev/input node",
+	  { REAL_PEN, "{N}/{I}/", "{N}/{I}/event999999/",
+	    "{N}/{I}/event999999/dev={D}" },
+	  DEV_INPUT_REAL, ENOENT },
+	{ "the node another device than eventK's dev says",
+	  { REAL_INPUT, "{N}/{I}/{E}/dev=13:1023\n" },
+	  DEV_INPUT_REAL, ENODEV },
+	{ "the real tree, copied", { REAL_TREE }, DEV_INPUT_REAL, 0 },
+	{ "/dev/input empty", { REAL_TREE }, DEV_INPUT_EMPTY, ENOENT },
+	{ "/dev/input/eventK a regular file", { REAL_TREE },
+	  DEV_INPUT_FILE, ENODEV },
+	{ "eventK a character device but no input device",
+	  { REAL_INPUT, "{N}/{I}/{E}/dev=1:3\n" }, DEV_INPUT_NULL, ENOTTY },
+};
+
+/* @in with the {X} of struct fake_case replaced, into @out. */
+static int fake_expand(const char *in, const struct real_tree *t,
+		       char *out, size_t len)
+{
+	size_t n = 0, k;
+	const char *v;
+	char p[32];
+
+	snprintf(p, sizeof(p), "%.*s", (int)strcspn(t->pen_dev, "\n"),
+		 t->pen_dev);
+	for (; *in; in++) {
+		v = NULL;
+		if (in[0] == '{' && in[1] && in[2] == '}') {
+			switch (in[1]) {
+			case 'N': v = t->pen; break;
+			case 'P': v = t->pen_dev; break;
+			case 'p': v = p; break;
+			case 'I': v = t->input; break;
+			case 'E': v = t->event; break;
+			case 'D': v = t->event_dev; break;
+			}
+		}
+		if (v) {
+			k = strlen(v);
+			in += 2;
+		} else {
+			v = in;
+			k = 1;
+		}
+		if (n + k >= len)
+			return -ENAMETOOLONG;
+		memcpy(out + n, v, k);
+		n += k;
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* The child's exit codes besides an errno. */
+#define FAKE_SETUP_FAILED	250	/* the namespace or the tree */
+#define FAKE_LEAKED		251	/* a descriptor left open */
+#define FAKE_WRONG_NODE		252	/* opened, but not the device meant */
+
+/* Makes the fake tree of @c in this process's own mount namespace. */
+static int fake_setup(const struct fake_case *c,
+		      const struct real_tree *dev_of)
+{
+	char rel[PATH_MAX], path[PATH_MAX + 32], text[PATH_MAX];
+	unsigned int i;
+	const char *eq;
+	size_t k;
+	int fd;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/sys/class/pen", "tmpfs", 0, "mode=0755"))
+		return -errno;
+	for (i = 0; i < ARRAY_SIZE(c->entries) && c->entries[i]; i++) {
+		eq = strchr(c->entries[i], '=');
+		k = eq ? (size_t)(eq - c->entries[i]) : strlen(c->entries[i]);
+		snprintf(text, sizeof(text), "%.*s", (int)k, c->entries[i]);
+		if (fake_expand(text, dev_of, rel, sizeof(rel)))
+			return -ENAMETOOLONG;
+		snprintf(path, sizeof(path), "/sys/class/pen/%s", rel);
+		if (!eq) {
+			if (mkdir(path, 0755))
+				return -errno;
+			continue;
+		}
+		if (fake_expand(eq + 1, dev_of, text, sizeof(text)))
+			return -ENAMETOOLONG;
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -errno;
+		k = strlen(text);
+		if (write(fd, text, k) != (ssize_t)k) {
+			close(fd);
+			return -EIO;
+		}
+		close(fd);
+	}
+	if (c->dev_input == DEV_INPUT_REAL)
+		return 0;
+	if (mount("tmpfs", "/dev/input", "tmpfs", 0, "mode=0755"))
+		return -errno;
+	snprintf(path, sizeof(path), "/dev/input/%s", dev_of->event);
+	if (c->dev_input == DEV_INPUT_FILE) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	} else if (c->dev_input == DEV_INPUT_NULL) {
+		if (mknod(path, S_IFCHR | 0644, makedev(1, 3)))
+			return -errno;
+	}
+	return 0;
+}
+
+/*
+ * pen_buttons_open() on the pen of @t with the fake sysfs of @c, the
+ * pen's own names and numbers from @t, the input device's from @dev_of
+ * (another pen's, or @t): in a child, which exits with the errno, 0 if it
+ * opened the event node @dev_of names, or FAKE_*.
+ */
+static int fake_open(const struct fake_case *c, const struct real_tree *t,
+		     const struct real_tree *dev_of)
+{
+	struct real_tree mixed = *dev_of;
+	struct pen_buttons *b;
+	unsigned int maj, min;
+	struct pen *pen;
+	struct stat sb;
+	int status, low, ret, err;
+	char path[64];
+	pid_t pid;
+
+	memcpy(mixed.pen, t->pen, sizeof(mixed.pen));
+	memcpy(mixed.pen_dev, t->pen_dev, sizeof(mixed.pen_dev));
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		snprintf(path, sizeof(path), "/dev/%s", t->pen);
+		pen = pen_open(path, 0);
+		ret = fake_setup(c, &mixed);
+		if (!pen || ret) {
+			fprintf(stderr, "# %s: setup: %s\n", c->what,
+				strerror(pen ? -ret : errno));
+			_exit(FAKE_SETUP_FAILED);
+		}
+		low = lowest_free_fd();
+		b = pen_buttons_open(pen);
+		err = b ? 0 : errno;
+		if (b) {
+			/* The node of the numbers eventK's dev gives. */
+			if (sscanf(mixed.event_dev, "%u:%u", &maj, &min) != 2 ||
+			    fstat(pen_buttons_fd(b), &sb) ||
+			    sb.st_rdev != makedev(maj, min) ||
+			    pen_buttons_has(b, PEN_KEY_MAIN) != 1)
+				err = FAKE_WRONG_NODE;
+			pen_buttons_close(b);
+		}
+		if (lowest_free_fd() != low)
+			err = FAKE_LEAKED;
+		pen_close(pen);
+		_exit(err);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+/* A pen with every button, open through libpen read-only. */
+FIXTURE(lib) {
+	int fd;			/* the fixture's own descriptor of it */
+	struct pen *pen;
+	struct real_tree tree;
+};
+
+FIXTURE_SETUP(lib)
+{
+	char path[64];
+
+	self->pen = NULL;
+	pen_fixture_open(_metadata, &self->fd, SIM_ID, "footswitch=1",
+			 O_RDONLY | O_NONBLOCK, 0, 0);
+	ASSERT_EQ(0, real_tree_of(SIM_ID, &self->tree));
+	snprintf(path, sizeof(path), "/dev/%s", self->tree.pen);
+	self->pen = pen_open(path, 0);
+	ASSERT_NE(NULL, self->pen);
+}
+
+FIXTURE_TEARDOWN(lib)
+{
+	pen_close(self->pen);
+	pen_fixture_close(self->fd, SIM_ID);
+}
+
+TEST_F(lib, sysfs_is_checked_before_the_node_is_opened)
+{
+	const struct fake_case *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fake_cases); i++) {
+		c = &fake_cases[i];
+		EXPECT_EQ(c->err, fake_open(c, &self->tree, &self->tree))
+			TH_LOG("%s: want %s", c->what, strerror(c->err));
+	}
+}
+
+TEST_F(lib, no_descriptor_to_spare_is_emfile)
+{
+	struct pen_buttons *b;
+	struct rlimit old, lim;
+	int low, spare, err;
+
+	/* Three to spare open it: the class, input and event directories. */
+	low = lowest_free_fd();
+	ASSERT_LE(0, low);
+	for (spare = 1; spare <= 3; spare++)
+		ASSERT_EQ(-1, fcntl(low + spare, F_GETFD));
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	for (spare = 0; spare <= 3; spare++) {
+		lim = old;
+		lim.rlim_cur = low + spare;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &lim));
+		b = pen_buttons_open(self->pen);
+		err = errno;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+		/* Whatever it opened on the way is closed again. */
+		EXPECT_EQ(low, lowest_free_fd())
+			TH_LOG("%d to spare", spare);
+		if (spare < 3) {
+			EXPECT_EQ(NULL, b);
+			EXPECT_EQ(EMFILE, err)
+				TH_LOG("%d to spare: %s", spare, strerror(err));
+			continue;
+		}
+		ASSERT_NE(NULL, b);
+		EXPECT_EQ(1, pen_buttons_has(b, PEN_KEY_FOOTSWITCH));
+		pen_buttons_close(b);
+		EXPECT_EQ(low, lowest_free_fd());
+	}
+}
+
+TEST_F(lib, wait_then_read_presses_in_order)
+{
+	struct pollfd p = { .events = POLLIN };
+	struct pen_button_event ev;
+	struct pen_buttons *b;
+	uint64_t t0, t1;
+
+	b = pen_buttons_open(self->pen);
+	ASSERT_NE(NULL, b);
+	/* Nothing yet: 0 at once, and 0 once the time is up, not before. */
+	EXPECT_EQ(0, pen_buttons_wait(b, 0));
+	t0 = now_ns();
+	EXPECT_EQ(0, pen_buttons_wait(b, 20000000));
+	EXPECT_LE(t0 + 20000000, now_ns());
+	EXPECT_EQ(0, pen_buttons_read(b, &ev));
+
+	/* A press and its release: ready, even for a wait without end. */
+	t0 = now_ns();
+	ASSERT_EQ(0, button(SIM_ID, 1, "main"));
+	ASSERT_EQ(0, button(SIM_ID, 0, "main"));
+	t1 = now_ns();
+	EXPECT_EQ(1, pen_buttons_wait(b, -1));
+	ASSERT_EQ(1, pen_buttons_read(b, &ev));
+	EXPECT_EQ(PEN_KEY_MAIN, ev.key);
+	EXPECT_EQ(1, ev.pressed);
+	EXPECT_EQ(0, ev.flags);
+	EXPECT_LE(t0 / 1000 * 1000, ev.timestamp_ns);
+	EXPECT_GE(t1, ev.timestamp_ns);
+	EXPECT_EQ(1, pen_buttons_is_pressed(b, PEN_KEY_MAIN));
+
+	/*
+	 * The release was read ahead with the press: the descriptor is
+	 * quiet, and the handle still says it is ready.
+	 */
+	p.fd = pen_buttons_fd(b);
+	EXPECT_EQ(0, poll(&p, 1, 0));
+	EXPECT_EQ(1, pen_buttons_wait(b, 0));
+	ASSERT_EQ(1, pen_buttons_read(b, &ev));
+	EXPECT_EQ(PEN_KEY_MAIN, ev.key);
+	EXPECT_EQ(0, ev.pressed);
+	EXPECT_EQ(0, ev.flags);
+	EXPECT_EQ(0, pen_buttons_is_pressed(b, PEN_KEY_MAIN));
+	EXPECT_EQ(0, pen_buttons_read(b, &ev));
+	EXPECT_EQ(0, pen_buttons_wait(b, 0));
+	pen_buttons_close(b);
+}
+
+TEST_F(lib, after_an_overflow_wait_is_ready_at_once)
+{
+	struct pen_button_event ev;
+	struct pen_buttons *b;
+	int i, ret, pedal = 0;
+
+	b = pen_buttons_open(self->pen);
+	ASSERT_NE(NULL, b);
+	/* Far more than the kernel's buffer holds, then the pedal down. */
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, button(SIM_ID, 1, "main"));
+		ASSERT_EQ(0, button(SIM_ID, 0, "main"));
+	}
+	ASSERT_EQ(0, button(SIM_ID, 1, "footswitch"));
+
+	ASSERT_EQ(1, pen_buttons_read(b, &ev));
+	EXPECT_EQ(PEN_BUTTON_EVENT_OVERFLOW, ev.flags);
+	EXPECT_EQ(0, ev.key);
+	EXPECT_EQ(0, ev.pressed);
+	/* The resync is still to be read: ready without looking further. */
+	EXPECT_EQ(1, pen_buttons_wait(b, 0));
+	for (i = 0; i < 1000 && (ret = pen_buttons_read(b, &ev)) == 1; i++) {
+		EXPECT_EQ(0, ev.flags & PEN_BUTTON_EVENT_OVERFLOW);
+		if (ev.key == PEN_KEY_FOOTSWITCH)
+			pedal = ev.pressed;
+	}
+	EXPECT_EQ(0, ret);
+	/* The pedal held meanwhile was not missed. */
+	EXPECT_EQ(1, pedal);
+	EXPECT_EQ(1, pen_buttons_is_pressed(b, PEN_KEY_FOOTSWITCH));
+	EXPECT_EQ(0, pen_buttons_is_pressed(b, PEN_KEY_MAIN));
+	EXPECT_EQ(0, pen_buttons_wait(b, 0));
+	pen_buttons_close(b);
+}
+
+TEST_F(lib, removal_is_ready_and_enodev)
+{
+	struct pen_button_event ev;
+	struct pen_buttons *b;
+
+	b = pen_buttons_open(self->pen);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, button(SIM_ID, 1, "main"));
+	ASSERT_EQ(0, sim_delete(SIM_ID));
+	/* A hangup is "ready", so that the read learns of it... */
+	EXPECT_EQ(1, pen_buttons_wait(b, -1));
+	/* ... which fails, the press not yet read lost with the device. */
+	EXPECT_EQ(-1, pen_buttons_read(b, &ev));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, pen_buttons_read(b, &ev));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(1, pen_buttons_wait(b, 0));
+	pen_buttons_close(b);
+	/* And a pen gone is not opened again. */
+	errno = 0;
+	EXPECT_EQ(NULL, pen_buttons_open(self->pen));
+	EXPECT_EQ(ENODEV, errno);
+}
+
+TEST_F(pen, libpen_has_the_buttons_its_flags_say)
+{
+	struct pen_buttons *b;
+	struct pen *pen;
+	char path[64];
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "/dev/pen%d", self->pen);
+	pen = pen_open(path, 0);
+	ASSERT_NE(NULL, pen);
+	b = pen_buttons_open(pen);
+	if (!variant->flags) {
+		EXPECT_EQ(NULL, b);
+		EXPECT_EQ(ENOTSUP, errno);
+		pen_close(pen);
+		return;
+	}
+	ASSERT_NE(NULL, b);
+	for (i = 0; i < NBUTTONS; i++) {
+		EXPECT_EQ(has_button(variant->flags, i),
+			  pen_buttons_has(b, buttons[i].code))
+			TH_LOG("%s", buttons[i].name);
+		errno = 0;
+		EXPECT_EQ(has_button(variant->flags, i) ? 0 : -1,
+			  pen_buttons_is_pressed(b, buttons[i].code))
+			TH_LOG("%s", buttons[i].name);
+		EXPECT_EQ(has_button(variant->flags, i) ? 0 : ENOTSUP, errno)
+			TH_LOG("%s", buttons[i].name);
+	}
+	/* Keys that are no pen's. */
+	EXPECT_EQ(-1, pen_buttons_has(b, KEY_A));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, pen_buttons_is_pressed(b, 0));
+	EXPECT_EQ(EINVAL, errno);
+	/* The handle outlives the pen's. */
+	pen_close(pen);
+	EXPECT_EQ(0, pen_buttons_wait(b, 0));
+	pen_buttons_close(b);
+}
+
+/* Pen @id made anew with @opts, its tree read: 0, -errno, or SKIP. */
+static int other_pen(unsigned int id, const char *opts, struct real_tree *t)
+{
+	int ret;
+
+	sim_delete(id);
+	ret = sim_create(id, opts);
+	return ret ? ret : real_tree_of(id, t);
+}
+
+TEST(keys_the_flags_promise_are_checked)
+{
+	static const char * const other[] = { NULL, "buttons=0 footswitch=1" };
+	static const struct fake_case c = {
+		"another pen's input device", { REAL_TREE }, DEV_INPUT_REAL, 0,
+	};
+	struct real_tree t, u;
+	unsigned int i;
+	int ret;
+
+	sim_delete(SIM_ID);
+	ret = sim_create(SIM_ID, "footswitch=1");
+	if (ret == -EOPNOTSUPP && sim_from_device_tree())
+		SKIP(return, "no bench in the device tree has a footswitch");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, real_tree_of(SIM_ID, &t));
+	/*
+	 * Sysfs naming the input device of a pen without the footswitch,
+	 * or without the buttons: not the keys GET_INFO promises.
+	 */
+	for (i = 0; i < ARRAY_SIZE(other); i++) {
+		ret = other_pen(SIM_ID_B, other[i], &u);
+		if (ret == -EOPNOTSUPP && sim_from_device_tree())
+			continue;
+		ASSERT_EQ(0, ret)
+			TH_LOG("%s", other[i] ? other[i] : "the defaults");
+		EXPECT_EQ(EPROTO, fake_open(&c, &t, &u))
+			TH_LOG("%s", other[i] ? other[i] : "the defaults");
+		EXPECT_EQ(0, sim_delete(SIM_ID_B));
+	}
+	/* Its own is fine. */
+	EXPECT_EQ(0, fake_open(&c, &t, &t));
+	EXPECT_EQ(0, sim_delete(SIM_ID));
+}
+#endif /* PEN_TEST_LIBPEN */
 
 TEST_HARNESS_MAIN

@@ -71,6 +71,12 @@ $(ST_OUT)/%: selftests/%.c $(ST_DEPS)
 
 $(ST_OUT)/button_test: ST_CFLAGS += $(EVDEV_CFLAGS)
 $(ST_OUT)/button_test: ST_LIBS := $(EVDEV_LIBS)
+# ... and through libpen's buttons API, as a program would: this build's
+# libpen.so.1, which scripts/vm-run puts in the guest's /usr/lib (the
+# kselftest collection, built without it, leaves those tests out).
+$(ST_OUT)/button_test: ST_CFLAGS += -Ilibpen -DPEN_TEST_LIBPEN
+$(ST_OUT)/button_test: ST_LIBS += -L$(BUILD) -lpen
+$(ST_OUT)/button_test: $(BUILD)/libpen.so
 
 # The same ioctl tests as a static 32-bit program: compat_ioctl's test.
 # ST_CC32 is the compiler of the 64-bit machine's 32-bit half: on x86-64
