@@ -928,6 +928,8 @@ static struct {
 	uint32_t api_version, flags;
 	char name[PEN_NAME_LEN];
 	size_t read_len;		/* the last read()'s byte count */
+	mode_t fstat_mode;		/* fstat() says this mode, or */
+	int fstat_err;			/* fails with this, if either is set */
 } fake = { .fd = -1 };
 
 int ioctl(int fd, unsigned long request, ...);
@@ -1000,6 +1002,26 @@ ssize_t read(int fd, void *buf, size_t len)
 		return syscall(SYS_read, fd, buf, len);
 	fake.calls++;
 	fake.read_len = len;
+	return 0;
+}
+
+/*
+ * fstat() of the descriptor under test can say another kind of file, or
+ * fail: the path replaced between libpen's stat() and open().
+ */
+int fstat(int fd, struct stat *st);
+
+int fstat(int fd, struct stat *st)
+{
+	if (fd != fake.fd || fd < 0 || (!fake.fstat_mode && !fake.fstat_err))
+		return fstatat(fd, "", st, AT_EMPTY_PATH);
+	fake.calls++;
+	if (fake.fstat_err) {
+		errno = fake.fstat_err;
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	st->st_mode = fake.fstat_mode;
 	return 0;
 }
 
@@ -1157,6 +1179,48 @@ static void test_requests(void)
 	pen_close(pen);
 }
 
+/*
+ * pen_open() of a node that was a character device at its stat(), and is
+ * something else (@mode), or cannot be looked at (@err), once open: the
+ * race libpen's second look closes. The open fails with @want, and its
+ * descriptor, the lowest free one, is closed again.
+ */
+static void open_raced(mode_t mode, int err, int want, const char *what)
+{
+	struct pen *pen;
+	int fd;
+
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		check(false, "open /dev/null: %s", strerror(errno));
+		return;
+	}
+	close(fd);
+	fake_reset(fd);
+	fake.fstat_mode = mode;
+	fake.fstat_err = err;
+	errno = 0;
+	pen = pen_open("/dev/null", 0);
+	if (pen && !fake.calls) {
+		printf("# libpen's fstat() is not interposable here: %s skipped\n",
+		       what);
+	} else {
+		check(!pen && errno == want && fake.calls == 1 &&
+		      fcntl(fd, F_GETFD) < 0 && errno == EBADF,
+		      "pen_open of a node that is %s once open fails with %s, its descriptor closed",
+		      what, errname(want));
+	}
+	fake_reset(-1);
+	pen_close(pen);
+}
+
+static void test_open_raced(void)
+{
+	open_raced(S_IFREG | 0600, 0, ENOTTY, "a regular file");
+	open_raced(S_IFIFO | 0600, 0, ENOTTY, "a FIFO");
+	open_raced(0, EIO, EIO, "unreadable (fstat EIO)");
+}
+
 /* pen_buttons_open() on a pen whose GET_INFO says @flags and @name. */
 static void buttons_open_fails(uint32_t api, uint32_t flags, const char *name,
 			       int err, const char *why)
@@ -1268,6 +1332,11 @@ static void test_buttons_open(void)
 
 static void test_buttons_not_a_device(void)
 {
+}
+
+static void test_open_raced(void)
+{
+	printf("# open race tests need glibc's fstat() to interpose; skipped\n");
 }
 #endif
 
@@ -2518,6 +2587,7 @@ int main(int argc, char **argv)
 	test_buttons_null();
 	test_buttons_open();
 	test_buttons_not_a_device();
+	test_open_raced();
 	test_device_names();
 	test_parse_strerror();
 	test_refusal();
