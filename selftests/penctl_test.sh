@@ -23,6 +23,7 @@ SIM2=501		# the pen that monitor watches being unplugged
 SIMB=502		# run --buttons: main and speed buttons
 SIMF=503		# run --buttons: with a footswitch
 SIMN=504		# run --buttons: no buttons at all
+SIMO=505		# a footswitch and no buttons
 DBG=/sys/kernel/debug/pen_sim
 out=/tmp/penctl.out
 log=/tmp/penctl.log
@@ -110,12 +111,28 @@ run_fault() {
 P32=$dir/penctl32
 n32=0
 [ -x "$P32" ] && n32=7
-ktap_plan $((109 + n32))
+ktap_plan $((144 + n32))
 sim_delete
 sim_delete $SIM2
 sim_delete $SIMB
 sim_delete $SIMF
 sim_delete $SIMN
+sim_delete $SIMO
+# With no pen at all, list says so: in a mount namespace of its own
+# whose /dev is empty, so that the pens of the system stay.
+# no_dev CMD...: CMD with an empty /dev.
+no_dev() {
+	unshare -m sh -c 'mount --make-rprivate / && mount -t tmpfs none /dev && exec "$@"' \
+		no_dev "$@"
+}
+if command -v unshare > /dev/null; then
+	expect 0 "^no pens found\$" "list without a pen says so, exit 0" -- no_dev penctl list
+	expect 0 "^\\[\\]\$" "list --json without a pen is an empty array, exit 0" \
+		-- no_dev penctl --json list
+else
+	skip "list without a pen: no unshare"
+	skip "list --json without a pen: no unshare"
+fi
 sim_create "depth_max_um=2000 rate_max_mhz=250000" || exit 1
 P=$(pen_dev)
 
@@ -123,6 +140,26 @@ expect 0 "\"name\":\"${P#/dev/}\".*\"driver\":\"pen_sim\"" "list --json names th
 	-- penctl --json list
 expect 0 "^${P#/dev/} +pen_sim +pen-sim +SIM-00000500 +stopped" "list prints a table" \
 	-- penctl list
+# Nodes named as pens are that are not pens: listed, each with its error,
+# after the pen, exit 1; numbers too large to compare go by their names.
+big=/dev/pen99999999999999999999
+big8=/dev/pen99999999999999999998
+: > "$big"
+: > "$big8"
+penctl list > "$out" 2>&1
+rc=$?
+errs=$(sed -n 's/^\(pen[0-9]*\) *error: not a pen device$/\1/p' "$out" | tr '\n' ' ')
+if [ $rc = 1 ] && grep -q "^${P#/dev/} .* stopped\$" "$out" &&
+   [ "$errs" = "${big8#/dev/} ${big#/dev/} " ] &&
+   grep -q "^penctl: $big: not a pen device\$" "$out"; then
+	ok "list names each node that is not a pen, in order of names, exit 1"
+else
+	not_ok "list names each node that is not a pen, in order of names, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out"
+fi
+expect 1 "\\{\"path\":\"$big8\",\"error\":\"not a pen device\"\\},\\{\"path\":\"$big\",\"error\":\"not a pen device\"\\}\\]\$" \
+	"list --json has an error object for each" -- penctl --json list
+rm -f "$big" "$big8"
 expect 0 '"depth_max_um":2000,.*"rate_max_mhz":250000' "info --json reports the limits" \
 	-- penctl -d "$P" --json info
 expect 0 'depth: +0 mm - 2 mm, step 0.01 mm' "info prints limits in human units" \
@@ -139,6 +176,8 @@ expect 0 '"rate_mhz":116667' "rpm rounds to the nearest mHz" \
 expect 0 'cartridge: +ready, id [0-9]+, 0 of 1000000 strokes used' "status shows the cartridge" \
 	-- penctl -d "$P" status
 echo cartridge_remove > "$DBG/pen_sim$SIM/inject"
+expect 0 'cartridge: +none$' "status shows a removed cartridge as none" \
+	-- penctl -d "$P" status
 expect 1 "cannot start: no cartridge inserted" "start without a cartridge is refused, named" \
 	-- penctl -d "$P" run --duration 0.1s
 if ! grep -q "running" "$out"; then
@@ -276,6 +315,46 @@ run_bg run
 expect 0 "" "stop from another process works without control" -- penctl -d "$P" stop
 bg_ends 1 "needle stopped unexpectedly.*request" \
 	"run exits 1 naming why when the pen stops under it"
+run_bg run
+expect 0 "^\\{\"path\":\"$P\",\"state\":\"stopped\",\"stop_reason\":\"request\"\\}\$" \
+	"stop --json stops the needle and says how it is now" -- penctl -d "$P" --json stop
+bg_ends 1 "needle stopped unexpectedly.*request" "and the run under it exits 1"
+
+run_bg --json run
+stopped_by TERM "SIGTERM stops run --json and exits 0"
+if grep -q '^{"path":"'"$P"'","ended_by":"signal","signal":"SIGTERM","state":"stopped",' "$out.bg"; then
+	ok "run --json's summary names the signal that ended it"
+else
+	not_ok "run --json's summary names the signal that ended it"
+	sed 's/^/#   /' "$out.bg"
+fi
+
+# A stop signal that comes while run sets up (here while it waits to
+# open its log, a FIFO nobody reads yet) cancels the start.
+rm -f "$log.fifo"
+mkfifo "$log.fifo"
+strokes0=$(penctl -d "$P" --json status | sed -n 's/.*"strokes":\([0-9]*\),.*/\1/p')
+penctl -d "$P" run --duration 5s --log "$log.fifo" > "$out.bg" 2>&1 &
+bg=$!
+wait_for controlled
+kill -INT $bg
+cat "$log.fifo" > "$log" &
+rd=$!
+wait $bg
+rc=$?
+# Had penctl ended before opening the FIFO, cat would wait for ever.
+kill $rd 2> /dev/null
+wait $rd
+strokes1=$(penctl -d "$P" --json status | sed -n 's/.*"strokes":\([0-9]*\),.*/\1/p')
+if [ $rc = 1 ] && stopped && [ -n "$strokes0" ] && [ "$strokes0" = "$strokes1" ] &&
+   [ ! -s "$log" ] &&
+   grep -q "^penctl: $P: SIGINT before the needle started; not starting\$" "$out.bg"; then
+	ok "SIGINT while run sets up: not started, said, exit 1, nothing logged"
+else
+	not_ok "SIGINT while run sets up: not started, said, exit 1, nothing logged (exit $rc, strokes $strokes0 -> $strokes1)"
+	sed 's/^/#   /' "$out.bg"
+fi
+rm -f "$log.fifo"
 
 # The kernel's watchdog, which penctl arms whenever it runs the needle:
 # a penctl that is stopped (or hung) gets its needle stopped by the
@@ -359,6 +438,64 @@ else
 fi
 penctl -d "$P" clear-fault > /dev/null 2>&1
 
+# monitor names faults, latched or counted behind another, their
+# clearing, the cartridges that come and go, and the periods a late
+# stroke missed: for people and in JSON.
+hsaid() { grep -Eq -- "$1" "$out.hmon"; }
+penctl -d "$P" monitor > "$out.hmon" 2>&1 &
+hmon=$!
+penctl -d "$P" --json monitor > "$out.mon" 2>&1 &
+mon=$!
+wait_for opened $hmon "$P"
+wait_for opened $mon "$P"
+run_bg run --depth 0.5mm --rate 100Hz --duration 5s
+# A stroke held 22 ms at 10 ms periods: the next is 12 ms late.
+inject "late 22000"
+wait_for hsaid "[12] periods? missed before it\$"
+inject "over_depth 300"
+wait $bg
+inject reset
+inject "overcurrent 900"
+penctl -d "$P" clear-fault > /dev/null 2>&1
+inject cartridge_remove
+inject "cartridge_insert 5007 1000000"
+wait_for hsaid "cartridge ready, id 5007, 0 of 1000000 strokes used\$"
+wait_for grep -q '"cartridge":"ready",.*"cartridge_id":5007,' "$out.mon"
+kill -INT $hmon $mon
+wait $hmon
+rc=$?
+wait $mon
+rc2=$?
+if [ $rc = 0 ] &&
+   hsaid "^[0-9.]+ fault over-depth \(\+300 um\) at stroke [1-9][0-9]*, latched\$" &&
+   hsaid "^[0-9.]+ fault overcurrent \(900 mA\) at stroke [0-9]+, counted \(another fault is latched\)\$" &&
+   hsaid "^[0-9.]+ fault-cleared over-depth \(\+300 um\)\$"; then
+	ok "monitor names a latched fault, one counted behind it, and the clearing"
+else
+	not_ok "monitor names a latched fault, one counted behind it, and the clearing (exit $rc)"
+	grep -v " stroke " "$out.hmon" | sed 's/^/#   /'
+fi
+if hsaid "^[0-9.]+ cartridge none\$" &&
+   hsaid "^[0-9.]+ stroke [0-9]+: 0.5 mm, .*, [12] periods? missed before it\$"; then
+	ok "monitor names a removed cartridge, and the periods a late stroke missed"
+else
+	not_ok "monitor names a removed cartridge, and the periods a late stroke missed"
+	grep -v " stroke " "$out.hmon" | sed 's/^/#   /'
+	grep "missed" "$out.hmon" | sed 's/^/#   /'
+fi
+if [ $rc2 = 0 ] &&
+   grep -q '^{"type":"stroke",.*"missed":[12],' "$out.mon" &&
+   grep -q '^{"type":"fault",.*"fault":"overcurrent",.*"fault_value":900,"latched":false}$' "$out.mon" &&
+   grep -q '^{"type":"fault-cleared",.*"fault":"over-depth",.*"fault_value":300}$' "$out.mon" &&
+   grep -q '^{"type":"cartridge",.*"cartridge":"none",' "$out.mon"; then
+	ok "monitor --json has the missed periods, the counted fault, the clearing and the cartridges"
+else
+	not_ok "monitor --json has the missed periods, the counted fault, the clearing and the cartridges (exit $rc2)"
+	grep -v '"type":"stroke"' "$out.mon" | sed 's/^/#   /'
+fi
+expect 0 "cartridge: +ready, id 5007, 0 of 1000000 strokes used" \
+	"status shows the new cartridge, and no fault" -- penctl -d "$P" status
+
 # Events. Two monitors watch a run: one --json with --count, one for
 # people with --duration.
 penctl -d "$P" --json monitor --count 20 > "$out.mon" 2>&1 &
@@ -408,12 +545,26 @@ expect 2 "invalid count 'many': not a whole number" "a bad --count is refused, n
 # 250 Hz is more strokes than its ring of 1024 holds.
 penctl -d "$P" monitor --duration 8s > "$out.mon" 2>&1 &
 mon=$!
+penctl -d "$P" --json monitor --duration 8s > "$out.jmon" 2> "$out.jerr" &
+jmon=$!
 wait_for opened $mon "$P"
-kill -STOP $mon
+wait_for opened $jmon "$P"
+kill -STOP $mon $jmon
 penctl -d "$P" run --rate 250Hz --duration 5s > /dev/null 2>&1
-kill -CONT $mon
+kill -CONT $mon $jmon
 wait $mon
 rc=$?
+wait $jmon
+rc2=$?
+lost=$(sed -n 's/^{"type":"overflow",.*"lost":\([1-9][0-9]*\)}$/\1/p' "$out.jmon")
+if [ $rc2 = 0 ] && [ -n "$lost" ] &&
+   grep -q "^penctl: $P: monitor fell behind: $lost events lost\$" "$out.jerr"; then
+	ok "monitor --json that fell behind has an overflow record, and says so on stderr"
+else
+	not_ok "monitor --json that fell behind has an overflow record, and says so on stderr (exit $rc2)"
+	grep -v '"type":"stroke"' "$out.jmon" | sed 's/^/#   /'
+	sed 's/^/#   /' "$out.jerr"
+fi
 if [ $rc = 0 ] &&
    grep -Eq "^[0-9.]+ \*\*\* OVERFLOW: [1-9][0-9]* events lost here: the reader fell behind \*\*\*$" "$out.mon"; then
 	ok "a monitor that fell behind prints an OVERFLOW line counting the lost events"
@@ -447,6 +598,43 @@ expect 1 "/nonexistent/x.log: cannot open log: No such file" \
 	-- penctl -d "$P" run --depth 1mm --duration 1s --log /nonexistent/x.log
 expect 0 '"state":"stopped",.*"depth_um":500,' "the refused log changed nothing" \
 	-- penctl -d "$P" --json status
+# A log that takes nothing (a full disk): written by a thread of its
+# own, its failure is seen before the start or by the first stroke's
+# event; either way the needle is stopped, run says why once, exit 1.
+penctl -d "$P" run --depth 0.5mm --rate 100Hz --duration 5s --log /dev/full > "$out" 2>&1
+rc=$?
+if [ $rc = 1 ] && stopped &&
+   [ "$(grep -c "cannot write log" "$out")" = 1 ] &&
+   grep -q "^penctl: /dev/full: cannot write log: No space left on device\$" "$out"; then
+	ok "a log that takes nothing: the needle stopped, run says why once, exit 1"
+else
+	not_ok "a log that takes nothing: the needle stopped, run says why once, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out"
+fi
+# A log that stops taking lines while the needle runs (a pipe whose
+# reader went after the first line) ends the run: the needle stops, run
+# says why and exits 1.
+rm -f "$log.fifo"
+mkfifo "$log.fifo"
+head -n 1 "$log.fifo" > "$log" &
+rd=$!
+penctl -d "$P" run --depth 0.5mm --rate 100Hz --duration 5s --log "$log.fifo" > "$out" 2>&1
+rc=$?
+# Had penctl ended before opening the FIFO, head would wait for ever.
+kill $rd 2> /dev/null
+wait $rd
+if [ $rc = 1 ] && stopped &&
+   [ "$(grep -c "cannot write log" "$out")" = 1 ] &&
+   grep -q "^penctl: $log.fifo: cannot write log: Broken pipe\$" "$out" &&
+   grep -q "^$P: stopped after [0-9.]* s (log unwritable)\$" "$out" &&
+   grep -q '^{"type":"session",' "$log" &&
+   penctl -d "$P" status | grep -q 'stop reason: *request'; then
+	ok "a log that stops taking lines stops the needle; run says why, once, exit 1"
+else
+	not_ok "a log that stops taking lines stops the needle; run says why, once, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out"
+fi
+rm -f "$log.fifo"
 
 run_bg run --log "$log"
 sleep 0.3
@@ -514,6 +702,8 @@ drive_of() { sed -n "s/^drive //p" "$DBG/pen_sim$1/state"; }
 # status_has DEV REGEX: penctl status --json matches.
 status_has() { penctl -d "$1" --json status | grep -Eq -- "$2"; }
 said() { grep -q -- "$1" "$out.btn"; }
+# said_n TEXT N: run --buttons said TEXT N times or more.
+said_n() { [ "$(grep -c -- "$1" "$out.btn")" -ge "$2" ]; }
 # lost_then_running DEV: run --buttons reported lost presses; DEV runs.
 lost_then_running() {
 	wait_for said "button presses were lost" &&
@@ -572,6 +762,21 @@ N=$(pen_dev $SIMN)
 expect 1 "^penctl: $N: the pen has no buttons\$" \
 	"run --buttons on a pen without buttons exits 1, saying so" \
 	-- penctl -d "$N" run --buttons
+echo "$SIMO buttons=0 footswitch=1" > /sys/bus/pen_sim/new_device
+O=$(pen_dev $SIMO)
+expect 0 "^buttons: +none\$" "info of a pen without buttons says so" \
+	-- penctl -d "$N" info
+expect 0 "^buttons: +footswitch\$" "info of a pen with a footswitch alone names it" \
+	-- penctl -d "$O" info
+expect 1 "^penctl: $O: the pen has a footswitch but no main button\$" \
+	"run --buttons on a pen with a footswitch alone exits 1, saying so" \
+	-- penctl -d "$O" run --buttons
+if [ "$(drive_of $SIMO)" = off ]; then
+	ok "and its needle stayed stopped"
+else
+	not_ok "and its needle stayed stopped"
+fi
+sim_delete $SIMO
 
 # run --hold-to-run: the kernel runs the needle only while the pedal is
 # held, and letting it go is how the run ends.
@@ -623,7 +828,7 @@ if ! ls "/sys/class/pen/${B#/dev/}"/input*/event* > /dev/null 2>&1; then
 	expect 1 "cannot open the buttons: no event device \(is the evdev module loaded\?\)" \
 		"without evdev, run --buttons exits 1, saying so" \
 		-- penctl -d "$B" run --buttons
-	for i in $(seq 26); do skip "run --buttons: no evdev in this kernel"; done
+	for i in $(seq 40); do skip "run --buttons: no evdev in this kernel"; done
 	sim_delete $SIMB
 	sim_delete $SIMF
 	sim_delete $SIMN
@@ -704,6 +909,89 @@ else
 fi
 penctl -d "$B" clear-fault > /dev/null 2>&1
 
+# A fault latched while the needle is stopped is named, with how to
+# clear it; while it is latched, no session begins.
+buttons_start "$B"
+echo "overcurrent 1200" > "$DBG/pen_sim$SIMB/inject"
+check "a fault latched while stopped is named, with how to clear it" \
+	wait_for said "^penctl: $B: fault overcurrent (1200 mA) latched; the needle cannot start until it is cleared: end this run (Ctrl-C), then 'penctl -d $B clear-fault'\$"
+kill -INT $btn
+wait $btn
+expect 1 "^penctl: $B: cannot start: fault overcurrent \(1200 mA\) latched; clear it with 'penctl -d $B clear-fault'\$" \
+	"run --buttons with a fault latched is refused, naming how to clear it" \
+	-- penctl -d "$B" run --buttons
+penctl -d "$B" clear-fault > /dev/null 2>&1
+
+# A start refused for another reason is named, and the session goes on,
+# here until its --duration is over.
+buttons_start "$B" --duration 3s
+echo cartridge_remove > "$DBG/pen_sim$SIMB/inject"
+press $SIMB main
+check "a press without a cartridge cannot start, and says why" \
+	wait_for said "^penctl: $B: main button: cannot start: no cartridge inserted\$"
+check "the needle stayed stopped" status_has "$B" '"state":"stopped"'
+echo "cartridge_insert 5010 1000000" > "$DBG/pen_sim$SIMB/inject"
+gone_within $btn
+if [ "$rc" = 0 ] && [ "$(drive_of $SIMB)" = off ] &&
+   grep -q "^$B: ended (duration reached): the needle is stopped; 0 runs, 0 strokes\$" "$out.btn"; then
+	ok "--duration ends run --buttons, exit 0"
+else
+	not_ok "--duration ends run --buttons, exit 0 (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+
+# The buttons' /dev/input node gone.
+ev=/dev/input/$(basename "$(ls -d "/sys/class/pen/${B#/dev/}"/input*/event*)")
+mv "$ev" "$ev.away"
+expect 1 "^penctl: $B: cannot open the buttons: no /dev/input node for them\$" \
+	"without the buttons' /dev/input node, run --buttons exits 1, saying so" \
+	-- penctl -d "$B" run --buttons
+mv "$ev.away" "$ev"
+check "it did not start the needle" status_has "$B" '"state":"stopped"'
+# A log that takes nothing ends the session by the first press's
+# events at the latest (the failure is seen as a line is logged): the
+# needle stopped, said once, exit 1.
+buttons_start "$B" --log /dev/full
+press $SIMB main
+gone_within $btn
+if [ "$rc" = 1 ] && [ "$(drive_of $SIMB)" = off ] &&
+   [ "$(grep -c "cannot write log" "$out.btn")" = 1 ] &&
+   grep -q "^penctl: /dev/full: cannot write log: No space left on device\$" "$out.btn"; then
+	ok "run --buttons with a log that takes nothing ends by the first press, said once, exit 1"
+else
+	not_ok "run --buttons with a log that takes nothing ends by the first press, said once, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+
+# The pen's events pile up while penctl is stopped, past the ring of
+# 1024 the kernel keeps for it (1040 new cartridges put in, an event
+# each): the next press still starts the needle, from the state read
+# back.
+buttons_start "$B"
+kill -STOP $btn
+i=6000
+while [ $i -lt 7040 ]; do
+	echo "cartridge_insert $i 1000000" > "$DBG/pen_sim$SIMB/inject"
+	i=$((i + 1))
+done
+kill -CONT $btn
+press $SIMB main
+check "after its pen events overflowed, a press still starts the needle" \
+	wait_for status_has "$B" '"state":"running"'
+press $SIMB main
+check "and the next stops it" \
+	wait_for status_has "$B" '"state":"stopped",.*"stop_reason":"request"'
+kill -INT $btn
+wait $btn
+rc=$?
+if [ $rc = 0 ] && [ "$(drive_of $SIMB)" = off ] &&
+   grep -q "^$B: ended (SIGINT): the needle is stopped; 1 run, [1-9][0-9]* strokes\$" "$out.btn"; then
+	ok "that session ends on SIGINT, exit 0, one run"
+else
+	not_ok "that session ends on SIGINT, exit 0, one run (exit $rc)"
+	sed 's/^/#   /' "$out.btn"
+fi
+
 # With a footswitch: the main button arms, the pedal runs the needle.
 buttons_start "$F" --depth 0.25mm
 press $SIMF main
@@ -725,6 +1013,19 @@ check "arming with the pedal held starts the needle" \
 	wait_for status_has "$F" '"state":"running"'
 let_go $SIMF
 wait_for status_has "$F" '"state":"stopped"'
+# Disarmed while the pedal runs the needle: the main button stops it,
+# and letting go of the pedal then is only said.
+hold $SIMF
+check "still armed, the pedal starts the needle again" \
+	wait_for status_has "$F" '"state":"running"'
+press $SIMF main
+check "the main button disarms, and stops the needle under the held pedal" \
+	wait_for status_has "$F" '"state":"stopped",.*"stop_reason":"request"'
+let_go $SIMF
+check "letting go of the pedal, disarmed, is only said" \
+	wait_for said "^$F: footswitch released\$"
+press $SIMF main
+wait_for said_n "main button: armed; the footswitch runs the needle" 2
 # Presses pile up while penctl is stopped, past what the kernel buffers
 # for it (64 input events): they are lost, and it says so; the pedal
 # held meanwhile is read back from the kernel's state, and counts.

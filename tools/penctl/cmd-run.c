@@ -145,8 +145,8 @@ static int run_prepare(struct runner *u)
 
 	log_session(c, &u->r, &u->info, &u->st);
 	if (u->r.log_err) {
-		errorf("%s: cannot write log: %s", c->log_arg,
-		       strerror(u->r.log_err));
+		/* Said once: close_log() says it unless it was. */
+		log_error(c, &u->r);
 		return -1;
 	}
 	return 0;
