@@ -683,6 +683,16 @@ FIXTURE_VARIANT_ADD(refused_board, no_current_channel) {
 	.opts = "current_channel=0", .err = ENODEV,
 };
 
+/* The temperature sensor is optional, but one wired wrong is refused. */
+FIXTURE_VARIANT_ADD(refused_board, a_temperature_channel_the_adc_has_not) {
+	.opts = "temperature_miswired=1", .err = EINVAL,
+};
+
+/* The footswitch on the line cartridge-detect holds. */
+FIXTURE_VARIANT_ADD(refused_board, a_footswitch_on_a_line_in_use) {
+	.opts = "footswitch=1 footswitch_miswired=1", .err = EBUSY,
+};
+
 FIXTURE_VARIANT_ADD(refused_board, no_cartridge_detect_line) {
 	.opts = "cartridge_detect=0", .err = ENOENT,
 };
@@ -696,9 +706,19 @@ FIXTURE_VARIANT_ADD(refused_board, a_cartridge_detect_line_without_interrupt) {
 	.opts = "detect_irq=0", .err = ENXIO,
 };
 
+/* Both edges are needed: a line's removal and insertion. */
+FIXTURE_VARIANT_ADD(refused_board, a_cartridge_detect_interrupt_on_one_edge) {
+	.opts = "detect_irq=2", .err = EINVAL,
+};
+
 /* Found after the registration: the pen is unregistered again. */
 FIXTURE_VARIANT_ADD(refused_board, button_lines_without_interrupts) {
 	.opts = "button_irqs=0", .err = ENXIO,
+};
+
+/* A press and a release: both edges again. */
+FIXTURE_VARIANT_ADD(refused_board, button_interrupts_on_one_edge) {
+	.opts = "button_irqs=2", .err = EINVAL,
 };
 
 /* A required property given as 0. */
@@ -815,6 +835,16 @@ TEST(a_pwm_that_fails_at_probe_gets_no_pen_until_bound_again)
 	EXPECT_EQ(0, sim_delete(TB_ID + 3));
 }
 
+/*
+ * A retraction that fails leaves the needle driven: the backend cuts the
+ * enable line at once, and the next stroke fails, which stops the needle.
+ */
+TEST_F(bench, a_retraction_that_fails_stops_the_needle_without_force)
+{
+	expect_backend_stop(_metadata, self->fd, "retract_fail 1");
+	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
+}
+
 /* A cartridge whose EEPROM cannot be read is none: no start. */
 TEST_F(bench, a_cartridge_eeprom_that_cannot_be_read_is_no_cartridge)
 {
@@ -829,6 +859,10 @@ TEST_F(bench, a_cartridge_eeprom_that_cannot_be_read_is_no_cartridge)
 	EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
 	EXPECT_EQ(ENOMEDIUM, errno);
 	expect_all_off(_metadata);
+
+	/* A record with a 0 id names no cartridge. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_insert 0 500"));
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(self->fd).cartridge_state);
 
 	/* Read at its next insertion, it is known. */
 	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_insert 4243 500"));
@@ -918,6 +952,7 @@ TEST(bad_injections_are_refused)
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "eeprom_bytes=17"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "pwm_fail=1001"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "speed_buttons=2"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "detect_irq=3"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "colour=blue"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "temperature=2"));
 }

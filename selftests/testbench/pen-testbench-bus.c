@@ -12,8 +12,9 @@
  * buttons (0 or 1), footswitch (0 or 1); boards without a part or with
  * one wrong (pen-testbench.h's struct pen_tb_config): temperature,
  * eeprom, identity, current_limit, enable_line, pwm,
- * position_channel, current_channel, cartridge_detect, detect_irq,
- * button_irqs, speed_buttons (each 0 or 1), pwm_period_ns, eeprom_bytes
+ * position_channel, current_channel, temperature_miswired,
+ * footswitch_miswired, cartridge_detect, speed_buttons (each 0 or 1),
+ * detect_irq, button_irqs (0 to 2), pwm_period_ns, eeprom_bytes
  * (1 to 16); pwm_fail (PWM applies that fail from the first, at most
  * 1000). The bus, its parser and the
  * instance list are the simulator bus's, from pen_sim.ko (which must be
@@ -84,9 +85,11 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(pwm_period_ns, 0, U32_MAX),
 	PEN_TB_KEY(position_channel, 0, 1),
 	PEN_TB_KEY(current_channel, 0, 1),
+	PEN_TB_KEY(temperature_miswired, 0, 1),
+	PEN_TB_KEY(footswitch_miswired, 0, 1),
 	PEN_TB_KEY(cartridge_detect, 0, 1),
-	PEN_TB_KEY(detect_irq, 0, 1),
-	PEN_TB_KEY(button_irqs, 0, 1),
+	PEN_TB_KEY(detect_irq, 0, 2),
+	PEN_TB_KEY(button_irqs, 0, 2),
 	PEN_TB_KEY(speed_buttons, 0, 1),
 	PEN_TB_KEY(eeprom_bytes, 1, PEN_TB_EEPROM_SIZE),
 	PEN_TB_KEY(pwm_fail, 0, 1000),

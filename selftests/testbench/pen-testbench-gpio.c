@@ -141,6 +141,11 @@ static int pen_tb_irq_set_type(struct irq_data *d, unsigned int type)
 
 	if (type & ~IRQ_TYPE_EDGE_BOTH)
 		return -EINVAL;
+	/* Where the board's interrupt triggers on one edge only (2). */
+	if (type == IRQ_TYPE_EDGE_BOTH &&
+	    (irqd_to_hwirq(d) == PEN_TB_LINE_DETECT ? tb->cfg.detect_irq :
+						       tb->cfg.button_irqs) == 2)
+		return -EINVAL;
 	raw_spin_lock_irqsave(&tb->lock, flags);
 	tb->hw.irq_type[irqd_to_hwirq(d)] = type;
 	raw_spin_unlock_irqrestore(&tb->lock, flags);
@@ -264,6 +269,15 @@ static bool pen_tb_line_wired(const struct pen_tb_config *cfg,
 	}
 }
 
+/* The controller's line that pen-vcm.ID's @line is wired to. */
+static unsigned int pen_tb_line_offset(const struct pen_tb_config *cfg,
+				       unsigned int line)
+{
+	if (line == PEN_TB_LINE_FOOTSWITCH && cfg->footswitch_miswired)
+		return PEN_TB_LINE_DETECT;
+	return line;
+}
+
 int pen_tb_gpio_lookup_add(struct pen_tb *tb)
 {
 	struct gpiod_lookup_table *t;
@@ -277,7 +291,9 @@ int pen_tb_gpio_lookup_add(struct pen_tb *tb)
 	for (i = 0; i < PEN_TB_LINES; i++) {
 		if (!pen_tb_line_wired(&tb->cfg, i))
 			continue;
-		t->table[n++] = GPIO_LOOKUP(tb->name, i, pen_tb_line_names[i],
+		t->table[n++] = GPIO_LOOKUP(tb->name,
+					    pen_tb_line_offset(&tb->cfg, i),
+					    pen_tb_line_names[i],
 					    GPIO_ACTIVE_HIGH);
 	}
 	tb->gpio_lookup = t;

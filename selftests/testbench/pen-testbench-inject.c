@@ -7,7 +7,7 @@
  *
  *   over_depth UM | short UM | stall N | stuck UM | late US | reset
  *   pwm_fail N | adc_fail N | supply_fail N | supply_stuck N
- *   eeprom_fail N | gpio_fail N
+ *   eeprom_fail N | gpio_fail N | retract_fail N
  *   overcurrent MA | overtemp MDEGC
  *   cartridge_insert ID BUDGET | cartridge_bad ID BUDGET | cartridge_remove
  *   press BUTTON | release BUTTON
@@ -37,6 +37,7 @@ static_assert(sizeof_field(struct pen_tb, hw.inj_supply_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_supply_stuck) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_eeprom_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_gpio_fail) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_retract_fail) == sizeof(u32));
 
 static int pen_tb_inject_reset(void *data, unsigned int what, const u64 *arg)
 {
@@ -108,6 +109,8 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 	/* Reads of the cartridge EEPROM, of an input line (not the enable). */
 	PEN_TB_SET("eeprom_fail", 1000, inj_eeprom_fail, false),
 	PEN_TB_SET("gpio_fail", 1000, inj_gpio_fail, false),
+	/* PWM applies that retract a driven needle. */
+	PEN_TB_SET("retract_fail", 1000, inj_retract_fail, false),
 	{ "reset", 0, { }, pen_tb_inject_reset },
 	{ "cartridge_insert", 2, { U64_MAX, U32_MAX },
 	  pen_tb_inject_cartridge, PEN_TB_EEPROM_MAGIC },

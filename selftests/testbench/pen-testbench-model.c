@@ -163,6 +163,7 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_supply_stuck = 0;
 	tb->hw.inj_eeprom_fail = 0;
 	tb->hw.inj_gpio_fail = 0;
+	tb->hw.inj_retract_fail = 0;
 }
 
 /*
@@ -205,6 +206,18 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 	ret = pen_tb_injected_failure(tb, &tb->hw.inj_pwm_fail);
 	if (ret)
 		return ret;
+	/* Nor does one asked to retract a driven needle (injected). */
+	if (state->enabled && !state->duty_cycle) {
+		raw_spin_lock_irq(&tb->lock);
+		if (tb->hw.inj_retract_fail && tb->hw.pwm_enabled &&
+		    tb->hw.pwm_duty_ns) {
+			tb->hw.inj_retract_fail--;
+			ret = -EIO;
+		}
+		raw_spin_unlock_irq(&tb->lock);
+		if (ret)
+			return ret;
+	}
 	/* An injected late apply holds up the stroke it starts. */
 	if (state->enabled && state->duty_cycle) {
 		raw_spin_lock_irq(&tb->lock);
@@ -419,8 +432,10 @@ int pen_tb_iio_add(struct pen_tb *tb)
 		tb->iio_maps[n++] = (struct iio_map)IIO_MAP("current",
 							    tb->consumer,
 							    "current");
+	/* Miswired: to a channel the ADC does not have. */
 	if (tb->cfg.temperature)
-		tb->iio_maps[n++] = (struct iio_map)IIO_MAP("temperature",
+		tb->iio_maps[n++] = (struct iio_map)IIO_MAP(tb->cfg.temperature_miswired ?
+							    "humidity" : "temperature",
 							    tb->consumer,
 							    "temperature");
 	if (!n)

@@ -84,6 +84,8 @@ static int pen_tb_of_config(struct device_node *drive,
 	cfg->pwm_period_ns = PEN_TB_PWM_PERIOD_NS;
 	cfg->position_channel = 1;
 	cfg->current_channel = 1;
+	cfg->temperature_miswired = 0;
+	cfg->footswitch_miswired = 0;
 	cfg->cartridge_detect = 1;
 	cfg->detect_irq = 1;
 	cfg->button_irqs = 1;
@@ -113,6 +115,8 @@ static bool pen_tb_of_same(const struct pen_tb_config *a,
 	       a->pwm_period_ns == b->pwm_period_ns &&
 	       a->position_channel == b->position_channel &&
 	       a->current_channel == b->current_channel &&
+	       a->temperature_miswired == b->temperature_miswired &&
+	       a->footswitch_miswired == b->footswitch_miswired &&
 	       a->cartridge_detect == b->cartridge_detect &&
 	       a->detect_irq == b->detect_irq &&
 	       a->button_irqs == b->button_irqs &&

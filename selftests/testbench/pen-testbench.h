@@ -86,8 +86,13 @@ enum pen_tb_line {
  * @position_channel: 1: the position ADC channel is wired (required)
  * @current_channel: 1: the coil current ADC channel is wired (required)
  * @cartridge_detect: 1: the cartridge-detect line is wired (required)
- * @detect_irq: 1: the cartridge-detect line has an interrupt
- * @button_irqs: 1: the button lines have interrupts
+ * @temperature_miswired: 1: pen-vcm's temperature channel is mapped to
+ *	one the ADC does not have
+ * @footswitch_miswired: 1: the footswitch is wired to the cartridge-detect
+ *	line (with @footswitch), which pen-vcm holds already
+ * @detect_irq: 1: the cartridge-detect line has an interrupt; 0: none;
+ *	2: one that triggers on one edge only, not both
+ * @button_irqs: the same for the button lines
  * @speed_buttons: 1: with @buttons, the speed buttons are wired too;
  *	0: the main button alone, a handpiece wired in part
  * @eeprom_bytes: the size of the cartridge EEPROM's cell (16: its record)
@@ -119,6 +124,8 @@ struct pen_tb_config {
 	u32 pwm_period_ns;
 	u32 position_channel;
 	u32 current_channel;
+	u32 temperature_miswired;
+	u32 footswitch_miswired;
 	u32 cartridge_detect;
 	u32 detect_irq;
 	u32 button_irqs;
@@ -190,6 +197,8 @@ struct pen_tb_stroke {
  * @inj_eeprom_fail: injected: this many more EEPROM reads fail (-EIO)
  * @inj_gpio_fail: injected: this many more reads of an input line fail
  *	(-EIO)
+ * @inj_retract_fail: injected: this many more PWM applies that retract
+ *	a driven needle (duty to 0, enabled) fail (-EIO) and change nothing
  * @inject_ns: when the last injection was written
  * @eeprom: the cartridge EEPROM's contents; blank while no cartridge is in
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
@@ -228,6 +237,7 @@ struct pen_tb_hw {
 	u32 inj_supply_stuck;
 	u32 inj_eeprom_fail;
 	u32 inj_gpio_fail;
+	u32 inj_retract_fail;
 	u64 inject_ns;
 	u8 eeprom[PEN_TB_EEPROM_SIZE];
 	u64 rec_count;
