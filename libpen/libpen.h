@@ -706,7 +706,8 @@ int pen_parse_index(const char *s, unsigned int *index);
  * @s: "N", "penN" or "/dev/penN" (the pen numbered N), or any other path
  *     naming a device file (one with a '/' in it, "./pen0" say)
  * @path: output buffer, for pen_open()
- * @len: size of @path; 32 bytes hold "/dev/pen" and any number
+ * @len: size of @path; 32 bytes hold "/dev/pen" and any number, PATH_MAX
+ *       any path
  *
  * What is not a number, "penN" or a path with a '/' is refused, so that
  * a mistyped name ("pen", "pen1x") is an error rather than a file in the
@@ -748,7 +749,9 @@ enum pen_quantity {
  * "malformed number", "missing unit (use mm or um)", "unknown unit 'x'
  * (use ms, s, m or h)", "MHz is megahertz; use mHz", "too large", "must
  * be greater than zero", or what the unit cannot represent ("not a whole
- * number of micrometres", "finer than 1 mHz ...", "finer than 1 ns").
+ * number of micrometres", "finer than 1 mHz ...", "finer than 1 ns");
+ * for a device, "number too large" or a path longer than PATH_MAX's
+ * "path too long".
  * One line: control characters in the quoted unit are shown as '?'.
  * A program prints it after the value: "invalid depth '2x': unknown
  * unit 'x' (use mm or um)".

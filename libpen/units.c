@@ -9,6 +9,7 @@
  * per minute) and the error is documented to be below the resolution.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -367,7 +368,7 @@ static const struct {
 /* Parse @s as @q, for its errno only. */
 static int probe(enum pen_quantity q, const char *s)
 {
-	char path[32];
+	char path[PATH_MAX];
 	unsigned int n;
 	uint64_t v64;
 	uint32_t v;
@@ -444,6 +445,14 @@ static const char *value_why(enum pen_quantity q, const char *s, int err,
 	return quantities[q].too_fine;
 }
 
+/* @s names a pen by a number too large for one (not a path too long). */
+static bool is_index_range(const char *s)
+{
+	unsigned int n;
+
+	return pen_parse_index(s, &n) < 0 && errno == ERANGE;
+}
+
 PEN_EXPORT const char *pen_parse_strerror(enum pen_quantity q, const char *s,
 					  char *buf, size_t len)
 {
@@ -456,7 +465,9 @@ PEN_EXPORT const char *pen_parse_strerror(enum pen_quantity q, const char *s,
 		goto inval;
 	err = errno;
 
-	if (q == PEN_QUANTITY_DEVICE || q == PEN_QUANTITY_INDEX)
+	if (q == PEN_QUANTITY_DEVICE && err == ERANGE && !is_index_range(s))
+		why = "path too long";
+	else if (q == PEN_QUANTITY_DEVICE || q == PEN_QUANTITY_INDEX)
 		why = err == ERANGE ? "number too large" :
 		      !*s ? "empty value" :
 		      q == PEN_QUANTITY_INDEX ?

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <getopt.h>
+#include <limits.h>
 
 #include <json-c/json.h>
 #include <libpen.h>
@@ -61,7 +62,7 @@
 
 struct ctx {
 	const char *path;		/* device path */
-	char path_buf[32];
+	char path_buf[PATH_MAX];
 	bool json;
 	unsigned int given;		/* OPT_F_* seen on the command line */
 	const char *device_arg;
