@@ -17,8 +17,44 @@
 #define JSON_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /*
- * @s with each byte past ASCII made its Latin-1 character, in UTF-8, in
- * a new allocation; NULL if @s is all ASCII, or for want of memory.
+ * @s is UTF-8 as json-c takes it: each sequence whole and shortest, no
+ * surrogate, nothing past U+10FFFF.
+ */
+static bool is_utf8(const unsigned char *p)
+{
+	unsigned int c, len, i;
+
+	while (*p) {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf)
+			len = 1, c = *p & 0x1f;
+		else if (*p >= 0xe0 && *p <= 0xef)
+			len = 2, c = *p & 0x0f;
+		else if (*p >= 0xf0 && *p <= 0xf4)
+			len = 3, c = *p & 0x07;
+		else
+			return false;
+		for (i = 1; i <= len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			c = c << 6 | (p[i] & 0x3f);
+		}
+		if ((len == 2 && c < 0x800) || (len == 3 && c < 0x10000) ||
+		    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+			return false;
+		p += len + 1;
+	}
+	return true;
+}
+
+/*
+ * @s, if it is not UTF-8 already (a model name a driver gave as bytes, a
+ * file name in Latin-1), with each byte past ASCII made its Latin-1
+ * character, in UTF-8, in a new allocation; NULL if @s is UTF-8 (ASCII
+ * included), or for want of memory.
  */
 static char *latin1(const char *s)
 {
@@ -26,10 +62,10 @@ static char *latin1(const char *s)
 	size_t n = 0;
 	char *u;
 
+	if (is_utf8((const unsigned char *)s))
+		return NULL;
 	for (p = (const unsigned char *)s; *p; p++)
 		n += *p >= 0x80;
-	if (!n)
-		return NULL;
 	u = malloc(strlen(s) + n + 1);
 	if (!u)
 		return NULL;
