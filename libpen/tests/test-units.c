@@ -1768,12 +1768,26 @@ static void test_parse_strerror(void)
 		  "not a pen (N, penN or /dev/penN) or a path with a '/'" },
 		{ PEN_QUANTITY_DEVICE, "./pen",
 		  NULL },
+		{ PEN_QUANTITY_DEVICE, "/dev/pen99999999999",
+		  "number too large" },
+		{ PEN_QUANTITY_DEVICE, "/a/path/longer/than/32/bytes/pen0",
+		  NULL },
 	};
+	static char long_path[PATH_MAX + 1];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		why_is(cases[i].q, cases[i].s, cases[i].why);
+	/* Only a path that fits no buffer is too long. */
+	memset(long_path, 'a', PATH_MAX);
+	long_path[0] = '/';
 	char buf[128];
+
+	check(pen_parse_strerror(PEN_QUANTITY_DEVICE, long_path, buf,
+				 sizeof(buf)) == buf &&
+	      !strcmp(buf, "path too long"),
+	      "a path of PATH_MAX bytes is refused: path too long (got '%s')",
+	      buf);
 
 	check(!pen_parse_strerror(PEN_QUANTITY_DEPTH, NULL, buf, sizeof(buf)) &&
 	      errno == EINVAL, "pen_parse_strerror(NULL) fails with EINVAL");
@@ -2216,6 +2230,9 @@ static void test_penctl_usage(void)
 	       "-d", "pen", "status");
 	PENCTL(2, "invalid device '4294967296': number too large",
 	       "--device", "4294967296", "status");
+	/* A path longer than 31 bytes is a path like any other. */
+	PENCTL(1, "penctl: /tmp/no/such/directory/for/a/pen/pen0: no such pen",
+	       "--device", "/tmp/no/such/directory/for/a/pen/pen0", "status");
 	/* A control character the user typed is not printed as it is. */
 	PENCTL(2, "unknown command 'a?b'", "a\nb");
 	PENCTL(2, "penctl: unknown command '?[2J'", "\033[2J");
@@ -2404,6 +2421,22 @@ static void test_penctl_replay_more(void)
 	       "--json", "replay", f);
 	PENCTL(0, "session of Stift-\xe9 (d, m, serial \xb5-1)",
 	       "replay", f);
+
+	/*
+	 * UTF-8 is kept as it is, as penctl's own logs write it; a string
+	 * only partly UTF-8 is not, and is taken as Latin-1 whole.
+	 */
+	f = LOG("utf8.log",
+		"{\"type\":\"session\",\"name\":\"Stift-\xc3\xa9\","
+		"\"driver\":\"d\",\"model\":\"\xe2\x82\xac \xf0\x9f\x96\x8a\","
+		"\"serial\":\"\xc3\xa9\xe9\",\"start_time\":\"t\"}",
+		L_FAULT_NAMED("gr\xc3\xbcn"));
+	PENCTL(0, "\"name\":\"Stift-\xc3\xa9\",\"driver\":\"d\","
+	       "\"model\":\"\xe2\x82\xac \xf0\x9f\x96\x8a\","
+	       "\"serial\":\"\xc3\x83\xc2\xa9\xc3\xa9\"",
+	       "--json", "replay", f);
+	PENCTL(0, "\"faults_by_name\":{\"gr\xc3\xbcn\":1}",
+	       "--json", "replay", f);
 
 	/* A last line without its newline is still a line. */
 	f = LOG("cut-newline.log", L_RUNNING);
