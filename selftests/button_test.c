@@ -800,6 +800,33 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
+/*
+ * Runs @fn(@arg) in a child that ends with exit(). The coverage build's
+ * libpen writes its counters from its destructor, at exit(), and the
+ * harness ends the processes of its tests with _exit(): so each test of
+ * libpen does its work in such a child. A failed check reaches the
+ * harness through _metadata, which its processes share; a failed
+ * assertion ends the child as it would have ended the test's process.
+ */
+static void libpen_child(struct __test_metadata *_metadata,
+			 void (*fn)(struct __test_metadata *, void *),
+			 void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fn(_metadata, arg);
+		fflush(NULL);
+		exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+}
+
 /* What a fake sysfs tree is made of: the real names and numbers. */
 struct real_tree {
 	char pen[32];		/* "penN" */
@@ -1017,6 +1044,7 @@ static int fake_open(const struct fake_case *c, const struct real_tree *t,
 
 	memcpy(mixed.pen, t->pen, sizeof(mixed.pen));
 	memcpy(mixed.pen_dev, t->pen_dev, sizeof(mixed.pen_dev));
+	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -1027,7 +1055,7 @@ static int fake_open(const struct fake_case *c, const struct real_tree *t,
 		if (!pen || ret) {
 			fprintf(stderr, "# %s: setup: %s\n", c->what,
 				strerror(pen ? -ret : errno));
-			_exit(FAKE_SETUP_FAILED);
+			exit(FAKE_SETUP_FAILED);
 		}
 		low = lowest_free_fd();
 		b = pen_buttons_open(pen);
@@ -1044,7 +1072,8 @@ static int fake_open(const struct fake_case *c, const struct real_tree *t,
 		if (lowest_free_fd() != low)
 			err = FAKE_LEAKED;
 		pen_close(pen);
-		_exit(err);
+		/* exit(), not _exit(): see libpen_child(). */
+		exit(err);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -errno;
@@ -1089,8 +1118,9 @@ TEST_F(lib, sysfs_is_checked_before_the_node_is_opened)
 	}
 }
 
-TEST_F(lib, no_descriptor_to_spare_is_emfile)
+static void lib_emfile(struct __test_metadata *_metadata, void *arg)
 {
+	FIXTURE_DATA(lib) *self = arg;
 	struct pen_buttons *b;
 	struct rlimit old, lim;
 	int low, spare, err;
@@ -1124,8 +1154,14 @@ TEST_F(lib, no_descriptor_to_spare_is_emfile)
 	}
 }
 
-TEST_F(lib, wait_then_read_presses_in_order)
+TEST_F(lib, no_descriptor_to_spare_is_emfile)
 {
+	libpen_child(_metadata, lib_emfile, self);
+}
+
+static void lib_wait_read(struct __test_metadata *_metadata, void *arg)
+{
+	FIXTURE_DATA(lib) *self = arg;
 	struct pollfd p = { .events = POLLIN };
 	struct pen_button_event ev;
 	struct pen_buttons *b;
@@ -1171,8 +1207,14 @@ TEST_F(lib, wait_then_read_presses_in_order)
 	pen_buttons_close(b);
 }
 
-TEST_F(lib, after_an_overflow_wait_is_ready_at_once)
+TEST_F(lib, wait_then_read_presses_in_order)
 {
+	libpen_child(_metadata, lib_wait_read, self);
+}
+
+static void lib_overflow(struct __test_metadata *_metadata, void *arg)
+{
+	FIXTURE_DATA(lib) *self = arg;
 	struct pen_button_event ev;
 	struct pen_buttons *b;
 	int i, ret, pedal = 0;
@@ -1206,8 +1248,14 @@ TEST_F(lib, after_an_overflow_wait_is_ready_at_once)
 	pen_buttons_close(b);
 }
 
-TEST_F(lib, removal_is_ready_and_enodev)
+TEST_F(lib, after_an_overflow_wait_is_ready_at_once)
 {
+	libpen_child(_metadata, lib_overflow, self);
+}
+
+static void lib_removal(struct __test_metadata *_metadata, void *arg)
+{
+	FIXTURE_DATA(lib) *self = arg;
 	struct pen_button_event ev;
 	struct pen_buttons *b;
 
@@ -1230,14 +1278,26 @@ TEST_F(lib, removal_is_ready_and_enodev)
 	EXPECT_EQ(ENODEV, errno);
 }
 
-TEST_F(pen, libpen_has_the_buttons_its_flags_say)
+TEST_F(lib, removal_is_ready_and_enodev)
 {
+	libpen_child(_metadata, lib_removal, self);
+}
+
+/* Pen N with the flags it has, for pen_has_the_flags(). */
+struct pen_and_flags {
+	int pen;
+	uint32_t flags;
+};
+
+static void pen_has_the_flags(struct __test_metadata *_metadata, void *arg)
+{
+	const struct pen_and_flags *variant = arg;
 	struct pen_buttons *b;
 	struct pen *pen;
 	char path[64];
 	unsigned int i;
 
-	snprintf(path, sizeof(path), "/dev/pen%d", self->pen);
+	snprintf(path, sizeof(path), "/dev/pen%d", variant->pen);
 	pen = pen_open(path, 0);
 	ASSERT_NE(NULL, pen);
 	b = pen_buttons_open(pen);
@@ -1268,6 +1328,13 @@ TEST_F(pen, libpen_has_the_buttons_its_flags_say)
 	pen_close(pen);
 	EXPECT_EQ(0, pen_buttons_wait(b, 0));
 	pen_buttons_close(b);
+}
+
+TEST_F(pen, libpen_has_the_buttons_its_flags_say)
+{
+	struct pen_and_flags pf = { self->pen, variant->flags };
+
+	libpen_child(_metadata, pen_has_the_flags, &pf);
 }
 
 /* Pen @id made anew with @opts, its tree read: 0, -errno, or SKIP. */
