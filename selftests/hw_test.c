@@ -845,6 +845,46 @@ TEST_F(bench, a_retraction_that_fails_stops_the_needle_without_force)
 	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
 }
 
+/*
+ * A cartridge EEPROM wired but not (yet) registered: pen_vcm waits for
+ * it. Its probe is deferred (a bind by hand fails with EAGAIN) and the
+ * reason is the one the kernel lists for deferred devices; no pen.
+ */
+TEST(a_board_whose_cartridge_eeprom_is_not_there_waits_for_it)
+{
+	char buf[256], path[128], dev[32], line[256];
+	bool listed = false;
+	FILE *f;
+
+	if (!bench_loaded())
+		SKIP(return, "no pen_testbench (a kernel without IIO?)");
+	if (sim_from_device_tree())
+		SKIP(return, "the device tree's benches are whole boards");
+	snprintf(dev, sizeof(dev), "pen-vcm.%d", TB_ID + 3);
+	sim_delete(TB_ID + 3);
+	snprintf(buf, sizeof(buf), "%d eeprom_provider=0", TB_ID + 3);
+	ASSERT_EQ(0, sim_write(sim_bus_file(path, sizeof(path), "new_device"),
+			       buf));
+	EXPECT_EQ(-ENOENT, sim_pen_index(TB_ID + 3));
+	EXPECT_EQ(-EAGAIN,
+		  sim_write("/sys/bus/platform/drivers/pen-vcm/bind", dev));
+	EXPECT_EQ(-ENOENT, sim_pen_index(TB_ID + 3));
+	EXPECT_EQ(0, sim_state(TB_ID + 3, "drive_enables"));
+
+	f = fopen("/sys/kernel/debug/devices_deferred", "re");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, dev, strlen(dev)) &&
+		    line[strlen(dev)] == '\t') {
+			listed = true;
+			EXPECT_NE(NULL, strstr(line, "cartridge EEPROM not ready"))
+				TH_LOG("%s", line);
+		}
+	fclose(f);
+	EXPECT_TRUE(listed);
+	EXPECT_EQ(0, sim_delete(TB_ID + 3));
+}
+
 /* A cartridge whose EEPROM cannot be read is none: no start. */
 TEST_F(bench, a_cartridge_eeprom_that_cannot_be_read_is_no_cartridge)
 {

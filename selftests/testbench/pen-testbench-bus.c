@@ -14,7 +14,8 @@
  * eeprom, identity, current_limit, enable_line, pwm,
  * position_channel, current_channel, temperature_miswired,
  * footswitch_miswired, cartridge_detect, speed_buttons (each 0 or 1),
- * detect_irq, button_irqs (0 to 2), pwm_period_ns, eeprom_bytes
+ * eeprom_provider, detect_irq, button_irqs (0 to 2), pwm_period_ns,
+ * eeprom_bytes
  * (1 to 16); pwm_fail (PWM applies that fail from the first, at most
  * 1000). The bus, its parser and the
  * instance list are the simulator bus's, from pen_sim.ko (which must be
@@ -92,6 +93,7 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(button_irqs, 0, 2),
 	PEN_TB_KEY(speed_buttons, 0, 1),
 	PEN_TB_KEY(eeprom_bytes, 1, PEN_TB_EEPROM_SIZE),
+	PEN_TB_KEY(eeprom_provider, 0, 1),
 	PEN_TB_KEY(pwm_fail, 0, 1000),
 };
 
@@ -316,6 +318,7 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.button_irqs = 1,
 	.speed_buttons = 1,
 	.eeprom_bytes = PEN_TB_EEPROM_SIZE,
+	.eeprom_provider = 1,
 	.pwm_fail = 0,
 };
 

@@ -91,6 +91,7 @@ static int pen_tb_of_config(struct device_node *drive,
 	cfg->button_irqs = 1;
 	cfg->speed_buttons = 1;
 	cfg->eeprom_bytes = PEN_TB_EEPROM_SIZE;
+	cfg->eeprom_provider = 1;
 	return 0;
 }
 
@@ -121,7 +122,8 @@ static bool pen_tb_of_same(const struct pen_tb_config *a,
 	       a->detect_irq == b->detect_irq &&
 	       a->button_irqs == b->button_irqs &&
 	       a->speed_buttons == b->speed_buttons &&
-	       a->eeprom_bytes == b->eeprom_bytes;
+	       a->eeprom_bytes == b->eeprom_bytes &&
+	       a->eeprom_provider == b->eeprom_provider;
 }
 
 static bool pen_tb_of_in_use(struct device_node *np)

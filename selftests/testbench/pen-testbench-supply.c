@@ -101,9 +101,12 @@ int pen_tb_nvmem_add(struct pen_tb *tb)
 	if (ret)
 		return ret;
 
-	tb->nvmem = devm_nvmem_register(&tb->dev, &config);
-	if (IS_ERR(tb->nvmem))
-		return PTR_ERR(tb->nvmem);
+	/* Wired, but never there: pen-vcm's lookup finds no provider. */
+	if (tb->cfg.eeprom_provider) {
+		tb->nvmem = devm_nvmem_register(&tb->dev, &config);
+		if (IS_ERR(tb->nvmem))
+			return PTR_ERR(tb->nvmem);
+	}
 
 	/* The EEPROM is there, but unwired: pen-vcm finds no cell. */
 	if (!tb->cfg.eeprom)

@@ -96,6 +96,8 @@ enum pen_tb_line {
  * @speed_buttons: 1: with @buttons, the speed buttons are wired too;
  *	0: the main button alone, a handpiece wired in part
  * @eeprom_bytes: the size of the cartridge EEPROM's cell (16: its record)
+ * @eeprom_provider: 1: the cartridge EEPROM registers; 0: its cell is
+ *	wired (with @eeprom) but it never comes: pen-vcm waits for it
  * @pwm_fail: the first this many PWM applies fail (-EIO), the probe's too
  *
  * @temperature to @eeprom_bytes describe boards without something, or
@@ -131,6 +133,7 @@ struct pen_tb_config {
 	u32 button_irqs;
 	u32 speed_buttons;
 	u32 eeprom_bytes;
+	u32 eeprom_provider;
 	u32 pwm_fail;
 };
 
