@@ -1337,7 +1337,7 @@ TEST_F(pen, libpen_has_the_buttons_its_flags_say)
 	libpen_child(_metadata, pen_has_the_flags, &pf);
 }
 
-/* Pen @id made anew with @opts, its tree read: 0, -errno, or SKIP. */
+/* Pen @id made anew with @opts, its names and numbers read: 0 or -errno. */
 static int other_pen(unsigned int id, const char *opts, struct real_tree *t)
 {
 	int ret;
