@@ -885,6 +885,78 @@ TEST(a_board_whose_cartridge_eeprom_is_not_there_waits_for_it)
 	EXPECT_EQ(0, sim_delete(TB_ID + 3));
 }
 
+/*
+ * The backend logs its hardware's failures rate-limited; the cuts are
+ * not: sensors that cannot be read, or a retraction that fails, stop the
+ * needle every time, however often.
+ */
+TEST_F(bench, hardware_that_fails_again_and_again_stops_the_needle_every_time)
+{
+	static const char *const cmds[] = { "adc_fail 1", "retract_fail 1" };
+	struct pen_status st;
+	unsigned int c, i;
+
+	for (c = 0; c < ARRAY_SIZE(cmds); c++) {
+		for (i = 0; i < 12; i++) {
+			st = pen_run_then_inject(_metadata, self->fd, TB_ID,
+						 2000000, cmds[c], 2000);
+			ASSERT_EQ(PEN_STATE_STOPPED, st.state)
+				TH_LOG("%s, time %u", cmds[c], i + 1);
+			EXPECT_EQ(PEN_STOP_BACKEND, st.stop_reason)
+				TH_LOG("%s, time %u", cmds[c], i + 1);
+			EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+			EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
+		}
+	}
+	expect_all_off(_metadata);
+}
+
+/*
+ * A PWM that will not stop: each stop tries it again (the enable and the
+ * supply are off already), until one succeeds. The supply was cut under
+ * the PWM still on: the only way left to take the force away.
+ */
+TEST_F(bench, a_pwm_that_will_not_stop_is_stopped_again_at_each_stop)
+{
+	struct pen_status st;
+	int i;
+
+	st = pen_run_then_inject(_metadata, self->fd, TB_ID, 30000000,
+				 "pwm_fail 1000", 2000);
+	EXPECT_EQ(PEN_STOP_BACKEND, st.stop_reason);
+	EXPECT_EQ(1, sim_state(TB_ID, "pwm_enabled"));
+	ASSERT_EQ(0, sim_inject(TB_ID, "pwm_fail 15"));
+	for (i = 0; i < 15; i++) {
+		ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+		EXPECT_EQ(1, sim_state(TB_ID, "pwm_enabled")) TH_LOG("stop %d", i);
+		EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+		EXPECT_EQ(0, sim_state(TB_ID, "regulator"));
+		EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
+	}
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
+	EXPECT_EQ(PEN_STATE_STOPPED, pen_status_of(self->fd).state);
+}
+
+/* The same for a motor supply that will not switch off. */
+TEST_F(bench, a_motor_supply_that_will_not_switch_off_is_switched_off_at_each_stop)
+{
+	int i;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(TB_ID, "supply_stuck 15"));
+	for (i = 0; i < 15; i++) {
+		ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+		EXPECT_EQ(1, sim_state(TB_ID, "regulator")) TH_LOG("stop %d", i);
+		EXPECT_EQ(0, sim_state(TB_ID, "drive"));
+		EXPECT_EQ(0, sim_state(TB_ID, "pwm_enabled"));
+		EXPECT_EQ(0, sim_state(TB_ID, "current_ma"));
+	}
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	expect_all_off(_metadata);
+}
+
 /* A cartridge whose EEPROM cannot be read is none: no start. */
 TEST_F(bench, a_cartridge_eeprom_that_cannot_be_read_is_no_cartridge)
 {
