@@ -1003,6 +1003,31 @@ TEST(a_cartridge_eeprom_cell_of_the_wrong_size_accepts_no_cartridge)
 	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
 
+/*
+ * A board without debounce (debounce-interval 0): the cartridge and the
+ * pedal are read at their edges, at once.
+ */
+TEST(a_board_without_debounce_reads_its_inputs_at_once)
+{
+	struct pen_status st;
+	int fd = board_without(_metadata, "debounce_ms=0 footswitch=1");
+
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(PEN_CARTRIDGE_READY, pen_status_of(fd).cartridge_state);
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "cartridge_insert 4245 300"));
+	st = pen_status_of(fd);
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ(4245, st.cartridge_id);
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "press footswitch"));
+	EXPECT_TRUE(pen_status_of(fd).flags & PEN_STATUS_PEDAL_DOWN);
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "release footswitch"));
+	EXPECT_FALSE(pen_status_of(fd).flags & PEN_STATUS_PEDAL_DOWN);
+	close(fd);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
 static int pedal_down(int fd)
 {
 	return !!(pen_status_of(fd).flags & PEN_STATUS_PEDAL_DOWN);
@@ -1065,6 +1090,7 @@ TEST(bad_injections_are_refused)
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "pwm_fail=1001"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "speed_buttons=2"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "detect_irq=3"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "debounce_ms=21"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "colour=blue"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "temperature=2"));
 }

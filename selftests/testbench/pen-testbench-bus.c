@@ -15,7 +15,8 @@
  * position_channel, current_channel, temperature_miswired,
  * footswitch_miswired, cartridge_detect, speed_buttons (each 0 or 1),
  * eeprom_provider, detect_irq, button_irqs (0 to 2), pwm_period_ns,
- * eeprom_bytes
+ * eeprom_bytes, debounce_ms (at most 20: the bench waits that long after
+ * a button's edge)
  * (1 to 16); pwm_fail (PWM applies that fail from the first, at most
  * 1000). The bus, its parser and the
  * instance list are the simulator bus's, from pen_sim.ko (which must be
@@ -94,6 +95,7 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(speed_buttons, 0, 1),
 	PEN_TB_KEY(eeprom_bytes, 1, PEN_TB_EEPROM_SIZE),
 	PEN_TB_KEY(eeprom_provider, 0, 1),
+	PEN_TB_KEY(debounce_ms, 0, PEN_TB_DEBOUNCE_MAX_MS),
 	PEN_TB_KEY(pwm_fail, 0, 1000),
 };
 
@@ -137,6 +139,7 @@ static int pen_tb_pdev_add(struct pen_tb *tb)
 				   PEN_TB_CUR_PER_AMP),
 		PROPERTY_ENTRY_U32("pen,temperature-limit-millicelsius",
 				   PEN_TB_TEMP_LIMIT),
+		PROPERTY_ENTRY_U32("debounce-interval", cfg->debounce_ms),
 		/* What a board may leave out: last, kept or dropped below. */
 		PROPERTY_ENTRY_STRING("pen,model", "pen-testbench"),
 		PROPERTY_ENTRY_STRING("serial-number", tb->serial),
@@ -319,6 +322,7 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.speed_buttons = 1,
 	.eeprom_bytes = PEN_TB_EEPROM_SIZE,
 	.eeprom_provider = 1,
+	.debounce_ms = 5,
 	.pwm_fail = 0,
 };
 

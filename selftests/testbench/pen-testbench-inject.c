@@ -21,7 +21,7 @@
 #include "pen-testbench.h"
 
 /* The bench waits this long after a button edge: pen-vcm's debounce. */
-#define PEN_TB_DEBOUNCE_WAIT_MS	20
+#define PEN_TB_DEBOUNCE_WAIT_MS	PEN_TB_DEBOUNCE_MAX_MS
 
 /* The fields PEN_SIMBUS_INJECT_SET() sets are 32-bit, inject_ns 64. */
 static_assert(sizeof_field(struct pen_tb, hw.inject_ns) == sizeof(u64));

@@ -55,6 +55,8 @@ enum pen_tb_line {
 #define PEN_TB_TEMP_LIMIT	60000	/* milli-degC */
 #define PEN_TB_TEMP_AMBIENT	25000	/* what the sensor reads unless told */
 #define PEN_TB_PWM_PERIOD_NS	50000
+/* The longest debounce-interval: the bench waits this long after an edge. */
+#define PEN_TB_DEBOUNCE_MAX_MS	20
 /* The backend samples this long after the needle should have arrived. */
 #define PEN_TB_REACH_MARGIN_US	100
 
@@ -98,9 +100,10 @@ enum pen_tb_line {
  * @eeprom_bytes: the size of the cartridge EEPROM's cell (16: its record)
  * @eeprom_provider: 1: the cartridge EEPROM registers; 0: its cell is
  *	wired (with @eeprom) but it never comes: pen-vcm waits for it
+ * @debounce_ms: debounce-interval, pen-vcm's wait for its inputs to settle
  * @pwm_fail: the first this many PWM applies fail (-EIO), the probe's too
  *
- * @temperature to @eeprom_bytes describe boards without something, or
+ * @temperature to @debounce_ms describe boards without something, or
  * with something wrong, for pen_vcm's probe: of a bench with a software
  * node; a device tree bench's are its tree's, whole boards. @pwm_fail is
  * the model's, as @cartridge_budget is.
@@ -134,6 +137,7 @@ struct pen_tb_config {
 	u32 speed_buttons;
 	u32 eeprom_bytes;
 	u32 eeprom_provider;
+	u32 debounce_ms;
 	u32 pwm_fail;
 };
 
