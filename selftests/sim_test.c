@@ -4,6 +4,7 @@
  * writer, the class device describes the pen, and removing a pen stops
  * its needle and leaves open files with -ENODEV until they close.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
@@ -37,6 +38,78 @@ TEST(creation_errors_reach_the_writer)
 	EXPECT_EQ(0, sim_delete(SIM_ID));
 	EXPECT_EQ(-ENOENT, sim_delete(SIM_ID));
 	EXPECT_EQ(-EINVAL, sim_write(sim_bus_file(path, sizeof(path), "del_device"), "pen"));
+}
+
+TEST(the_injection_file_refuses_what_it_cannot_parse)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char path[128], big[100];
+	void *map;
+	int fd;
+
+	if (!pen_backend_is_sim())
+		SKIP(return, "pen_sim's own test");
+	sim_delete(SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	/* Nothing to do, a word too many, too long, not numbers, too large. */
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID, " \t\n"));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID, "cartridge_insert 1 2 3 4"));
+	memset(big, ' ', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "reset", 5);
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID, big));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID, "over_depth ten"));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID, "over_depth -1"));
+	EXPECT_EQ(-EINVAL, sim_inject(SIM_ID, "late 100001"));
+	/* A buffer the writer does not have: a page unmapped. */
+	map = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	fd = open(sim_debugfs_file(path, sizeof(path), SIM_ID, "inject"),
+		  O_WRONLY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, write(fd, map, 5));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+	munmap(map, page);
+	/* None of them reached the pen; a good one does. */
+	EXPECT_EQ(0, sim_state(SIM_ID, "inject_ns"));
+	EXPECT_EQ(0, sim_inject(SIM_ID, "late 100000"));
+	EXPECT_LT(0, sim_state(SIM_ID, "inject_ns"));
+	EXPECT_EQ(0, sim_delete(SIM_ID));
+
+	/* Ids name devices, whose numbers the driver core keeps as int. */
+	EXPECT_EQ(-EINVAL, sim_create(2147483648U, NULL));
+	EXPECT_EQ(-ENOENT, sim_pen_index(2147483648U));
+}
+
+/* The stroke record is a ring: it keeps the newest, and counts the rest. */
+TEST(the_stroke_record_keeps_the_newest_strokes)
+{
+	struct sim_stroke *rec = NULL;
+	struct pen_status st;
+	long long count;
+	long n, i;
+	int fd;
+
+	if (!pen_backend_is_sim())
+		SKIP(return, "pen_sim's own test");
+	sim_delete(SIM_ID);
+	pen_fixture_open(_metadata, &fd, SIM_ID, "record_size=8", O_RDWR,
+			 500, 200000);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	st = pen_wait_run_strokes(fd, 20, 5000);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	ASSERT_LE(20, st.run_strokes);
+
+	count = sim_state(SIM_ID, "strokes");
+	ASSERT_LE(20, count);
+	EXPECT_EQ(count - 8, sim_state(SIM_ID, "strokes_dropped"));
+	n = sim_strokes(SIM_ID, &rec);
+	ASSERT_EQ(8, n);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ((uint64_t)(count - 8 + i), rec[i].seq);
+	free(rec);
+	pen_fixture_close(fd, SIM_ID);
 }
 
 TEST(a_new_pen_has_a_device_node)
