@@ -993,16 +993,17 @@ else
 fi
 
 # A stop lost with the pen's events while penctl was stopped (its ring
-# full of strokes, at 300 Hz) is found from the status read back, and
-# said; the session goes on.
+# of 1024 full of strokes, some 10 s at 100 Hz: slower, a stall of the
+# host's is less likely to be a timing fault without -icount) is found
+# from the status read back, and said; the session goes on.
 events_lost() { cat "/sys/class/pen/${B#/dev/}/stats/events_lost"; }
 lost_more() { [ "$(events_lost)" -gt "$1" ]; }
-buttons_start "$B" --levels 100Hz,300Hz --rate 300Hz --watchdog 20s
+buttons_start "$B" --levels 50Hz,100Hz --rate 100Hz --watchdog 30s
 press $SIMB main
-wait_for status_has "$B" '"state":"running",.*"rate_mhz":300000,'
+wait_for status_has "$B" '"state":"running",.*"rate_mhz":100000,'
 lost0=$(events_lost)
 kill -STOP $btn
-wait_for lost_more "$lost0" || wait_for lost_more "$lost0"
+for i in 1 2 3 4; do wait_for lost_more "$lost0" && break; done
 penctl -d "$B" stop > /dev/null
 kill -CONT $btn
 check "a stop lost with the events is found from the status, and said" \
@@ -1020,6 +1021,8 @@ else
 	not_ok "that session ends on SIGINT, exit 0, two runs (exit $rc)"
 	sed 's/^/#   /' "$out.btn"
 fi
+# Should a stall have made a timing fault, the tests after start clean.
+penctl -d "$B" clear-fault > /dev/null 2>&1
 
 # With a footswitch: the main button arms, the pedal runs the needle.
 buttons_start "$F" --depth 0.25mm
