@@ -98,8 +98,9 @@ static int read_devnum(int dirfd, const char *path, dev_t *devnum)
 	int fd;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	/* The attribute went with its device, removed as we looked. */
 	if (fd < 0)
-		return -1;
+		return pen_fail(errno == ENOENT ? ENODEV : errno);
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
@@ -193,8 +194,11 @@ static int open_event_node(const char *pen_name, dev_t pen_devnum)
 	if (find_numbered(dirfd, "input", input, sizeof(input)) < 0)
 		goto err;
 	indirfd = openat(dirfd, input, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (indirfd < 0)
+	if (indirfd < 0) {
+		if (errno == ENOENT)
+			errno = ENODEV;
 		goto err;
+	}
 	/* An input device without an event device: evdev is not loaded. */
 	if (find_numbered(indirfd, "event", event, sizeof(event)) < 0) {
 		if (errno == ENODEV)
@@ -381,7 +385,8 @@ PEN_EXPORT int pen_buttons_wait(struct pen_buttons *buttons,
 		return 1;
 	/*
 	 * libevdev reads ahead: events already in its queue leave the
-	 * descriptor quiet. A hung-up device counts as pending too.
+	 * descriptor quiet. A hung-up device counts as pending too, and so
+	 * does a closed descriptor (POLLNVAL), which is an error here.
 	 */
 	ret = libevdev_has_event_pending(buttons->evdev);
 	if (ret < 0) {
@@ -389,7 +394,8 @@ PEN_EXPORT int pen_buttons_wait(struct pen_buttons *buttons,
 		return -1;
 	}
 	if (ret > 0)
-		return 1;
+		return pen_poll_fd(buttons->fd, 0) < 0 && errno == EBADF ?
+		       -1 : 1;
 	/* As pen_wait_events(): a hangup is "ready", so the read learns it. */
 	return pen_poll_fd(buttons->fd, timeout_ns);
 }

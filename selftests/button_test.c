@@ -890,6 +890,9 @@ struct fake_case {
 static const struct fake_case fake_cases[] = {
 	{ "no directory for the pen", { "pen/", "{N}x/", "{N}x/dev={P}" },
 	  DEV_INPUT_REAL, ENODEV },
+	/* The pen removed as libpen looks: its attributes go with it. */
+	{ "no dev", { "{N}/" }, DEV_INPUT_REAL, ENODEV },
+	{ "no dev for eventK", { REAL_INPUT }, DEV_INPUT_REAL, ENODEV },
 	{ "dev a directory", { "{N}/", "{N}/dev/" }, DEV_INPUT_REAL, ENODEV },
 	{ "dev empty", { "{N}/", "{N}/dev=" }, DEV_INPUT_REAL, ENODEV },
 	{ "dev not numbers", { "{N}/", "{N}/dev=x:y\n" },
@@ -1285,6 +1288,28 @@ static void lib_removal(struct __test_metadata *_metadata, void *arg)
 TEST_F(lib, removal_is_ready_and_enodev)
 {
 	libpen_child(_metadata, lib_removal, self);
+}
+
+static void lib_closed(struct __test_metadata *_metadata, void *arg)
+{
+	FIXTURE_DATA(lib) *self = arg;
+	struct pen_buttons *b;
+
+	b = pen_buttons_open(self->pen);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, button(SIM_ID, 1, "main"));
+	/* Closed behind the handle's back, with a press waiting or not. */
+	ASSERT_EQ(0, close(pen_buttons_fd(b)));
+	EXPECT_EQ(-1, pen_buttons_wait(b, 0));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, pen_buttons_wait(b, -1));
+	EXPECT_EQ(EBADF, errno);
+	pen_buttons_close(b);
+}
+
+TEST_F(lib, a_descriptor_closed_behind_its_back_is_ebadf)
+{
+	libpen_child(_metadata, lib_closed, self);
 }
 
 /* Pen N with the flags it has, for pen_has_the_flags(). */
