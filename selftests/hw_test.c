@@ -667,6 +667,11 @@ FIXTURE_VARIANT_ADD(refused_board, no_enable_line) {
 	.opts = "enable_line=0", .err = ENOENT,
 };
 
+/* The regulator core would give a board without one a dummy supply. */
+FIXTURE_VARIANT_ADD(refused_board, no_motor_supply) {
+	.opts = "motor_supply=0", .err = ENODEV,
+};
+
 FIXTURE_VARIANT_ADD(refused_board, no_drive_pwm) {
 	.opts = "pwm=0", .err = ENODEV,
 };

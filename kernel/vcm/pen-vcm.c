@@ -349,8 +349,12 @@ static int pen_vcm_get_outputs(struct pen_vcm *vcm)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot stop the PWM\n");
 
-	/* Never enabled by us until drive_enable(). */
-	vcm->motor = devm_regulator_get(dev, "motor");
+	/*
+	 * Never enabled by us until drive_enable(). Optional only to the
+	 * regulator core: devm_regulator_get() would hand a board without
+	 * the supply a dummy one, and the coil would run unswitched.
+	 */
+	vcm->motor = devm_regulator_get_optional(dev, "motor");
 	if (IS_ERR(vcm->motor))
 		return dev_err_probe(dev, PTR_ERR(vcm->motor),
 				     "no motor supply\n");

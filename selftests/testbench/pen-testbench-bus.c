@@ -11,7 +11,7 @@
  * lag_us (at most 1 s), record_size (1 to 16 Mi), cartridge_budget,
  * buttons (0 or 1), footswitch (0 or 1); boards without a part or with
  * one wrong (pen-testbench.h's struct pen_tb_config): temperature,
- * eeprom, identity, current_limit, enable_line, pwm,
+ * eeprom, identity, current_limit, enable_line, motor_supply, pwm,
  * position_channel, current_channel, temperature_miswired,
  * footswitch_miswired, cartridge_detect, speed_buttons (each 0 or 1),
  * eeprom_provider, detect_irq, button_irqs (0 to 2), pwm_period_ns,
@@ -97,6 +97,7 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(eeprom_provider, 0, 1),
 	PEN_TB_KEY(debounce_ms, 0, PEN_TB_DEBOUNCE_MAX_MS),
 	PEN_TB_KEY(pwm_fail, 0, 1000),
+	PEN_TB_KEY(motor_supply, 0, 1),
 };
 
 /* The rest the backend checks, as it would a board's properties. */
@@ -191,7 +192,7 @@ static int pen_tb_probe(struct device *dev)
 		ret = pen_tb_iio_add(tb);
 	if (!ret)
 		ret = pen_tb_nvmem_add(tb);
-	if (!ret)
+	if (!ret && tb->cfg.motor_supply)
 		ret = pen_tb_regulator_add(tb);
 	/* From a device tree, pen-vcm finds them through its phandles. */
 	if (!ret && !tb->bench_np)
@@ -324,6 +325,7 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.eeprom_provider = 1,
 	.debounce_ms = 5,
 	.pwm_fail = 0,
+	.motor_supply = 1,
 };
 
 static struct pen_simbus pen_tb_bus = {

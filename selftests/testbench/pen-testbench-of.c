@@ -80,6 +80,7 @@ static int pen_tb_of_config(struct device_node *drive,
 	cfg->identity = 1;
 	cfg->current_limit = 1;
 	cfg->enable_line = 1;
+	cfg->motor_supply = 1;
 	cfg->pwm = 1;
 	cfg->pwm_period_ns = PEN_TB_PWM_PERIOD_NS;
 	cfg->position_channel = 1;
@@ -116,6 +117,7 @@ static bool pen_tb_of_same(const struct pen_tb_config *a,
 	       a->identity == b->identity &&
 	       a->current_limit == b->current_limit &&
 	       a->enable_line == b->enable_line && a->pwm == b->pwm &&
+	       a->motor_supply == b->motor_supply &&
 	       a->pwm_period_ns == b->pwm_period_ns &&
 	       a->position_channel == b->position_channel &&
 	       a->current_channel == b->current_channel &&

@@ -102,8 +102,9 @@ enum pen_tb_line {
  *	wired (with @eeprom) but it never comes: pen-vcm waits for it
  * @debounce_ms: debounce-interval, pen-vcm's wait for its inputs to settle
  * @pwm_fail: the first this many PWM applies fail (-EIO), the probe's too
+ * @motor_supply: 1: the motor supply is wired (it is required)
  *
- * @temperature to @debounce_ms describe boards without something, or
+ * @temperature to @debounce_ms, and @motor_supply, describe boards without something, or
  * with something wrong, for pen_vcm's probe: of a bench with a software
  * node; a device tree bench's are its tree's, whole boards. @pwm_fail is
  * the model's, as @cartridge_budget is.
@@ -139,6 +140,7 @@ struct pen_tb_config {
 	u32 eeprom_provider;
 	u32 debounce_ms;
 	u32 pwm_fail;
+	u32 motor_supply;
 };
 
 /**
