@@ -599,6 +599,19 @@ TEST(a_board_without_a_temperature_sensor_runs_without_its_limit)
 	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
 
+/*
+ * Pen @fd knows no cartridge, though one is in, so START is refused and
+ * the motor supply stays off.
+ */
+static void expect_no_cartridge_runs(struct __test_metadata *_metadata,
+				     int fd)
+{
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
+	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
+	EXPECT_EQ(ENOMEDIUM, errno);
+	EXPECT_EQ(0, sim_state(TB_ID + 2, "regulator"));
+}
+
 /* Without the cartridge's EEPROM no cartridge can be known: none runs. */
 TEST(a_board_without_the_cartridge_eeprom_accepts_no_cartridge)
 {
@@ -608,10 +621,7 @@ TEST(a_board_without_the_cartridge_eeprom_accepts_no_cartridge)
 		return;
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(1, sim_state(TB_ID + 2, "cartridge"));
-	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
-	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
-	EXPECT_EQ(ENOMEDIUM, errno);
-	EXPECT_EQ(0, sim_state(TB_ID + 2, "regulator"));
+	expect_no_cartridge_runs(_metadata, fd);
 	close(fd);
 	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
@@ -1000,10 +1010,7 @@ TEST(a_cartridge_eeprom_cell_of_the_wrong_size_accepts_no_cartridge)
 	EXPECT_EQ(1, sim_state(TB_ID + 2, "cartridge"));
 	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
 	ASSERT_EQ(0, sim_inject(TB_ID + 2, "cartridge_insert 4244 500"));
-	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(fd).cartridge_state);
-	EXPECT_EQ(-1, ioctl(fd, PEN_IOC_START));
-	EXPECT_EQ(ENOMEDIUM, errno);
-	EXPECT_EQ(0, sim_state(TB_ID + 2, "regulator"));
+	expect_no_cartridge_runs(_metadata, fd);
 	close(fd);
 	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
