@@ -773,23 +773,6 @@ TEST(two_pens_have_their_own_buttons)
  * namespace of a child's own, so that the system's is never touched.
  */
 
-/* A sysfs attribute's text, whole, into @buf: 0 or -errno. */
-static int read_attr(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The lowest descriptor free: what the next open() would take. */
 static int lowest_free_fd(void)
 {
@@ -846,7 +829,7 @@ static int real_tree_of(unsigned int id, struct real_tree *t)
 		return pen;
 	snprintf(t->pen, sizeof(t->pen), "pen%d", pen);
 	snprintf(path, sizeof(path), "/sys/class/pen/%s/dev", t->pen);
-	ret = read_attr(path, t->pen_dev, sizeof(t->pen_dev));
+	ret = pen_read_file(path, t->pen_dev, sizeof(t->pen_dev));
 	if (ret)
 		return ret;
 	if (sim_input_dir(id, dir, sizeof(dir)) != 1 ||
@@ -858,7 +841,7 @@ static int real_tree_of(unsigned int id, struct real_tree *t)
 		     node + 11) >= (int)sizeof(t->event))
 		return -ENAMETOOLONG;
 	snprintf(path, sizeof(path), "%s/%s/dev", dir, t->event);
-	return read_attr(path, t->event_dev, sizeof(t->event_dev));
+	return pen_read_file(path, t->event_dev, sizeof(t->event_dev));
 }
 
 /* What replaces /dev/input in a fake tree's namespace. */
