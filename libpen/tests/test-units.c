@@ -39,6 +39,7 @@
 #include <linux/pen.h>
 
 #include "libpen.h"
+#include "check.h"
 #include "parse64.h"
 
 /* ---- ABI layout: checked at compile time ------------------------------ */
@@ -223,29 +224,6 @@ ASSERT_OFF(pen_button_event, timestamp_ns, 16);
 /* ---- Runner ------------------------------------------------------------ */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static unsigned int passed, failed;
-
-static void __attribute__((format(printf, 2, 3)))
-check(bool ok, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	size_t i;
-
-	if (ok)
-		passed++;
-	else
-		failed++;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	/* One line per check, even when the input under test has '\n'. */
-	for (i = 0; buf[i]; i++)
-		if ((unsigned char)buf[i] < 0x20)
-			buf[i] = '?';
-	printf("%sok %u - %s\n", ok ? "" : "not ", passed + failed, buf);
-}
 
 static const char *errname(int err)
 {
@@ -2628,6 +2606,5 @@ int main(int argc, char **argv)
 	test_penctl(argc > 1 ? argv[1] : NULL);
 
 	printf("1..%u\n", passed + failed);
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_totals();
 }

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,24 +21,7 @@
 #include <unistd.h>
 
 #include "../outq.h"
-
-static unsigned int passed, failed;
-
-static void __attribute__((format(printf, 2, 3)))
-check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok)
-		passed++;
-	else
-		failed++;
-	printf("%sok %u - ", ok ? "" : "not ", passed + failed);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "../../../libpen/tests/check.h"
 
 static double now_s(void)
 {
@@ -220,6 +202,5 @@ int main(void)
 	test_a_full_pipe_never_blocks_the_writer();
 	test_what_fits_goes_out_whole();
 	test_a_reader_gone_is_an_error();
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return check_totals();
 }
