@@ -11,12 +11,13 @@
 #   host-tests         the host tests (no kernel needed), ending with one
 #                      "N passed, N failed" line (libpen/tests/host-tests.sh):
 #                      build/test-units, which also runs build/penctl's
-#                      host-testable parts, and build/test-outq, penctl's
-#                      output queue; the same under valgrind, penctl
+#                      host-testable parts, build/test-outq, penctl's
+#                      output queue, and build/test-penctl, its parts that
+#                      need no pen; the same under valgrind, penctl
 #                      included; a short run of each fuzz target (FUZZ_RUNS)
-#   host-tests-asan    test-units and penctl built with libpen linked in
-#                      statically under AddressSanitizer and UBSan, in
-#                      build/asan/
+#   host-tests-asan    test-units, test-outq, test-penctl and penctl built
+#                      with libpen linked in statically under
+#                      AddressSanitizer and UBSan, in build/asan/
 #   fuzz               each libFuzzer target for FUZZ_TIME seconds
 #                      (fuzz/fuzz.mk: also fuzz-build, fuzz-smoke)
 #   userspace-install  libpen (.so, .a, .pc, headers, man pages), penctl
@@ -73,13 +74,15 @@ PEN_PENCTL_MAIN := $(PEN_OBJ)/penctl/main.o
 PEN_OUTQ_OBJ := $(PEN_OBJ)/outq.o
 PEN_TEST_OBJ := $(PEN_OBJ)/test-units.o
 PEN_OUTQ_TEST_OBJ := $(PEN_OBJ)/test-outq.o
+PEN_PENCTL_TEST_OBJ := $(PEN_OBJ)/test-penctl.o
 PEN_ALL_OBJS := $(PEN_LIB_SH_OBJS) $(PEN_LIB_ST_OBJS) $(PEN_PENCTL_OBJS) \
 	$(PEN_PENCTL_MAIN) \
-	$(PEN_OUTQ_OBJ) $(PEN_TEST_OBJ) $(PEN_OUTQ_TEST_OBJ)
+	$(PEN_OUTQ_OBJ) $(PEN_TEST_OBJ) $(PEN_OUTQ_TEST_OBJ) \
+	$(PEN_PENCTL_TEST_OBJ)
 
 PEN_OUTPUTS := $(BUILD)/$(PEN_SONAME) $(BUILD)/libpen.so $(BUILD)/libpen.a \
 	$(BUILD)/libpen.pc $(BUILD)/penctl $(BUILD)/test-units \
-	$(BUILD)/test-outq
+	$(BUILD)/test-outq $(BUILD)/test-penctl
 
 # The fuzz targets' rules and variables, which host-tests needs.
 include $(PEN_SRC)/fuzz/fuzz.mk
@@ -188,6 +191,18 @@ $(PEN_OUTQ_TEST_OBJ): $(PEN_SRC)/tools/penctl/tests/test-outq.c
 $(BUILD)/test-outq: $(PEN_OUTQ_TEST_OBJ) $(PEN_OUTQ_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $^
 
+# penctl's parts that need no pen, linked as penctl links them, less
+# main.o.
+$(PEN_PENCTL_TEST_OBJ): $(PEN_SRC)/tools/penctl/tests/test-penctl.c | pen-check-jsonc
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) -c -o $@ $<
+
+$(BUILD)/test-penctl: $(PEN_PENCTL_TEST_OBJ) $(PEN_PENCTL_OBJS) \
+		$(PEN_OUTQ_OBJ) $(BUILD)/libpen.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(PEN_PENCTL_TEST_OBJ) \
+		$(PEN_PENCTL_OBJS) $(PEN_OUTQ_OBJ) -L$(BUILD) -lpen \
+		$(PEN_JSONC_LIBS)
+
 # Only pen_* may leave the library, each at a version node LIBPEN_1 or
 # LIBPEN_1.N (older nm prints no versions, hence the optional suffix);
 # test-units checks which function is at which node.
@@ -203,7 +218,7 @@ pen-check-exports: $(BUILD)/$(PEN_SONAME)
 # the valgrind run and the fuzz targets' short runs, so that there is
 # still one "N passed, N failed" line for scripts/check to read.
 host-tests: pen-check-exports $(BUILD)/test-units $(BUILD)/penctl \
-		$(BUILD)/test-outq $(PEN_FUZZ_BINS)
+		$(BUILD)/test-outq $(BUILD)/test-penctl $(PEN_FUZZ_BINS)
 	$(PEN_FUZZ_ENV) $(PEN_SRC)/libpen/tests/host-tests.sh $(BUILD) \
 		$(FUZZ_RUNS) $(PEN_FUZZ_TARGETS)
 
@@ -218,7 +233,8 @@ PEN_ASAN_PENCTL_OBJS := $(patsubst $(PEN_SRC)/tools/penctl/%.c,\
 			$(PEN_ASAN)/penctl-obj/%.o,$(PEN_PENCTL_SRCS) \
 			$(PEN_SRC)/tools/penctl/main.c)
 PEN_ASAN_OBJS := $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o \
-	$(PEN_ASAN_PENCTL_OBJS) $(PEN_ASAN)/outq.o $(PEN_ASAN)/test-outq.o
+	$(PEN_ASAN_PENCTL_OBJS) $(PEN_ASAN)/outq.o $(PEN_ASAN)/test-outq.o \
+	$(PEN_ASAN)/test-penctl.o
 
 $(PEN_ASAN)/%.o: $(PEN_SRC)/libpen/%.c | pen-check-libevdev
 	@mkdir -p $(@D)
@@ -247,6 +263,15 @@ $(PEN_ASAN)/test-outq: $(PEN_ASAN)/test-outq.o $(PEN_ASAN)/outq.o
 $(PEN_ASAN)/test-units: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-units.o
 	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PEN_EVDEV_LIBS)
 
+$(PEN_ASAN)/test-penctl.o: $(PEN_SRC)/tools/penctl/tests/test-penctl.c | pen-check-jsonc
+	@mkdir -p $(@D)
+	$(CC) $(PEN_CFLAGS) $(PEN_JSONC_CFLAGS) $(PEN_SAN_FLAGS) -c -o $@ $<
+
+$(PEN_ASAN)/test-penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN)/test-penctl.o \
+		$(filter-out %/main.o,$(PEN_ASAN_PENCTL_OBJS)) $(PEN_ASAN)/outq.o
+	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -pthread -o $@ $^ \
+		$(PEN_JSONC_LIBS) $(PEN_EVDEV_LIBS)
+
 $(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN_PENCTL_OBJS) \
 		$(PEN_ASAN)/outq.o
 	$(CC) $(CFLAGS) $(PEN_SAN_FLAGS) $(LDFLAGS) -pthread -o $@ $^ \
@@ -256,14 +281,13 @@ $(PEN_ASAN)/penctl: $(PEN_ASAN_LIB_OBJS) $(PEN_ASAN_PENCTL_OBJS) \
 # it runs: penctl's own statuses are 0, 1 and 2, so a penctl that hit a
 # report (a leak found at exit, say) never passes for one that failed as
 # expected.
+PEN_SAN_RUN = ASAN_OPTIONS=detect_leaks=1:exitcode=99$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS}
 host-tests-asan: $(PEN_ASAN)/test-units $(PEN_ASAN)/penctl \
-		$(PEN_ASAN)/test-outq
-	ASAN_OPTIONS=detect_leaks=1:exitcode=99$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
-	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
-		$(PEN_ASAN)/test-units $(PEN_ASAN)/penctl
-	ASAN_OPTIONS=detect_leaks=1:exitcode=99$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
-	UBSAN_OPTIONS=print_stacktrace=1:exitcode=99$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS} \
-		$(PEN_ASAN)/test-outq
+		$(PEN_ASAN)/test-outq $(PEN_ASAN)/test-penctl
+	$(PEN_SAN_RUN) $(PEN_ASAN)/test-units $(PEN_ASAN)/penctl
+	$(PEN_SAN_RUN) $(PEN_ASAN)/test-outq
+	$(PEN_SAN_RUN) $(PEN_ASAN)/test-penctl
 
 # libpen's manual: libpen(3), the overview, and one page per group of
 # functions (libpen/man/); every other exported function gets a page of

@@ -4,8 +4,9 @@
 # The host tests, as "make host-tests" runs them; no kernel, no VM:
 #
 #   1. test-units with penctl: libpen's parsing and formatting, error
-#      paths, ABI and exports, and penctl's usage errors and replay; and
-#      test-outq, penctl's output queue. Each of their checks is a test.
+#      paths, ABI and exports, and penctl's usage errors and replay;
+#      test-outq, penctl's output queue; and test-penctl, penctl's parts
+#      that need no pen. Each of their checks is a test.
 #   2. The same under valgrind's memcheck, penctl included (every penctl
 #      that test-units starts runs under valgrind too). One test: it
 #      passes if every check passes and valgrind finds no invalid access,
@@ -56,17 +57,19 @@ add() {
 
 # ---- 1. test-units --------------------------------------------------------
 
-out=$build/test-units.out
-"$build/test-units" "$build/penctl" >"$out" 2>&1
-totals=$(tail -n 1 "$out")
-sed '$s/^\([0-9]* passed, [0-9]* failed\)$/test-units: \1/' "$out"
-add test-units "$totals"
+# unit NAME ARG...: run build/NAME, print its checks with its name on
+# its totals line, and add them.
+unit() {
+	local name=$1 out=$build/$1.out
+	shift
+	"$build/$name" "$@" >"$out" 2>&1
+	sed "\$s/^\([0-9]* passed, [0-9]* failed\)\$/$name: \1/" "$out"
+	add "$name" "$(tail -n 1 "$out")"
+}
 
-out=$build/test-outq.out
-"$build/test-outq" >"$out" 2>&1
-totals=$(tail -n 1 "$out")
-sed '$s/^\([0-9]* passed, [0-9]* failed\)$/test-outq: \1/' "$out"
-add test-outq "$totals"
+unit test-units "$build/penctl"
+unit test-outq
+unit test-penctl
 
 # ---- 2. test-units and penctl under valgrind --------------------------------
 

@@ -10,7 +10,7 @@
 #include "run.h"
 
 /* One event as one line for people: its time, its type, what it says. */
-static void print_event(const struct pen_event *e)
+void print_event(const struct pen_event *e)
 {
 	const struct pen_event_stroke *s = &e->stroke;
 	char t[FMT_LEN], a[FMT_LEN], b[FMT_LEN], f[64];

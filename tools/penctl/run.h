@@ -73,6 +73,9 @@ void drain_events(struct pen *pen, struct run *r);
 const char *start_refusal(struct pen *pen, int err, char *buf, bool *fault);
 void start_error(const struct ctx *c, struct pen *pen, int err);
 
+/* monitor.c: one event as one line for people, on stdout */
+void print_event(const struct pen_event *e);
+
 /* log.c: the session log of run --log, and each event as JSON */
 struct json_object *event_json(const struct pen_event *e);
 int open_log(const struct ctx *c, struct run *r);
