@@ -111,7 +111,7 @@ run_fault() {
 P32=$dir/penctl32
 n32=0
 [ -x "$P32" ] && n32=7
-ktap_plan $((149 + n32))
+ktap_plan $((151 + n32))
 sim_delete
 sim_delete $SIM2
 sim_delete $SIMB
@@ -632,6 +632,26 @@ if [ $rc = 1 ] && stopped &&
 	ok "a log that stops taking lines stops the needle; run says why, once, exit 1"
 else
 	not_ok "a log that stops taking lines stops the needle; run says why, once, exit 1 (exit $rc)"
+	sed 's/^/#   /' "$out"
+fi
+# A log that is open but never read (its reader hangs): the needle runs
+# its time while the queue holds the lines (log.c, LOG_QUEUE); once it is
+# stopped, run waits for the log (LOG_DRAIN_NS, 10 s), then says how many
+# lines were lost, exit 1. 750 strokes of some 190 bytes each are more
+# than the FIFO's 64 KiB.
+rm -f "$log.fifo"
+mkfifo "$log.fifo"
+exec 8<> "$log.fifo"
+penctl -d "$P" run --depth 0.5mm --rate 250Hz --duration 3s --log "$log.fifo" > "$out" 2>&1
+rc=$?
+exec 8>&-
+if [ $rc = 1 ] && stopped &&
+   grep -q "^$P: stopped after 3.000 s (duration reached)\$" "$out" &&
+   [ "$(grep -c "cannot write log" "$out")" = 1 ] &&
+   grep -Eq "^penctl: $log.fifo: cannot write log: [1-9][0-9]* lines? lost: it did not take them as fast as they came\$" "$out"; then
+	ok "a log never read: the needle runs its time, then run says how many lines were lost, exit 1"
+else
+	not_ok "a log never read: the needle runs its time, then run says how many lines were lost, exit 1 (exit $rc)"
 	sed 's/^/#   /' "$out"
 fi
 rm -f "$log.fifo"
@@ -1162,8 +1182,11 @@ else
 	not_ok "the unplugged pen's needle stopped (stop reason removed)"
 	grep -v '"type":"stroke"' "$out.mon" | sed 's/^/#   /'
 fi
-# And while it only waits for a press.
-buttons_start "$F"
+# And while it only waits for a press, with a log: the pen's status
+# cannot be read at the end, so the log's summary says why, its counters
+# null rather than made up.
+rm -f "$log"
+buttons_start "$F" --log "$log"
 sim_delete $SIMF
 gone_within $btn
 if [ "$rc" = 1 ] && grep -q "pen is gone (removed)" "$out.btn"; then
@@ -1171,6 +1194,12 @@ if [ "$rc" = 1 ] && grep -q "pen is gone (removed)" "$out.btn"; then
 else
 	not_ok "unplugging an idle pen ends run --buttons at once, exit 1 (exit $rc)"
 	sed 's/^/#   /' "$out.btn"
+fi
+if tail -n 1 "$log" | grep -q '^{"type":"summary",.*"ended_by":"pen",.*"error":"pen is gone (removed)","state":null,.*"run_strokes":null,'; then
+	ok "its log ends with a summary saying the pen is gone, counters null"
+else
+	not_ok "its log ends with a summary saying the pen is gone, counters null"
+	tail -n 1 "$log" | sed 's/^/#   /'
 fi
 sim_delete $SIMN
 
