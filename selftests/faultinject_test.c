@@ -16,6 +16,9 @@
  * the memory), a call that went through despite the fault (debugfs is
  * best effort) made a pen that works, and the next creation works.
  * Kernels without fault injection (the stock ones) skip, saying so.
+ * scripts/check runs it on both of pen_sim's stroke loops: the hard-irq
+ * timer, and the stroke thread (threaded=1), whose thread is made before
+ * the pen's node and must be ended when a later step fails.
  */
 #include <sys/stat.h>
 
