@@ -18,7 +18,9 @@
  * Kernels without fault injection (the stock ones) skip, saying so.
  * scripts/check runs it on both of pen_sim's stroke loops: the hard-irq
  * timer, and the stroke thread (threaded=1), whose thread is made before
- * the pen's node and must be ended when a later step fails.
+ * the pen's node and must be ended when a later step fails. On the test
+ * bench (PEN_BACKEND=testbench) it fails every allocation of pen_vcm's
+ * probe in turn instead, binding it by hand to a bench's device.
  */
 #include <sys/stat.h>
 
@@ -32,6 +34,7 @@
 #define FAILSLAB	"/sys/kernel/debug/failslab"
 #define FAIL_PAGE	"/sys/kernel/debug/fail_page_alloc"
 #define MAX_NTH		5000
+#define VCM_DRIVER	"/sys/bus/platform/drivers/pen-vcm"
 
 /* The debugfs knobs we set, and what to put back. */
 static const struct {
@@ -72,6 +75,11 @@ FIXTURE_SETUP(fi)
 	size_t i;
 
 	self->nth = -1;
+	/* The bench's tests are the pen_vcm ones, pen_sim's the others. */
+	if (pen_backend_is_sim() != !strstr(_metadata->name, "pen_vcm"))
+		SKIP(return, "%s", pen_backend_is_sim() ?
+		     "pen_vcm's probe: on the test bench (PEN_BACKEND=testbench)" :
+		     "pen_sim's bus: on pen_sim");
 	if (stat(FAIL_NTH, &sb) || stat(FAILSLAB, &sb) || stat(FAIL_PAGE, &sb))
 		SKIP(return,
 		     "no fault injection in this kernel (needs FAULT_INJECTION_DEBUG_FS, FAILSLAB, FAIL_PAGE_ALLOC: the debug kernel has them)");
@@ -319,6 +327,129 @@ TEST_F(fi, every_allocation_of_del_device_fails_once)
 	EXPECT_GT(MAX_NTH, n);
 	printf("# del_device: %lu allocations failed in turn: %lu removals refused whole, %lu removed the pen regardless\n",
 	       self->faults, self->failed, self->survived);
+}
+
+/*
+ * pen_vcm's probe, every allocation failing once in turn: a bench is made
+ * and pen_vcm unbound from it, then bound again by hand with the Nth
+ * allocation of the bind armed to fail. A bind that fails leaves no pen,
+ * no node, no input device and the drive off; one that goes through has
+ * a pen that works, or that knows no cartridge when the fault hit the
+ * EEPROM's read. Either way the next bind works, and the unbind after
+ * it leaves nothing.
+ */
+static void bind_pen_vcm(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(fi) *self, const char *dev, unsigned int n,
+			 int *err, int *f)
+{
+	int fd = open(VCM_DRIVER "/bind", O_WRONLY | O_CLOEXEC);
+	ssize_t ret;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, arm(self->nth, n));
+	ret = write(fd, dev, strlen(dev));
+	*err = ret < 0 ? errno : 0;
+	*f = fired(self->nth);
+	close(fd);
+	ASSERT_LE(0, *f);
+	self->faults += *f;
+}
+
+/*
+ * Bench SIM_ID's pen works: it strokes, and stops. After a fault (@n,
+ * @faulted) the cartridge's EEPROM may have been unreadable: then the
+ * pen knows no cartridge and refuses to start (ENOMEDIUM), as it must
+ * for a cartridge it cannot identify. Returns whether that happened.
+ */
+static int expect_bench_pen_works(struct __test_metadata *_metadata,
+				  unsigned int n, int faulted)
+{
+	int fd = sim_open(SIM_ID, O_RDWR), ret, err, no_cartridge = 0;
+	struct pen_status st;
+
+	ASSERT_LE(0, fd) TH_LOG("fault %u: %s", n, strerror(errno));
+	EXPECT_EQ(0, pen_params_set(fd, PEN_PARAM_ALL, 500, 100000))
+		TH_LOG("fault %u: %s", n, strerror(errno));
+	ret = ioctl(fd, PEN_IOC_START);
+	err = errno;
+	st = pen_status_of(fd);
+	if (ret && faulted && err == ENOMEDIUM &&
+	    st.cartridge_state == PEN_CARTRIDGE_NONE) {
+		no_cartridge = 1;
+	} else {
+		EXPECT_EQ(0, ret) TH_LOG("fault %u: %s", n, strerror(err));
+		EXPECT_EQ(1, sim_state(SIM_ID, "drive")) TH_LOG("fault %u", n);
+	}
+	EXPECT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	EXPECT_EQ(0, sim_state(SIM_ID, "drive"));
+	close(fd);
+	return no_cartridge;
+}
+
+TEST_F_TIMEOUT(fi, every_allocation_of_pen_vcm_probe_fails_once, 600)
+{
+	unsigned long refused_enomem = 0, no_cartridge = 0;
+	char dev[32];
+	unsigned int n;
+	int f, err, sick;
+
+	if (sim_from_device_tree())
+		SKIP(return, "the device tree's benches are bound at boot");
+	snprintf(dev, sizeof(dev), "pen-vcm.%u", SIM_ID);
+	ASSERT_EQ(0, sim_create(SIM_ID, NULL));
+	ASSERT_EQ(0, sim_write(VCM_DRIVER "/unbind", dev));
+	self->before = pen_traces_now();
+	for (n = 1; n < MAX_NTH; n++) {
+		bind_pen_vcm(_metadata, self, dev, n, &err, &f);
+		if (err) {
+			/*
+			 * Only an injected failure may fail it, with what the
+			 * allocation or the consumer API that made it said:
+			 * ENOMEM, or for a lookup the provider's "not found".
+			 */
+			EXPECT_TRUE(f) TH_LOG("fault %u: %s", n, strerror(err));
+			EXPECT_TRUE(err == ENOMEM || err == ENOENT ||
+				    err == ENODEV || err == EINVAL)
+				TH_LOG("fault %u: %s", n, strerror(err));
+			self->failed++;
+			refused_enomem += err == ENOMEM;
+			EXPECT_EQ(-ENOENT, sim_pen_index(SIM_ID))
+				TH_LOG("fault %u", n);
+			EXPECT_EQ(0, sim_state(SIM_ID, "drive"))
+				TH_LOG("fault %u", n);
+			EXPECT_EQ(0, sim_state(SIM_ID, "regulator"))
+				TH_LOG("fault %u", n);
+			sick = 1;
+		} else {
+			self->survived += f;
+			sick = expect_bench_pen_works(_metadata, n, f);
+			no_cartridge += sick;
+			ASSERT_EQ(0, sim_write(VCM_DRIVER "/unbind", dev))
+				TH_LOG("fault %u", n);
+		}
+		if (!expect_traces_as_before(_metadata, self))
+			TH_LOG("fault %u: %s", n, err ? strerror(err) : "bound");
+		/*
+		 * After a bind that failed or came up without its cartridge,
+		 * the next bind works whole, and unbinds to nothing. (One
+		 * that worked has just shown as much.)
+		 */
+		if (sick) {
+			ASSERT_EQ(0, sim_write(VCM_DRIVER "/bind", dev))
+				TH_LOG("after fault %u", n);
+			expect_bench_pen_works(_metadata, n, 0);
+			ASSERT_EQ(0, sim_write(VCM_DRIVER "/unbind", dev));
+			expect_traces_as_before(_metadata, self);
+		}
+		if (!f)
+			break;
+	}
+	EXPECT_GT(MAX_NTH, n);
+	EXPECT_LE(10, self->faults);
+	EXPECT_EQ(0, sim_delete(SIM_ID));
+	printf("# pen_vcm probe: %lu allocations failed in turn: %lu binds failed cleanly (%lu with ENOMEM), %lu went through with a working pen (%lu knowing no cartridge: its EEPROM unread)\n",
+	       self->faults, self->failed, refused_enomem, self->survived,
+	       no_cartridge);
 }
 
 TEST_HARNESS_MAIN
