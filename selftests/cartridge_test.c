@@ -67,6 +67,27 @@ TEST_F(pen, a_cartridge_is_never_used_twice)
 	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
 }
 
+/*
+ * An id the pen cannot remember cannot be told from the next cartridge's
+ * (0, which the cartridge's memory holds when it was never written):
+ * the core refuses it as used, every time; pen_vcm reads no cartridge
+ * record in it and reports none. Either way the needle cannot start.
+ */
+TEST_F(pen, a_cartridge_without_an_id_cannot_start)
+{
+	int sim = pen_backend_is_sim(), i;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_insert 0 1000"));
+		EXPECT_EQ(sim ? PEN_CARTRIDGE_REUSED : PEN_CARTRIDGE_NONE,
+			  pen_status_of(self->fd).cartridge_state);
+		EXPECT_EQ(-1, ioctl(self->fd, PEN_IOC_START));
+		EXPECT_EQ(sim ? ESTALE : ENOMEDIUM, errno);
+		EXPECT_EQ(0, sim_state(SIM_ID, "drive_enables"));
+		ASSERT_EQ(0, sim_inject(SIM_ID, "cartridge_remove"));
+	}
+}
+
 TEST_F(pen, pulling_the_cartridge_stops_the_needle_at_once)
 {
 	struct pen_status st;

@@ -747,6 +747,41 @@ TEST_F(pen, a_signal_interrupts_a_blocked_read)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+/*
+ * Two threads reading one file take turns: the second waits for the
+ * first's read to end, and a signal ends that wait too, with EINTR, while
+ * the first reads on and gets the next event.
+ */
+TEST_F(pen, a_signal_interrupts_a_read_waiting_for_another)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 };	/* no SA_RESTART */
+	struct reader a, b;
+	int ro;
+
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ro = sim_open(SIM_ID, O_RDONLY);
+	ASSERT_LE(0, ro);
+	ASSERT_EQ(0, reader_start(&a, ro, 0, 1));
+	ASSERT_TRUE(task_blocks(a.tid));
+	ASSERT_EQ(0, reader_start(&b, ro, 0, 1));
+	ASSERT_TRUE(task_blocks(b.tid));
+	ASSERT_EQ(0, pthread_kill(b.thread, SIGUSR1));
+	pthread_join(b.thread, NULL);
+	EXPECT_EQ(-EINTR, b.err);
+	EXPECT_EQ(0, b.evs.n);
+	EXPECT_FALSE(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST));
+	/* The first still reads, and gets the next event. */
+	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_DEPTH, 650, 0));
+	pthread_join(a.thread, NULL);
+	ASSERT_EQ(1, a.evs.n);
+	EXPECT_EQ(PEN_EVENT_SETPOINT, a.evs.ev[0].type);
+	EXPECT_EQ(650, a.evs.ev[0].setpoint.depth_um);
+	pen_events_free(&a.evs);
+	pen_events_free(&b.evs);
+	close(ro);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 TEST_F(pen, a_fault_in_a_strokes_report_follows_that_stroke)
 {
 	struct pen_events evs = { 0 };

@@ -81,8 +81,11 @@ TEST_F(pen, only_cap_sys_admin_raises_a_limit)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	EXPECT_EQ(800, info_of(self->fd).depth_cap_um);
 	EXPECT_EQ(300, info_of(self->fd).max_run_time_s);
+	/* And the administrator raises both again. */
 	EXPECT_EQ(0, sim_pen_attr_write(SIM_ID, "depth_cap_um", "3000"));
 	EXPECT_EQ(3000, info_of(self->fd).depth_cap_um);
+	EXPECT_EQ(0, sim_pen_attr_write(SIM_ID, "max_run_time_s", "900"));
+	EXPECT_EQ(900, info_of(self->fd).max_run_time_s);
 }
 
 TEST_F(pen, lowering_the_cap_below_the_setpoint_stops_at_the_next_stroke)

@@ -1171,6 +1171,65 @@ static u32 latched_fault(struct pen_device *pen, u32 *value)
 	return fault;
 }
 
+/* A fault latched on a pen that is then removed stays latched. */
+static void state_unregister_with_a_fault(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct pen_device *pen = f->pen;
+	u32 value;
+
+	pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 1500);
+	get_device(pen_to_dev(pen));
+	pen_unregister(pen);
+	f->registered = false;
+
+	KUNIT_EXPECT_FALSE(test, pen_clear_fault(pen));
+	KUNIT_EXPECT_EQ(test, latched_fault(pen, &value), PEN_FAULT_OVERCURRENT);
+	KUNIT_EXPECT_EQ(test, value, 1500U);
+	expect_safe(test, f);
+
+	put_device(pen_to_dev(pen));
+}
+
+static const struct pen_ops fake_ops_no_enable = {
+	.drive_disable = fake_drive_disable,
+	.stroke = fake_stroke,
+};
+
+/*
+ * What a backend may leave out: a model and serial (the pen reports
+ * empty strings) and drive_enable() (starting only strokes). A second
+ * pen beside the case's, on the same stroke loop.
+ */
+static void state_optional_hw_info_and_ops(struct kunit *test)
+{
+	struct pen_fake *f = test->priv, *g;
+	struct pen_hw_info hw = fake_hw;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	raw_spin_lock_init(&g->lock);
+	hw.model = NULL;
+	hw.serial = NULL;
+	hw.can_sleep = f->threaded;
+	g->pen = pen_register(NULL, "pen_kunit", &fake_ops_no_enable, &hw, g);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(g->pen));
+	KUNIT_EXPECT_STREQ(test, g->pen->model, "");
+	KUNIT_EXPECT_STREQ(test, g->pen->serial, "");
+
+	pen_report_cartridge_inserted(g->pen, 1, U32_MAX);
+	KUNIT_EXPECT_EQ(test, pen_start(g->pen), 0);
+	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(g, 3));
+	KUNIT_EXPECT_EQ(test, pen_stop(g->pen, PEN_STOP_REQUEST), 0);
+	snap_both(g, &s, &rec);
+	KUNIT_EXPECT_FALSE(test, s.running);
+	KUNIT_EXPECT_EQ(test, rec.enables, 0);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	pen_unregister(g->pen);
+}
+
 static void state_report_stroke(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
@@ -1187,6 +1246,17 @@ static void state_report_stroke(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, 1));
 	/* 55 um short is inside the tolerance. */
 	pen_report_stroke(f->pen, last_seq(f->pen), 345);
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.last_reached_um, 345U);
+	KUNIT_EXPECT_TRUE(test, s.running);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value), PEN_FAULT_NONE);
+
+	/*
+	 * A report for a stroke older than the core remembers cannot be
+	 * judged against its setpoint: ignored, however deep.
+	 */
+	KUNIT_ASSERT_TRUE(test, fake_wait_strokes(f, PEN_CMD_HISTORY + 2));
+	pen_report_stroke(f->pen, last_seq(f->pen) - PEN_CMD_HISTORY - 1, 900);
 	snap_pen(f->pen, &s);
 	KUNIT_EXPECT_EQ(test, s.last_reached_um, 345U);
 	KUNIT_EXPECT_TRUE(test, s.running);
@@ -1295,6 +1365,8 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	KUNIT_CASE(state_counters_across_runs),				\
 	KUNIT_CASE(state_unregister_running),				\
 	KUNIT_CASE(state_unregister_stopped),				\
+	KUNIT_CASE(state_unregister_with_a_fault),			\
+	KUNIT_CASE(state_optional_hw_info_and_ops),			\
 	KUNIT_CASE(state_report_stroke),				\
 	{}								\
 }
