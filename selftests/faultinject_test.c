@@ -172,29 +172,41 @@ static void expect_creation_works(struct __test_metadata *_metadata,
 }
 
 /*
- * Writes @line to the bus file @file with the @n-th allocation of the
- * write armed to fail. Returns what write() did, its errno in *@err, and
- * in *@f whether the failure fired, which it counts in self->faults.
+ * Writes @line to @path with the @n-th allocation of the write armed to
+ * fail. Returns what write() did, its errno in *@err (0 if it went
+ * through), and in *@f whether the failure fired, which it counts in
+ * self->faults.
  */
+static ssize_t faulted_write(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(fi) *self, const char *path,
+			     const char *line, unsigned int n, int *err, int *f)
+{
+	ssize_t ret;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, arm(self->nth, n));
+	ret = write(fd, line, strlen(line));
+	*err = ret < 0 ? errno : 0;
+	*f = fired(self->nth);
+	close(fd);
+	ASSERT_LE(0, *f);
+	self->faults += *f;
+	return ret;
+}
+
+/* faulted_write() to the bus file @file ("new_device") */
 static ssize_t faulted_bus_write(struct __test_metadata *_metadata,
 				 FIXTURE_DATA(fi) *self, const char *file,
 				 const char *line, unsigned int n, int *err,
 				 int *f)
 {
 	char path[128];
-	ssize_t ret;
-	int fd;
 
-	fd = open(sim_bus_file(path, sizeof(path), file), O_WRONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, arm(self->nth, n));
-	ret = write(fd, line, strlen(line));
-	*err = errno;
-	*f = fired(self->nth);
-	close(fd);
-	ASSERT_LE(0, *f);
-	self->faults += *f;
-	return ret;
+	return faulted_write(_metadata, self,
+			     sim_bus_file(path, sizeof(path), file), line, n,
+			     err, f);
 }
 
 TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
@@ -330,32 +342,6 @@ TEST_F(fi, every_allocation_of_del_device_fails_once)
 }
 
 /*
- * pen_vcm's probe, every allocation failing once in turn: a bench is made
- * and pen_vcm unbound from it, then bound again by hand with the Nth
- * allocation of the bind armed to fail. A bind that fails leaves no pen,
- * no node, no input device and the drive off; one that goes through has
- * a pen that works, or that knows no cartridge when the fault hit the
- * EEPROM's read. Either way the next bind works, and the unbind after
- * it leaves nothing.
- */
-static void bind_pen_vcm(struct __test_metadata *_metadata,
-			 FIXTURE_DATA(fi) *self, const char *dev, unsigned int n,
-			 int *err, int *f)
-{
-	int fd = open(VCM_DRIVER "/bind", O_WRONLY | O_CLOEXEC);
-	ssize_t ret;
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, arm(self->nth, n));
-	ret = write(fd, dev, strlen(dev));
-	*err = ret < 0 ? errno : 0;
-	*f = fired(self->nth);
-	close(fd);
-	ASSERT_LE(0, *f);
-	self->faults += *f;
-}
-
-/*
  * Bench SIM_ID's pen works: it strokes, and stops. After a fault (@n,
  * @faulted) the cartridge's EEPROM may have been unreadable: then the
  * pen knows no cartridge and refuses to start (ENOMEDIUM), as it must
@@ -386,6 +372,15 @@ static int expect_bench_pen_works(struct __test_metadata *_metadata,
 	return no_cartridge;
 }
 
+/*
+ * pen_vcm's probe, every allocation failing once in turn: a bench is made
+ * and pen_vcm unbound from it, then bound again by hand with the Nth
+ * allocation of the bind armed to fail. A bind that fails leaves no pen,
+ * no node, no input device and the drive off; one that goes through has
+ * a pen that works, or that knows no cartridge when the fault hit the
+ * EEPROM's read. After either of the last two the next bind works whole;
+ * every unbind leaves nothing.
+ */
 TEST_F_TIMEOUT(fi, every_allocation_of_pen_vcm_probe_fails_once, 600)
 {
 	unsigned long refused_enomem = 0, no_cartridge = 0;
@@ -400,7 +395,8 @@ TEST_F_TIMEOUT(fi, every_allocation_of_pen_vcm_probe_fails_once, 600)
 	ASSERT_EQ(0, sim_write(VCM_DRIVER "/unbind", dev));
 	self->before = pen_traces_now();
 	for (n = 1; n < MAX_NTH; n++) {
-		bind_pen_vcm(_metadata, self, dev, n, &err, &f);
+		faulted_write(_metadata, self, VCM_DRIVER "/bind", dev, n, &err,
+			      &f);
 		if (err) {
 			/*
 			 * Only an injected failure may fail it, with what the
