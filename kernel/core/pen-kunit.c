@@ -409,6 +409,9 @@ struct fake_rec {
  * @enable_ret: drive_enable() powers the drive and returns this
  * @in_enable: what else happens while drive_enable() powers the drive
  * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
+ * @fault_first: that call reports an overcurrent before it fails, as a
+ *	backend whose hardware tripped (the stroke thread's only: the
+ *	hard-irq loop strokes under the slock a report takes)
  */
 struct pen_fake {
 	raw_spinlock_t lock;
@@ -419,6 +422,7 @@ struct pen_fake {
 	int enable_ret;
 	int in_enable;
 	int fail_stroke;
+	bool fault_first;
 };
 
 /*
@@ -513,6 +517,8 @@ static int fake_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	if (f->rec.strokes == f->fail_stroke)
 		ret = -EIO;
 	raw_spin_unlock_irqrestore(&f->lock, flags);
+	if (ret && f->fault_first)
+		pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 1500);
 	return ret;
 }
 
@@ -1230,6 +1236,36 @@ static void state_optional_hw_info_and_ops(struct kunit *test)
 	pen_unregister(g->pen);
 }
 
+/*
+ * A stroke that fails after its hardware has already stopped the needle
+ * (an overcurrent reported from the stroke): the needle stays stopped by
+ * the fault, which stays the reason, and the drive is cut.
+ */
+static void state_stroke_error_after_a_fault(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+	u32 value;
+
+	if (!f->threaded)
+		kunit_skip(test, "the hard-irq loop strokes under the lock a fault report takes");
+	f->fault_first = true;
+	fake_set(f, 0, FAKE_ENABLE, 3);
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
+
+	snap_both(f, &s, &rec);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_FAULT);
+	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
+			PEN_FAULT_OVERCURRENT);
+	KUNIT_EXPECT_EQ(test, value, 1500U);
+	KUNIT_EXPECT_EQ(test, rec.strokes, 3);
+	KUNIT_EXPECT_FALSE(test, rec.drive_on);
+	KUNIT_EXPECT_EQ(test, rec.last, 'D');
+	expect_safe(test, f);
+}
+
 static void state_report_stroke(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
@@ -1359,6 +1395,7 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	KUNIT_CASE(state_setpoints_stopped),				\
 	KUNIT_CASE(state_setpoints_running),				\
 	KUNIT_CASE(state_stroke_error),					\
+	KUNIT_CASE(state_stroke_error_after_a_fault),			\
 	KUNIT_CASE(state_over_depth_latches),				\
 	KUNIT_CASE(state_stall_needs_strokes_in_a_row),			\
 	KUNIT_CASE(state_hardware_fault_while_stopped),			\
