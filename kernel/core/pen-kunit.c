@@ -409,9 +409,10 @@ struct fake_rec {
  * @enable_ret: drive_enable() powers the drive and returns this
  * @in_enable: what else happens while drive_enable() powers the drive
  * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
- * @fault_first: that call reports an overcurrent before it fails, as a
- *	backend whose hardware tripped (the stroke thread's only: the
- *	hard-irq loop strokes under the slock a report takes)
+ * @fault_first: that call reports an overcurrent, then an overtemperature,
+ *	before it fails, as a backend whose hardware tripped twice (the
+ *	stroke thread's only: the hard-irq loop strokes under the slock a
+ *	report takes)
  */
 struct pen_fake {
 	raw_spinlock_t lock;
@@ -517,8 +518,10 @@ static int fake_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	if (f->rec.strokes == f->fail_stroke)
 		ret = -EIO;
 	raw_spin_unlock_irqrestore(&f->lock, flags);
-	if (ret && f->fault_first)
+	if (ret && f->fault_first) {
 		pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 1500);
+		pen_report_fault(pen, PEN_FAULT_OVERTEMP, 70000);
+	}
 	return ret;
 }
 
@@ -1238,14 +1241,17 @@ static void state_optional_hw_info_and_ops(struct kunit *test)
 
 /*
  * A stroke that fails after its hardware has already stopped the needle
- * (an overcurrent reported from the stroke): the needle stays stopped by
- * the fault, which stays the reason, and the drive is cut.
+ * (an overcurrent, then an overtemperature, reported from the stroke):
+ * the first fault stays the reason and latched, the second is counted,
+ * and the one cut both asked for is made once, when the call returns.
  */
 static void state_stroke_error_after_a_fault(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
 	struct fake_rec rec;
 	struct pen_snap s;
+	bool pending;
+	u64 cuts;
 	u32 value;
 
 	if (!f->threaded)
@@ -1254,12 +1260,20 @@ static void state_stroke_error_after_a_fault(struct kunit *test)
 	fake_set(f, 0, FAKE_ENABLE, 3);
 	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
 	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
+	KUNIT_EXPECT_TRUE(test, fake_wait_drive_off(f));
 
 	snap_both(f, &s, &rec);
 	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_FAULT);
 	KUNIT_EXPECT_EQ(test, latched_fault(f->pen, &value),
 			PEN_FAULT_OVERCURRENT);
 	KUNIT_EXPECT_EQ(test, value, 1500U);
+	KUNIT_EXPECT_EQ(test, f->pen->st.fault_counts[PEN_FAULT_OVERTEMP], 1ULL);
+	raw_spin_lock_irq(&f->pen->slock);
+	pending = f->pen->st.cut_pending;
+	cuts = f->pen->st.cut_timing.count;
+	raw_spin_unlock_irq(&f->pen->slock);
+	KUNIT_EXPECT_FALSE(test, pending);
+	KUNIT_EXPECT_EQ(test, cuts, 1ULL);
 	KUNIT_EXPECT_EQ(test, rec.strokes, 3);
 	KUNIT_EXPECT_FALSE(test, rec.drive_on);
 	KUNIT_EXPECT_EQ(test, rec.last, 'D');
