@@ -681,21 +681,36 @@ static const char *log_head(struct fake_rec *rec, int n)
 	return rec->log;
 }
 
-static int state_init_hw(struct kunit *test, const struct pen_hw_info *hw)
+/*
+ * A fake backend with @ops and the pen it registered, a fresh cartridge
+ * in (good for far more strokes than any case makes); an ERR_PTR() if
+ * not. Freed with the test; the pen is the caller's to unregister.
+ */
+static struct pen_fake *fake_register(struct kunit *test,
+				      const struct pen_hw_info *hw,
+				      const struct pen_ops *ops)
 {
 	struct pen_fake *f;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
 	if (!f)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	raw_spin_lock_init(&f->lock);
-	f->pen = pen_register(NULL, "pen_kunit", &fake_ops, hw, f);
+	f->pen = pen_register(NULL, "pen_kunit", ops, hw, f);
 	if (IS_ERR(f->pen))
-		return PTR_ERR(f->pen);
+		return ERR_CAST(f->pen);
 	f->registered = true;
 	f->threaded = hw->can_sleep;
-	/* A fresh cartridge, good for far more strokes than any case makes. */
 	pen_report_cartridge_inserted(f->pen, 1, U32_MAX);
+	return f;
+}
+
+static int state_init_hw(struct kunit *test, const struct pen_hw_info *hw)
+{
+	struct pen_fake *f = fake_register(test, hw, &fake_ops);
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
 	test->priv = f;
 	return 0;
 }
@@ -1217,18 +1232,14 @@ static void state_optional_hw_info_and_ops(struct kunit *test)
 	struct fake_rec rec;
 	struct pen_snap s;
 
-	g = kunit_kzalloc(test, sizeof(*g), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, g);
-	raw_spin_lock_init(&g->lock);
 	hw.model = NULL;
 	hw.serial = NULL;
 	hw.can_sleep = f->threaded;
-	g->pen = pen_register(NULL, "pen_kunit", &fake_ops_no_enable, &hw, g);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(g->pen));
+	g = fake_register(test, &hw, &fake_ops_no_enable);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(g));
 	KUNIT_EXPECT_STREQ(test, g->pen->model, "");
 	KUNIT_EXPECT_STREQ(test, g->pen->serial, "");
 
-	pen_report_cartridge_inserted(g->pen, 1, U32_MAX);
 	KUNIT_EXPECT_EQ(test, pen_start(g->pen), 0);
 	KUNIT_EXPECT_TRUE(test, fake_wait_strokes(g, 3));
 	KUNIT_EXPECT_EQ(test, pen_stop(g->pen, PEN_STOP_REQUEST), 0);
