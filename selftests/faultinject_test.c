@@ -35,6 +35,9 @@
 #define FAIL_PAGE	"/sys/kernel/debug/fail_page_alloc"
 #define MAX_NTH		5000
 #define VCM_DRIVER	"/sys/bus/platform/drivers/pen-vcm"
+/* Each test is one backend's: pen_sim's bus, or pen_vcm's probe. */
+#define SIM_ONLY	"pen_sim's bus: on pen_sim"
+#define BENCH_ONLY	"pen_vcm's probe: on the test bench (PEN_BACKEND=testbench)"
 
 /* The debugfs knobs we set, and what to put back. */
 static const struct {
@@ -75,11 +78,6 @@ FIXTURE_SETUP(fi)
 	size_t i;
 
 	self->nth = -1;
-	/* The bench's tests are the pen_vcm ones, pen_sim's the others. */
-	if (pen_backend_is_sim() != !strstr(_metadata->name, "pen_vcm"))
-		SKIP(return, "%s", pen_backend_is_sim() ?
-		     "pen_vcm's probe: on the test bench (PEN_BACKEND=testbench)" :
-		     "pen_sim's bus: on pen_sim");
 	if (stat(FAIL_NTH, &sb) || stat(FAILSLAB, &sb) || stat(FAIL_PAGE, &sb))
 		SKIP(return,
 		     "no fault injection in this kernel (needs FAULT_INJECTION_DEBUG_FS, FAILSLAB, FAIL_PAGE_ALLOC: the debug kernel has them)");
@@ -216,6 +214,8 @@ TEST_F_TIMEOUT(fi, every_allocation_of_new_device_fails_once, 600)
 	ssize_t ret;
 	int f, err;
 
+	if (!pen_backend_is_sim())
+		SKIP(return, SIM_ONLY);
 	snprintf(line, sizeof(line), "%u %s", SIM_ID, SIM_OPTS);
 	for (n = 1; n < MAX_NTH; n++) {
 		ret = faulted_bus_write(_metadata, self, "new_device", line, n,
@@ -266,6 +266,8 @@ TEST_F(fi, every_allocation_of_open_fails_once)
 	unsigned int n;
 	int fd, ro, f, err;
 
+	if (!pen_backend_is_sim())
+		SKIP(return, SIM_ONLY);
 	ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
 	for (n = 1; n < MAX_NTH; n++) {
 		ASSERT_EQ(0, arm(self->nth, n));
@@ -317,6 +319,8 @@ TEST_F(fi, every_allocation_of_del_device_fails_once)
 	ssize_t ret;
 	int f, err;
 
+	if (!pen_backend_is_sim())
+		SKIP(return, SIM_ONLY);
 	snprintf(line, sizeof(line), "%u", SIM_ID);
 	for (n = 1; n < MAX_NTH; n++) {
 		ASSERT_EQ(0, sim_create(SIM_ID, SIM_OPTS));
@@ -388,6 +392,8 @@ TEST_F_TIMEOUT(fi, every_allocation_of_pen_vcm_probe_fails_once, 600)
 	unsigned int n;
 	int f, err, sick;
 
+	if (pen_backend_is_sim())
+		SKIP(return, BENCH_ONLY);
 	if (sim_from_device_tree())
 		SKIP(return, "the device tree's benches are bound at boot");
 	snprintf(dev, sizeof(dev), "pen-vcm.%u", SIM_ID);
