@@ -303,11 +303,14 @@ static int pen_vcm_read_props(struct pen_vcm *vcm)
 				     rate_min_hz, rate_max_hz);
 	hw->rate_min_mhz = rate_min_hz * 1000;
 	hw->rate_max_mhz = rate_max_hz * 1000;
+	/* A needle there at once is a reach time not measured. */
+	if (!reach_us)
+		return dev_err_probe(dev, -EINVAL, "pen,reach-time-us is 0\n");
 	/*
 	 * Each stroke is sampled and retracted before the next one at the
 	 * fastest rate, or it would never be measured.
 	 */
-	if (!reach_us || (u64)reach_us * rate_max_hz >= USEC_PER_SEC)
+	if ((u64)reach_us * rate_max_hz >= USEC_PER_SEC)
 		return dev_err_probe(dev, -EINVAL,
 				     "pen,reach-time-us %u does not fit a stroke at %u Hz\n",
 				     reach_us, rate_max_hz);
