@@ -13,21 +13,22 @@
  * one wrong (pen-testbench.h's struct pen_tb_config): temperature,
  * eeprom, identity, current_limit, enable_line, motor_supply, pwm,
  * position_channel, current_channel, temperature_miswired,
- * footswitch_miswired, cartridge_detect, speed_buttons (each 0 or 1),
- * eeprom_provider, detect_irq, button_irqs (0 to 2), pwm_period_ns,
- * eeprom_bytes, debounce_ms (at most 20: the bench waits that long after
- * a button's edge)
- * (1 to 16); pwm_fail (PWM applies that fail from the first, at most
- * 1000). The bus, its parser and the
- * instance list are the simulator bus's, from pen_sim.ko (which must be
- * loaded first), so they are pen_sim's too. Instance ID is
- * /sys/bus/pen_testbench/devices/pen_tbID; it
- * provides the hardware and registers platform device pen-vcm.ID for the
- * pen-vcm driver, with a software node and lookup tables as a board file
- * would; or, where the device tree has benches, it takes one whose
- * needle-drive node matches the keys (pen-testbench-of.c). Deleting it
- * unregisters pen-vcm.ID first: the unplug.
+ * footswitch_miswired, cartridge_detect, speed_buttons, optional_props
+ * (0: only what pen-vcm requires, the keys then its defaults),
+ * zero_reach_time (each 0 or 1), eeprom_provider, detect_irq, button_irqs
+ * (0 to 2), pwm_period_ns, eeprom_bytes (1 to 16), debounce_ms (at most
+ * 20: the bench waits that long after a button's edge); pwm_fail (PWM
+ * applies that fail from the first, at most 1000). The bus, its parser
+ * and the instance list are the simulator bus's, from pen_sim.ko (which
+ * must be loaded first), so they are pen_sim's too. Instance ID is
+ * /sys/bus/pen_testbench/devices/pen_tbID; it provides the hardware and
+ * registers platform device pen-vcm.ID for the pen-vcm driver, with a
+ * software node and lookup tables as a board file would; or, where the
+ * device tree has benches, it takes one whose needle-drive node matches
+ * the keys (pen-testbench-of.c). Deleting it unregisters pen-vcm.ID
+ * first: the unplug.
  */
+#include <linux/build_bug.h>
 #include <linux/device.h>
 #include <linux/err.h>
 #include <linux/module.h>
@@ -98,15 +99,47 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(debounce_ms, 0, PEN_TB_DEBOUNCE_MAX_MS),
 	PEN_TB_KEY(pwm_fail, 0, 1000),
 	PEN_TB_KEY(motor_supply, 0, 1),
+	PEN_TB_KEY(optional_props, 0, 1),
+	PEN_TB_KEY(zero_reach_time, 0, 1),
 };
+
+/*
+ * What pen-vcm takes where a board leaves a property out (its binding's
+ * defaults): a bench without its optional properties must model these.
+ * The ADC's current zero and the temperature limit are the bench's own.
+ */
+#define PEN_VCM_DEFAULT_REACH_US	500
+static const struct pen_tb_config pen_tb_vcm_defaults = {
+	.depth_min_um = 0,
+	.depth_step_um = 10,
+	.rate_min_mhz = 25000,
+	.rate_max_mhz = 300000,
+	.needles = 12,
+	.lag_us = PEN_VCM_DEFAULT_REACH_US - PEN_TB_REACH_MARGIN_US,
+	.debounce_ms = 5,
+};
+
+static_assert(PEN_TB_CUR_ZERO == 0);
+static_assert(PEN_TB_TEMP_LIMIT == 60000);
 
 /* The rest the backend checks, as it would a board's properties. */
 static int pen_tb_check(const void *data)
 {
 	const struct pen_tb_config *cfg = data;
 
+	const struct pen_tb_config *def = &pen_tb_vcm_defaults;
+
 	/* The properties give rates in Hz. */
 	if (cfg->rate_min_mhz % 1000 || cfg->rate_max_mhz % 1000)
+		return -EINVAL;
+	/* Left out, they are pen-vcm's: the model must be that pen. */
+	if (!cfg->optional_props &&
+	    (cfg->zero_reach_time || cfg->depth_min_um != def->depth_min_um ||
+	     cfg->depth_step_um != def->depth_step_um ||
+	     cfg->rate_min_mhz != def->rate_min_mhz ||
+	     cfg->rate_max_mhz != def->rate_max_mhz ||
+	     cfg->needles != def->needles || cfg->lag_us != def->lag_us ||
+	     cfg->debounce_ms != def->debounce_ms))
 		return -EINVAL;
 	return 0;
 }
@@ -116,54 +149,58 @@ static void pen_tb_pdev_remove(void *data)
 	platform_device_unregister(data);
 }
 
+/* The most properties pen_tb_pdev_add() gives, and the list's end. */
+#define PEN_TB_PROPS		16
+
 /* pen-vcm.ID: the board's description of the pen, pointing at the bench. */
 static int pen_tb_pdev_add(struct pen_tb *tb)
 {
 	const struct pen_tb_config *cfg = &tb->cfg;
-	struct property_entry props[] = {
-		PROPERTY_ENTRY_U32("pen,travel-um", cfg->depth_max_um),
-		PROPERTY_ENTRY_U32("pen,depth-min-um", cfg->depth_min_um),
-		PROPERTY_ENTRY_U32("pen,depth-step-um", cfg->depth_step_um),
-		PROPERTY_ENTRY_U32("pen,stroke-rate-min-hz",
-				   cfg->rate_min_mhz / 1000),
-		PROPERTY_ENTRY_U32("pen,stroke-rate-max-hz",
-				   cfg->rate_max_mhz / 1000),
-		PROPERTY_ENTRY_U32("pen,needle-count", cfg->needles),
-		PROPERTY_ENTRY_U32("pen,reach-time-us",
-				   cfg->lag_us + PEN_TB_REACH_MARGIN_US),
-		PROPERTY_ENTRY_U32("pen,position-zero-counts",
-				   PEN_TB_POS_ZERO),
-		PROPERTY_ENTRY_U32("pen,position-counts-per-mm",
-				   PEN_TB_POS_PER_MM),
-		PROPERTY_ENTRY_U32("pen,current-zero-counts", PEN_TB_CUR_ZERO),
-		PROPERTY_ENTRY_U32("pen,current-counts-per-amp",
-				   PEN_TB_CUR_PER_AMP),
-		PROPERTY_ENTRY_U32("pen,temperature-limit-millicelsius",
-				   PEN_TB_TEMP_LIMIT),
-		PROPERTY_ENTRY_U32("debounce-interval", cfg->debounce_ms),
-		/* What a board may leave out: last, kept or dropped below. */
-		PROPERTY_ENTRY_STRING("pen,model", "pen-testbench"),
-		PROPERTY_ENTRY_STRING("serial-number", tb->serial),
-		PROPERTY_ENTRY_U32("pen,current-limit-microamp",
-				   PEN_TB_CUR_LIMIT_UA),
-		{ }
-	};
-	const bool keep[] = { cfg->identity, cfg->identity, cfg->current_limit };
-	/* The first of them; the list ends at its first empty entry. */
-	struct property_entry *opt = props + ARRAY_SIZE(props) - 1 -
-				     ARRAY_SIZE(keep);
+	struct property_entry props[PEN_TB_PROPS + 1] = { }, *p = props;
 	const struct platform_device_info info = {
 		.parent = &tb->dev,
 		.name = "pen-vcm",
 		.id = tb->node.id,
 		.properties = props,
 	};
-	unsigned int i, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(keep); i++)
-		if (keep[i])
-			opt[n++] = opt[i];
-	memset(&opt[n], 0, (ARRAY_SIZE(keep) - n) * sizeof(*opt));
+	/* What pen-vcm requires, and the calibration the ADC follows. */
+	*p++ = PROPERTY_ENTRY_U32("pen,travel-um", cfg->depth_max_um);
+	*p++ = PROPERTY_ENTRY_U32("pen,position-zero-counts", PEN_TB_POS_ZERO);
+	*p++ = PROPERTY_ENTRY_U32("pen,position-counts-per-mm",
+				  PEN_TB_POS_PER_MM);
+	*p++ = PROPERTY_ENTRY_U32("pen,current-counts-per-amp",
+				  PEN_TB_CUR_PER_AMP);
+	if (cfg->current_limit)
+		*p++ = PROPERTY_ENTRY_U32("pen,current-limit-microamp",
+					  PEN_TB_CUR_LIMIT_UA);
+	if (cfg->identity) {
+		*p++ = PROPERTY_ENTRY_STRING("pen,model", "pen-testbench");
+		*p++ = PROPERTY_ENTRY_STRING("serial-number", tb->serial);
+	}
+	if (cfg->optional_props) {
+		*p++ = PROPERTY_ENTRY_U32("pen,depth-min-um",
+					  cfg->depth_min_um);
+		*p++ = PROPERTY_ENTRY_U32("pen,depth-step-um",
+					  cfg->depth_step_um);
+		*p++ = PROPERTY_ENTRY_U32("pen,stroke-rate-min-hz",
+					  cfg->rate_min_mhz / 1000);
+		*p++ = PROPERTY_ENTRY_U32("pen,stroke-rate-max-hz",
+					  cfg->rate_max_mhz / 1000);
+		*p++ = PROPERTY_ENTRY_U32("pen,needle-count", cfg->needles);
+		*p++ = PROPERTY_ENTRY_U32("pen,reach-time-us",
+					  cfg->zero_reach_time ? 0 :
+					  cfg->lag_us + PEN_TB_REACH_MARGIN_US);
+		*p++ = PROPERTY_ENTRY_U32("pen,current-zero-counts",
+					  PEN_TB_CUR_ZERO);
+		*p++ = PROPERTY_ENTRY_U32("pen,temperature-limit-millicelsius",
+					  PEN_TB_TEMP_LIMIT);
+		*p++ = PROPERTY_ENTRY_U32("debounce-interval",
+					  cfg->debounce_ms);
+	}
+	/* The rest of props[] is zeroes: the list's end. */
+	if (WARN_ON(p > props + PEN_TB_PROPS))
+		return -EINVAL;
 
 	tb->pdev = platform_device_register_full(&info);
 	if (IS_ERR(tb->pdev))
@@ -326,6 +363,8 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.debounce_ms = 5,
 	.pwm_fail = 0,
 	.motor_supply = 1,
+	.optional_props = 1,
+	.zero_reach_time = 0,
 };
 
 static struct pen_simbus pen_tb_bus = {

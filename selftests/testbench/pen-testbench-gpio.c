@@ -303,6 +303,24 @@ int pen_tb_gpio_lookup_add(struct pen_tb *tb)
 }
 
 /*
+ * Raise @line's interrupt for its edge to @value, if @type, its trigger,
+ * asks for that edge: the interrupt raised, or 0.
+ */
+static unsigned int pen_tb_line_edge(struct pen_tb *tb,
+				     enum pen_tb_line line, bool value,
+				     unsigned int type)
+{
+	unsigned int virq;
+
+	if (!(type & (value ? IRQ_TYPE_EDGE_RISING : IRQ_TYPE_EDGE_FALLING)))
+		return 0;
+	virq = irq_find_mapping(tb->domain, line);
+	if (virq)
+		generic_handle_irq_safe(virq);
+	return virq;
+}
+
+/*
  * Set input @line to @value as the outside world would, raising its
  * interrupt on an edge it was asked for, and wait for the consumer's
  * threaded handler to finish with it. Process context.
@@ -320,13 +338,33 @@ int pen_tb_line_set(struct pen_tb *tb, enum pen_tb_line line, bool value)
 	type = tb->hw.irq_type[line];
 	raw_spin_unlock_irq(&tb->lock);
 
-	if (!changed || !(type & (value ? IRQ_TYPE_EDGE_RISING :
-					  IRQ_TYPE_EDGE_FALLING)))
-		return 0;
-	virq = irq_find_mapping(tb->domain, line);
-	if (!virq)
-		return 0;
-	generic_handle_irq_safe(virq);
-	synchronize_irq(virq);
+	virq = changed ? pen_tb_line_edge(tb, line, value, type) : 0;
+	if (virq)
+		synchronize_irq(virq);
+	return 0;
+}
+
+/*
+ * Input @line leaves its level and comes back sooner than any consumer
+ * could read it, as a switch's contacts bounce: the interrupts of both
+ * edges, those its trigger asks for, while it reads as before. Waits for
+ * the consumer's threaded handler as pen_tb_line_set() does.
+ */
+int pen_tb_line_bounce(struct pen_tb *tb, enum pen_tb_line line)
+{
+	unsigned int type, away, back;
+	bool value;
+
+	if (line == PEN_TB_LINE_ENABLE || line >= PEN_TB_LINES)
+		return -EINVAL;
+	raw_spin_lock_irq(&tb->lock);
+	value = tb->hw.line[line];
+	type = tb->hw.irq_type[line];
+	raw_spin_unlock_irq(&tb->lock);
+
+	away = pen_tb_line_edge(tb, line, !value, type);
+	back = pen_tb_line_edge(tb, line, value, type);
+	if (away || back)
+		synchronize_irq(away ?: back);
 	return 0;
 }

@@ -6,10 +6,11 @@
  * they are pen_sim's too (docs/testbench.md):
  *
  *   over_depth UM | short UM | stall N | stuck UM | late US | reset
- *   pwm_fail N | adc_fail N | supply_fail N | supply_stuck N
- *   eeprom_fail N | gpio_fail N | retract_fail N
+ *   pwm_fail N | adc_fail N | position_fail N | supply_fail N
+ *   supply_stuck N | eeprom_fail N | gpio_fail N | retract_fail N
  *   overcurrent MA | overtemp MDEGC
  *   cartridge_insert ID BUDGET | cartridge_bad ID BUDGET | cartridge_remove
+ *   cartridge_swap ID BUDGET | cartridge_bounce | footswitch_bounce
  *   press BUTTON | release BUTTON
  */
 #include <linux/delay.h>
@@ -33,6 +34,7 @@ static_assert(sizeof_field(struct pen_tb, hw.inj_temp_mdegc) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_late_us) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_pwm_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_adc_fail) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_position_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_supply_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_supply_stuck) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_eeprom_fail) == sizeof(u32));
@@ -67,6 +69,44 @@ static int pen_tb_inject_cartridge(void *data, unsigned int magic,
 		pen_tb_eeprom_blank(tb);
 	}
 	return 0;
+}
+
+/*
+ * The cartridge in comes out and another goes in (its EEPROM's record:
+ * id, budget) faster than pen-vcm's debounce: the detect switch only
+ * bounces. -EINVAL if no cartridge is in.
+ */
+static int pen_tb_inject_swap(void *data, unsigned int what, const u64 *arg)
+{
+	struct pen_tb *tb = data;
+	bool in;
+
+	raw_spin_lock_irq(&tb->lock);
+	in = tb->hw.line[PEN_TB_LINE_DETECT];
+	raw_spin_unlock_irq(&tb->lock);
+	if (!in)
+		return -EINVAL;
+	pen_tb_eeprom_write(tb, PEN_TB_EEPROM_MAGIC, arg[0], arg[1]);
+	return pen_tb_line_bounce(tb, PEN_TB_LINE_DETECT);
+}
+
+/*
+ * Input line @line bounces: the detect switch with the cartridge as it
+ * is, or the footswitch, held or not (-EINVAL if it is not wired). The
+ * backend has read the line when this returns.
+ */
+static int pen_tb_inject_bounce(void *data, unsigned int line, const u64 *arg)
+{
+	struct pen_tb *tb = data;
+	int ret;
+
+	if (line == PEN_TB_LINE_FOOTSWITCH && !tb->cfg.footswitch)
+		return -EINVAL;
+	ret = pen_tb_line_bounce(tb, line);
+	/* A button is read by the backend's work once the line is quiet. */
+	if (!ret && line != PEN_TB_LINE_DETECT)
+		msleep(PEN_TB_DEBOUNCE_WAIT_MS);
+	return ret;
 }
 
 /* The buttons are lines in enum pen_button's order, from PEN_TB_LINE_MAIN. */
@@ -104,6 +144,7 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 	/* The next N calls of a piece of hardware fail with -EIO. */
 	PEN_TB_SET("pwm_fail", 1000, inj_pwm_fail, false),
 	PEN_TB_SET("adc_fail", 1000, inj_adc_fail, false),
+	PEN_TB_SET("position_fail", 1000, inj_position_fail, false),
 	PEN_TB_SET("supply_fail", 1000, inj_supply_fail, false),
 	PEN_TB_SET("supply_stuck", 1000, inj_supply_stuck, false),
 	/* Reads of the cartridge EEPROM, of an input line (not the enable). */
@@ -118,6 +159,11 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 	{ "cartridge_bad", 2, { U64_MAX, U32_MAX },
 	  pen_tb_inject_cartridge, PEN_TB_EEPROM_BAD },
 	{ "cartridge_remove", 0, { }, pen_tb_inject_cartridge, 0 },
+	{ "cartridge_swap", 2, { U64_MAX, U32_MAX }, pen_tb_inject_swap },
+	{ "cartridge_bounce", 0, { }, pen_tb_inject_bounce,
+	  PEN_TB_LINE_DETECT },
+	{ "footswitch_bounce", 0, { }, pen_tb_inject_bounce,
+	  PEN_TB_LINE_FOOTSWITCH },
 };
 
 static const struct pen_simbus_injector pen_tb_injector = {

@@ -159,6 +159,7 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_late_us = 0;
 	tb->hw.inj_pwm_fail = 0;
 	tb->hw.inj_adc_fail = 0;
+	tb->hw.inj_position_fail = 0;
 	tb->hw.inj_supply_fail = 0;
 	tb->hw.inj_supply_stuck = 0;
 	tb->hw.inj_eeprom_fail = 0;
@@ -378,6 +379,8 @@ static int pen_tb_iio_read_raw(struct iio_dev *indio_dev,
 	int ret;
 
 	ret = pen_tb_injected_failure(tb, &tb->hw.inj_adc_fail);
+	if (!ret && chan->channel == PEN_TB_ADC_POSITION)
+		ret = pen_tb_injected_failure(tb, &tb->hw.inj_position_fail);
 	if (ret)
 		return ret;
 	raw_spin_lock_irq(&tb->lock);

@@ -93,6 +93,8 @@ static int pen_tb_of_config(struct device_node *drive,
 	cfg->speed_buttons = 1;
 	cfg->eeprom_bytes = PEN_TB_EEPROM_SIZE;
 	cfg->eeprom_provider = 1;
+	cfg->optional_props = 1;
+	cfg->zero_reach_time = 0;
 	/* pen-vcm's own, where the tree gives none. */
 	if (of_property_read_u32(drive, "debounce-interval", &cfg->debounce_ms))
 		cfg->debounce_ms = 5;
@@ -129,7 +131,9 @@ static bool pen_tb_of_same(const struct pen_tb_config *a,
 	       a->speed_buttons == b->speed_buttons &&
 	       a->eeprom_bytes == b->eeprom_bytes &&
 	       a->eeprom_provider == b->eeprom_provider &&
-	       a->debounce_ms == b->debounce_ms;
+	       a->debounce_ms == b->debounce_ms &&
+	       a->optional_props == b->optional_props &&
+	       a->zero_reach_time == b->zero_reach_time;
 }
 
 static bool pen_tb_of_in_use(struct device_node *np)

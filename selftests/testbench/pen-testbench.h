@@ -103,11 +103,16 @@ enum pen_tb_line {
  * @debounce_ms: debounce-interval, pen-vcm's wait for its inputs to settle
  * @pwm_fail: the first this many PWM applies fail (-EIO), the probe's too
  * @motor_supply: 1: the motor supply is wired (it is required)
+ * @optional_props: 1: the board gives every optional property; 0: only
+ *	those pen-vcm requires, and the bench's calibration, so that
+ *	pen-vcm takes its defaults (the keys must then be those defaults)
+ * @zero_reach_time: 1: pen,reach-time-us is 0
  *
- * @temperature to @debounce_ms, and @motor_supply, describe boards without something, or
- * with something wrong, for pen_vcm's probe: of a bench with a software
- * node; a device tree bench's are its tree's, whole boards. @pwm_fail is
- * the model's, as @cartridge_budget is.
+ * @temperature to @debounce_ms, @motor_supply, @optional_props and
+ * @zero_reach_time describe boards without something, or with something
+ * wrong, for pen_vcm's probe: of a bench with a software node; a device
+ * tree bench's are its tree's, whole boards. @pwm_fail is the model's, as
+ * @cartridge_budget is.
  */
 struct pen_tb_config {
 	u32 depth_min_um;
@@ -141,6 +146,8 @@ struct pen_tb_config {
 	u32 debounce_ms;
 	u32 pwm_fail;
 	u32 motor_supply;
+	u32 optional_props;
+	u32 zero_reach_time;
 };
 
 /**
@@ -199,6 +206,8 @@ struct pen_tb_stroke {
  * @inj_pwm_fail: injected: this many more PWM applies fail (-EIO) and
  *	change nothing
  * @inj_adc_fail: injected: this many more ADC reads fail (-EIO)
+ * @inj_position_fail: injected: this many more reads of the position
+ *	channel fail (-EIO)
  * @inj_supply_fail: injected: this many more motor supply enables fail
  *	(-EIO) and leave it off
  * @inj_supply_stuck: injected: this many more motor supply disables fail
@@ -242,6 +251,7 @@ struct pen_tb_hw {
 	u32 inj_late_us;
 	u32 inj_pwm_fail;
 	u32 inj_adc_fail;
+	u32 inj_position_fail;
 	u32 inj_supply_fail;
 	u32 inj_supply_stuck;
 	u32 inj_eeprom_fail;
@@ -356,6 +366,7 @@ int pen_tb_of_pdev_add(struct pen_tb *tb);
 int pen_tb_gpio_add(struct pen_tb *tb);
 int pen_tb_gpio_lookup_add(struct pen_tb *tb);
 int pen_tb_line_set(struct pen_tb *tb, enum pen_tb_line line, bool value);
+int pen_tb_line_bounce(struct pen_tb *tb, enum pen_tb_line line);
 
 /* pen-testbench-supply.c: the cartridge EEPROM and the motor supply */
 int pen_tb_nvmem_add(struct pen_tb *tb);
