@@ -485,6 +485,37 @@ TEST_F(pedal, footswitch_held_is_one_press_and_one_release)
 	reader_close(&late_fd, &late);
 }
 
+/*
+ * The pedal's contacts bounce, faster than pen_vcm's debounce (the test
+ * bench's footswitch_bounce): held, it stays one press; let go, the
+ * glitch is no press. Nothing reaches the input device.
+ */
+TEST_F(pedal, a_pedal_that_bounces_is_read_as_it_is)
+{
+	struct input_event ev;
+
+	if (pen_backend_is_sim())
+		SKIP(return, "pen_sim's buttons have no contacts to bounce");
+	ASSERT_EQ(0, sim_inject(SIM_ID, "footswitch_bounce"));
+	EXPECT_EQ(-EAGAIN, next_event(self->dev, &ev))
+		TH_LOG("%s %d", code_name(ev.type, ev.code), ev.value);
+	EXPECT_EQ(0, libevdev_get_event_value(self->dev, EV_KEY,
+					      PEN_KEY_FOOTSWITCH));
+
+	button_seen(_metadata, SIM_ID, self->dev, 1, 3);
+	ASSERT_EQ(0, sim_inject(SIM_ID, "footswitch_bounce"));
+	EXPECT_EQ(-EAGAIN, next_event(self->dev, &ev))
+		TH_LOG("%s %d", code_name(ev.type, ev.code), ev.value);
+	EXPECT_EQ(1, libevdev_get_event_value(self->dev, EV_KEY,
+					      PEN_KEY_FOOTSWITCH));
+	EXPECT_TRUE(pen_status_of(self->fd).flags & PEN_STATUS_PEDAL_DOWN);
+
+	/* And the press and the release after it are each seen once. */
+	button_seen(_metadata, SIM_ID, self->dev, 0, 3);
+	EXPECT_EQ(-EAGAIN, next_event(self->dev, &ev))
+		TH_LOG("%s %d", code_name(ev.type, ev.code), ev.value);
+}
+
 TEST_F(pedal, unknown_buttons_are_einval)
 {
 	static const char * const bad[] = {

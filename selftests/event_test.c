@@ -1160,6 +1160,60 @@ TEST(strokes_never_reported_come_out_unmeasured_in_order)
 	EXPECT_EQ(0, sim_delete(SIM_ID + 3));
 }
 
+/*
+ * A stroke's lag timer fires while the next stroke is being commanded:
+ * here the next is held 30 ms by an injected late timer on the stroke
+ * thread, where the lag timer can interrupt it. The stroke in flight is
+ * then the new one, only on its way: the timer reports nothing, and the
+ * new one's own timer would. No stroke is ever reported reached sooner
+ * than the needle can get there.
+ */
+TEST(a_stroke_is_never_reported_reached_before_its_lag)
+{
+	struct pen_events evs = { 0 };
+	struct sim_stroke *rec = NULL;
+	struct pen_status st;
+	uint64_t at;
+	long n, i;
+	int fd;
+
+	if (!pen_backend_is_sim())
+		SKIP(return, PEN_SIM_ONLY);
+	/* A 60 ms lag at 25 Hz: each stroke's timer is due 20 ms into the next. */
+	pen_fixture_open(_metadata, &fd, SIM_ID + 4, "lag_us=60000 threaded=1",
+			 O_RDWR, 500, 25000);
+	ASSERT_EQ(0, pen_events_drain(fd, &evs));
+	evs.n = 0;
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	st = run_until(fd, 2, -1, NULL);
+	ASSERT_EQ(PEN_STATE_RUNNING, st.state);
+	/* The next stroke is held from 0 to 30 ms into its period. */
+	ASSERT_EQ(0, sim_inject(SIM_ID + 4, "late 30000"));
+	at = st.run_strokes;
+	st = run_until(fd, at + 4, -1, NULL);
+	ASSERT_EQ(PEN_STATE_RUNNING, st.state);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_STOP));
+	st = pen_status_of(fd);
+	EXPECT_EQ(PEN_STOP_REQUEST, st.stop_reason);
+	ASSERT_EQ(0, pen_events_drain(fd, &evs));
+
+	n = sim_strokes(SIM_ID + 4, &rec);
+	ASSERT_EQ((long)st.run_strokes, n);
+	for (i = 0; i < n; i++) {
+		if (!rec[i].reach_ns)
+			continue;
+		EXPECT_LE(rec[i].cmd_ns + 60000000ULL, rec[i].reach_ns)
+			TH_LOG("stroke %ld reached %llu ns after it was commanded",
+			       i, (unsigned long long)(rec[i].reach_ns -
+						       rec[i].cmd_ns));
+	}
+	check_strokes(_metadata, &evs, rec, n, 0, st.run_strokes);
+	free(rec);
+	pen_events_free(&evs);
+	close(fd);
+	EXPECT_EQ(0, sim_delete(SIM_ID + 4));
+}
+
 TEST_F(pen, removal_ends_every_stream)
 {
 	struct pen_events buffered = { 0 }, ctl = { 0 };

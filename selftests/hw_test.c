@@ -299,6 +299,175 @@ TEST_F(bench, a_stroke_not_yet_measured_is_measured_before_the_next)
 	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
 }
 
+/*
+ * pen_vcm's sampling thread for bench TB_ID, "pen_vcm/pen-vcm.ID" (cut
+ * to 15 characters where the kernel keeps no more of a kernel thread's
+ * name): its pid, or -1 unless exactly one thread has that name.
+ */
+static pid_t sampling_thread(void)
+{
+	char want[32], comm[64], path[300];
+	struct dirent *d;
+	pid_t pid = -1;
+	int found = 0;
+	size_t len;
+	DIR *proc;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "pen_vcm/pen-vcm.%d", TB_ID);
+	proc = opendir("/proc");
+	if (!proc)
+		return -1;
+	while ((d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f)) {
+			comm[strcspn(comm, "\n")] = '\0';
+			len = strlen(comm);
+			if (!strcmp(comm, want) ||
+			    (len == 15 && !strncmp(comm, want, len))) {
+				pid = atoi(d->d_name);
+				found++;
+			}
+		}
+		fclose(f);
+	}
+	closedir(proc);
+	return found == 1 ? pid : -1;
+}
+
+/* A real-time task that holds CPU 0 from the sampling thread. */
+struct hog {
+	pthread_t thread;
+	uint64_t spin_ns;	/* how long it holds the CPU */
+	const char *inject;	/* what it injects halfway through */
+	int inject_ret;
+};
+
+static void spin_for(uint64_t ns)
+{
+	uint64_t end = now_ns() + ns;
+
+	while (now_ns() < end)
+		;
+}
+
+static void *hog_fn(void *arg)
+{
+	struct hog *h = arg;
+
+	spin_for(h->spin_ns / 2);
+	h->inject_ret = sim_inject(TB_ID, h->inject);
+	spin_for(h->spin_ns / 2);
+	return NULL;
+}
+
+/* @h on CPU 0 at SCHED_FIFO 1, below the kernel's real-time threads. */
+static int hog_start(struct hog *h)
+{
+	struct sched_param fifo1 = { .sched_priority = 1 };
+	pthread_attr_t attr;
+	cpu_set_t cpu0;
+	int ret;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	pthread_attr_init(&attr);
+	ret = pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	if (!ret)
+		ret = pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+	if (!ret)
+		ret = pthread_attr_setschedparam(&attr, &fifo1);
+	if (!ret)
+		ret = pthread_attr_setaffinity_np(&attr, sizeof(cpu0), &cpu0);
+	if (!ret)
+		ret = pthread_create(&h->thread, &attr, hog_fn, h);
+	pthread_attr_destroy(&attr);
+	return -ret;
+}
+
+/*
+ * The sampling thread starved (a real-time task above it on its CPU)
+ * while the needle runs: each stroke finds the one before still out,
+ * long past its reach time. pen_vcm measures and retracts it then, and
+ * only then drives the next, so every stroke is measured, late. A fault
+ * that measurement finds (an overcurrent) cuts the drive as the sampling
+ * thread's would.
+ */
+TEST_F(bench, a_starved_sampling_thread_still_measures_every_stroke)
+{
+	struct sched_param normal = { 0 }, saved_param;
+	struct hog h = { .spin_ns = 100000000, .inject = "overcurrent 1500" };
+	struct pen_events evs = { 0 };
+	struct sim_stroke *rec = NULL;
+	cpu_set_t cpu0, saved_cpus;
+	size_t i, late = 0, n_strokes = 0;
+	int saved_policy, ret;
+	struct pen_status st;
+	pid_t worker;
+	long n, j;
+
+	worker = sampling_thread();
+	ASSERT_LT(0, worker);
+	saved_policy = sched_getscheduler(worker);
+	ASSERT_EQ(SCHED_FIFO, saved_policy);
+	ASSERT_EQ(0, sched_getparam(worker, &saved_param));
+	ASSERT_EQ(0, sched_getaffinity(worker, sizeof(saved_cpus), &saved_cpus));
+	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
+	evs.n = 0;
+
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* Below the hog, and on its CPU; then 100 ms without a sample. */
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (!sched_setaffinity(worker, sizeof(cpu0), &cpu0) &&
+	    !sched_setscheduler(worker, SCHED_OTHER, &normal))
+		ret = hog_start(&h);
+	else
+		ret = -errno;
+	if (!ret)
+		pthread_join(h.thread, NULL);
+	st = pen_wait_stopped(self->fd, 2000);
+	sched_setscheduler(worker, saved_policy, &saved_param);
+	sched_setaffinity(worker, sizeof(saved_cpus), &saved_cpus);
+	ASSERT_EQ(0, ret) TH_LOG("cannot starve the sampling thread: %s",
+				 strerror(-ret));
+	ASSERT_EQ(0, h.inject_ret);
+
+	expect_fault_stop(_metadata, &st, PEN_FAULT_OVERCURRENT);
+	expect_all_off(_metadata);
+	/* Strokes the sampling thread would have measured 500 us after. */
+	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
+	for (i = 0; i < evs.n; i++) {
+		const struct pen_event *ev = &evs.ev[i];
+
+		if (ev->type != PEN_EVENT_STROKE || !ev->stroke.reached_ns)
+			continue;
+		n_strokes++;
+		EXPECT_EQ(600, ev->stroke.reached_um)
+			TH_LOG("stroke %llu", (unsigned long long)ev->seq);
+		late += ev->stroke.reached_ns - ev->timestamp_ns >=
+			PERIOD_NS / 2;
+	}
+	EXPECT_LE(3, late) TH_LOG("%zu of %zu strokes measured late", late,
+				  n_strokes);
+	/* The needle was never driven again before it was measured. */
+	n = sim_strokes(TB_ID, &rec);
+	ASSERT_LT(6, n);
+	for (j = 0; j + 1 < n; j++) {
+		EXPECT_NE(0, rec[j].reach_ns) TH_LOG("stroke %ld", j);
+		EXPECT_LE(rec[j].reach_ns, rec[j + 1].cmd_ns)
+			TH_LOG("stroke %ld", j);
+	}
+	free(rec);
+	pen_events_free(&evs);
+}
+
 TEST_F(bench, a_position_sensor_stuck_at_rest_is_a_stall)
 {
 	struct pen_status st;
@@ -425,6 +594,65 @@ TEST_F(bench, a_bad_eeprom_is_no_cartridge)
 	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
 }
 
+/*
+ * The detect switch bounces with the cartridge in (the pen knocked):
+ * after its debounce pen_vcm reads the same cartridge, which is nothing
+ * new. Reported again, the core would refuse it as used; the needle runs
+ * on, its strokes counted against the same cartridge.
+ */
+TEST_F(bench, a_detect_switch_that_bounces_keeps_the_cartridge)
+{
+	struct pen_status before = pen_status_of(self->fd), st;
+	struct pen_events evs = { 0 };
+
+	ASSERT_EQ(PEN_CARTRIDGE_READY, before.cartridge_state);
+	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_bounce"));
+	sleep_ns(30000000);
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_STATE_RUNNING, st.state);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_STOP_REQUEST, st.stop_reason);
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ(before.cartridge_id, st.cartridge_id);
+	EXPECT_EQ(st.run_strokes, st.cartridge_strokes);
+	evs.n = 0;
+	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
+	EXPECT_EQ(0, pen_events_count(&evs, PEN_EVENT_CARTRIDGE));
+	pen_events_free(&evs);
+}
+
+/*
+ * One cartridge pulled and another pushed in within the debounce:
+ * pen_vcm reads only the new one, which the core takes as the old one
+ * gone (the running needle stops) and the new one in, ready.
+ */
+TEST_F(bench, a_cartridge_swapped_within_the_debounce_is_the_new_one)
+{
+	struct pen_status st;
+
+	st = pen_run_then_inject(_metadata, self->fd, TB_ID, 30000000,
+				 "cartridge_swap 4246 300", 1000);
+	EXPECT_EQ(PEN_STATE_STOPPED, st.state);
+	EXPECT_EQ(PEN_STOP_CARTRIDGE_REMOVED, st.stop_reason);
+	EXPECT_EQ(PEN_CARTRIDGE_READY, st.cartridge_state);
+	EXPECT_EQ(4246, st.cartridge_id);
+	EXPECT_EQ(300, st.cartridge_budget);
+	EXPECT_EQ(0, st.cartridge_strokes);
+	expect_all_off(_metadata);
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	EXPECT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+
+	/* With none in, there is nothing to swap: refused, nothing changes. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "cartridge_remove"));
+	EXPECT_EQ(-EINVAL, sim_inject(TB_ID, "cartridge_swap 4247 300"));
+	EXPECT_EQ(0, sim_state(TB_ID, "cartridge"));
+	EXPECT_EQ(PEN_CARTRIDGE_NONE, pen_status_of(self->fd).cartridge_state);
+}
+
 TEST_F(bench, unbinding_the_driver_while_running_cuts_the_drive)
 {
 	char name[32];
@@ -536,10 +764,15 @@ TEST_F(bench, a_motor_supply_that_will_not_switch_off_leaves_no_force)
 	expect_all_off(_metadata);
 }
 
-/* Blind, the backend cannot keep the limits: it cuts at once. */
+/*
+ * Blind, the backend cannot keep the limits: it cuts at once, whichever
+ * read fails (the current's, which comes first, or the position's after
+ * it).
+ */
 TEST_F(bench, sensors_that_cannot_be_read_stop_the_needle)
 {
 	expect_backend_stop(_metadata, self->fd, "adc_fail 1");
+	expect_backend_stop(_metadata, self->fd, "position_fail 1");
 	EXPECT_EQ(0, sim_state(TB_ID, "sequence_errors"));
 }
 
@@ -640,6 +873,51 @@ TEST(a_board_that_does_not_name_the_pen_gets_the_drivers_names)
 	EXPECT_STREQ("pen-vcm\n", buf);
 	ASSERT_EQ(0, sim_pen_attr_read(TB_ID + 2, "serial", buf, sizeof(buf)));
 	EXPECT_STREQ("pen-vcm.1302\n", buf);
+	EXPECT_EQ(0, sim_delete(TB_ID + 2));
+}
+
+/*
+ * A board that gives only the properties pen_vcm requires: the rest are
+ * its binding's defaults (docs/bindings/pen,vcm-needle-drive.yaml), and
+ * the pen runs with them: 0 to the travel in 10 um steps, 25 to 300 Hz,
+ * 12 needles, measured 500 us after each stroke, cut above 60 degrees C.
+ */
+TEST(a_board_without_its_optional_properties_gets_the_defaults)
+{
+	struct pen_info info;
+	struct pen_status st;
+	int fd;
+
+	/* The bench can model that pen only with its keys at those values. */
+	if (bench_loaded() && !sim_from_device_tree())
+		EXPECT_EQ(-EINVAL, sim_create(TB_ID + 2,
+					      "optional_props=0 lag_us=300"));
+	fd = board_without(_metadata, "optional_props=0 depth_max_um=2000");
+	if (fd < 0 && _metadata->exit_code == KSFT_SKIP)
+		return;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_GET_INFO, &info));
+	EXPECT_EQ(12, info.needle_count);
+	EXPECT_EQ(0, info.depth_min_um);
+	EXPECT_EQ(2000, info.depth_max_um);
+	EXPECT_EQ(10, info.depth_step_um);
+	EXPECT_EQ(25000, info.rate_min_mhz);
+	EXPECT_EQ(300000, info.rate_max_mhz);
+
+	st = pen_run_for(_metadata, fd, 50000000);
+	EXPECT_EQ(PEN_STOP_REQUEST, st.stop_reason);
+	EXPECT_LT(0, st.run_strokes);
+	EXPECT_EQ(600, st.last_reached_um);
+	/* 60000 m-degC is the limit: one more is over it. */
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "overtemp 60000"));
+	st = pen_run_for(_metadata, fd, 30000000);
+	EXPECT_EQ(PEN_STOP_REQUEST, st.stop_reason);
+	ASSERT_EQ(0, sim_inject(TB_ID + 2, "overtemp 60001"));
+	ASSERT_EQ(0, ioctl(fd, PEN_IOC_START));
+	st = pen_wait_stopped(fd, 2000);
+	EXPECT_EQ(PEN_FAULT_OVERTEMP, st.fault);
+	EXPECT_EQ(60001, st.fault_value);
+	close(fd);
 	EXPECT_EQ(0, sim_delete(TB_ID + 2));
 }
 
@@ -757,6 +1035,10 @@ FIXTURE_VARIANT_ADD(refused_board, a_fastest_rate_above_the_limit) {
 /* A reach time of 3.4 ms cannot be sampled within a 300 Hz stroke. */
 FIXTURE_VARIANT_ADD(refused_board, a_reach_time_longer_than_a_stroke) {
 	.opts = "lag_us=3300", .err = EINVAL,
+};
+
+FIXTURE_VARIANT_ADD(refused_board, a_reach_time_of_0) {
+	.opts = "zero_reach_time=1", .err = EINVAL,
 };
 
 /* pen_vcm takes them; the core refuses the registration. */
@@ -1089,6 +1371,9 @@ TEST(bad_injections_are_refused)
 		"eeprom_fail 1001", "gpio_fail", "eeprom_fail -1",
 		"supply_low 8000",	/* the bench has no supply monitor */
 		"press main",		/* nor buttons on this one */
+		"footswitch_bounce",	/* nor a footswitch */
+		"position_fail 1001", "cartridge_bounce 1",
+		"cartridge_swap 4248",
 	};
 
 	if (!bench_loaded())
@@ -1105,6 +1390,11 @@ TEST(bad_injections_are_refused)
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "debounce_ms=21"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "colour=blue"));
 	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "temperature=2"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "optional_props=2"));
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1, "zero_reach_time=2"));
+	/* pen_vcm would not see the reach time 0 of a board without it. */
+	EXPECT_EQ(-EINVAL, sim_create(TB_ID + 1,
+				      "optional_props=0 zero_reach_time=1"));
 }
 
 TEST_HARNESS_MAIN
