@@ -34,11 +34,30 @@ static u32 pen_sim_reached(struct pen_sim *sim, u32 cmd_um)
 	return clamp_t(s64, reached, 0, U32_MAX);
 }
 
+/*
+ * The stroke in flight, if the needle has had its lag to get there;
+ * else NULL: none is in flight, or it was commanded while this expiry's
+ * callback was already running (it re-armed the timer; that expiry
+ * reports it). Called with sim->lock held.
+ */
+static struct pen_sim_stroke *pen_sim_arrived_locked(struct pen_sim *sim,
+						     u64 now)
+{
+	struct pen_sim_stroke *s;
+
+	lockdep_assert_held(&sim->lock);
+	if (!sim->in_flight || !sim->drive_on)
+		return NULL;
+	s = pen_sim_slot(sim, sim->rec_count - 1);
+	if (now - s->cmd_ns < (u64)sim->cfg.lag_us * NSEC_PER_USEC)
+		return NULL;
+	return s;
+}
+
 static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
 {
 	struct pen_sim *sim = container_of(timer, struct pen_sim, lag_timer);
 	struct pen_sim_stroke *s;
-	bool report = false;
 	unsigned long flags;
 	u32 reached = 0;
 	u64 seq = 0;
@@ -46,28 +65,19 @@ static enum hrtimer_restart pen_sim_lag_timer(struct hrtimer *timer)
 
 	raw_spin_lock_irqsave(&sim->lock, flags);
 	now = ktime_get_ns();
-	if (sim->in_flight && sim->drive_on) {
-		s = pen_sim_slot(sim, sim->rec_count - 1);
-		/*
-		 * A stroke commanded while this callback was already running
-		 * re-armed the timer; it is not there yet, the re-armed
-		 * expiry reports it.
-		 */
-		if (now - s->cmd_ns < (u64)sim->cfg.lag_us * NSEC_PER_USEC)
-			goto unlock;
+	s = pen_sim_arrived_locked(sim, now);
+	if (s) {
 		s->reach_ns = now;
 		s->reached_um = sim->target_um;
 		sim->needle_um = s->reached_um;
 		sim->in_flight = false;
 		reached = s->reached_um;
 		seq = s->seq;
-		report = true;
 	}
-unlock:
 	raw_spin_unlock_irqrestore(&sim->lock, flags);
 
 	/* Outside our lock: the core's lock nests outside it, not inside. */
-	if (report)
+	if (s)
 		pen_report_stroke(sim->pen, seq, reached);
 	return HRTIMER_NORESTART;
 }
