@@ -146,6 +146,35 @@ static inline int pen_cuts_of(int pen, struct pen_cuts *c)
 	return 0;
 }
 
+/*
+ * The stroke thread's account of its wake-ups (debugfs pen/penN/wakeups):
+ * how many, and the lead it learnt from them.
+ */
+struct pen_wakeups {
+	long long wakeups;
+	long long lead_ns;
+};
+
+/* 0, or -errno; fields the file lacks stay -1. */
+static inline int pen_wakeups_of(int pen, struct pen_wakeups *w)
+{
+	char path[96], line[160];
+	FILE *f;
+
+	memset(w, 0xff, sizeof(*w));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/wakeups",
+		 pen);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "wakeups: %lld", &w->wakeups);
+		sscanf(line, "lead_ns: %lld", &w->lead_ns);
+	}
+	fclose(f);
+	return 0;
+}
+
 #define PEN_PARAM_DIR	"/sys/module/pen/parameters/"
 
 /* Set pen.ko's parameter @name to @value, keeping the old one in @old. */

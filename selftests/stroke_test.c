@@ -11,6 +11,7 @@
 #include "kselftest_harness.h"
 #include "pen_util.h"
 #include "pen_fixture.h"
+#include "pen_expect.h"
 
 #define SIM_ID	300
 
@@ -154,6 +155,37 @@ TEST_F(pen, stop_is_synchronous)
 	EXPECT_EQ(strokes, sim_state(SIM_ID, "strokes"));
 	EXPECT_EQ(st.strokes, pen_status_of(self->fd).strokes);
 	EXPECT_EQ(1, sim_state(SIM_ID, "drive_disables"));
+}
+
+/*
+ * On the stroke thread the timer fires a lead before each stroke, learnt
+ * from the thread's wake-ups: one wake-up a stroke, and a lead of at
+ * least the 2 us margin, at most 100 us and an eighth of the period. On
+ * the hard-irq path there is no thread to wake: no lead, no wake-ups.
+ */
+TEST_F(pen, the_stroke_thread_wakes_a_lead_before_each_stroke)
+{
+	uint64_t period_ns = 1000000000000ULL / 300000;
+	struct pen_wakeups w;
+	struct pen_status st;
+	int pen = sim_pen_index(SIM_ID);
+
+	ASSERT_LE(0, pen);
+	ASSERT_EQ(0, pen_params_set(self->fd, PEN_PARAM_RATE, 0, 300000));
+	st = pen_run_for(_metadata, self->fd, 100000000);
+	ASSERT_LT(10, st.run_strokes);
+	ASSERT_EQ(0, pen_wakeups_of(pen, &w));
+	if (!pen_on_stroke_thread(SIM_ID)) {
+		EXPECT_EQ(0, w.wakeups);
+		EXPECT_EQ(0, w.lead_ns);
+		return;
+	}
+	/* A wait that gave up for a stop is counted again when it resumes. */
+	EXPECT_LE((long long)st.run_strokes, w.wakeups);
+	EXPECT_LE(w.wakeups, (long long)st.run_strokes + 2);
+	EXPECT_LE(2000, w.lead_ns);
+	EXPECT_GE(100000, w.lead_ns);
+	EXPECT_GE((long long)period_ns / 8, w.lead_ns);
 }
 
 TEST(two_pens_run_independently)

@@ -201,6 +201,12 @@ struct pen_ctl {
  * @stop_reason: PEN_STOP_*, why the needle last stopped
  * @tick_pending: the timer signalled a stroke boundary the thread has not
  *	handled yet
+ * @lead_ns: the timer fires this long before each stroke's ideal time,
+ *	which the stroke thread then waits out (its wake-up comes first);
+ *	0 on the hard-irq path
+ * @wake_max_ns: the stroke thread's worst recent wake-up, from the
+ *	timer's expiry to the thread running: decaying, the lead it learns
+ * @wake_timing: the stroke thread's wake-ups
  * @cut_pending: the needle stopped where a sleeping backend's drive could
  *	not be cut at once, and no drive_disable() since has returned; the
  *	stroke thread, or a task that stops or starts the pen, cuts it
@@ -255,6 +261,9 @@ struct pen_state {
 	u32 stop_reason;
 	/* The stroke thread's mailbox and the deferred cuts. */
 	bool tick_pending;
+	u64 lead_ns;
+	u64 wake_max_ns;
+	struct pen_timing wake_timing;
 	bool cut_pending;
 	u64 cut_asked_ns;
 	struct pen_timing cut_timing;
@@ -425,6 +434,18 @@ int pen_set_setpoints(struct pen_device *pen, u32 mask, u32 depth_um,
 		      u32 rate_mhz);
 bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 			 u64 *lateness_ns, u64 *missed);
+
+/*
+ * The ideal time of the next stroke: the timer's expiry is lead_ns
+ * before it (the stroke thread's early wake-up; 0 on the hard-irq path).
+ */
+static inline ktime_t pen_next_ideal_locked(struct pen_device *pen)
+{
+	lockdep_assert_held(&pen->slock);
+	return ktime_add_ns(hrtimer_get_expires(&pen->timer),
+			    pen->st.lead_ns);
+}
+
 void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
 			      u64 lateness_ns, u64 missed);
 

@@ -4,7 +4,8 @@
  * sysfs attributes for its identity, limits and counters (documented in
  * docs/ABI/sysfs-class-pen), and in debugfs the detail that is not ABI:
  * stroke timing statistics, the cuts a sleeping backend's stops waited
- * for, and each open file's event ring.
+ * for, the stroke thread's wake-ups and lead, and each open file's event
+ * ring.
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
@@ -125,7 +126,7 @@ const struct attribute_group pen_stats_group = {
 	.attrs = pen_stats_attrs,
 };
 
-/* debugfs: /sys/kernel/debug/pen/penN/{timing,readers} */
+/* debugfs: /sys/kernel/debug/pen/penN/{timing,readers,cuts,wakeups} */
 
 static struct dentry *pen_debugfs_root;
 
@@ -153,12 +154,15 @@ static void pen_timing_print(struct seq_file *m, const struct pen_timing *t,
 }
 
 /**
- * struct pen_debug_snap - what timing and cuts print, copied at once
- * @timing: the stroke timing, or the deferred cuts' (@cuts)
+ * struct pen_debug_snap - what timing, cuts and wakeups print, copied at
+ *	once
+ * @timing: the stroke timing, the deferred cuts' or the stroke thread's
+ *	wake-ups, as asked
  * @missed: stroke periods missed since registration
  * @pending: a deferred cut is pending now
  * @asked_ns: since when
  * @call_max_ns: the longest backend call made under hw_lock
+ * @lead_ns: the stroke thread's lead now
  */
 struct pen_debug_snap {
 	struct pen_timing timing;
@@ -166,21 +170,24 @@ struct pen_debug_snap {
 	bool pending;
 	u64 asked_ns;
 	u64 call_max_ns;
+	u64 lead_ns;
 };
 
 /*
- * A snapshot under slock, as the timer keeps running while it prints;
- * allocated (the histogram is large for a stack). kfree() it.
+ * A snapshot under slock of timing @which (an offset in struct pen_state),
+ * as the timer keeps running while it prints; allocated (the histogram is
+ * large for a stack). kfree() it.
  */
 static struct pen_debug_snap *pen_debug_snap(struct pen_device *pen,
-					     bool cuts)
+					     size_t which)
 {
 	struct pen_debug_snap *d = kmalloc(sizeof(*d), GFP_KERNEL);
 
 	if (!d)
 		return NULL;
 	raw_spin_lock_irq(&pen->slock);
-	d->timing = cuts ? pen->st.cut_timing : pen->st.timing;
+	d->timing = *(struct pen_timing *)((char *)&pen->st + which);
+	d->lead_ns = pen->st.lead_ns;
 	d->missed = pen->st.missed;
 	d->pending = pen->st.cut_pending;
 	d->asked_ns = pen->st.cut_asked_ns;
@@ -191,7 +198,8 @@ static struct pen_debug_snap *pen_debug_snap(struct pen_device *pen,
 
 static int pen_timing_show(struct seq_file *m, void *v)
 {
-	struct pen_debug_snap *d = pen_debug_snap(m->private, false);
+	struct pen_debug_snap *d =
+		pen_debug_snap(m->private, offsetof(struct pen_state, timing));
 
 	if (!d)
 		return -ENOMEM;
@@ -213,7 +221,8 @@ DEFINE_SHOW_ATTRIBUTE(pen_timing);
  */
 static int pen_cuts_show(struct seq_file *m, void *v)
 {
-	struct pen_debug_snap *d = pen_debug_snap(m->private, true);
+	struct pen_debug_snap *d =
+		pen_debug_snap(m->private, offsetof(struct pen_state, cut_timing));
 
 	if (!d)
 		return -ENOMEM;
@@ -227,6 +236,27 @@ static int pen_cuts_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pen_cuts);
+
+/*
+ * The stroke thread's wake-ups, from the timer's expiry to the thread
+ * running, and the lead it learnt from them: the timer fires that long
+ * before each stroke's ideal time, and the thread waits out what its
+ * wake-up left of it (pen-stroke-thread.c). Empty on the hard-irq path.
+ */
+static int pen_wakeups_show(struct seq_file *m, void *v)
+{
+	struct pen_debug_snap *d =
+		pen_debug_snap(m->private, offsetof(struct pen_state, wake_timing));
+
+	if (!d)
+		return -ENOMEM;
+	seq_printf(m, "wakeups: %llu\n", d->timing.count);
+	seq_printf(m, "lead_ns: %llu\n", d->lead_ns);
+	pen_timing_print(m, &d->timing, "wake_ns", "wakeups");
+	kfree(d);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pen_wakeups);
 
 static int pen_readers_show(struct seq_file *m, void *v)
 {
@@ -263,6 +293,8 @@ void pen_debugfs_add(struct pen_device *pen)
 	debugfs_create_file("readers", 0444, pen->debugfs, pen,
 			    &pen_readers_fops);
 	debugfs_create_file("cuts", 0444, pen->debugfs, pen, &pen_cuts_fops);
+	debugfs_create_file("wakeups", 0444, pen->debugfs, pen,
+			    &pen_wakeups_fops);
 }
 
 /* Waits for any reader of the files, so the pen may go after it. */

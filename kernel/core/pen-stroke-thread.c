@@ -7,8 +7,15 @@
  * that says so (hw.can_sleep) the timer only wakes this SCHED_FIFO
  * kthread, which decides the stroke at the boundary exactly as the timer
  * does for other backends (pen_boundary_locked()), re-arms the timer on
- * the same absolute schedule and makes the hardware call. Its lateness is
- * the thread's wake-up latency, measured from the stroke's ideal time.
+ * the same absolute schedule and makes the hardware call.
+ *
+ * A woken thread is as late as its wake-up: the timer interrupt, the
+ * wake-up, the switch. So the timer fires a lead before each ideal time,
+ * and the thread, awake, waits out the rest of it on the CPU (outside
+ * every lock, giving up at a stop) and decides the stroke at its ideal
+ * time. The lead is learnt from the wake-ups themselves: the worst recent
+ * one, forgotten slowly, plus a margin, bounded (pen_thread_rearm_locked()).
+ * The CPU this costs is the lead less the wake-up, each stroke.
  *
  * Every call into such a backend is made under pen->hw_lock, from this
  * thread or from the task that starts or stops the pen, never with slock
@@ -151,33 +158,104 @@ static bool pen_thread_tick_locked(struct pen_device *pen, ktime_t now)
 	return false;
 }
 
+/*
+ * The lead: the worst recent wake-up, which forgets 1/PEN_WAKE_FORGET of
+ * itself a stroke, plus PEN_LEAD_MARGIN_NS for the wake-up's own jitter;
+ * at most PEN_LEAD_MAX_NS, and an eighth of the period, so that the CPU
+ * the thread spins away stays small whatever a wake-up costs.
+ */
+#define PEN_WAKE_FORGET		64
+#define PEN_LEAD_MARGIN_NS	(2 * NSEC_PER_USEC)
+#define PEN_LEAD_MAX_NS		(100 * NSEC_PER_USEC)
+
+/*
+ * The thread woke @wake_ns after the timer fired for a boundary: learn
+ * the lead the next one gets. The timer keeps the boundary it is armed
+ * for; pen_thread_rearm_locked() moves it by the new lead.
+ */
+static void pen_thread_learn_locked(struct pen_device *pen, u64 wake_ns)
+{
+	u64 worst = pen->st.wake_max_ns;
+
+	lockdep_assert_held(&pen->slock);
+	pen_timing_add(&pen->st.wake_timing, wake_ns);
+	pen->st.wake_max_ns = max(wake_ns, worst - worst / PEN_WAKE_FORGET);
+}
+
+/*
+ * Arm the timer for the next boundary, which pen_boundary_locked() has
+ * just moved it on to, a lead before it: the one learnt, from now on.
+ */
+static void pen_thread_rearm_locked(struct pen_device *pen)
+{
+	ktime_t ideal = pen_next_ideal_locked(pen);
+
+	lockdep_assert_held(&pen->slock);
+	pen->st.lead_ns = min3(pen->st.wake_max_ns + PEN_LEAD_MARGIN_NS,
+			       PEN_LEAD_MAX_NS, pen->st.period_ns / 8);
+	hrtimer_set_expires(&pen->timer, ktime_sub_ns(ideal, pen->st.lead_ns));
+	hrtimer_start_expires(&pen->timer, HRTIMER_MODE_ABS_HARD);
+}
+
+/*
+ * Woken for a boundary, a lead before it: wait for its ideal time on the
+ * CPU, holding no lock, so that a stop is never held up. Gives up when a
+ * cut is asked for.
+ */
+static void pen_thread_wait_boundary(struct pen_device *pen)
+{
+	ktime_t woke = ktime_get(), ideal = 0, fired;
+
+	raw_spin_lock_irq(&pen->slock);
+	if (pen->st.tick_pending && pen_running(pen)) {
+		ideal = pen_next_ideal_locked(pen);
+		fired = hrtimer_get_expires(&pen->timer);
+		/* Not if the tick came after we read the clock. */
+		if (!ktime_before(woke, fired))
+			pen_thread_learn_locked(pen,
+						ktime_to_ns(ktime_sub(woke, fired)));
+	}
+	raw_spin_unlock_irq(&pen->slock);
+	while (ideal && ktime_before(ktime_get(), ideal) &&
+	       !READ_ONCE(pen->st.cut_pending))
+		cpu_relax();
+}
+
 /* One boundary the timer signalled, and any cut asked for since. */
 static void pen_stroke_thread_work(struct pen_device *pen)
 {
 	const struct pen_ops *ops;
 	u64 lateness_ns, missed, call_ns, seq = 0;
-	bool stroke = false;
+	bool stroke = false, early = false;
 	u32 depth_um = 0;
 	ktime_t now;
 	int ret;
 
+	pen_thread_wait_boundary(pen);
 	rt_mutex_lock(&pen->hw_lock);
 	raw_spin_lock_irq(&pen->slock);
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
 	ops = pen->st.ops;
 	if (pen->st.tick_pending && pen_running(pen)) {
 		now = ktime_get();
-		if (pen_boundary_locked(pen, now, &lateness_ns, &missed)) {
+		/*
+		 * Before its ideal time (the wait gave up for a cut, or this
+		 * is a new run's boundary): the tick stays pending, waited
+		 * for again. Never a stroke early.
+		 */
+		early = ktime_before(now, pen_next_ideal_locked(pen));
+		if (!early &&
+		    pen_boundary_locked(pen, now, &lateness_ns, &missed)) {
 			seq = pen->st.seq;
 			depth_um = pen->st.depth_um;
 			/* Its record first: stroke() may report it at once. */
 			pen_stroke_issued_locked(pen, now, lateness_ns, missed);
-			hrtimer_start_expires(&pen->timer,
-					      HRTIMER_MODE_ABS_HARD);
+			pen_thread_rearm_locked(pen);
 			stroke = true;
 		}
 	}
-	pen->st.tick_pending = false;
+	if (!early)
+		pen->st.tick_pending = false;
 	raw_spin_unlock_irq(&pen->slock);
 
 	if (stroke) {

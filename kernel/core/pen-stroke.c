@@ -17,6 +17,8 @@
  * The schedule is absolute: each expiry is the previous expiry plus one
  * period (hrtimer_forward()), never "now plus a period", so lateness of
  * one stroke never shifts the ones after it and no drift accumulates.
+ * The expiry is each stroke's ideal time, less the stroke thread's lead
+ * on its path (pen_next_ideal_locked()).
  * When a stroke comes more than a period late, hrtimer_forward() skips
  * the periods that have passed and reports them; they are counted as
  * missed strokes, never issued late in a burst and never hidden.
@@ -174,12 +176,12 @@ void pen_fault_locked(struct pen_device *pen, u32 fault, u32 value,
 bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 			 u64 *lateness_ns, u64 *missed)
 {
-	ktime_t expires = hrtimer_get_expires(&pen->timer);
+	ktime_t ideal = pen_next_ideal_locked(pen);
 	u64 missed_in_row, overruns;
 
 	lockdep_assert_held(&pen->slock);
-	*lateness_ns = ktime_after(now, expires) ?
-		       ktime_to_ns(ktime_sub(now, expires)) : 0;
+	*lateness_ns = ktime_after(now, ideal) ?
+		       ktime_to_ns(ktime_sub(now, ideal)) : 0;
 
 	/*
 	 * Periods already gone by are strokes the loop missed in a row; past
@@ -237,7 +239,8 @@ bool pen_boundary_locked(struct pen_device *pen, ktime_t now,
 	 * came too late for are skipped, and are its missed ones: it is the
 	 * stroke of the last boundary passed, and late against that one.
 	 */
-	overruns = hrtimer_forward(&pen->timer, now,
+	overruns = hrtimer_forward(&pen->timer,
+				   ktime_sub_ns(now, pen->st.lead_ns),
 				   ns_to_ktime(pen->st.period_ns));
 	*missed = overruns > 1 ? overruns - 1 : 0;
 	*lateness_ns -= *missed * pen->st.period_ns;
@@ -353,6 +356,7 @@ void pen_stroke_init(struct pen_device *pen)
 	raw_spin_lock_init(&pen->slock);
 	rt_mutex_init(&pen->hw_lock);
 	pen->st.cut_timing.min_ns = U64_MAX;
+	pen->st.wake_timing.min_ns = U64_MAX;
 	pen_hrtimer_setup(&pen->timer, pen_stroke_timer, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_ABS_HARD);
 }
@@ -471,7 +475,9 @@ int pen_start(struct pen_device *pen)
 	pen->st.stopped_ns = 0;
 	pen->st.short_strokes = 0;
 	pen->st.period_ns = pen_rate_to_period_ns(pen->st.rate_mhz);
-	hrtimer_start(&pen->timer, pen_first_stroke_time(pen, now),
+	hrtimer_start(&pen->timer,
+		      ktime_sub_ns(pen_first_stroke_time(pen, now),
+				   pen->st.lead_ns),
 		      HRTIMER_MODE_ABS_HARD);
 	pen_ev_state_locked(pen, pen->st.started_ns);
 	raw_spin_unlock_irq(&pen->slock);
