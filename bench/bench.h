@@ -109,6 +109,9 @@ struct run {
 	long nsim;
 	struct pen_status st;
 	struct pen_info info;
+	/* the stroke thread's (debugfs wakeups), when threaded */
+	bool have_wake;
+	uint64_t lead_ns, wake_mean_ns, wake_max_ns;
 };
 
 /* What a run's records and the simulator's record say. */

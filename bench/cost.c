@@ -151,9 +151,13 @@ static double hog(uint64_t ns, int fd, struct events *e, uint64_t drain_ns,
 	return (double)iters * NSEC_PER_SEC / (double)(t - t0);
 }
 
-/* CPU time per stroke at @rate_mhz, reading the events or not. */
+/*
+ * CPU time per stroke at @rate_mhz, reading the events or not, on the
+ * hard-irq path or the stroke thread (@threaded: its wake-up, the switch
+ * and the rest of its lead it waits out are counted too).
+ */
 static void cpu_per_stroke(double idle_rate, uint32_t rate_mhz, bool read,
-			   uint64_t window)
+			   bool threaded, uint64_t window)
 {
 	uint64_t period = period_of(rate_mhz), strokes = 0;
 	struct events e = { 0 };
@@ -162,12 +166,13 @@ static void cpu_per_stroke(double idle_rate, uint32_t rate_mhz, bool read,
 	char opts[128];
 	int id, fd;
 
-	progress("CPU per stroke at %.0f Hz%s", rate_mhz / 1000.0,
-		 read ? ", reading events" : "");
+	progress("CPU per stroke at %.0f Hz%s%s", rate_mhz / 1000.0,
+		 read ? ", reading events" : "",
+		 threaded ? ", stroke thread" : "");
 	snprintf(opts, sizeof(opts),
-		 "rate_max_mhz=%u lag_us=%u cartridge_budget=100000000",
+		 "rate_max_mhz=%u lag_us=%u cartridge_budget=100000000 threaded=%d",
 		 rate_mhz > SIM_DEFAULT_RATE_MAX_MHZ ? rate_mhz :
-		 SIM_DEFAULT_RATE_MAX_MHZ, lag_for(rate_mhz));
+		 SIM_DEFAULT_RATE_MAX_MHZ, lag_for(rate_mhz), threaded);
 	id = bench_sim_create(opts);
 	if (id < 0)
 		return;
@@ -194,6 +199,7 @@ static void cpu_per_stroke(double idle_rate, uint32_t rate_mhz, bool read,
 	tool_json_open(bench_json, NULL, '{');
 	tool_json_u64(bench_json, "rate_mhz", rate_mhz);
 	tool_json_bool(bench_json, "reading_events", read);
+	tool_json_bool(bench_json, "threaded", threaded);
 	tool_json_u64(bench_json, "window_ns", window);
 	tool_json_u64(bench_json, "strokes", strokes);
 	tool_json_f(bench_json, "busy_fraction", 1.0 - rate / idle_rate);
@@ -262,11 +268,13 @@ void bench_cost(uint32_t fast_mhz)
 	idle_rate = hog(window, -1, NULL, 0, NULL);
 	tool_json_f(bench_json, "idle_loop_rate", idle_rate);
 	tool_json_open(bench_json, "cpu_per_stroke", '[');
-	cpu_per_stroke(idle_rate, 300000, true, window);
+	cpu_per_stroke(idle_rate, 300000, true, false, window);
+	cpu_per_stroke(idle_rate, 300000, true, true, window);
 	if (!smoke) {
-		cpu_per_stroke(idle_rate, fast_mhz, true, window);
-		cpu_per_stroke(idle_rate, fast_mhz, false, window);
-		cpu_per_stroke(idle_rate, CORE_RATE_LIMIT_MHZ, true, window);
+		cpu_per_stroke(idle_rate, fast_mhz, true, false, window);
+		cpu_per_stroke(idle_rate, fast_mhz, false, false, window);
+		cpu_per_stroke(idle_rate, CORE_RATE_LIMIT_MHZ, true, false,
+			       window);
 	}
 	tool_json_close(bench_json);
 out:

@@ -18,6 +18,40 @@
 #include "bench.h"
 
 /*
+ * The stroke thread's lead and wake-ups (debugfs pen/penN/wakeups) of
+ * simulated pen @id, into @r; nothing if they cannot be read.
+ */
+static void read_wakeups(int id, struct run *r)
+{
+	unsigned long long lead, min, mean, max;
+	char path[96], line[128];
+	int pen = sim_pen_index(id), got = 0;
+	FILE *f;
+
+	if (pen < 0)
+		return;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/wakeups",
+		 pen);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "lead_ns: %llu", &lead) == 1)
+			got |= 1;
+		else if (sscanf(line, "wake_ns: min %llu mean %llu max %llu",
+				&min, &mean, &max) == 3)
+			got |= 2;
+	}
+	fclose(f);
+	if (got != 3)
+		return;
+	r->have_wake = true;
+	r->lead_ns = lead;
+	r->wake_mean_ns = mean;
+	r->wake_max_ns = max;
+}
+
+/*
  * Run @r->strokes strokes on a simulated pen of its own, reading the
  * event stream meanwhile. The pen's cartridge is good for exactly that
  * many strokes, so the loop stops itself at the stroke boundary after
@@ -97,6 +131,8 @@ int run_strokes(struct run *r)
 	if (get_status(fd, &r->st))
 		goto out_close;
 	r->nsim = bench_sim_strokes(id, &r->sim);
+	if (r->threaded)
+		read_wakeups(id, r);
 	if (r->nsim >= 0)
 		ret = 0;
 out_close:
@@ -277,6 +313,13 @@ void json_run_stats(const struct run *r, const struct run_stats *s)
 	json_dist("lateness_ns", &s->lateness);
 	tool_json_i64(bench_json, "schedule_error_ns", s->schedule_ns);
 	tool_json_i64(bench_json, "drift_ns", s->drift_ns);
+	if (r->have_wake) {
+		tool_json_open(bench_json, "stroke_thread", '{');
+		tool_json_u64(bench_json, "lead_ns", r->lead_ns);
+		tool_json_u64(bench_json, "wake_mean_ns", r->wake_mean_ns);
+		tool_json_u64(bench_json, "wake_max_ns", r->wake_max_ns);
+		tool_json_close(bench_json);
+	}
 	tool_json_open(bench_json, "sim", '{');
 	tool_json_u64(bench_json, "strokes", r->nsim > 0 ? r->nsim : 0);
 	tool_json_u64(bench_json, "matched", s->sim_strokes);
