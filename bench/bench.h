@@ -50,10 +50,19 @@ uint64_t period_of(uint32_t rate_mhz);
 unsigned int lag_for(uint32_t rate_mhz);
 double next_phase(void);
 
+/*
+ * A histogram of DIST_BINS bins of DIST_BIN_NS from 0, and one for what
+ * lies beyond (negative values count in the first): enough for the
+ * plots' latencies, 0 to 50 us.
+ */
+#define DIST_BIN_NS	250
+#define DIST_BINS	200
+
 struct dist {
 	size_t n;
 	int64_t min, p50, p99, p999, max;
 	double mean;
+	uint32_t hist[DIST_BINS + 1];
 };
 
 struct dist dist_of(int64_t *v, size_t n);
@@ -137,6 +146,8 @@ void json_run_stats(const struct run *r, const struct run_stats *s);
 
 bool have_cyclictest(void);
 pid_t cyclictest_start(unsigned int interval_us, unsigned int loops);
+double cyclictest_beside(unsigned int interval_us, uint64_t window_ns,
+			 double (*hog)(uint64_t ns), uint64_t *cycles);
 int cyclictest_finish(pid_t pid, unsigned int loops, struct dist *d);
 void json_cyclictest(unsigned int interval_us, unsigned int loops,
 		     const struct dist *d, const struct dist *ours);

@@ -215,6 +215,40 @@ out_delete:
 	events_free(&e);
 }
 
+/* The busy loop alone, for cyclictest_beside(). */
+static double idle_hog(uint64_t ns)
+{
+	return hog(ns, -1, NULL, 0, NULL);
+}
+
+/*
+ * cyclictest's CPU per cycle at @rate_mhz, measured as the pen's CPU per
+ * stroke: what its loop takes from the busy loop, over its cycles.
+ */
+static void cyclictest_cpu_per_cycle(double idle_rate, uint32_t rate_mhz,
+				     uint64_t window)
+{
+	unsigned int interval_us = period_of(rate_mhz) / 1000;
+	uint64_t cycles = 0;
+	double rate;
+
+	if (!have_cyclictest())
+		return;
+	progress("CPU per cycle of cyclictest at %.0f Hz", rate_mhz / 1000.0);
+	rate = cyclictest_beside(interval_us, window, idle_hog, &cycles);
+	if (!isfinite(rate) || !cycles)
+		return;
+	tool_json_open(bench_json, "cyclictest_cpu_per_cycle", '{');
+	tool_json_u64(bench_json, "rate_mhz", rate_mhz);
+	tool_json_u64(bench_json, "interval_us", interval_us);
+	tool_json_u64(bench_json, "window_ns", window);
+	tool_json_u64(bench_json, "cycles", cycles);
+	tool_json_f(bench_json, "busy_fraction", 1.0 - rate / idle_rate);
+	tool_json_f(bench_json, "cpu_ns_per_cycle",
+		    (1.0 - rate / idle_rate) * window / cycles);
+	tool_json_close(bench_json);
+}
+
 /*
  * SET_PARAMS against a null syscall; then the CPU per stroke at 300 Hz
  * and, on a full run, at @fast_mhz (reading the events or not) and at
@@ -277,6 +311,7 @@ void bench_cost(uint32_t fast_mhz)
 			       window);
 	}
 	tool_json_close(bench_json);
+	cyclictest_cpu_per_cycle(idle_rate, 300000, window);
 out:
 	tool_json_close(bench_json);
 }

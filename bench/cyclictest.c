@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,12 +23,18 @@ static const char ct_out[] = "/tmp/pen_bench_cyclictest.out";
  * Start cyclictest at SCHED_FIFO 90: one thread sleeping with
  * clock_nanosleep on an absolute schedule of @interval_us (-d 0 matters:
  * rt-tests 2.4 adds its default 500 us "distance" even to a lone
- * thread), @loops times, every latency printed in ns (-v -N). Its pid, or
- * -1.
+ * thread), @loops times (0: until it is stopped), with @record every
+ * latency printed in ns (-v -N) into ct_out. Its pid, or -1.
  */
-pid_t cyclictest_start(unsigned int interval_us, unsigned int loops)
+static pid_t cyclictest_spawn(unsigned int interval_us, unsigned int loops,
+			      bool record)
 {
 	char interval[16], count[16];
+	const char *argv[] = {
+		"cyclictest", "-q", "-m", "-p", "90", "--policy=fifo",
+		"-t", "1", "-d", "0", "-i", interval, "-l", count,
+		record ? "-v" : NULL, "-N", NULL,
+	};
 	pid_t pid;
 	int fd;
 
@@ -39,15 +46,49 @@ pid_t cyclictest_start(unsigned int interval_us, unsigned int loops)
 		return -1;
 	}
 	if (pid == 0) {
-		fd = open(ct_out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		fd = open(record ? ct_out : "/dev/null",
+			  O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
 			_exit(126);
-		execlp("cyclictest", "cyclictest", "-q", "-m", "-p", "90",
-		       "--policy=fifo", "-t", "1", "-d", "0", "-i", interval,
-		       "-l", count, "-v", "-N", (char *)NULL);
+		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+pid_t cyclictest_start(unsigned int interval_us, unsigned int loops)
+{
+	return cyclictest_spawn(interval_us, loops, true);
+}
+
+/*
+ * For cyclictest's CPU per cycle at @interval_us, measured as the pen's
+ * CPU per stroke is: @hog's busy loop for @window_ns with cyclictest
+ * running beside it until stopped, recording nothing. Returns the loop's
+ * rate, NAN on error; cyclictest's cycles in the window in *@cycles.
+ */
+double cyclictest_beside(unsigned int interval_us, uint64_t window_ns,
+		       double (*hog)(uint64_t ns), uint64_t *cycles)
+{
+	double rate;
+	int status;
+	pid_t pid;
+
+	pid = cyclictest_spawn(interval_us, 0, false);
+	if (pid < 0)
+		return NAN;
+	/* Past its start (mlockall, the thread, its first cycles). */
+	sleep_ns(50 * NSEC_PER_MSEC);
+	rate = hog(window_ns);
+	kill(pid, SIGINT);
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		bench_error("cyclictest (CPU per cycle) failed (status %#x)",
+			    status);
+		return NAN;
+	}
+	*cycles = window_ns / ((uint64_t)interval_us * 1000);
+	return rate;
 }
 
 /* Wait for cyclictest @pid to finish its @loops; its latencies in @d. */

@@ -45,6 +45,30 @@ int json_print(void)
 }
 
 /* A distribution as an object, or null if it has no values. */
+/*
+ * @d's histogram, its bins that hold anything: "histogram": {"bin_ns":
+ * width, "bins": [[first ns, count], ...]}, the last bin from
+ * DIST_BINS * width on holding everything beyond.
+ */
+static void json_histogram(const struct dist *d)
+{
+	unsigned int b;
+	__u64 bin[2];
+
+	tool_json_open(bench_json, "histogram", '{');
+	tool_json_u64(bench_json, "bin_ns", DIST_BIN_NS);
+	tool_json_open(bench_json, "bins", '[');
+	for (b = 0; b <= DIST_BINS; b++) {
+		if (!d->hist[b])
+			continue;
+		bin[0] = (__u64)b * DIST_BIN_NS;
+		bin[1] = d->hist[b];
+		tool_json_u64_array(bench_json, NULL, bin, 2);
+	}
+	tool_json_close(bench_json);
+	tool_json_close(bench_json);
+}
+
 void json_dist(const char *key, const struct dist *d)
 {
 	if (!d->n) {
@@ -59,5 +83,6 @@ void json_dist(const char *key, const struct dist *d)
 	tool_json_i64(bench_json, "p99_9", d->p999);
 	tool_json_i64(bench_json, "max", d->max);
 	tool_json_f(bench_json, "mean", d->mean);
+	json_histogram(d);
 	tool_json_close(bench_json);
 }

@@ -151,6 +151,24 @@ def targets(r):
             f"{2 / ratio:.2f}x inside" if ratio < 2
             else f"{ratio / 2:.2f}x over (by {cost['set_depth_ns'] - 2 * cost['null_syscall_ns']:.0f} ns)",
             ratio, 2)
+
+    # CPU per stroke at 300 Hz against cyclictest's per cycle, each path.
+    ct = cost.get("cyclictest_cpu_per_cycle")
+    for threaded in (False, True):
+        ours = [v for v in cost.get("cpu_per_stroke", [])
+                if v["rate_mhz"] == 300000 and v["reading_events"]
+                and bool(v.get("threaded")) == threaded]
+        if not ct or not ours:
+            continue
+        q = ours[0]["cpu_ns_per_stroke"] / ct["cpu_ns_per_cycle"]
+        add(target_id("cpu_vs_cyclictest", threaded),
+            "CPU per stroke at most half of cyclictest's per cycle, 300 Hz"
+            + (" (stroke thread)" if threaded else ""),
+            q <= 0.5,
+            f"{ours[0]['cpu_ns_per_stroke'] / 1000:.2f} us against "
+            f"{ct['cpu_ns_per_cycle'] / 1000:.2f} us = {q:.3f}",
+            f"{0.5 / q:.2f}x inside" if q <= 0.5 else f"{q / 0.5:.2f}x over",
+            q, 0.5)
     return out
 
 
@@ -284,6 +302,11 @@ def table(results, smoke):
               f"{v['cpu_ns_per_stroke'] / 1000:.2f} us "
               f"({v['busy_fraction'] * 100:.2f}% of the CPU, {v['strokes']} strokes, "
               f"{v.get('context_switches_per_stroke') or 0:.2f} context switches each)")
+        ct = c.get("cyclictest_cpu_per_cycle")
+        if ct:
+            p(f"{k:<11} CPU per cycle of cyclictest at {hz(ct['rate_mhz'])}: "
+              f"{ct['cpu_ns_per_cycle'] / 1000:.2f} us "
+              f"({ct['busy_fraction'] * 100:.2f}% of the CPU, {ct['cycles']} cycles)")
 
     if smoke:
         p("\nTargets: not judged on a smoke run")

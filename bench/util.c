@@ -144,5 +144,9 @@ struct dist dist_of(int64_t *v, size_t n)
 	d.p999 = pct(v, n, 0.999);
 	d.max = v[n - 1];
 	d.mean = sum / (double)n;
+	for (i = 0; i < n; i++)
+		d.hist[v[i] <= 0 ? 0 :
+		       v[i] / DIST_BIN_NS < DIST_BINS ? v[i] / DIST_BIN_NS :
+		       DIST_BINS]++;
 	return d;
 }
