@@ -199,8 +199,9 @@ static void pen_thread_rearm_locked(struct pen_device *pen)
 
 /*
  * Woken for a boundary, a lead before it: wait for its ideal time on the
- * CPU, holding no lock, so that a stop is never held up. Gives up when a
- * cut is asked for.
+ * CPU, holding no lock, so that a stop on another CPU never waits for it
+ * (on this one, a stopping task below us waits for the spin, at most the
+ * lead). Gives up when a cut is asked for.
  */
 static void pen_thread_wait_boundary(struct pen_device *pen)
 {
