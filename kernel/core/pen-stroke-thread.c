@@ -169,6 +169,13 @@ static bool pen_thread_tick_locked(struct pen_device *pen, ktime_t now)
 #define PEN_LEAD_MAX_NS		(100 * NSEC_PER_USEC)
 
 /*
+ * The wait's last stretch is spun under slock, interrupts off as in the
+ * hard-irq callback, so that no interrupt lands between it and the
+ * stroke; the rest of the wait leaves them on.
+ */
+#define PEN_WAIT_LOCKED_NS	(4 * NSEC_PER_USEC)
+
+/*
  * The thread woke @wake_ns after the timer fired for a boundary: learn
  * the lead the next one gets. The timer keeps the boundary it is armed
  * for; pen_thread_rearm_locked() moves it by the new lead.
@@ -198,10 +205,11 @@ static void pen_thread_rearm_locked(struct pen_device *pen)
 }
 
 /*
- * Woken for a boundary, a lead before it: wait for its ideal time on the
- * CPU, holding no lock, so that a stop on another CPU never waits for it
- * (on this one, a stopping task below us waits for the spin, at most the
- * lead). Gives up when a cut is asked for.
+ * Woken for a boundary, a lead before it: wait on the CPU until
+ * PEN_WAIT_LOCKED_NS before its ideal time, holding no lock, so that a
+ * stop on another CPU never waits for it (on this one, a stopping task
+ * below us waits for the spin, at most the lead). Gives up when a cut is
+ * asked for.
  */
 static void pen_thread_wait_boundary(struct pen_device *pen)
 {
@@ -217,9 +225,31 @@ static void pen_thread_wait_boundary(struct pen_device *pen)
 						ktime_to_ns(ktime_sub(woke, fired)));
 	}
 	raw_spin_unlock_irq(&pen->slock);
-	while (ideal && ktime_before(ktime_get(), ideal) &&
+	if (!ideal)
+		return;
+	ideal = ktime_sub_ns(ideal, PEN_WAIT_LOCKED_NS);
+	while (ktime_before(ktime_get(), ideal) &&
 	       !READ_ONCE(pen->st.cut_pending))
 		cpu_relax();
+}
+
+/*
+ * The wait's last stretch, under slock: the time once the ideal time of
+ * the tick pending has come, or, if the wait above gave up for a cut
+ * (more than PEN_WAIT_LOCKED_NS to go), before it.
+ */
+static ktime_t pen_thread_wait_locked(struct pen_device *pen)
+{
+	ktime_t ideal = pen_next_ideal_locked(pen), now = ktime_get();
+
+	lockdep_assert_held(&pen->slock);
+	if (ktime_before(ktime_add_ns(now, PEN_WAIT_LOCKED_NS), ideal))
+		return now;
+	while (ktime_before(now, ideal)) {
+		cpu_relax();
+		now = ktime_get();
+	}
+	return now;
 }
 
 /* One boundary the timer signalled, and any cut asked for since. */
@@ -238,7 +268,7 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
 	ops = pen->st.ops;
 	if (pen->st.tick_pending && pen_running(pen)) {
-		now = ktime_get();
+		now = pen_thread_wait_locked(pen);
 		/*
 		 * Before its ideal time (the wait gave up for a cut, or this
 		 * is a new run's boundary): the tick stays pending, waited
