@@ -174,19 +174,19 @@ struct pen_debug_snap {
 };
 
 /*
- * A snapshot under slock of timing @which (an offset in struct pen_state),
- * as the timer keeps running while it prints; allocated (the histogram is
- * large for a stack). kfree() it.
+ * A snapshot under slock, of @which (one of pen->st's timings) and the
+ * rest, as the timer keeps running while it prints; allocated (the
+ * histogram is large for a stack). kfree() it.
  */
 static struct pen_debug_snap *pen_debug_snap(struct pen_device *pen,
-					     size_t which)
+					     const struct pen_timing *which)
 {
 	struct pen_debug_snap *d = kmalloc(sizeof(*d), GFP_KERNEL);
 
 	if (!d)
 		return NULL;
 	raw_spin_lock_irq(&pen->slock);
-	d->timing = *(struct pen_timing *)((char *)&pen->st + which);
+	d->timing = *which;
 	d->lead_ns = pen->st.lead_ns;
 	d->missed = pen->st.missed;
 	d->pending = pen->st.cut_pending;
@@ -198,8 +198,8 @@ static struct pen_debug_snap *pen_debug_snap(struct pen_device *pen,
 
 static int pen_timing_show(struct seq_file *m, void *v)
 {
-	struct pen_debug_snap *d =
-		pen_debug_snap(m->private, offsetof(struct pen_state, timing));
+	struct pen_device *pen = m->private;
+	struct pen_debug_snap *d = pen_debug_snap(pen, &pen->st.timing);
 
 	if (!d)
 		return -ENOMEM;
@@ -221,8 +221,8 @@ DEFINE_SHOW_ATTRIBUTE(pen_timing);
  */
 static int pen_cuts_show(struct seq_file *m, void *v)
 {
-	struct pen_debug_snap *d =
-		pen_debug_snap(m->private, offsetof(struct pen_state, cut_timing));
+	struct pen_device *pen = m->private;
+	struct pen_debug_snap *d = pen_debug_snap(pen, &pen->st.cut_timing);
 
 	if (!d)
 		return -ENOMEM;
@@ -245,8 +245,8 @@ DEFINE_SHOW_ATTRIBUTE(pen_cuts);
  */
 static int pen_wakeups_show(struct seq_file *m, void *v)
 {
-	struct pen_debug_snap *d =
-		pen_debug_snap(m->private, offsetof(struct pen_state, wake_timing));
+	struct pen_device *pen = m->private;
+	struct pen_debug_snap *d = pen_debug_snap(pen, &pen->st.wake_timing);
 
 	if (!d)
 		return -ENOMEM;

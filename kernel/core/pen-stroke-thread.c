@@ -12,9 +12,10 @@
  * A woken thread is as late as its wake-up: the timer interrupt, the
  * wake-up, the switch. So the timer fires a lead before each ideal time,
  * and the thread, awake, waits out the rest of it on the CPU (outside
- * every lock, giving up at a stop) and decides the stroke at its ideal
- * time. The lead is learnt from the wake-ups themselves: the worst recent
- * one, forgotten slowly, plus a margin, bounded (pen_thread_rearm_locked()).
+ * every lock but for its last microseconds, giving up at a stop) and
+ * decides the stroke at its ideal time. The lead is learnt from the
+ * wake-ups themselves: the worst recent one, forgotten slowly, plus a
+ * margin, bounded (pen_thread_rearm_locked()).
  * The CPU this costs is the lead less the wake-up, each stroke.
  *
  * Every call into such a backend is made under pen->hw_lock, from this
@@ -234,22 +235,24 @@ static void pen_thread_wait_boundary(struct pen_device *pen)
 }
 
 /*
- * The wait's last stretch, under slock: the time once the ideal time of
- * the tick pending has come, or, if the wait above gave up for a cut
- * (more than PEN_WAIT_LOCKED_NS to go), before it.
+ * The wait's last stretch, under slock, until the ideal time of the tick
+ * pending: true, the time then in *@now. False if that is still more than
+ * PEN_WAIT_LOCKED_NS away (the wait above gave up for a cut, or this is
+ * a new run's boundary): never a stroke early.
  */
-static ktime_t pen_thread_wait_locked(struct pen_device *pen)
+static bool pen_thread_wait_locked(struct pen_device *pen, ktime_t *now)
 {
-	ktime_t ideal = pen_next_ideal_locked(pen), now = ktime_get();
+	ktime_t ideal = pen_next_ideal_locked(pen);
 
 	lockdep_assert_held(&pen->slock);
-	if (ktime_before(ktime_add_ns(now, PEN_WAIT_LOCKED_NS), ideal))
-		return now;
-	while (ktime_before(now, ideal)) {
+	*now = ktime_get();
+	if (ktime_before(ktime_add_ns(*now, PEN_WAIT_LOCKED_NS), ideal))
+		return false;
+	while (ktime_before(*now, ideal)) {
 		cpu_relax();
-		now = ktime_get();
+		*now = ktime_get();
 	}
-	return now;
+	return true;
 }
 
 /* One boundary the timer signalled, and any cut asked for since. */
@@ -268,13 +271,8 @@ static void pen_stroke_thread_work(struct pen_device *pen)
 	/* ops cannot go while we hold hw_lock: pen_detach() takes it. */
 	ops = pen->st.ops;
 	if (pen->st.tick_pending && pen_running(pen)) {
-		now = pen_thread_wait_locked(pen);
-		/*
-		 * Before its ideal time (the wait gave up for a cut, or this
-		 * is a new run's boundary): the tick stays pending, waited
-		 * for again. Never a stroke early.
-		 */
-		early = ktime_before(now, pen_next_ideal_locked(pen));
+		/* Not due yet: the tick stays pending, waited for again. */
+		early = !pen_thread_wait_locked(pen, &now);
 		if (!early &&
 		    pen_boundary_locked(pen, now, &lateness_ns, &missed)) {
 			seq = pen->st.seq;
