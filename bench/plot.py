@@ -83,7 +83,8 @@ def plot(path):
         ax.set_yscale("log")
         ax.set_ylim(bottom=0.8)
         ax.set_ylabel("strokes or cycles")
-        ax.set_title(f"{name}: {rate / 1000:g} Hz, 10,000 each", fontsize=10)
+        ax.set_title(f"{name}: {rate / 1000:g} Hz, "
+                     f"{doc.get('strokes_per_run', 0):,} each", fontsize=10)
         ax.grid(True, which="major", linewidth=0.3)
         ax.legend(fontsize=8)
     axes[-1, 0].set_xlabel("latency after the ideal time (us, 250 ns bins; "

@@ -23,32 +23,16 @@
  */
 static void read_wakeups(int id, struct run *r)
 {
-	unsigned long long lead, min, mean, max;
-	char path[96], line[128];
-	int pen = sim_pen_index(id), got = 0;
-	FILE *f;
+	int pen = sim_pen_index(id);
+	struct pen_wakeups w;
 
-	if (pen < 0)
-		return;
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/wakeups",
-		 pen);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "lead_ns: %llu", &lead) == 1)
-			got |= 1;
-		else if (sscanf(line, "wake_ns: min %llu mean %llu max %llu",
-				&min, &mean, &max) == 3)
-			got |= 2;
-	}
-	fclose(f);
-	if (got != 3)
+	if (pen < 0 || pen_wakeups_of(pen, &w) || w.lead_ns < 0 ||
+	    w.mean_ns < 0 || w.max_ns < 0)
 		return;
 	r->have_wake = true;
-	r->lead_ns = lead;
-	r->wake_mean_ns = mean;
-	r->wake_max_ns = max;
+	r->lead_ns = w.lead_ns;
+	r->wake_mean_ns = w.mean_ns;
+	r->wake_max_ns = w.max_ns;
 }
 
 /*

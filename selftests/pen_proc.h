@@ -14,6 +14,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "sim_util.h"
+
 /* The scheduler state letter of thread @tid of this process, or '?'. */
 static inline char thread_state(pid_t tid)
 {
@@ -38,12 +40,10 @@ static inline char thread_state(pid_t tid)
 /* Files open on /dev/pen@pen (a ring each, in debugfs's readers), or -errno. */
 static inline int pen_open_files(int pen)
 {
-	char path[96], line[128];
+	FILE *f = pen_debugfs_open(pen, "readers");
+	char line[128];
 	int files = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/readers", pen);
-	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f))

@@ -126,13 +126,11 @@ struct pen_cuts {
 /* 0, or -errno; fields the file lacks stay -1. */
 static inline int pen_cuts_of(int pen, struct pen_cuts *c)
 {
-	char path[96], line[160];
+	FILE *f = pen_debugfs_open(pen, "cuts");
 	long long lo, mean;
-	FILE *f;
+	char line[160];
 
 	memset(c, 0xff, sizeof(*c));
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/cuts", pen);
-	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
@@ -141,35 +139,6 @@ static inline int pen_cuts_of(int pen, struct pen_cuts *c)
 		sscanf(line, "longest_call_ns: %lld", &c->longest_call_ns);
 		sscanf(line, "delay_ns: min %lld mean %lld max %lld", &lo, &mean,
 		       &c->max_delay_ns);
-	}
-	fclose(f);
-	return 0;
-}
-
-/*
- * The stroke thread's account of its wake-ups (debugfs pen/penN/wakeups):
- * how many, and the lead it learnt from them.
- */
-struct pen_wakeups {
-	long long wakeups;
-	long long lead_ns;
-};
-
-/* 0, or -errno; fields the file lacks stay -1. */
-static inline int pen_wakeups_of(int pen, struct pen_wakeups *w)
-{
-	char path[96], line[160];
-	FILE *f;
-
-	memset(w, 0xff, sizeof(*w));
-	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/wakeups",
-		 pen);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "wakeups: %lld", &w->wakeups);
-		sscanf(line, "lead_ns: %lld", &w->lead_ns);
 	}
 	fclose(f);
 	return 0;

@@ -346,3 +346,31 @@ const char *pen_sim_ensure(void)
 	closedir(dir);
 	return NULL;
 }
+
+FILE *pen_debugfs_open(int pen, const char *file)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pen/pen%d/%s", pen,
+		 file);
+	return fopen(path, "re");
+}
+
+int pen_wakeups_of(int pen, struct pen_wakeups *w)
+{
+	FILE *f = pen_debugfs_open(pen, "wakeups");
+	char line[160];
+	long long lo;
+
+	memset(w, 0xff, sizeof(*w));
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "wakeups: %lld", &w->wakeups);
+		sscanf(line, "lead_ns: %lld", &w->lead_ns);
+		sscanf(line, "wake_ns: min %lld mean %lld max %lld", &lo,
+		       &w->mean_ns, &w->max_ns);
+	}
+	fclose(f);
+	return 0;
+}

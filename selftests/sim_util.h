@@ -16,6 +16,7 @@
 #define SIM_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Nonzero if the pens under test are pen_sim's (PEN_BACKEND unset or "sim"). */
@@ -105,6 +106,23 @@ int pen_module_load(const char *name, const char *params);
 int pen_module_unload(const char *name);
 /* Nonzero if module @name is loaded. */
 int pen_module_loaded(const char *name);
+
+/* pen.ko's debugfs file @file of pen @pen (pen/penN/@file), or NULL. */
+FILE *pen_debugfs_open(int pen, const char *file);
+
+/*
+ * The stroke thread's account of its wake-ups (debugfs pen/penN/wakeups):
+ * how many, the lead it learnt from them, their mean and worst.
+ */
+struct pen_wakeups {
+	long long wakeups;
+	long long lead_ns;
+	long long mean_ns;
+	long long max_ns;
+};
+
+/* 0, or -errno; fields the file lacks stay -1. */
+int pen_wakeups_of(int pen, struct pen_wakeups *w);
 
 /*
  * Make sure the pens under test are there before a test begins: for
