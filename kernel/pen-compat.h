@@ -77,4 +77,28 @@ static inline int pen_pwm_apply(struct pwm_device *pwm,
 #endif
 }
 
+/*
+ * PWM controllers that never sleep (pwm_chip.atomic) and the call that
+ * uses them from atomic context came in 6.8. Before, every PWM counts as
+ * one that may sleep, and pen_pwm_apply_atomic() is never reached.
+ */
+static inline bool pen_pwm_might_sleep(struct pwm_device *pwm)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return pwm_might_sleep(pwm);
+#else
+	return true;
+#endif
+}
+
+static inline int pen_pwm_apply_atomic(struct pwm_device *pwm,
+				       const struct pwm_state *state)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return pwm_apply_atomic(pwm, state);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 #endif /* _PEN_COMPAT_H */

@@ -8,10 +8,12 @@
  * does not depend on a softirq thread being scheduled. The ADC reads may
  * sleep (an ADC on SPI or I2C), so the timer only queues work on the
  * pen's own real-time kthread_worker, which does the reads, reports the
- * stroke, checks the current and temperature limits and retracts.
+ * stroke, checks the current and temperature limits and retracts; for a
+ * pen driven from the core's hard-irq timer it also drives a stroke that
+ * came while the one before was still unmeasured.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
-#include <linux/gpio/consumer.h>
 #include <linux/iio/consumer.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
@@ -35,7 +37,7 @@ static enum hrtimer_restart pen_vcm_reach_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* Caller holds vcm->lock: a stroke was just applied. */
+/* The drive's state locked: a stroke was just applied. */
 void pen_vcm_feedback_arm(struct pen_vcm *vcm)
 {
 	hrtimer_start(&vcm->reach_timer, ns_to_ktime(vcm->reach_ns),
@@ -52,15 +54,15 @@ void pen_vcm_feedback_cancel(struct pen_vcm *vcm)
 /*
  * We cut the drive ourselves: the enable line at once, and every stroke
  * from now on returns @err instead of driving, until the core cuts the
- * drive (it stops a wake-up of its stroke thread later) and powers it
- * again.
+ * drive (it stops at the next stroke) and powers it again.
  */
 static void pen_vcm_trip_locked(struct pen_vcm *vcm, int err)
 {
-	lockdep_assert_held(&vcm->lock);
-	gpiod_set_value_cansleep(vcm->enable, 0);
+	pen_vcm_assert_drive_locked(vcm);
+	pen_vcm_set_enable(vcm, 0);
 	vcm->tripped = true;
 	vcm->tripped_err = err;
+	vcm->deferred = false;
 }
 
 /* Raw ADC counts to a physical value: (raw - zero) * scale / per_unit. */
@@ -69,59 +71,80 @@ static s64 pen_vcm_scale(int raw, u32 zero, u32 scale, u32 per_unit)
 	return div_s64(((s64)raw - zero) * scale, per_unit);
 }
 
-/**
- * pen_vcm_measure_locked() - measure the stroke in flight, then retract
- * @vcm: the pen, with vcm->lock held, its drive on and not tripped
- * @out: what to tell the core once the lock is dropped
- *
- * The limits are checked first, so that the enable line drops before any
- * report.
- */
-void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
-{
-	int pos, cur, temp_mc = 0, ret;
-	s64 cur_ua, pos_um;
+/* What the sensors read: @ret is 0 or the first read's error. */
+struct pen_vcm_reading {
+	int ret;
+	int pos;
+	int cur;
+	int temp_mc;
+};
 
+/* The reads, which may sleep: vcm->lock held, the drive's lock not. */
+static void pen_vcm_read_sensors(struct pen_vcm *vcm, struct pen_vcm_reading *r)
+{
 	lockdep_assert_held(&vcm->lock);
-	ret = iio_read_channel_raw(vcm->current_ch, &cur);
-	if (ret >= 0)
-		ret = iio_read_channel_raw(vcm->position, &pos);
-	if (ret >= 0 && vcm->temperature)
-		ret = iio_read_channel_processed(vcm->temperature, &temp_mc);
-	if (ret < 0) {
+	r->temp_mc = 0;
+	r->ret = iio_read_channel_raw(vcm->current_ch, &r->cur);
+	if (r->ret >= 0)
+		r->ret = iio_read_channel_raw(vcm->position, &r->pos);
+	if (r->ret >= 0 && vcm->temperature)
+		r->ret = iio_read_channel_processed(vcm->temperature, &r->temp_mc);
+}
+
+/*
+ * Judge what was read, the drive's state locked: the limits first, so
+ * that the enable line drops before any report, then the stroke's
+ * depth, then retract.
+ */
+static void pen_vcm_judge_locked(struct pen_vcm *vcm,
+				 const struct pen_vcm_reading *r,
+				 struct pen_vcm_outcome *out)
+{
+	s64 cur_ua, pos_um;
+	int ret;
+
+	pen_vcm_assert_drive_locked(vcm);
+	/*
+	 * An @atomic pen's cut does not wait for vcm->lock: one that came
+	 * during the reads has turned everything off, the PWM too, and the
+	 * stroke was cut short.
+	 */
+	if (!vcm->drive_on)
+		return;
+	if (r->ret < 0) {
 		/*
 		 * Blind, the limits cannot be enforced: cut now, and the next
 		 * stroke fails, which stops the needle (PEN_STOP_BACKEND).
 		 */
 		pen_vcm_trip_locked(vcm, -EIO);
 		dev_err_ratelimited(vcm->dev, "cannot read the sensors: %d\n",
-				    ret);
+				    r->ret);
 		return;
 	}
 
-	cur_ua = pen_vcm_scale(cur, vcm->cal.cur_zero, 1000000,
+	cur_ua = pen_vcm_scale(r->cur, vcm->cal.cur_zero, 1000000,
 			       vcm->cal.cur_per_amp);
 	if (cur_ua > vcm->cal.cur_limit_ua) {
 		pen_vcm_trip_locked(vcm, 0);
 		out->fault = PEN_FAULT_OVERCURRENT;
 		out->value = min_t(s64, div_s64(cur_ua, 1000), U32_MAX);
-	} else if (vcm->temperature && temp_mc > (s64)vcm->cal.temp_limit_mc) {
+	} else if (vcm->temperature && r->temp_mc > (s64)vcm->cal.temp_limit_mc) {
 		pen_vcm_trip_locked(vcm, 0);
 		out->fault = PEN_FAULT_OVERTEMP;
-		out->value = temp_mc;
+		out->value = r->temp_mc;
 	}
 
 	/*
 	 * A stop that began cutting the drive before these reads may have
 	 * caught the needle on its way back: that stroke was cut short and
-	 * is not reported (pairs with the barrier in pen_vcm_off()).
+	 * is not reported (pairs with the barrier in pen_vcm_cut_enable()).
 	 */
-	smp_mb(); /* the reads before @cutting; see pen_vcm_off() */
+	smp_mb(); /* the reads before @cutting; see pen_vcm_cut_enable() */
 	if (READ_ONCE(vcm->cutting))
 		vcm->in_flight = false;
 	if (vcm->in_flight) {
 		/* A needle pushed back beyond its rest reads as 0. */
-		pos_um = pen_vcm_scale(pos, vcm->cal.pos_zero, 1000,
+		pos_um = pen_vcm_scale(r->pos, vcm->cal.pos_zero, 1000,
 				       vcm->cal.pos_per_mm);
 		out->reached_um = clamp_t(s64, pos_um, 0, U32_MAX);
 		out->seq = vcm->seq;
@@ -137,6 +160,22 @@ void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
 	}
 }
 
+/**
+ * pen_vcm_measure() - measure the stroke in flight, then retract
+ * @vcm: the pen, with vcm->lock held, its drive on and not tripped
+ * @out: what to tell the core once the lock is dropped
+ */
+void pen_vcm_measure(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
+{
+	struct pen_vcm_reading r;
+	unsigned long flags;
+
+	pen_vcm_read_sensors(vcm, &r);
+	flags = pen_vcm_drive_lock(vcm);
+	pen_vcm_judge_locked(vcm, &r, out);
+	pen_vcm_drive_unlock(vcm, flags);
+}
+
 /* Tell the core, without vcm->lock: its raw spinlock only, any order. */
 void pen_vcm_tell(struct pen_vcm *vcm, const struct pen_vcm_outcome *out)
 {
@@ -146,24 +185,60 @@ void pen_vcm_tell(struct pen_vcm *vcm, const struct pen_vcm_outcome *out)
 		pen_report_fault(vcm->pen, out->fault, out->value);
 }
 
+/*
+ * An @atomic pen's stroke left to us (pen_vcm_stroke_atomic()): the one
+ * before it is measured and retracted; give the needle its reach time to
+ * come back, then drive it, unless a stop or a trip came meanwhile.
+ * vcm->lock held, so no drive_enable() can come between.
+ */
+static void pen_vcm_run_deferred(struct pen_vcm *vcm)
+{
+	unsigned long flags;
+	bool deferred;
+	int ret;
+
+	flags = pen_vcm_drive_lock(vcm);
+	deferred = vcm->deferred;
+	pen_vcm_drive_unlock(vcm, flags);
+	if (!deferred)
+		return;
+	fsleep(div_u64(vcm->reach_ns, NSEC_PER_USEC));
+
+	flags = pen_vcm_drive_lock(vcm);
+	if (vcm->deferred && vcm->drive_on && !vcm->tripped) {
+		ret = pen_vcm_start_stroke_locked(vcm, vcm->deferred_seq,
+						  vcm->deferred_um);
+		/* The core hears of it at its next stroke. */
+		if (ret)
+			pen_vcm_trip_locked(vcm, ret);
+	}
+	vcm->deferred = false;
+	pen_vcm_drive_unlock(vcm, flags);
+}
+
 static void pen_vcm_sample(struct kthread_work *work)
 {
 	struct pen_vcm *vcm = container_of(work, struct pen_vcm, sample_work);
 	struct pen_vcm_outcome out = { .fault = PEN_FAULT_NONE };
+	unsigned long flags;
+	bool due;
 
 	mutex_lock(&vcm->lock);
-	/* Cut by drive_disable(), or by us: the stroke is not reported. */
-	if (!vcm->drive_on || vcm->tripped)
-		goto unlock;
+	flags = pen_vcm_drive_lock(vcm);
 	/*
-	 * Queued for a stroke that the next one overtook (this thread ran
-	 * late): the needle is still on its way to the new depth. The new
-	 * stroke's own timer queues this again when it is there.
+	 * Not when cut by drive_disable() or by us: the stroke is not
+	 * reported. Nor when queued for a stroke that the next one overtook
+	 * (this thread ran late): the needle is still on its way to the new
+	 * depth, and the new stroke's own timer queues this again when it is
+	 * there.
 	 */
-	if (vcm->in_flight && ktime_get_ns() - vcm->cmd_ns < vcm->reach_ns)
-		goto unlock;
-	pen_vcm_measure_locked(vcm, &out);
-unlock:
+	due = vcm->drive_on && !vcm->tripped &&
+	      !(vcm->in_flight && ktime_get_ns() - vcm->cmd_ns < vcm->reach_ns);
+	pen_vcm_drive_unlock(vcm, flags);
+	if (due) {
+		pen_vcm_measure(vcm, &out);
+		pen_vcm_run_deferred(vcm);
+	}
 	mutex_unlock(&vcm->lock);
 	pen_vcm_tell(vcm, &out);
 }

@@ -9,10 +9,11 @@
  * the coil temperature. A cartridge-detect line with an EEPROM in the
  * cartridge, and up to four button lines, complete the pen.
  *
- * Every one of these may sit behind a bus and sleep, so the pen is
- * registered with can_sleep: the core calls us from its real-time stroke
- * thread, never from interrupt context. This file: probe, power and the
- * pen_ops; pen-vcm-feedback.c samples the strokes; pen-vcm-inputs.c
+ * Any of these may sit behind a bus and sleep. Where the PWM and the
+ * enable line do not, the core drives the strokes from its hard-irq
+ * timer; else from its real-time stroke thread (pen-vcm-drive.c). This
+ * file: probe, power and the pen_ops; pen-vcm-drive.c writes the
+ * outputs; pen-vcm-feedback.c samples the strokes; pen-vcm-inputs.c
  * handles the cartridge and the buttons.
  */
 #include <linux/delay.h>
@@ -35,37 +36,6 @@
 #include "pen-vcm.h"
 
 /*
- * Apply the duty cycle for @depth_um, the PWM enabled. Rounded to the
- * nearest nanosecond of duty: depth is linear in duty (the coil's force
- * against the spring), travel_um at 100 %.
- */
-int pen_vcm_set_duty_locked(struct pen_vcm *vcm, u32 depth_um)
-{
-	struct pwm_state state;
-
-	lockdep_assert_held(&vcm->lock);
-	pwm_init_state(vcm->pwm, &state);
-	state.period = vcm->period_ns;
-	/* period < 2^32 (checked at probe): the product fits in 64 bits */
-	state.duty_cycle = DIV_ROUND_CLOSEST_ULL((u64)min(depth_um, vcm->travel_um) *
-						 vcm->period_ns, vcm->travel_um);
-	state.enabled = true;
-	return pen_pwm_apply(vcm->pwm, &state);
-}
-
-/* The PWM stopped: its output at the inactive level, no duty. */
-static int pen_vcm_pwm_off(struct pen_vcm *vcm)
-{
-	struct pwm_state state;
-
-	pwm_init_state(vcm->pwm, &state);
-	state.period = vcm->period_ns;
-	state.duty_cycle = 0;
-	state.enabled = false;
-	return pen_pwm_apply(vcm->pwm, &state);
-}
-
-/*
  * Everything off, in the order that removes force from the needle
  * soonest: the bridge enable (again: a drive_enable() that ran between
  * our caller's first cut and our taking the lock raised it), then the
@@ -74,13 +44,17 @@ static int pen_vcm_pwm_off(struct pen_vcm *vcm)
  */
 static void pen_vcm_power_off_locked(struct pen_vcm *vcm)
 {
+	unsigned long flags;
 	int ret;
 
 	lockdep_assert_held(&vcm->lock);
-	gpiod_set_value_cansleep(vcm->enable, 0);
+	flags = pen_vcm_drive_lock(vcm);
+	pen_vcm_set_enable(vcm, 0);
 	vcm->drive_on = false;
 	vcm->in_flight = false;
+	vcm->deferred = false;
 	ret = pen_vcm_pwm_off(vcm);
+	pen_vcm_drive_unlock(vcm, flags);
 	if (ret)
 		dev_err_ratelimited(vcm->dev, "cannot stop the PWM: %d\n", ret);
 	if (vcm->powered) {
@@ -95,21 +69,26 @@ static void pen_vcm_power_off_locked(struct pen_vcm *vcm)
 }
 
 /*
+ * The hard cut, first on every stop path, before anything that can
+ * wait: the lock may be held by the sampling thread reading a slow ADC.
+ * What it reads after this may be the needle on its way back: it sees
+ * @cutting too (the barrier pairs with pen_vcm_measure()'s) and does not
+ * report that stroke.
+ */
+static void pen_vcm_cut_enable(struct pen_vcm *vcm)
+{
+	WRITE_ONCE(vcm->cutting, true);
+	smp_mb(); /* @cutting before the cut; see pen_vcm_measure() */
+	pen_vcm_set_enable(vcm, 0);
+}
+
+/*
  * Cut the drive; with @block, also refuse drive_enable() until
- * unblocked (suspend, shutdown, removal).
+ * unblocked (suspend, shutdown, removal). Process context.
  */
 static void pen_vcm_off(struct pen_vcm *vcm, bool block)
 {
-	/*
-	 * The hard cut first, before anything that can wait: the lock may be
-	 * held by the sampling thread reading a slow ADC. What it reads after
-	 * this may be the needle on its way back: it sees @cutting too (the
-	 * barrier pairs with pen_vcm_measure_locked()'s) and does not report
-	 * that stroke.
-	 */
-	WRITE_ONCE(vcm->cutting, true);
-	smp_mb(); /* @cutting before the cut; see pen_vcm_measure_locked() */
-	gpiod_set_value_cansleep(vcm->enable, 0);
+	pen_vcm_cut_enable(vcm);
 
 	mutex_lock(&vcm->lock);
 	if (block)
@@ -119,14 +98,51 @@ static void pen_vcm_off(struct pen_vcm *vcm, bool block)
 
 	/*
 	 * The stroke in flight, if any, is cut: it is not reported. The
-	 * sampling thread finds drive_on false if it runs before this.
+	 * sampling thread finds drive_on false if it runs before this. The
+	 * supply is off already, whatever an atomic cut left queued.
 	 */
 	pen_vcm_feedback_cancel(vcm);
+	kthread_cancel_work_sync(&vcm->power_off_work);
+}
+
+/*
+ * The cut of an @atomic pen, from any context, the core's hard-irq
+ * timer included: the enable line, then the PWM, at once; the supply
+ * from the sampling thread, which may sleep (pen_vcm_power_off_work()).
+ */
+static void pen_vcm_cut_atomic(struct pen_vcm *vcm)
+{
+	unsigned long flags;
+	int ret;
+
+	pen_vcm_cut_enable(vcm);
+	flags = pen_vcm_drive_lock(vcm);
+	vcm->drive_on = false;
+	vcm->in_flight = false;
+	vcm->deferred = false;
+	ret = pen_vcm_pwm_off(vcm);
+	pen_vcm_drive_unlock(vcm, flags);
+	if (ret)
+		dev_err_ratelimited(vcm->dev, "cannot stop the PWM: %d\n", ret);
+	kthread_queue_work(vcm->worker, &vcm->power_off_work);
+}
+
+/* After pen_vcm_cut_atomic(): the supply off, unless started again. */
+static void pen_vcm_power_off_work(struct kthread_work *work)
+{
+	struct pen_vcm *vcm = container_of(work, struct pen_vcm, power_off_work);
+
+	mutex_lock(&vcm->lock);
+	/* drive_on only rises under vcm->lock: no lock needed to read it */
+	if (!READ_ONCE(vcm->drive_on))
+		pen_vcm_power_off_locked(vcm);
+	mutex_unlock(&vcm->lock);
 }
 
 static int pen_vcm_drive_enable(struct pen_device *pen)
 {
 	struct pen_vcm *vcm = pen_get_drvdata(pen);
+	unsigned long flags;
 	int ret;
 
 	mutex_lock(&vcm->lock);
@@ -142,18 +158,20 @@ static int pen_vcm_drive_enable(struct pen_device *pen)
 		}
 		vcm->powered = true;
 	}
+	flags = pen_vcm_drive_lock(vcm);
 	vcm->tripped = false;
 	vcm->tripped_err = 0;
 	WRITE_ONCE(vcm->cutting, false);
-	gpiod_set_value_cansleep(vcm->enable, 1);
+	pen_vcm_set_enable(vcm, 1);
 	/* Energised but at rest: the first stroke sets a duty. */
 	ret = pen_vcm_set_duty_locked(vcm, 0);
+	if (!ret)
+		WRITE_ONCE(vcm->drive_on, true);
+	pen_vcm_drive_unlock(vcm, flags);
 	if (ret) {
 		dev_err(vcm->dev, "cannot start the PWM: %d\n", ret);
 		pen_vcm_power_off_locked(vcm);
-		goto unlock;
 	}
-	vcm->drive_on = true;
 unlock:
 	mutex_unlock(&vcm->lock);
 	return ret;
@@ -162,7 +180,12 @@ unlock:
 /* Called on every stop, also when stopped: everything is idempotent. */
 static void pen_vcm_drive_disable(struct pen_device *pen)
 {
-	pen_vcm_off(pen_get_drvdata(pen), false);
+	struct pen_vcm *vcm = pen_get_drvdata(pen);
+
+	if (vcm->atomic)
+		pen_vcm_cut_atomic(vcm);
+	else
+		pen_vcm_off(vcm, false);
 }
 
 /*
@@ -173,7 +196,8 @@ static void pen_vcm_drive_disable(struct pen_device *pen)
  * depth, measure and retract it here, and give the needle its reach time
  * to come back: this stroke is up to twice the reach time late (later
  * than the core measured), but it is a stroke. Rare under real-time
- * scheduling.
+ * scheduling. (An @atomic pen cannot wait here: its sampling thread
+ * catches up instead, pen_vcm_stroke_atomic().)
  */
 static void pen_vcm_catch_up_locked(struct pen_vcm *vcm,
 				    struct pen_vcm_outcome *out)
@@ -183,14 +207,14 @@ static void pen_vcm_catch_up_locked(struct pen_vcm *vcm,
 	lockdep_assert_held(&vcm->lock);
 	if (since < vcm->reach_ns)
 		fsleep(div_u64(vcm->reach_ns - since, NSEC_PER_USEC) + 1);
-	pen_vcm_measure_locked(vcm, out);
+	pen_vcm_measure(vcm, out);
 	if (!vcm->tripped)
 		fsleep(div_u64(vcm->reach_ns, NSEC_PER_USEC));
 }
 
 /*
  * Apply the stroke and return: the sampling thread measures it reach_ns
- * later and retracts the needle.
+ * later and retracts the needle. From the core's stroke thread.
  */
 static int pen_vcm_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 {
@@ -201,25 +225,50 @@ static int pen_vcm_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	mutex_lock(&vcm->lock);
 	if (vcm->drive_on && !vcm->tripped && vcm->in_flight)
 		pen_vcm_catch_up_locked(vcm, &out);
+	if (!vcm->drive_on)
+		ret = -EIO;
+	else if (vcm->tripped)
+		/* We cut the drive; the core stops a wake-up later. */
+		ret = vcm->tripped_err;
+	else
+		ret = pen_vcm_start_stroke_locked(vcm, seq, depth_um);
+	mutex_unlock(&vcm->lock);
+	pen_vcm_tell(vcm, &out);
+	return ret;
+}
+
+/*
+ * The same, for an @atomic pen, from the core's hard-irq timer. A stroke
+ * before that is still unmeasured cannot be waited for here: this one is
+ * left to the sampling thread, which drives it once it has measured and
+ * retracted that one (pen_vcm_run_deferred()), as late as the stroke
+ * thread's catch-up makes it. Two strokes behind, the measurements no
+ * longer keep up with the needle: the needle stops.
+ */
+static int pen_vcm_stroke_atomic(struct pen_device *pen, u64 seq, u32 depth_um)
+{
+	struct pen_vcm *vcm = pen_get_drvdata(pen);
+	unsigned long flags;
+	int ret = 0;
+
+	flags = pen_vcm_drive_lock(vcm);
 	if (!vcm->drive_on) {
 		ret = -EIO;
 	} else if (vcm->tripped) {
-		/* We cut the drive; the core stops a wake-up later. */
 		ret = vcm->tripped_err;
+	} else if (vcm->deferred) {
+		dev_err_ratelimited(vcm->dev,
+				    "stroke %llu: the sampling thread is two strokes behind\n",
+				    seq);
+		ret = -EBUSY;
+	} else if (vcm->in_flight) {
+		vcm->deferred = true;
+		vcm->deferred_seq = seq;
+		vcm->deferred_um = depth_um;
 	} else {
-		ret = pen_vcm_set_duty_locked(vcm, depth_um);
-		if (!ret) {
-			vcm->seq = seq;
-			vcm->cmd_ns = ktime_get_ns();
-			vcm->in_flight = true;
-			pen_vcm_feedback_arm(vcm);
-		} else {
-			dev_err_ratelimited(vcm->dev, "cannot set the PWM: %d\n",
-					    ret);
-		}
+		ret = pen_vcm_start_stroke_locked(vcm, seq, depth_um);
 	}
-	mutex_unlock(&vcm->lock);
-	pen_vcm_tell(vcm, &out);
+	pen_vcm_drive_unlock(vcm, flags);
 	return ret;
 }
 
@@ -227,6 +276,12 @@ static const struct pen_ops pen_vcm_ops = {
 	.drive_enable = pen_vcm_drive_enable,
 	.drive_disable = pen_vcm_drive_disable,
 	.stroke = pen_vcm_stroke,
+};
+
+static const struct pen_ops pen_vcm_atomic_ops = {
+	.drive_enable = pen_vcm_drive_enable,
+	.drive_disable = pen_vcm_drive_disable,
+	.stroke = pen_vcm_stroke_atomic,
 };
 
 static u32 pen_vcm_prop(struct device *dev, const char *name, u32 def)
@@ -322,8 +377,11 @@ static int pen_vcm_read_props(struct pen_vcm *vcm)
 		vcm->serial = dev_name(dev);
 	hw->model = vcm->model;
 	hw->serial = vcm->serial;
-	/* Calls into the PWM, GPIO, regulator and ADC may all sleep. */
-	hw->can_sleep = true;
+	/*
+	 * The stroke and the cut write the PWM and the enable line only:
+	 * where neither sleeps, they run in the core's hard-irq timer.
+	 */
+	hw->can_sleep = !vcm->atomic;
 	return 0;
 }
 
@@ -348,6 +406,8 @@ static int pen_vcm_get_outputs(struct pen_vcm *vcm)
 		return dev_err_probe(dev, -EINVAL, "bad PWM period %llu ns\n",
 				     (u64)state.period);
 	vcm->period_ns = state.period;
+	vcm->atomic = !pen_pwm_might_sleep(vcm->pwm) &&
+		      !gpiod_cansleep(vcm->enable);
 	ret = pen_vcm_pwm_off(vcm);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot stop the PWM\n");
@@ -448,6 +508,8 @@ static int pen_vcm_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	vcm->dev = dev;
 	mutex_init(&vcm->lock);
+	raw_spin_lock_init(&vcm->drive_lock);
+	kthread_init_work(&vcm->power_off_work, pen_vcm_power_off_work);
 	mutex_init(&vcm->cart_lock);
 	platform_set_drvdata(pdev, vcm);
 
@@ -461,7 +523,9 @@ static int pen_vcm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	pen = devm_pen_register(dev, "pen_vcm", &pen_vcm_ops, &vcm->hw, vcm);
+	pen = devm_pen_register(dev, "pen_vcm",
+				vcm->atomic ? &pen_vcm_atomic_ops : &pen_vcm_ops,
+				&vcm->hw, vcm);
 	if (IS_ERR(pen))
 		return dev_err_probe(dev, PTR_ERR(pen), "cannot register\n");
 	/*
@@ -474,9 +538,10 @@ static int pen_vcm_probe(struct platform_device *pdev)
 	ret = pen_vcm_inputs_start(vcm);
 	if (ret)
 		return ret;
-	dev_info(dev, "%s: travel %u um, PWM period %llu ns%s\n",
+	dev_info(dev, "%s: travel %u um, PWM period %llu ns%s, strokes from the %s\n",
 		 dev_name(pen_to_dev(pen)), vcm->travel_um, vcm->period_ns,
-		 vcm->temperature ? ", temperature sensed" : "");
+		 vcm->temperature ? ", temperature sensed" : "",
+		 vcm->atomic ? "hard-irq timer" : "stroke thread");
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/pwm.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
@@ -79,21 +80,34 @@ struct pen_vcm_calib {
  * @debounce_ms: button debounce and cartridge-detect settle time
  * @cal: calibration and limits
  * @period_ns: PWM period
+ * @atomic: neither the PWM nor the enable line sleeps: the core calls
+ *	the stroke and the cut from its hard-irq timer (hw.can_sleep false)
  * @worker: the sampling thread, real-time
  * @sample_work: reads the sensors of the stroke in flight
+ * @power_off_work: switches the supply off after a cut made in atomic
+ *	context, which cannot wait for the regulator
  * @reach_timer: fires reach_ns after a stroke is commanded
- * @lock: everything below, and every PWM and regulator call
- * @powered: the motor supply is on (our enable count is one)
+ * @lock: serialises what sleeps: the supply, the sensor reads, starting
+ *	and stopping from process context; without @atomic, also everything
+ *	@drive_lock guards
+ * @powered: the motor supply is on (our enable count is one); @lock
+ * @blocked: suspend, shutdown or removal: drive_enable() is refused; @lock
+ * @drive_lock: with @atomic, the drive's state below and every PWM and
+ *	enable-line write, taken inside @lock where both are
  * @drive_on: drive_enable() succeeded and no stop came since
- * @cutting: a stop began cutting the drive: set, outside @lock, before
- *	the enable line drops; cleared by drive_enable()
- * @blocked: suspend, shutdown or removal: drive_enable() is refused
+ * @cutting: a stop began cutting the drive: set, outside both locks,
+ *	before the enable line drops; cleared by drive_enable()
  * @tripped: we cut the drive ourselves: a limit was exceeded (0) or a
  *	sensor failed (-EIO); the next stroke returns this instead
  * @tripped_err: see @tripped
  * @in_flight: a stroke waits for its sample
  * @seq: the core's number of the stroke in flight
  * @cmd_ns: when it was applied (CLOCK_MONOTONIC)
+ * @deferred: with @atomic, a stroke came while the one before was still
+ *	unmeasured: the sampling thread drives it once it has measured and
+ *	retracted that one
+ * @deferred_seq: its number
+ * @deferred_um: its depth
  * @cart_lock: serialises the cartridge state below
  * @cart_present: the core was told a cartridge is in
  * @cart_id: its id
@@ -121,20 +135,28 @@ struct pen_vcm {
 	struct pen_vcm_calib cal;
 	u64 period_ns;
 
+	bool atomic;
+
 	struct kthread_worker *worker;
 	struct kthread_work sample_work;
+	struct kthread_work power_off_work;
 	struct hrtimer reach_timer;
 
 	struct mutex lock;		/* see @lock above */
 	bool powered;
+	bool blocked;
+
+	raw_spinlock_t drive_lock;	/* see @drive_lock above */
 	bool drive_on;
 	bool cutting;
-	bool blocked;
 	bool tripped;
 	int tripped_err;
 	bool in_flight;
 	u64 seq;
 	u64 cmd_ns;
+	bool deferred;
+	u64 deferred_seq;
+	u32 deferred_um;
 
 	struct mutex cart_lock;		/* see @cart_lock above */
 	bool cart_present;
@@ -157,14 +179,22 @@ struct pen_vcm_outcome {
 	u32 value;
 };
 
-/* pen-vcm.c: the drive */
+/* pen-vcm-drive.c: the outputs, and the lock of the drive's state */
+unsigned long pen_vcm_drive_lock(struct pen_vcm *vcm)
+	__acquires(&vcm->drive_lock);
+void pen_vcm_drive_unlock(struct pen_vcm *vcm, unsigned long flags)
+	__releases(&vcm->drive_lock);
+void pen_vcm_assert_drive_locked(struct pen_vcm *vcm);
+void pen_vcm_set_enable(struct pen_vcm *vcm, int on);
 int pen_vcm_set_duty_locked(struct pen_vcm *vcm, u32 depth_um);
+int pen_vcm_pwm_off(struct pen_vcm *vcm);
+int pen_vcm_start_stroke_locked(struct pen_vcm *vcm, u64 seq, u32 depth_um);
 
 /* pen-vcm-feedback.c: the sampling thread */
 int pen_vcm_feedback_init(struct pen_vcm *vcm);
 void pen_vcm_feedback_arm(struct pen_vcm *vcm);
 void pen_vcm_feedback_cancel(struct pen_vcm *vcm);
-void pen_vcm_measure_locked(struct pen_vcm *vcm, struct pen_vcm_outcome *out);
+void pen_vcm_measure(struct pen_vcm *vcm, struct pen_vcm_outcome *out);
 void pen_vcm_tell(struct pen_vcm *vcm, const struct pen_vcm_outcome *out);
 
 /* pen-vcm-inputs.c: cartridge and buttons */
