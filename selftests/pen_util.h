@@ -887,14 +887,18 @@ static inline void pen_traces_print(const char *what,
 }
 
 /*
- * Does simulated pen @id run on the core's stroke thread (pen_sim
- * threaded=1, or any pen of the test bench, whose backend may sleep)?
- * There a stop the core decides in a report callback cuts the drive a
+ * Does simulated pen @id run on the core's stroke thread? pen_sim's with
+ * threaded=1; the test bench's unless its PWM never sleeps and its GPIO
+ * does not either, which pen_vcm drives from the hard-irq timer. On the
+ * thread a stop the core decides in a report callback cuts the drive a
  * thread wake-up later, not at once.
  */
 static inline int pen_on_stroke_thread(unsigned int id)
 {
-	return !pen_backend_is_sim() || sim_state(id, "threaded") == 1;
+	if (pen_backend_is_sim())
+		return sim_state(id, "threaded") == 1;
+	return sim_state(id, "pwm_atomic") != 1 ||
+	       sim_state(id, "gpio_can_sleep") != 0;
 }
 
 /*

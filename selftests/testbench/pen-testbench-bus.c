@@ -18,7 +18,9 @@
  * zero_reach_time (each 0 or 1), eeprom_provider, detect_irq, button_irqs
  * (0 to 2), pwm_period_ns, eeprom_bytes (1 to 16), debounce_ms (at most
  * 20: the bench waits that long after a button's edge); pwm_fail (PWM
- * applies that fail from the first, at most 1000). The bus, its parser
+ * applies that fail from the first, at most 1000); the controllers'
+ * kinds: pwm_atomic (a PWM that never sleeps, 6.8 and later; its default
+ * the module parameter's) and gpio_can_sleep (each 0 or 1). The bus, its parser
  * and the instance list are the simulator bus's, from pen_sim.ko (which
  * must be loaded first), so they are pen_sim's too. Instance ID is
  * /sys/bus/pen_testbench/devices/pen_tbID; it provides the hardware and
@@ -41,11 +43,18 @@
 
 #include "pen-compat.h"
 #include "pen-simbus.h"
+#include "pen-testbench-compat.h"
 #include "pen-testbench.h"
 
 static unsigned int instances;
 module_param(instances, uint, 0444);
 MODULE_PARM_DESC(instances, "benches to create at load (default 0)");
+
+/* So that a whole test suite can run pen-vcm from the hard-irq timer. */
+static bool pwm_atomic;
+module_param(pwm_atomic, bool, 0444);
+MODULE_PARM_DESC(pwm_atomic,
+		 "default of the pwm_atomic key: PWM controllers that never sleep, 6.8 and later (default 0)");
 
 #define PEN_TB_RECORD_MAX	(16U << 20)
 #define PEN_TB_LAG_MAX_US	1000000U
@@ -101,6 +110,8 @@ static const struct pen_simbus_key pen_tb_keys[] = {
 	PEN_TB_KEY(motor_supply, 0, 1),
 	PEN_TB_KEY(optional_props, 0, 1),
 	PEN_TB_KEY(zero_reach_time, 0, 1),
+	PEN_TB_KEY(pwm_atomic, 0, 1),
+	PEN_TB_KEY(gpio_can_sleep, 0, 1),
 };
 
 /*
@@ -132,6 +143,9 @@ static int pen_tb_check(const void *data)
 	/* The properties give rates in Hz. */
 	if (cfg->rate_min_mhz % 1000 || cfg->rate_max_mhz % 1000)
 		return -EINVAL;
+	/* No PWM controller says it never sleeps before 6.8. */
+	if (cfg->pwm_atomic && !PEN_TB_PWM_ATOMIC)
+		return -EOPNOTSUPP;
 	/* Left out, they are pen-vcm's: the model must be that pen. */
 	if (!cfg->optional_props &&
 	    (cfg->zero_reach_time || cfg->depth_min_um != def->depth_min_um ||
@@ -333,7 +347,7 @@ static const struct pen_simbus_ops pen_tb_bus_ops = {
 	.destroy = pen_tb_destroy,
 };
 
-static const struct pen_tb_config pen_tb_defaults = {
+static const struct pen_tb_config pen_tb_builtin_defaults = {
 	.depth_min_um = 0,
 	.depth_max_um = 3000,
 	.depth_step_um = 10,
@@ -365,7 +379,12 @@ static const struct pen_tb_config pen_tb_defaults = {
 	.motor_supply = 1,
 	.optional_props = 1,
 	.zero_reach_time = 0,
+	.pwm_atomic = 0,
+	.gpio_can_sleep = 0,
 };
+
+/* The defaults, with the pwm_atomic module parameter's applied at load. */
+static struct pen_tb_config pen_tb_defaults;
 
 static struct pen_simbus pen_tb_bus = {
 	.bus = PEN_SIMBUS_BUS("pen_testbench"),
@@ -381,6 +400,12 @@ static int __init pen_tb_init(void)
 {
 	int ret;
 
+	if (pwm_atomic && !PEN_TB_PWM_ATOMIC) {
+		pr_err("pen_testbench: pwm_atomic needs kernel 6.8 or later\n");
+		return -EOPNOTSUPP;
+	}
+	pen_tb_defaults = pen_tb_builtin_defaults;
+	pen_tb_defaults.pwm_atomic = pwm_atomic;
 	/*
 	 * Benches from a device tree need no PWM lookup table: kernels
 	 * without KALLSYMS_ALL (Debian's arm64 6.1), which cannot find it,

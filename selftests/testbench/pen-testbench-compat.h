@@ -83,4 +83,21 @@ static inline void pen_tb_nvmem_legacy_cells(struct nvmem_config *config)
 #endif
 }
 
+/*
+ * A PWM controller that never sleeps says so (pwm_chip.atomic) since 6.8;
+ * before, every one may sleep: 0 where the chip was made atomic, else
+ * -EOPNOTSUPP.
+ */
+#define PEN_TB_PWM_ATOMIC	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+
+static inline int pen_tb_pwmchip_set_atomic(struct pwm_chip *chip, bool atomic)
+{
+#if PEN_TB_PWM_ATOMIC
+	chip->atomic = atomic;
+	return 0;
+#else
+	return atomic ? -EOPNOTSUPP : 0;
+#endif
+}
+
 #endif /* _PEN_TESTBENCH_COMPAT_H */

@@ -235,7 +235,8 @@ int pen_tb_gpio_add(struct pen_tb *tb)
 	gc->base = -1;
 	gc->ngpio = PEN_TB_LINES;
 	/* No gc->names: gpiolib warns of names shared between instances. */
-	gc->can_sleep = false;
+	/* Registers, or a chip behind a bus: pen-vcm must do either right. */
+	gc->can_sleep = tb->cfg.gpio_can_sleep;
 	gc->get_direction = pen_tb_gpio_get_direction;
 	gc->direction_input = pen_tb_gpio_direction_input;
 	gc->direction_output = pen_tb_gpio_direction_output;

@@ -173,14 +173,15 @@ void pen_tb_injections_reset(struct pen_tb *tb)
  */
 int pen_tb_injected_failure(struct pen_tb *tb, u32 *left)
 {
+	unsigned long flags;
 	int ret = 0;
 
-	raw_spin_lock_irq(&tb->lock);
+	raw_spin_lock_irqsave(&tb->lock, flags);
 	if (*left) {
 		(*left)--;
 		ret = -EIO;
 	}
-	raw_spin_unlock_irq(&tb->lock);
+	raw_spin_unlock_irqrestore(&tb->lock, flags);
 	return ret;
 }
 
@@ -193,10 +194,26 @@ void pen_tb_model_init(struct pen_tb *tb)
 
 /* The PWM controller: one channel, driving the model. */
 
+/*
+ * An injected late apply: a controller that may sleep sleeps; one that
+ * never does (pwm_atomic) is called in atomic context and busy-waits, as
+ * a slow register write would.
+ */
+static void pen_tb_pwm_wait(struct pen_tb *tb, u32 us)
+{
+	if (!tb->cfg.pwm_atomic) {
+		fsleep(us);
+		return;
+	}
+	mdelay(us / 1000);
+	udelay(us % 1000);
+}
+
 static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 			    const struct pwm_state *state)
 {
 	struct pen_tb *tb = pen_tb_pwmchip_drvdata(chip);
+	unsigned long flags;
 	u32 late = 0;
 	u64 now;
 	int ret;
@@ -209,27 +226,27 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 		return ret;
 	/* Nor does one asked to retract a driven needle (injected). */
 	if (state->enabled && !state->duty_cycle) {
-		raw_spin_lock_irq(&tb->lock);
+		raw_spin_lock_irqsave(&tb->lock, flags);
 		if (tb->hw.inj_retract_fail && tb->hw.pwm_enabled &&
 		    tb->hw.pwm_duty_ns) {
 			tb->hw.inj_retract_fail--;
 			ret = -EIO;
 		}
-		raw_spin_unlock_irq(&tb->lock);
+		raw_spin_unlock_irqrestore(&tb->lock, flags);
 		if (ret)
 			return ret;
 	}
 	/* An injected late apply holds up the stroke it starts. */
 	if (state->enabled && state->duty_cycle) {
-		raw_spin_lock_irq(&tb->lock);
+		raw_spin_lock_irqsave(&tb->lock, flags);
 		late = tb->hw.inj_late_us;
 		tb->hw.inj_late_us = 0;
-		raw_spin_unlock_irq(&tb->lock);
+		raw_spin_unlock_irqrestore(&tb->lock, flags);
 	}
 	if (late)
-		fsleep(late);
+		pen_tb_pwm_wait(tb, late);
 
-	raw_spin_lock_irq(&tb->lock);
+	raw_spin_lock_irqsave(&tb->lock, flags);
 	now = ktime_get_ns();
 	tb->hw.pwm_applies++;
 	if (state->enabled && !tb->hw.pwm_enabled) {
@@ -243,7 +260,7 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 	tb->hw.pwm_period_ns = state->period;
 	tb->hw.pwm_duty_ns = state->duty_cycle;
 	__pen_tb_model_update(tb, now, true);
-	raw_spin_unlock_irq(&tb->lock);
+	raw_spin_unlock_irqrestore(&tb->lock, flags);
 	return 0;
 }
 
@@ -325,6 +342,9 @@ int pen_tb_pwm_add(struct pen_tb *tb)
 	if (IS_ERR(chip))
 		return PTR_ERR(chip);
 	chip->ops = &pen_tb_pwm_ops;
+	ret = pen_tb_pwmchip_set_atomic(chip, tb->cfg.pwm_atomic);
+	if (ret)
+		return ret;
 	ret = pen_tb_pwmchip_add(&tb->dev, chip);
 	if (ret)
 		return ret;
@@ -585,6 +605,8 @@ static int pen_tb_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "record_size %u\n", tb->cfg.record_size);
 	seq_printf(m, "travel_um %u\n", tb->cfg.depth_max_um);
 	seq_printf(m, "device_tree %s\n", pen_tb_on(tb->bench_np));
+	seq_printf(m, "pwm_atomic %s\n", pen_tb_on(tb->cfg.pwm_atomic));
+	seq_printf(m, "gpio_can_sleep %s\n", pen_tb_on(tb->cfg.gpio_can_sleep));
 	seq_printf(m, "cartridge %s\n", pen_tb_on(cartridge));
 	seq_printf(m, "cartridge_id %llu\n",
 		   magic == PEN_TB_EEPROM_MAGIC ? id : 0);

@@ -103,7 +103,8 @@ static int pen_tb_of_config(struct device_node *drive,
 
 /*
  * The same for pen-vcm; record_size, cartridge_budget and pwm_fail are
- * the model's.
+ * the model's, and pwm_atomic and gpio_can_sleep the kinds of controller
+ * the bench registers, which no node says: all apply as given.
  */
 static bool pen_tb_of_same(const struct pen_tb_config *a,
 			   const struct pen_tb_config *b)

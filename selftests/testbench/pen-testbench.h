@@ -107,6 +107,10 @@ enum pen_tb_line {
  *	those pen-vcm requires, and the bench's calibration, so that
  *	pen-vcm takes its defaults (the keys must then be those defaults)
  * @zero_reach_time: 1: pen,reach-time-us is 0
+ * @pwm_atomic: 1: the PWM controller never sleeps (pwm_chip.atomic, 6.8
+ *	and later), as a SoC's does: pen-vcm may drive it in atomic context
+ * @gpio_can_sleep: 1: the GPIO controller may sleep, as one behind I2C
+ *	does (gpio_chip.can_sleep)
  *
  * @temperature to @debounce_ms, @motor_supply, @optional_props and
  * @zero_reach_time describe boards without something, or with something
@@ -148,6 +152,8 @@ struct pen_tb_config {
 	u32 motor_supply;
 	u32 optional_props;
 	u32 zero_reach_time;
+	u32 pwm_atomic;
+	u32 gpio_can_sleep;
 };
 
 /**
