@@ -112,6 +112,7 @@ struct run {
 	unsigned int lag_us;
 	uint32_t rate_max_mhz;		/* 0: the simulator's default */
 	bool threaded;			/* the core's stroke thread drives it */
+	bool vcm;			/* pen_vcm on the test bench */
 	/* what happened */
 	struct events evs;
 	struct sim_stroke *sim;
@@ -158,10 +159,21 @@ void json_cyclictest(unsigned int interval_us, unsigned int loops,
 uint32_t bench_stroke_timing(void);
 void bench_capacity(void);
 /* latency.c */
-void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
-			bool threaded);
+struct stop_bench {
+	const char *key;		/* its object in the document */
+	bool vcm;			/* pen_vcm on the test bench, else pen_sim */
+	bool threaded;			/* on the core's stroke thread */
+};
+
+void bench_stop_latency(const struct stop_bench *b, uint32_t rate_mhz,
+			unsigned int trials);
 void bench_setpoint(uint32_t rate_mhz, unsigned int trials);
 /* cost.c */
 void bench_cost(uint32_t fast_mhz);
+double bench_busy_loop(uint64_t ns);
+/* scaling.c */
+void bench_scaling(void);
+/* actuation.c */
+void bench_actuation(void);
 
 #endif /* PEN_BENCH_H */

@@ -14,6 +14,7 @@ BENCH_OUT := $(BUILD)/bench
 BENCH_OBJ := $(BENCH_OUT)/obj
 BENCH_PROG := $(BENCH_OUT)/pen_bench
 BENCH_SRCS := bench/main.c bench/timing.c bench/latency.c bench/cost.c \
+	bench/actuation.c bench/scaling.c \
 	bench/run.c bench/cyclictest.c bench/sim.c bench/json.c bench/util.c
 # Driving the simulated pens: the selftests' helper library, shared.
 BENCH_LIB_OBJ := $(BENCH_OBJ)/sim_util.o

@@ -215,8 +215,8 @@ out_delete:
 	events_free(&e);
 }
 
-/* The busy loop alone, for cyclictest_beside(). */
-static double idle_hog(uint64_t ns)
+/* The busy loop alone: for an idle baseline, cyclictest_beside(), scaling. */
+double bench_busy_loop(uint64_t ns)
 {
 	return hog(ns, -1, NULL, 0, NULL);
 }
@@ -235,7 +235,7 @@ static void cyclictest_cpu_per_cycle(double idle_rate, uint32_t rate_mhz,
 	if (!have_cyclictest())
 		return;
 	progress("CPU per cycle of cyclictest at %.0f Hz", rate_mhz / 1000.0);
-	rate = cyclictest_beside(interval_us, window, idle_hog, &cycles);
+	rate = cyclictest_beside(interval_us, window, bench_busy_loop, &cycles);
 	if (!isfinite(rate) || !cycles)
 		return;
 	tool_json_open(bench_json, "cyclictest_cpu_per_cycle", '{');
@@ -299,7 +299,7 @@ void bench_cost(uint32_t fast_mhz)
 	bench_sim_delete(id);
 
 	progress("cost: idle baseline");
-	idle_rate = hog(window, -1, NULL, 0, NULL);
+	idle_rate = bench_busy_loop(window);
 	tool_json_f(bench_json, "idle_loop_rate", idle_rate);
 	tool_json_open(bench_json, "cpu_per_stroke", '[');
 	cpu_per_stroke(idle_rate, 300000, true, false, window);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Stop latency (STOP, close of the controller and a hardware fault, from
- * the cause to the simulator's drive-off time) and setpoint latency
+ * the cause to the drive-off time the simulator or the test bench
+ * records) and setpoint latency
  * (SET_PARAMS (depth) returning to the first stroke at the new depth).
  */
 #include <fcntl.h>
@@ -24,31 +25,98 @@ static const char * const stop_cause_names[] = {
 };
 
 /*
- * From the cause to the simulator's drive_off_ns, @trials times per
- * cause, each at another phase of the stroke loop. The cause's time is
- * taken right before the syscall that makes it, or for a fault is the
- * simulator's own inject_ns, taken as it reports the fault. With
- * @threaded the pen's calls may sleep, so the drive is cut by the stroke
- * thread or by the stopping task, not where the stop is decided: that
- * path has a figure ("stop_latency_threaded") of its own.
+ * Where each pen says the drive went off: pen_sim's drive; the bench's
+ * enable line first (its drive_off_ns), then its PWM.
  */
-void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
-			bool threaded)
+enum stop_witness { OFF_DRIVE, OFF_PWM, OFF_WITNESSES };
+
+static const char * const off_keys[] = {
+	[OFF_DRIVE] = "drive_off_ns", [OFF_PWM] = "pwm_off_ns",
+};
+
+static const char * const off_json[] = {
+	[OFF_DRIVE] = "latency_ns", [OFF_PWM] = "pwm_latency_ns",
+};
+
+/*
+ * Cause @c on the running pen @id (@fd its controller, -1 once closed):
+ * its time, or -1. pen_sim reports an overcurrent the moment it is
+ * injected; pen_vcm finds it at its next sample, cuts its enable line
+ * and reports it, so the figure includes the wait for that sample.
+ */
+static int64_t stop_cause(const struct stop_bench *b, enum stop_cause c,
+			  int id, int *fd)
 {
+	struct pen_status st;
+	int64_t cause = -1;
+	int i;
+
+	switch (c) {
+	case STOP_IOCTL:
+		cause = now_ns();
+		if (pen_cmd(*fd, PEN_IOC_STOP, "STOP"))
+			return -1;
+		break;
+	case STOP_CLOSE:
+		cause = now_ns();
+		close(*fd);
+		*fd = -1;
+		break;
+	case STOP_FAULT:
+		if (bench_sim_inject(id, b->vcm ? "overcurrent 1500" :
+					"overcurrent 5000"))
+			return -1;
+		cause = bench_sim_state(id, "inject_ns");
+		/* The next sample, at most a period and a reach time away. */
+		for (i = 0; b->vcm && i < 1000; i++) {
+			if (get_status(*fd, &st))
+				return -1;
+			if (st.state == PEN_STATE_STOPPED)
+				break;
+			sleep_ns(NSEC_PER_MSEC);
+		}
+		if (b->vcm && bench_sim_inject(id, "reset"))
+			return -1;
+		if (pen_cmd(*fd, PEN_IOC_CLEAR_FAULT, "CLEAR_FAULT"))
+			return -1;
+		break;
+	default:
+		break;
+	}
+	return cause;
+}
+
+/*
+ * From the cause to the pen's drive-off time, @trials times per cause,
+ * each at another phase of the stroke loop. The cause's time is taken
+ * right before the syscall that makes it, or for a fault is the
+ * simulator's own inject_ns. On the stroke thread the drive is cut by
+ * the thread or by the stopping task, not where the stop is decided:
+ * that path has a figure of its own. pen_vcm's is witnessed at its
+ * enable line and its PWM, both.
+ */
+void bench_stop_latency(const struct stop_bench *b, uint32_t rate_mhz,
+			unsigned int trials)
+{
+	unsigned int c, t, w, witnesses = b->vcm ? OFF_WITNESSES : 1;
 	uint64_t period = period_of(rate_mhz);
-	int64_t *lat = calloc(trials, sizeof(*lat));
-	unsigned int c, t;
-	int id, fd = -1;
+	int64_t *lat[OFF_WITNESSES] = {
+		calloc(trials, sizeof(int64_t)), calloc(trials, sizeof(int64_t)),
+	};
+	int id = -1, fd = -1;
 	char opts[64];
 
-	tool_json_open(bench_json, threaded ? "stop_latency_threaded" : "stop_latency", '{');
-	tool_json_bool(bench_json, "threaded", threaded);
+	tool_json_open(bench_json, b->key, '{');
+	tool_json_bool(bench_json, "threaded", b->threaded);
+	tool_json_str(bench_json, "backend", b->vcm ? "pen_vcm" : "pen_sim");
 	tool_json_u64(bench_json, "rate_mhz", rate_mhz);
 	tool_json_u64(bench_json, "period_ns", period);
 	tool_json_u64(bench_json, "trials", trials);
-	snprintf(opts, sizeof(opts), "cartridge_budget=100000000 threaded=%d",
-		 threaded);
-	id = lat ? bench_sim_create(opts) : -1;
+	snprintf(opts, sizeof(opts), "cartridge_budget=100000000 %s=%d",
+		 b->vcm ? "pwm_atomic" : "threaded",
+		 b->vcm ? !b->threaded : b->threaded);
+	if (lat[0] && lat[1])
+		id = bench_sim_create(opts);
 	if (id < 0)
 		goto out;
 	fd = bench_sim_open(id, O_RDWR);
@@ -56,13 +124,13 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 		goto out;
 
 	for (c = 0; c < STOP_CAUSES; c++) {
-		struct dist d;
 		unsigned int n = 0;
 
-		progress("stop latency: %s%s", stop_cause_names[c],
-			 threaded ? ", threaded" : "");
+		progress("stop latency: %s, %s%s", stop_cause_names[c],
+			 b->vcm ? "pen_vcm" : "pen_sim",
+			 b->threaded ? ", threaded" : "");
 		for (t = 0; t < trials; t++) {
-			int64_t cause = 0, off;
+			int64_t cause, off;
 
 			if (fd < 0) {
 				fd = bench_sim_open(id, O_RDWR);
@@ -72,39 +140,28 @@ void bench_stop_latency(uint32_t rate_mhz, unsigned int trials,
 			if (pen_cmd(fd, PEN_IOC_START, "START"))
 				goto out;
 			sleep_ns(3 * period + next_phase() * period);
-			switch (c) {
-			case STOP_IOCTL:
-				cause = now_ns();
-				if (pen_cmd(fd, PEN_IOC_STOP, "STOP"))
+			cause = stop_cause(b, c, id, &fd);
+			for (w = 0; w < witnesses; w++) {
+				off = bench_sim_state(id, off_keys[w]);
+				if (cause <= 0 || off < cause) {
+					bench_error("%s: %s at %lld, before its cause at %lld",
+						    stop_cause_names[c], off_keys[w],
+						    (long long)off, (long long)cause);
 					goto out;
-				break;
-			case STOP_CLOSE:
-				cause = now_ns();
-				close(fd);
-				fd = -1;
-				break;
-			case STOP_FAULT:
-				if (bench_sim_inject(id, "overcurrent 5000"))
-					goto out;
-				cause = bench_sim_state(id, "inject_ns");
-				if (pen_cmd(fd, PEN_IOC_CLEAR_FAULT,
-					    "CLEAR_FAULT"))
-					goto out;
-				break;
+				}
+				lat[w][n] = off - cause;
 			}
-			off = bench_sim_state(id, "drive_off_ns");
-			if (cause <= 0 || off < cause) {
-				bench_error("%s: drive off at %lld, before its cause at %lld",
-					    stop_cause_names[c], (long long)off,
-					    (long long)cause);
-				goto out;
-			}
-			lat[n++] = off - cause;
+			n++;
 		}
-		d = dist_of(lat, n);
 		tool_json_open(bench_json, stop_cause_names[c], '{');
-		json_dist("latency_ns", &d);
-		tool_json_f(bench_json, "max_periods", (double)d.max / period);
+		for (w = 0; w < witnesses; w++) {
+			struct dist d = dist_of(lat[w], n);
+
+			json_dist(off_json[w], &d);
+			if (w == OFF_DRIVE)
+				tool_json_f(bench_json, "max_periods",
+					    (double)d.max / period);
+		}
 		tool_json_close(bench_json);
 	}
 out:
@@ -112,7 +169,8 @@ out:
 		close(fd);
 	if (id >= 0)
 		bench_sim_delete(id);
-	free(lat);
+	free(lat[0]);
+	free(lat[1]);
 	tool_json_close(bench_json);
 }
 

@@ -24,17 +24,23 @@
  *    from the cause to the simulator's drive-off time, on both paths;
  *  - setpoint latency: SET_PARAMS (depth) returning to the first stroke
  *    at the new depth;
- *  - cost: SET_PARAMS against a null syscall; CPU time per stroke.
+ *  - cost: SET_PARAMS against a null syscall; CPU time per stroke;
+ *  - scaling: CPU per stroke and lateness with 1 to 64 readers of one
+ *    pen, and 1 to 32 pens at once, at 300 Hz;
+ *  - actuation: pen_vcm on its test bench, on both paths: when the PWM
+ *    takes each stroke's duty, and its drive-off at the enable line and
+ *    the PWM.
  *
  * Guest time must be deterministic for the figures to mean anything:
  * scripts/bench boots the guest under qemu -icount with one vCPU.
  *
  * This file holds the options and the order of the measurements; the
  * rest is in timing.c (stroke timing, capacity), latency.c (stop,
- * setpoint), cost.c, run.c (one run of the stroke loop and its
- * analysis), cyclictest.c, sim.c (the simulated pen, the pen's ioctls
- * and events), json.c (the document) and util.c (errors, time,
- * distributions); bench.h declares what they share.
+ * setpoint), cost.c, scaling.c, actuation.c (pen_vcm on its test
+ * bench), run.c (one run of the stroke loop and its analysis),
+ * cyclictest.c, sim.c (the simulated pen, the pen's ioctls and events),
+ * json.c (the document) and util.c (errors, time, distributions);
+ * bench.h declares what they share.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -103,8 +109,11 @@ int main(int argc, char **argv)
 	sim_rate_max_mhz = bench_stroke_timing();
 	tool_json_u64(bench_json, "sim_rate_max_mhz", sim_rate_max_mhz);
 	bench_capacity();
-	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50, false);
-	bench_stop_latency(sim_rate_max_mhz, smoke ? 2 : 50, true);
+	bench_stop_latency(&(struct stop_bench){ .key = "stop_latency" },
+			   sim_rate_max_mhz, smoke ? 2 : 50);
+	bench_stop_latency(&(struct stop_bench){ .key = "stop_latency_threaded",
+						 .threaded = true },
+			   sim_rate_max_mhz, smoke ? 2 : 50);
 	tool_json_open(bench_json, "setpoint_latency", '[');
 	if (smoke) {
 		bench_setpoint(300000, 3);
@@ -115,6 +124,8 @@ int main(int argc, char **argv)
 	}
 	tool_json_close(bench_json);
 	bench_cost(5000000);
+	bench_scaling();
+	bench_actuation();
 
 	json_errors();
 	tool_json_close(bench_json);

@@ -7,6 +7,8 @@ lateness on the hard-irq path and on the stroke thread, and of
 cyclictest's latency at the same period, on a log count axis (as the
 OSADL latency plots are drawn), from the histograms pen_bench records
 (bench/json.c: 250 ns bins from 0 to 50 us, and one for the rest).
+Then, per rate, pen_vcm's on its test bench: the core's decision and
+the PWM's new duty taking effect in the bench's model, on each path.
 
     bench/plot.py results/stock-6.1.json ...   writes results/stock-6.1.svg ...
 """
@@ -64,6 +66,27 @@ def by_rate(doc):
     return rates
 
 
+def actuation_series(run):
+    """pen_vcm's histograms of one rate: name, colour, histogram."""
+    return [
+        ("pen_vcm decided, hard irq", "tab:blue", run.get("irq")),
+        ("pen_vcm PWM duty, hard irq", "tab:cyan", run.get("irq_pwm")),
+        ("pen_vcm decided, stroke thread", "tab:green", run.get("thread")),
+        ("pen_vcm PWM duty, stroke thread", "tab:olive", run.get("thread_pwm")),
+    ]
+
+
+def actuation_by_rate(doc):
+    """{rate_mhz: {"irq", "irq_pwm", "thread", "thread_pwm": hist}}."""
+    rates = {}
+    for x in (doc.get("actuation") or {}).get("timing", []):
+        r = rates.setdefault(x["rate_mhz"], {})
+        path = "thread" if x.get("threaded") else "irq"
+        r[path] = (x.get("lateness_ns") or {}).get("histogram")
+        r[path + "_pwm"] = ((x.get("sim") or {}).get("lateness_ns") or {}).get("histogram")
+    return rates
+
+
 def plot(path):
     with open(path) as f:
         doc = json.load(f)
@@ -72,10 +95,13 @@ def plot(path):
     if not rates:
         print(f"plot: {path}: no stroke timing with histograms", file=sys.stderr)
         return 1
-    fig, axes = plt.subplots(len(rates), 1, figsize=(8, 2.8 * len(rates)),
+    panels = [(rate, run, series, "") for rate, run in sorted(rates.items())]
+    panels += [(rate, run, actuation_series, ", pen_vcm on its test bench")
+               for rate, run in sorted(actuation_by_rate(doc).items())]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 2.8 * len(panels)),
                              sharex=True, squeeze=False)
-    for ax, (rate, run) in zip(axes[:, 0], sorted(rates.items())):
-        for label, colour, hist in series(run):
+    for ax, (rate, run, which, what) in zip(axes[:, 0], panels):
+        for label, colour, hist in which(run):
             xs, ys = steps(hist)
             if xs:
                 ax.step(xs, ys, where="post", color=colour, label=label,
@@ -83,7 +109,7 @@ def plot(path):
         ax.set_yscale("log")
         ax.set_ylim(bottom=0.8)
         ax.set_ylabel("strokes or cycles")
-        ax.set_title(f"{name}: {rate / 1000:g} Hz, "
+        ax.set_title(f"{name}: {rate / 1000:g} Hz{what}, "
                      f"{doc.get('strokes_per_run', 0):,} each", fontsize=10)
         ax.grid(True, which="major", linewidth=0.3)
         ax.legend(fontsize=8)

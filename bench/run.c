@@ -43,7 +43,9 @@ static void read_wakeups(int id, struct run *r)
  * run's length. The reader reads in batches of about a quarter of its
  * ring, so that its wake-ups disturb the loop as little as a careful
  * controller's would. With @r->threaded the pen says its calls may
- * sleep, so the core makes its strokes from the stroke thread.
+ * sleep, so the core makes its strokes from the stroke thread. With
+ * @r->vcm the pen is pen_vcm's on a test bench whose PWM may sleep
+ * (@r->threaded) or never does.
  */
 int run_strokes(struct run *r)
 {
@@ -60,10 +62,14 @@ int run_strokes(struct run *r)
 	if (r->rate_max_mhz)
 		snprintf(rate_max, sizeof(rate_max), "rate_max_mhz=%u ",
 			 r->rate_max_mhz);
-	/* threaded=0 too: not whatever pen_sim's module parameter says. */
-	snprintf(opts, sizeof(opts),
-		 "%slag_us=%u cartridge_budget=%u threaded=%d", rate_max,
-		 r->lag_us, r->strokes, r->threaded);
+	/*
+	 * threaded=0 too: not whatever pen_sim's module parameter says; a
+	 * bench's pen is on the stroke thread unless its PWM never sleeps.
+	 */
+	snprintf(opts, sizeof(opts), "%slag_us=%u cartridge_budget=%u %s=%d",
+		 rate_max, r->lag_us, r->strokes,
+		 r->vcm ? "pwm_atomic" : "threaded",
+		 r->vcm ? !r->threaded : r->threaded);
 	id = bench_sim_create(opts);
 	if (id < 0)
 		return -1;
@@ -285,6 +291,7 @@ void json_run_stats(const struct run *r, const struct run_stats *s)
 	tool_json_u64(bench_json, "rate_mhz", r->rate_mhz);
 	tool_json_f(bench_json, "rate_hz", r->rate_mhz / 1000.0);
 	tool_json_bool(bench_json, "threaded", r->threaded);
+	tool_json_str(bench_json, "backend", r->vcm ? "pen_vcm" : "pen_sim");
 	tool_json_u64(bench_json, "period_ns", period_of(r->rate_mhz));
 	tool_json_u64(bench_json, "strokes_asked", r->strokes);
 	tool_json_u64(bench_json, "strokes", s->issued);

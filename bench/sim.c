@@ -137,30 +137,20 @@ void events_free(struct events *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* One read() of whatever is buffered (blocking until there is some). */
+/*
+ * One read() of whatever is buffered (blocking until there is some),
+ * straight into @e, so that threads may each read their own.
+ */
 int events_read(int fd, struct events *e)
 {
-	static struct pen_event buf[PEN_EVENT_RING_SIZE];
 	struct pen_event *grown;
 	size_t n;
 	ssize_t got;
 
-	got = read(fd, buf, sizeof(buf));
-	if (got < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		bench_error("reading events: %s", strerror(errno));
-		return -1;
-	}
-	if (got % sizeof(buf[0])) {
-		bench_error("read returned part of an event (%zd bytes)", got);
-		return -1;
-	}
-	n = got / sizeof(buf[0]);
-	if (e->n + n > e->cap) {
+	if (e->cap - e->n < PEN_EVENT_RING_SIZE) {
 		size_t cap = e->cap ? e->cap : 4096;
 
-		while (cap < e->n + n)
+		while (cap - e->n < PEN_EVENT_RING_SIZE)
 			cap *= 2;
 		grown = realloc(e->ev, cap * sizeof(*grown));
 		if (!grown) {
@@ -170,7 +160,18 @@ int events_read(int fd, struct events *e)
 		e->ev = grown;
 		e->cap = cap;
 	}
-	memcpy(e->ev + e->n, buf, n * sizeof(buf[0]));
+	got = read(fd, e->ev + e->n, PEN_EVENT_RING_SIZE * sizeof(*e->ev));
+	if (got < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return 0;
+		bench_error("reading events: %s", strerror(errno));
+		return -1;
+	}
+	if (got % sizeof(*e->ev)) {
+		bench_error("read returned part of an event (%zd bytes)", got);
+		return -1;
+	}
+	n = got / sizeof(*e->ev);
 	e->n += n;
 	return n;
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@
 #define MAX_ERRORS 32
 static char *errors[MAX_ERRORS];
 static unsigned int n_errors;
+/* The scaling runs' reader threads may fail too. */
+static pthread_mutex_t errors_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Something could not be measured: say what, and fail the run. */
 void bench_error(const char *fmt, ...)
@@ -25,12 +28,14 @@ void bench_error(const char *fmt, ...)
 	const char *msg;
 	va_list ap;
 
+	pthread_mutex_lock(&errors_lock);
 	va_start(ap, fmt);
 	msg = tool_verror(fmt, ap);
 	va_end(ap);
 	if (n_errors < MAX_ERRORS)
 		errors[n_errors] = strdup(msg);
 	n_errors++;
+	pthread_mutex_unlock(&errors_lock);
 }
 
 /* How many errors there were, also those beyond the first MAX_ERRORS. */

@@ -18,9 +18,16 @@
 
 #include "sim_util.h"
 
+/* -1 until PEN_BACKEND is read or pen_backend_use() says. */
+static int sim = -1;
+
+void pen_backend_use(int use_sim)
+{
+	sim = !!use_sim;
+}
+
 int pen_backend_is_sim(void)
 {
-	static int sim = -1;
 	const char *b;
 
 	if (sim < 0) {

@@ -21,6 +21,11 @@
 
 /* Nonzero if the pens under test are pen_sim's (PEN_BACKEND unset or "sim"). */
 int pen_backend_is_sim(void);
+/*
+ * From now on, pen_sim's pens (nonzero) or the test bench's, whatever
+ * PEN_BACKEND says: for a program that measures both (pen_bench).
+ */
+void pen_backend_use(int use_sim);
 
 /* What the simulator can do and the bench's hardware cannot, for SKIP(). */
 #define PEN_SIM_ONLY	"the test bench's hardware cannot do this (pen_sim only)"
