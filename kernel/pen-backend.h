@@ -84,7 +84,12 @@ enum pen_button {
  * @stroke: start one stroke to @depth_um. Called from the stroke timer in
  *	hard-irq context with the core's raw spinlock held: must not sleep.
  *	@seq numbers strokes from 0 since registration. A non-zero return
- *	stops the needle with PEN_STOP_BACKEND.
+ *	stops the needle with PEN_STOP_BACKEND, except -EAGAIN from a
+ *	backend without can_sleep: the stroke cannot be made yet (the one
+ *	before still needs the hardware), and the core counts it missed,
+ *	as a period its timer skipped, and calls again with the same @seq
+ *	at the next boundary; more in a row than the timer may miss stop
+ *	the needle with PEN_FAULT_TIMING.
  *
  * Every stroke the core issues is followed, when the hardware has
  * measured it, by pen_report_stroke() with the same @seq.

@@ -232,6 +232,8 @@ struct pen_ctl {
  * @run_strokes: strokes issued since the last start
  * @missed: stroke periods missed since registration
  * @run_missed: stroke periods missed since the last start
+ * @skipped: boundaries in a row whose stroke the backend could not make
+ *	yet (-EAGAIN), missed ones the next stroke made carries
  * @started_ns: when the needle last started
  * @stopped_ns: when the needle last stopped; 0 while it runs
  * @last_stroke_ns: when the last stroke was issued
@@ -286,6 +288,7 @@ struct pen_state {
 	u64 run_strokes;
 	u64 missed;
 	u64 run_missed;
+	u64 skipped;
 	u64 started_ns;
 	u64 stopped_ns;
 	u64 last_stroke_ns;

@@ -409,6 +409,10 @@ struct fake_rec {
  * @enable_ret: drive_enable() powers the drive and returns this
  * @in_enable: what else happens while drive_enable() powers the drive
  * @fail_stroke: the stroke() call, counting from 1, that fails; 0 none
+ * @again_from: the first stroke() call, counting from 1, that cannot be
+ *	made yet (-EAGAIN), as a backend still busy with the one before;
+ *	0 none
+ * @again_count: how many calls in a row from @again_from do so
  * @fault_first: that call reports an overcurrent, then an overtemperature,
  *	before it fails, as a backend whose hardware tripped twice (the
  *	stroke thread's only: the hard-irq loop strokes under the slock a
@@ -423,6 +427,8 @@ struct pen_fake {
 	int enable_ret;
 	int in_enable;
 	int fail_stroke;
+	int again_from;
+	int again_count;
 	bool fault_first;
 };
 
@@ -517,6 +523,9 @@ static int fake_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
 	f->rec.last_depth_um = depth_um;
 	if (f->rec.strokes == f->fail_stroke)
 		ret = -EIO;
+	if (f->again_from && f->rec.strokes >= f->again_from &&
+	    f->rec.strokes < f->again_from + f->again_count)
+		ret = -EAGAIN;
 	raw_spin_unlock_irqrestore(&f->lock, flags);
 	if (ret && f->fault_first) {
 		pen_report_fault(pen, PEN_FAULT_OVERCURRENT, 1500);
@@ -559,6 +568,8 @@ static void fake_set(struct pen_fake *f, int enable_ret, int in_enable,
  * @period_ns: stroke period
  * @strokes: strokes since registration
  * @run_strokes: strokes since the last start
+ * @run_missed: periods missed since the last start
+ * @fault: the latched fault
  * @started_ns: last start
  * @stopped_ns: last stop
  */
@@ -572,6 +583,8 @@ struct pen_snap {
 	u64 period_ns;
 	u64 strokes;
 	u64 run_strokes;
+	u64 run_missed;
+	u32 fault;
 	u64 started_ns;
 	u64 stopped_ns;
 };
@@ -588,6 +601,8 @@ static void snap_pen(struct pen_device *pen, struct pen_snap *s)
 	s->period_ns = pen->st.period_ns;
 	s->strokes = pen->st.strokes;
 	s->run_strokes = pen->st.run_strokes;
+	s->run_missed = pen->st.run_missed;
+	s->fault = pen->st.fault;
 	s->started_ns = pen->st.started_ns;
 	s->stopped_ns = pen->st.stopped_ns;
 	raw_spin_unlock_irq(&pen->slock);
@@ -1256,6 +1271,49 @@ static void state_optional_hw_info_and_ops(struct kunit *test)
  * the first fault stays the reason and latched, the second is counted,
  * and the one cut both asked for is made once, when the call returns.
  */
+/*
+ * A stroke the backend cannot make yet (-EAGAIN, the hard-irq loop's
+ * only) is a missed one: counted, and the loop goes on; the next stroke
+ * made has the same number. More in a row than the timer may miss are a
+ * timing fault.
+ */
+static void state_stroke_not_made_yet(struct kunit *test)
+{
+	struct pen_fake *f = test->priv;
+	struct fake_rec rec;
+	struct pen_snap s;
+
+	if (f->threaded)
+		kunit_skip(test, "the stroke thread's backend may wait instead");
+	raw_spin_lock_irq(&f->lock);
+	f->again_from = 3;
+	f->again_count = 2;
+	raw_spin_unlock_irq(&f->lock);
+	run_then_stop(test, f, 8);
+	snap_both(f, &s, &rec);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_REQUEST);
+	KUNIT_EXPECT_EQ(test, s.run_missed, 2);
+	KUNIT_EXPECT_EQ(test, s.run_strokes + 2, (u64)rec.strokes);
+	/* Numbered as made: the calls after the two refused ones. */
+	KUNIT_EXPECT_EQ(test, rec.last_seq + 1, s.strokes);
+
+	/* Three in a row, one past max_missed_strokes: a timing fault. */
+	raw_spin_lock_irq(&f->lock);
+	f->again_from = rec.strokes + 2;
+	f->again_count = 100;
+	raw_spin_unlock_irq(&f->lock);
+	KUNIT_ASSERT_EQ(test, pen_start(f->pen), 0);
+	KUNIT_EXPECT_TRUE(test, pen_wait_stopped(f));
+	snap_pen(f->pen, &s);
+	KUNIT_EXPECT_EQ(test, s.stop_reason, PEN_STOP_FAULT);
+	KUNIT_EXPECT_EQ(test, s.fault, PEN_FAULT_TIMING);
+	/* max_missed_strokes's default, 2, and the one past it. */
+	KUNIT_EXPECT_EQ(test, s.run_missed, 3);
+	KUNIT_EXPECT_EQ(test, s.run_strokes, 1);
+	pen_clear_fault(f->pen);
+	expect_safe(test, f);
+}
+
 static void state_stroke_error_after_a_fault(struct kunit *test)
 {
 	struct pen_fake *f = test->priv;
@@ -1420,6 +1478,7 @@ static void state_hardware_fault_while_stopped(struct kunit *test)
 	KUNIT_CASE(state_setpoints_stopped),				\
 	KUNIT_CASE(state_setpoints_running),				\
 	KUNIT_CASE(state_stroke_error),					\
+	KUNIT_CASE(state_stroke_not_made_yet),				\
 	KUNIT_CASE(state_stroke_error_after_a_fault),			\
 	KUNIT_CASE(state_over_depth_latches),				\
 	KUNIT_CASE(state_stall_needs_strokes_in_a_row),			\

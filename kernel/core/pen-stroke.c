@@ -260,6 +260,9 @@ void pen_stroke_issued_locked(struct pen_device *pen, ktime_t now,
 			      u64 lateness_ns, u64 missed)
 {
 	lockdep_assert_held(&pen->slock);
+	/* The boundaries the backend could not make a stroke at, too. */
+	missed += pen->st.skipped;
+	pen->st.skipped = 0;
 	pen_ev_stroke_issued_locked(pen, ktime_to_ns(now), lateness_ns, missed);
 	pen->st.seq++;
 	pen->st.cart_strokes++;
@@ -288,17 +291,43 @@ static enum hrtimer_restart pen_stroke_timer(struct hrtimer *timer)
 }
 
 /*
+ * The backend could not make this boundary's stroke yet (-EAGAIN): it is
+ * a missed one, with the periods the timer skipped before it, counted
+ * with the next stroke made, as the timer's own are. No more of them in
+ * a row than the timer may miss: then the schedule is not kept, and the
+ * needle stops with PEN_FAULT_TIMING.
+ */
+static bool pen_stroke_skipped_locked(struct pen_device *pen, ktime_t now,
+				      u64 missed)
+{
+	lockdep_assert_held(&pen->slock);
+	pen->st.skipped += missed + 1;
+	if (pen->st.skipped <= READ_ONCE(pen_max_missed_strokes))
+		return true;
+	pen->st.missed += pen->st.skipped;
+	pen->st.run_missed += pen->st.skipped;
+	pen_fault_locked(pen, PEN_FAULT_TIMING,
+			 min_t(u64, pen->st.skipped, U32_MAX), ktime_to_ns(now));
+	pen->st.skipped = 0;
+	return false;
+}
+
+/*
  * The loop of a backend whose calls never sleep: the timer makes the
  * stroke, and every cut is made under slock, wherever it is decided.
  */
 static bool pen_irq_tick_locked(struct pen_device *pen, ktime_t now)
 {
 	u64 lateness_ns, missed;
+	int ret;
 
 	lockdep_assert_held(&pen->slock);
 	if (!pen_boundary_locked(pen, now, &lateness_ns, &missed))
 		return false;
-	if (pen->st.ops->stroke(pen, pen->st.seq, pen->st.depth_um)) {
+	ret = pen->st.ops->stroke(pen, pen->st.seq, pen->st.depth_um);
+	if (ret == -EAGAIN)
+		return pen_stroke_skipped_locked(pen, now, missed);
+	if (ret) {
 		pen_halt_locked(pen, PEN_STOP_BACKEND, ktime_to_ns(now));
 		return false;
 	}
@@ -469,6 +498,7 @@ int pen_start(struct pen_device *pen)
 	pen_set_run_locked(pen, PEN_RUN_RUNNING);
 	pen->st.run_strokes = 0;
 	pen->st.run_missed = 0;
+	pen->st.skipped = 0;
 	pen->st.max_lateness_ns = 0;
 	pen->st.started_ns = ktime_to_ns(now);
 	pen->st.last_kick_ns = pen->st.started_ns;	/* START counts as a kick */

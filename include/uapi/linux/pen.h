@@ -293,7 +293,8 @@ struct pen_hold_to_run {
  *	the stroke was issued; the event's timestamp_ns is when it was
  * @reached_ns: when the hardware reported it; 0 if it did not
  * @missed: periods skipped right before this stroke, because the loop
- *	ran more than a period late; they are in missed_strokes too
+ *	ran more than a period late or the hardware could not take a
+ *	stroke yet; they are in missed_strokes too
  * @rate_mhz: the stroke rate in force for it
  * @reserved: zero
  */
