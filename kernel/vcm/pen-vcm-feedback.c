@@ -71,12 +71,17 @@ static s64 pen_vcm_scale(int raw, u32 zero, u32 scale, u32 per_unit)
 	return div_s64(((s64)raw - zero) * scale, per_unit);
 }
 
-/* What the sensors read: @ret is 0 or the first read's error. */
+/*
+ * What the sensors read: @ret is 0 or the first read's error; @in_flight
+ * and @seq the stroke in flight as the reads began, if any.
+ */
 struct pen_vcm_reading {
 	int ret;
 	int pos;
 	int cur;
 	int temp_mc;
+	bool in_flight;
+	u64 seq;
 };
 
 /* The reads, which may sleep: vcm->lock held, the drive's lock not. */
@@ -135,6 +140,15 @@ static void pen_vcm_judge_locked(struct pen_vcm *vcm,
 	}
 
 	/*
+	 * A stroke that an @atomic pen's timer began during the reads is
+	 * not the one they measured: it is left to its own sample, neither
+	 * reported nor retracted here. (With the mutex held throughout, as
+	 * without @atomic, none can begin.)
+	 */
+	if (vcm->in_flight && !(r->in_flight && r->seq == vcm->seq))
+		return;
+
+	/*
 	 * A stop that began cutting the drive before these reads may have
 	 * caught the needle on its way back: that stroke was cut short and
 	 * is not reported (pairs with the barrier in pen_vcm_cut_enable()).
@@ -170,6 +184,10 @@ void pen_vcm_measure(struct pen_vcm *vcm, struct pen_vcm_outcome *out)
 	struct pen_vcm_reading r;
 	unsigned long flags;
 
+	flags = pen_vcm_drive_lock(vcm);
+	r.in_flight = vcm->in_flight;
+	r.seq = vcm->seq;
+	pen_vcm_drive_unlock(vcm, flags);
 	pen_vcm_read_sensors(vcm, &r);
 	flags = pen_vcm_drive_lock(vcm);
 	pen_vcm_judge_locked(vcm, &r, out);
@@ -205,7 +223,9 @@ static void pen_vcm_run_deferred(struct pen_vcm *vcm)
 	fsleep(div_u64(vcm->reach_ns, NSEC_PER_USEC));
 
 	flags = pen_vcm_drive_lock(vcm);
-	if (vcm->deferred && vcm->drive_on && !vcm->tripped) {
+	/* Not once a stop began cutting, which waits for vcm->lock. */
+	if (vcm->deferred && vcm->drive_on && !vcm->tripped &&
+	    !READ_ONCE(vcm->cutting)) {
 		ret = pen_vcm_start_stroke_locked(vcm, vcm->deferred_seq,
 						  vcm->deferred_um);
 		/* The core hears of it at its next stroke. */

@@ -124,6 +124,8 @@ static void pen_vcm_cut_atomic(struct pen_vcm *vcm)
 	pen_vcm_drive_unlock(vcm, flags);
 	if (ret)
 		dev_err_ratelimited(vcm->dev, "cannot stop the PWM: %d\n", ret);
+	/* The stroke's sample is void; one already running finds it cut. */
+	hrtimer_try_to_cancel(&vcm->reach_timer);
 	kthread_queue_work(vcm->worker, &vcm->power_off_work);
 }
 
@@ -131,10 +133,15 @@ static void pen_vcm_cut_atomic(struct pen_vcm *vcm)
 static void pen_vcm_power_off_work(struct kthread_work *work)
 {
 	struct pen_vcm *vcm = container_of(work, struct pen_vcm, power_off_work);
+	unsigned long flags;
+	bool on;
 
 	mutex_lock(&vcm->lock);
-	/* drive_on only rises under vcm->lock: no lock needed to read it */
-	if (!READ_ONCE(vcm->drive_on))
+	flags = pen_vcm_drive_lock(vcm);
+	on = vcm->drive_on;
+	pen_vcm_drive_unlock(vcm, flags);
+	/* Started again since (drive_enable() holds vcm->lock): leave it. */
+	if (!on)
 		pen_vcm_power_off_locked(vcm);
 	mutex_unlock(&vcm->lock);
 }
@@ -166,7 +173,7 @@ static int pen_vcm_drive_enable(struct pen_device *pen)
 	/* Energised but at rest: the first stroke sets a duty. */
 	ret = pen_vcm_set_duty_locked(vcm, 0);
 	if (!ret)
-		WRITE_ONCE(vcm->drive_on, true);
+		vcm->drive_on = true;
 	pen_vcm_drive_unlock(vcm, flags);
 	if (ret) {
 		dev_err(vcm->dev, "cannot start the PWM: %d\n", ret);
@@ -242,8 +249,9 @@ static int pen_vcm_stroke(struct pen_device *pen, u64 seq, u32 depth_um)
  * before that is still unmeasured cannot be waited for here: this one is
  * left to the sampling thread, which drives it once it has measured and
  * retracted that one (pen_vcm_run_deferred()), as late as the stroke
- * thread's catch-up makes it. Two strokes behind, the measurements no
- * longer keep up with the needle: the needle stops.
+ * thread's catch-up makes it. One more while that one is left is not
+ * made: -EAGAIN, and the core counts it missed (and stops the needle
+ * with a timing fault if the sampling thread stays behind).
  */
 static int pen_vcm_stroke_atomic(struct pen_device *pen, u64 seq, u32 depth_um)
 {
@@ -257,10 +265,10 @@ static int pen_vcm_stroke_atomic(struct pen_device *pen, u64 seq, u32 depth_um)
 	} else if (vcm->tripped) {
 		ret = vcm->tripped_err;
 	} else if (vcm->deferred) {
-		dev_err_ratelimited(vcm->dev,
-				    "stroke %llu: the sampling thread is two strokes behind\n",
-				    seq);
-		ret = -EBUSY;
+		dev_warn_ratelimited(vcm->dev,
+				     "stroke %llu not made: the sampling thread is two strokes behind\n",
+				     seq);
+		ret = -EAGAIN;
 	} else if (vcm->in_flight) {
 		vcm->deferred = true;
 		vcm->deferred_seq = seq;
@@ -406,7 +414,14 @@ static int pen_vcm_get_outputs(struct pen_vcm *vcm)
 		return dev_err_probe(dev, -EINVAL, "bad PWM period %llu ns\n",
 				     (u64)state.period);
 	vcm->period_ns = state.period;
-	vcm->atomic = !pen_pwm_might_sleep(vcm->pwm) &&
+	/*
+	 * Not on PREEMPT_RT: there a controller that "never sleeps" may
+	 * still take a spinlock_t, which sleeps on RT (the PWM core itself
+	 * does from 6.13), and the stroke timer runs in hard-irq context.
+	 * RT bounds the stroke thread's wake-up instead.
+	 */
+	vcm->atomic = !IS_ENABLED(CONFIG_PREEMPT_RT) &&
+		      !pen_pwm_might_sleep(vcm->pwm) &&
 		      !gpiod_cansleep(vcm->enable);
 	ret = pen_vcm_pwm_off(vcm);
 	if (ret)
