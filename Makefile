@@ -12,9 +12,10 @@
 #   make debian-check  the Debian system test alone (make check runs it
 #                   too): the .debs in a booted Debian 12 image
 #   make lint       checkpatch, sparse, W=1, clang, cppcheck, ASan/UBSan
-#   make bench      stroke timing, capacity, stop and setpoint latency and
-#                   cost on stock 6.1, 6.12 PREEMPT_RT and arm64 6.1
-#                   under qemu -icount, beside cyclictest: a table and
+#   make bench      stroke timing, capacity, stop and setpoint latency,
+#                   cost, scaling and pen_vcm's actuation on stock 6.1
+#                   and 6.12, 6.12 PREEMPT_RT and arm64 6.1 under qemu
+#                   -icount, beside cyclictest: a table, plots and
 #                   results/
 #   make coverage   line, branch and function coverage of the modules,
 #                   libpen, penctl and pentrace under the host tests and

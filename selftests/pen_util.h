@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -886,19 +887,27 @@ static inline void pen_traces_print(const char *what,
 	       t->inputs);
 }
 
+/* Is the running kernel PREEMPT_RT (uname -v says so)? */
+static inline int pen_kernel_is_rt(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && strstr(u.version, "PREEMPT_RT");
+}
+
 /*
  * Does simulated pen @id run on the core's stroke thread? pen_sim's with
  * threaded=1; the test bench's unless its PWM never sleeps and its GPIO
- * does not either, which pen_vcm drives from the hard-irq timer. On the
- * thread a stop the core decides in a report callback cuts the drive a
- * thread wake-up later, not at once.
+ * does not either, which pen_vcm drives from the hard-irq timer, except
+ * on PREEMPT_RT. On the thread a stop the core decides in a report
+ * callback cuts the drive a thread wake-up later, not at once.
  */
 static inline int pen_on_stroke_thread(unsigned int id)
 {
 	if (pen_backend_is_sim())
 		return sim_state(id, "threaded") == 1;
 	return sim_state(id, "pwm_atomic") != 1 ||
-	       sim_state(id, "gpio_can_sleep") != 0;
+	       sim_state(id, "gpio_can_sleep") != 0 || pen_kernel_is_rt();
 }
 
 /*

@@ -216,26 +216,29 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 	unsigned long flags;
 	u32 late = 0;
 	u64 now;
-	int ret;
+	int ret = 0;
 
 	if (state->polarity != PWM_POLARITY_NORMAL)
 		return -EINVAL;
-	/* A controller that does not answer: nothing changes. */
-	ret = pen_tb_injected_failure(tb, &tb->hw.inj_pwm_fail);
+	/*
+	 * A controller that does not answer: nothing changes; nor does one
+	 * asked to retract a driven needle (injected). Counted.
+	 */
+	raw_spin_lock_irqsave(&tb->lock, flags);
+	if (tb->hw.inj_pwm_fail) {
+		tb->hw.inj_pwm_fail--;
+		ret = -EIO;
+	} else if (state->enabled && !state->duty_cycle &&
+		   tb->hw.inj_retract_fail && tb->hw.pwm_enabled &&
+		   tb->hw.pwm_duty_ns) {
+		tb->hw.inj_retract_fail--;
+		ret = -EIO;
+	}
+	if (ret)
+		tb->hw.pwm_apply_failures++;
+	raw_spin_unlock_irqrestore(&tb->lock, flags);
 	if (ret)
 		return ret;
-	/* Nor does one asked to retract a driven needle (injected). */
-	if (state->enabled && !state->duty_cycle) {
-		raw_spin_lock_irqsave(&tb->lock, flags);
-		if (tb->hw.inj_retract_fail && tb->hw.pwm_enabled &&
-		    tb->hw.pwm_duty_ns) {
-			tb->hw.inj_retract_fail--;
-			ret = -EIO;
-		}
-		raw_spin_unlock_irqrestore(&tb->lock, flags);
-		if (ret)
-			return ret;
-	}
 	/* An injected late apply holds up the stroke it starts. */
 	if (state->enabled && state->duty_cycle) {
 		raw_spin_lock_irqsave(&tb->lock, flags);
@@ -268,13 +271,15 @@ static int pen_tb_pwm_get_state(struct pwm_chip *chip, struct pwm_device *pwm,
 				struct pwm_state *state)
 {
 	struct pen_tb *tb = pen_tb_pwmchip_drvdata(chip);
+	unsigned long flags;
 
-	raw_spin_lock_irq(&tb->lock);
+	/* Also after an atomic apply (PWM_DEBUG), interrupts off. */
+	raw_spin_lock_irqsave(&tb->lock, flags);
 	state->enabled = tb->hw.pwm_enabled;
 	state->period = tb->hw.pwm_period_ns;
 	state->duty_cycle = tb->hw.pwm_duty_ns;
 	state->polarity = PWM_POLARITY_NORMAL;
-	raw_spin_unlock_irq(&tb->lock);
+	raw_spin_unlock_irqrestore(&tb->lock, flags);
 	return 0;
 }
 
@@ -595,6 +600,7 @@ static int pen_tb_state_show(struct seq_file *m, void *v)
 	seq_printf(m, "pwm_on_ns %llu\n", t->pwm_on_ns);
 	seq_printf(m, "pwm_off_ns %llu\n", t->pwm_off_ns);
 	seq_printf(m, "pwm_applies %llu\n", t->pwm_applies);
+	seq_printf(m, "pwm_apply_failures %llu\n", t->pwm_apply_failures);
 	seq_printf(m, "sequence_errors %llu\n", t->sequence_errors);
 	seq_printf(m, "strokes %llu\n", t->rec_count);
 	seq_printf(m, "strokes_dropped %llu\n",

@@ -197,6 +197,7 @@ struct pen_tb_stroke {
  *	enable raised without supply, the PWM enabled without supply and
  *	enable, the supply cut with the enable high or the PWM on
  * @pwm_applies: PWM states applied
+ * @pwm_apply_failures: PWM applies refused by an injected failure
  * @driving: the model's last update found the needle driven (energised,
  *	non-zero duty)
  * @from_um: where the needle was when it last got a new target
@@ -245,6 +246,7 @@ struct pen_tb_hw {
 	u64 pwm_off_ns;
 	u64 sequence_errors;
 	u64 pwm_applies;
+	u64 pwm_apply_failures;
 	bool driving;
 	u32 from_um;
 	u32 target_um;
