@@ -21,11 +21,17 @@
 /* A bench instance id for asking what the bench offers, clear of ours. */
 #define VCM_PROBE_ID	6999U
 
-/* Can the bench offer a PWM that never sleeps (pwm_atomic=1)? */
+/*
+ * Does pen_vcm take the hard-irq path here: can the bench offer a PWM
+ * that never sleeps (pwm_atomic=1, 6.8 and later), on a kernel that is
+ * not PREEMPT_RT (where pen_vcm keeps the stroke thread)?
+ */
 static int vcm_hard_irq_offered(void)
 {
 	int ret;
 
+	if (pen_kernel_is_rt())
+		return 0;
 	sim_delete(VCM_PROBE_ID);
 	ret = sim_create(VCM_PROBE_ID, "pwm_atomic=1");
 	if (ret == -EOPNOTSUPP)

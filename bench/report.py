@@ -444,7 +444,8 @@ def actuation_table(results):
               f"{us(sl.get('p50')):>7} {us(sl.get('p99')):>6} {us(sl.get('max')):>6} | "
               f"{us(d.get('p50')):>5}-{us(d.get('max')):<6}")
         if act and not act.get("hard_irq_path", True):
-            p(f"{k:<11} no hard-irq row: before 6.8 no PWM says it never sleeps")
+            p(f"{k:<11} no hard-irq row: pen_vcm keeps the stroke thread before 6.8 "
+              "(no PWM says it never sleeps) and on PREEMPT_RT")
     p("  decide: the core's lateness (p50, p99, max); actuate: when the "
       "bench's PWM took the stroke's duty (p50, p99, max)")
     p("Drive off at the enable line and at the PWM (us from the cause, "

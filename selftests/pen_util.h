@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -885,14 +884,6 @@ static inline void pen_traces_print(const char *what,
 	printf("# %s: %d pens, %d instances, %d nodes, %d pen debugfs, %d pen_sim debugfs, %d input devices\n",
 	       what, t->pens, t->sims, t->devs, t->debugfs, t->sim_debugfs,
 	       t->inputs);
-}
-
-/* Is the running kernel PREEMPT_RT (uname -v says so)? */
-static inline int pen_kernel_is_rt(void)
-{
-	struct utsname u;
-
-	return !uname(&u) && strstr(u.version, "PREEMPT_RT");
 }
 
 /*

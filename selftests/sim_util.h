@@ -27,6 +27,12 @@ int pen_backend_is_sim(void);
  */
 void pen_backend_use(int use_sim);
 
+/*
+ * Is the running kernel PREEMPT_RT (uname -v says so)? pen_vcm drives no
+ * pen from the hard-irq timer there.
+ */
+int pen_kernel_is_rt(void);
+
 /* What the simulator can do and the bench's hardware cannot, for SKIP(). */
 #define PEN_SIM_ONLY	"the test bench's hardware cannot do this (pen_sim only)"
 
