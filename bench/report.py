@@ -63,26 +63,23 @@ def p99_target(add, runs, threaded):
         else f"{worst / limit:.2f}x over the limit", worst, limit)
 
 
-def missed_target(add, runs, threaded):
+def missed_target(add, runs, tid, what):
+    """None of @runs' strokes up to 300 Hz missed."""
     slow = [x for x in runs if x["rate_mhz"] <= 300000]
     missed = sum(x["missed"] for x in slow)
     strokes = sum(x["strokes"] for x in slow)
-    add(target_id("no_missed_to_300hz", threaded),
-        "zero missed strokes up to 300 Hz"
-        + (" (stroke thread)" if threaded else ""),
-        missed == 0, f"{missed} missed of {strokes} strokes",
+    add(tid, what, missed == 0, f"{missed} missed of {strokes} strokes",
         "none missed" if missed == 0 else f"{missed} missed", missed, 0)
 
 
-def stop_target(add, stop, threaded):
-    causes = [(k, v) for k, v in stop.items() if isinstance(v, dict)]
+def stop_target(add, stop, tid, what, judged=lambda cause: True):
+    """The worst of the causes @judged within a period."""
+    causes = [(k, v) for k, v in stop.items()
+              if isinstance(v, dict) and judged(k)]
     if not causes:
         return
     cause, worst = max(causes, key=lambda kv: kv[1]["max_periods"])
-    add(target_id("stop_latency", threaded),
-        "stop latency within one stroke period of the cause"
-        + (" (stroke thread)" if threaded else ""),
-        worst["max_periods"] <= 1,
+    add(tid, what, worst["max_periods"] <= 1,
         f"worst {us(worst['latency_ns']['max'])} us = "
         f"{worst['max_periods']:.4f} periods at {hz(stop['rate_mhz'])} "
         f"({cause})",
@@ -123,39 +120,18 @@ def actuation_targets(add, act):
     """pen_vcm on its bench: no stroke missed, and its stops within a
     period at the enable line, on each path the kernel offers."""
     runs = act.get("timing", [])
-    if not runs:
-        return
     for threaded in (False, True):
         path = [x for x in runs if bool(x.get("threaded")) == threaded]
-        if not path:
-            continue
-        missed = sum(x["missed"] for x in path)
-        strokes = sum(x["strokes"] for x in path)
-        tid = target_id("vcm_no_missed_to_300hz", threaded)
-        add(tid, "pen_vcm: zero missed strokes up to 300 Hz"
-            + (" (stroke thread)" if threaded else " (hard irq)"),
-            missed == 0, f"{missed} missed of {strokes} strokes",
-            "none missed" if missed == 0 else f"{missed} missed", missed, 0)
-    for key, threaded in (("stop_latency", False), ("stop_latency_threaded", True)):
-        stop = act.get(key)
-        if not stop:
-            continue
-        causes = [(k, v) for k, v in stop.items() if isinstance(v, dict)]
-        if not causes:
-            continue
+        on = " (stroke thread)" if threaded else " (hard irq)"
+        if path:
+            missed_target(add, path, target_id("vcm_no_missed_to_300hz", threaded),
+                          "pen_vcm: zero missed strokes up to 300 Hz" + on)
         # A fault the backend measures waits for its next sample: not a
         # stop path's own delay, so reported, not judged.
-        judged = [(k, v) for k, v in causes if k != "overcurrent_fault"]
-        cause, worst = max(judged, key=lambda kv: kv[1]["max_periods"])
-        add(target_id("vcm_stop_latency", threaded),
-            "pen_vcm: enable line low within one stroke period of a STOP or close"
-            + (" (stroke thread)" if threaded else " (hard irq)"),
-            worst["max_periods"] <= 1,
-            f"worst {us(worst['latency_ns']['max'])} us = "
-            f"{worst['max_periods']:.4f} periods at {hz(stop['rate_mhz'])} ({cause})",
-            f"{1 / max(worst['max_periods'], 1e-9):.0f}x inside a period"
-            if worst["max_periods"] <= 1 else
-            f"{worst['max_periods']:.2f} periods", worst["max_periods"], 1)
+        stop_target(add, act.get("stop_latency_threaded" if threaded else "stop_latency", {}),
+                    target_id("vcm_stop_latency", threaded),
+                    "pen_vcm: enable line low within one stroke period of a STOP or close" + on,
+                    judged=lambda cause: cause != "overcurrent_fault")
 
 
 def targets(r):
@@ -176,7 +152,9 @@ def targets(r):
         if threaded and not path:
             continue
         p99_target(add, path, threaded)
-        missed_target(add, path, threaded)
+        missed_target(add, path, target_id("no_missed_to_300hz", threaded),
+                      "zero missed strokes up to 300 Hz"
+                      + (" (stroke thread)" if threaded else ""))
 
     cap = r.get("capacity", {})
     best = cap.get("capacity_mhz", 0) / 1000
@@ -191,9 +169,10 @@ def targets(r):
         f"{best / 5000:.1f}x the target" if best >= 5000
         else f"{5000 - best:g} Hz short", best, 5000)
 
-    stop_target(add, r.get("stop_latency", {}), False)
-    if "stop_latency_threaded" in r:
-        stop_target(add, r["stop_latency_threaded"], True)
+    for key, threaded in (("stop_latency", False), ("stop_latency_threaded", True)):
+        stop_target(add, r.get(key, {}), target_id("stop_latency", threaded),
+                    "stop latency within one stroke period of the cause"
+                    + (" (stroke thread)" if threaded else ""))
 
     sp = r.get("setpoint_latency", [])
     if sp:

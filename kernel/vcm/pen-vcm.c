@@ -36,18 +36,15 @@
 #include "pen-vcm.h"
 
 /*
- * Everything off, in the order that removes force from the needle
- * soonest: the bridge enable (again: a drive_enable() that ran between
- * our caller's first cut and our taking the lock raised it), then the
- * PWM, then the supply. None of it can be undone by a failure here, so
- * failures are only logged.
+ * The drive off: the enable line low (again, after a first cut), no
+ * stroke in flight or left to the sampling thread, the PWM stopped. Any
+ * context with @atomic; else vcm->lock held.
  */
-static void pen_vcm_power_off_locked(struct pen_vcm *vcm)
+static void pen_vcm_outputs_off(struct pen_vcm *vcm)
 {
 	unsigned long flags;
 	int ret;
 
-	lockdep_assert_held(&vcm->lock);
 	flags = pen_vcm_drive_lock(vcm);
 	pen_vcm_set_enable(vcm, 0);
 	vcm->drive_on = false;
@@ -57,6 +54,21 @@ static void pen_vcm_power_off_locked(struct pen_vcm *vcm)
 	pen_vcm_drive_unlock(vcm, flags);
 	if (ret)
 		dev_err_ratelimited(vcm->dev, "cannot stop the PWM: %d\n", ret);
+}
+
+/*
+ * Everything off, in the order that removes force from the needle
+ * soonest: the bridge enable (again: a drive_enable() that ran between
+ * our caller's first cut and our taking the lock raised it), then the
+ * PWM, then the supply. None of it can be undone by a failure here, so
+ * failures are only logged.
+ */
+static void pen_vcm_power_off_locked(struct pen_vcm *vcm)
+{
+	int ret;
+
+	lockdep_assert_held(&vcm->lock);
+	pen_vcm_outputs_off(vcm);
 	if (vcm->powered) {
 		ret = regulator_disable(vcm->motor);
 		if (ret)
@@ -112,18 +124,8 @@ static void pen_vcm_off(struct pen_vcm *vcm, bool block)
  */
 static void pen_vcm_cut_atomic(struct pen_vcm *vcm)
 {
-	unsigned long flags;
-	int ret;
-
 	pen_vcm_cut_enable(vcm);
-	flags = pen_vcm_drive_lock(vcm);
-	vcm->drive_on = false;
-	vcm->in_flight = false;
-	vcm->deferred = false;
-	ret = pen_vcm_pwm_off(vcm);
-	pen_vcm_drive_unlock(vcm, flags);
-	if (ret)
-		dev_err_ratelimited(vcm->dev, "cannot stop the PWM: %d\n", ret);
+	pen_vcm_outputs_off(vcm);
 	/* The stroke's sample is void; one already running finds it cut. */
 	hrtimer_try_to_cancel(&vcm->reach_timer);
 	kthread_queue_work(vcm->worker, &vcm->power_off_work);
