@@ -7,7 +7,7 @@
  * core's decision lateness, at 50, 120 and 300 Hz; then the drive-off
  * delay of each stop path at the enable line and at the PWM. Both on the
  * stroke thread (a PWM that may sleep) and on the hard-irq timer (one
- * that never does, 6.8 and later). Skipped, with the reason in the
+ * that never does, 6.8 and later, not PREEMPT_RT). Skipped, with the reason in the
  * document, where pen_testbench is not loaded.
  */
 #include <errno.h>

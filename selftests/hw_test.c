@@ -79,8 +79,9 @@ static void wait_supply_off(unsigned int id)
 {
 	int i;
 
-	for (i = 0; i < 1000 && !pen_on_stroke_thread(id) &&
-	     sim_state(id, "regulator") != 0; i++)
+	if (pen_on_stroke_thread(id))
+		return;
+	for (i = 0; i < 1000 && sim_state(id, "regulator") != 0; i++)
 		sleep_ns(1000000);
 }
 

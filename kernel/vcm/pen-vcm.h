@@ -80,8 +80,9 @@ struct pen_vcm_calib {
  * @debounce_ms: button debounce and cartridge-detect settle time
  * @cal: calibration and limits
  * @period_ns: PWM period
- * @atomic: neither the PWM nor the enable line sleeps: the core calls
- *	the stroke and the cut from its hard-irq timer (hw.can_sleep false)
+ * @atomic: neither the PWM nor the enable line sleeps, and the kernel is
+ *	not PREEMPT_RT: the core calls the stroke and the cut from its
+ *	hard-irq timer (hw.can_sleep false)
  * @worker: the sampling thread, real-time
  * @sample_work: reads the sensors of the stroke in flight
  * @power_off_work: switches the supply off after a cut made in atomic
