@@ -85,7 +85,8 @@ static void pen_file_push(struct pen_file *pf, const struct pen_event *ev)
 			goto lose;
 		pen_file_put_lost_locked(pf);
 	}
-	if (kfifo_in(&pf->events, ev, 1))
+	/* One record, assigned in place: kfifo_in() would memcpy it in parts. */
+	if (kfifo_put(&pf->events, *ev))
 		return;
 lose:
 	if (!pf->lost++) {
