@@ -334,7 +334,7 @@ static int pen_stroke_thread_fn(void *data)
 	return 0;
 }
 
-/* Start the pen's stroke thread; pen->id is set. */
+/* Start the pen's stroke thread; pen->id and the pen's name are set. */
 static int pen_stroke_thread_start(struct pen_device *pen)
 {
 	struct task_struct *t;
@@ -342,6 +342,20 @@ static int pen_stroke_thread_start(struct pen_device *pen)
 	t = kthread_create(pen_stroke_thread_fn, pen, "pen%d-stroke", pen->id);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	/*
+	 * Without full preemption (Debian's stock kernels have voluntary
+	 * preemption) a woken thread waits until the kernel code holding
+	 * its CPU reaches a preemption point, however high its priority:
+	 * khugepaged was seen holding it for 3-5 ms. The timer's hard-irq
+	 * path does not wait. Said once, as it is the kernel's, with the
+	 * remedy this kernel offers.
+	 */
+	if (!preempt_model_preemptible())
+		dev_notice_once(&pen->dev,
+				"stroke thread without full preemption: a stroke can wait milliseconds for other kernel code; %s\n",
+				IS_ENABLED(CONFIG_PREEMPT_DYNAMIC) ?
+				"boot with preempt=full or use PREEMPT_RT" :
+				"use a kernel with CONFIG_PREEMPT or PREEMPT_RT");
 	/* The priority the kernel gives interrupt threads: above any task. */
 	sched_set_fifo(t);
 	pen->thread = t;
