@@ -316,6 +316,47 @@ TEST_F(bench, a_stroke_not_yet_measured_is_measured_before_the_next)
 }
 
 /*
+ * From the hard-irq timer the stroke due while the one before is still
+ * out is left to the sampling thread, which makes it once that one is
+ * measured and retracted. If its PWM apply fails there, the thread trips
+ * the drive and the core hears of it at its next stroke: the needle
+ * stops as for any stroke that fails, nothing driven. (The stroke thread
+ * makes such a stroke itself: the test above.)
+ */
+TEST_F(bench, a_stroke_left_to_the_sampling_thread_that_fails_stops_the_needle)
+{
+	struct sim_stroke *rec = NULL;
+	struct pen_status st;
+	long n, i;
+
+	if (pen_on_stroke_thread(TB_ID))
+		SKIP(return, "pen_vcm makes every stroke on the stroke thread here");
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	/* Armed first: no stroke from the hard-irq timer takes it. */
+	ASSERT_EQ(0, sim_inject(TB_ID, "task_stroke_fail 1"));
+	sleep_ns(30000000);
+	ASSERT_EQ(PEN_STATE_RUNNING, pen_status_of(self->fd).state);
+	ASSERT_EQ(0, sim_inject(TB_ID, "late 9800"));
+	st = pen_wait_stopped(self->fd, 2000);
+	EXPECT_EQ(PEN_STOP_BACKEND, st.stop_reason);
+	EXPECT_EQ(PEN_FAULT_NONE, st.fault);
+	expect_all_off(_metadata);
+	/* That apply alone failed; the stop's went through. */
+	EXPECT_EQ(1, sim_state(TB_ID, "pwm_apply_failures"));
+
+	/* The last stroke made is the late one: the next never was. */
+	n = sim_strokes(TB_ID, &rec);
+	ASSERT_LT(6, n);
+	EXPECT_LE(rec[n - 2].cmd_ns + PERIOD_NS + 9000000, rec[n - 1].cmd_ns);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(600, rec[i].reached_um) TH_LOG("stroke %ld", i);
+		EXPECT_NE(0, rec[i].reach_ns) TH_LOG("stroke %ld", i);
+	}
+	free(rec);
+}
+
+/*
  * pen_vcm's sampling thread for bench TB_ID, "pen_vcm/pen-vcm.ID" (cut
  * to 15 characters where the kernel keeps no more of a kernel thread's
  * name): its pid, or -1 unless exactly one thread has that name.
@@ -361,7 +402,8 @@ struct hog {
 	pthread_t thread;
 	uint64_t spin_ns;	/* how long it holds the CPU */
 	const char *inject;	/* what it injects halfway through */
-	int inject_ret;
+	int fd;			/* else the pen it stops and starts then */
+	int ret;		/* what that returned: 0 or -errno */
 };
 
 static void spin_for(uint64_t ns)
@@ -377,7 +419,10 @@ static void *hog_fn(void *arg)
 	struct hog *h = arg;
 
 	spin_for(h->spin_ns / 2);
-	h->inject_ret = sim_inject(TB_ID, h->inject);
+	if (h->inject)
+		h->ret = sim_inject(TB_ID, h->inject);
+	else if (ioctl(h->fd, PEN_IOC_STOP) || ioctl(h->fd, PEN_IOC_START))
+		h->ret = -errno;
 	spin_for(h->spin_ns / 2);
 	return NULL;
 }
@@ -406,6 +451,52 @@ static int hog_start(struct hog *h)
 	return -ret;
 }
 
+/* The sampling thread and its scheduling, to give back after a hog. */
+struct sampler {
+	pid_t pid;
+	int policy;
+	struct sched_param param;
+	cpu_set_t cpus;
+};
+
+static void sampler_save(struct __test_metadata *_metadata,
+			 struct sampler *sp)
+{
+	sp->pid = sampling_thread();
+	ASSERT_LT(0, sp->pid);
+	sp->policy = sched_getscheduler(sp->pid);
+	ASSERT_EQ(SCHED_FIFO, sp->policy);
+	ASSERT_EQ(0, sched_getparam(sp->pid, &sp->param));
+	ASSERT_EQ(0, sched_getaffinity(sp->pid, sizeof(sp->cpus), &sp->cpus));
+}
+
+/*
+ * The sampling thread below @h and on its CPU, then @h run to its end:
+ * so long without a sample. 0, or -errno if it could not be done.
+ */
+static int sampler_starve(const struct sampler *sp, struct hog *h)
+{
+	struct sched_param normal = { 0 };
+	cpu_set_t cpu0;
+	int ret;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(sp->pid, sizeof(cpu0), &cpu0) ||
+	    sched_setscheduler(sp->pid, SCHED_OTHER, &normal))
+		return -errno;
+	ret = hog_start(h);
+	if (!ret)
+		pthread_join(h->thread, NULL);
+	return ret;
+}
+
+static void sampler_restore(const struct sampler *sp)
+{
+	sched_setscheduler(sp->pid, sp->policy, &sp->param);
+	sched_setaffinity(sp->pid, sizeof(sp->cpus), &sp->cpus);
+}
+
 /*
  * The sampling thread starved (a real-time task above it on its CPU)
  * while the needle runs: each stroke finds the one before still out,
@@ -421,44 +512,28 @@ static int hog_start(struct hog *h)
  */
 TEST_F(bench, a_starved_sampling_thread_still_measures_every_stroke)
 {
-	struct sched_param normal = { 0 }, saved_param;
 	struct hog h = { .spin_ns = 100000000, .inject = "overcurrent 1500" };
 	struct pen_events evs = { 0 };
 	struct sim_stroke *rec = NULL;
-	cpu_set_t cpu0, saved_cpus;
 	size_t i, late = 0, n_strokes = 0;
-	int saved_policy, ret;
 	struct pen_status st;
-	pid_t worker;
+	struct sampler sp;
 	long n, j;
+	int ret;
 
-	worker = sampling_thread();
-	ASSERT_LT(0, worker);
-	saved_policy = sched_getscheduler(worker);
-	ASSERT_EQ(SCHED_FIFO, saved_policy);
-	ASSERT_EQ(0, sched_getparam(worker, &saved_param));
-	ASSERT_EQ(0, sched_getaffinity(worker, sizeof(saved_cpus), &saved_cpus));
+	sampler_save(_metadata, &sp);
 	ASSERT_EQ(0, pen_events_drain(self->fd, &evs));
 	evs.n = 0;
 
 	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
 	sleep_ns(30000000);
-	/* Below the hog, and on its CPU; then 100 ms without a sample. */
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	if (!sched_setaffinity(worker, sizeof(cpu0), &cpu0) &&
-	    !sched_setscheduler(worker, SCHED_OTHER, &normal))
-		ret = hog_start(&h);
-	else
-		ret = -errno;
-	if (!ret)
-		pthread_join(h.thread, NULL);
+	/* 100 ms without a sample. */
+	ret = sampler_starve(&sp, &h);
 	st = pen_wait_stopped(self->fd, 2000);
-	sched_setscheduler(worker, saved_policy, &saved_param);
-	sched_setaffinity(worker, sizeof(saved_cpus), &saved_cpus);
+	sampler_restore(&sp);
 	ASSERT_EQ(0, ret) TH_LOG("cannot starve the sampling thread: %s",
 				 strerror(-ret));
-	ASSERT_EQ(0, h.inject_ret);
+	ASSERT_EQ(0, h.ret);
 
 	if (pen_on_stroke_thread(TB_ID)) {
 		expect_fault_stop(_metadata, &st, PEN_FAULT_OVERCURRENT);
@@ -494,6 +569,60 @@ TEST_F(bench, a_starved_sampling_thread_still_measures_every_stroke)
 	}
 	free(rec);
 	pen_events_free(&evs);
+}
+
+/*
+ * A START right after a STOP, before the sampling thread runs. From the
+ * hard-irq timer the stop cuts the enable line and the PWM at once and
+ * leaves the supply to that thread; the start finds the supply on and
+ * keeps it, so the thread, when it runs, must leave it on for the
+ * running needle. On the stroke thread the stop switches it off itself
+ * and the start on again.
+ */
+TEST_F(bench, a_start_right_after_a_stop_keeps_the_supply_it_needs)
+{
+	struct hog h = { .fd = self->fd };
+	struct sim_stroke *rec = NULL;
+	long long off_ns, disables;
+	struct pen_status st;
+	struct sampler sp;
+	long n;
+	int ret;
+
+	sampler_save(_metadata, &sp);
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_START));
+	sleep_ns(30000000);
+	off_ns = sim_state(TB_ID, "regulator_off_ns");
+	disables = sim_state(TB_ID, "drive_disables");
+	/* The STOP and the START, with the sampling thread held off. */
+	ret = sampler_starve(&sp, &h);
+	sampler_restore(&sp);
+	ASSERT_EQ(0, ret) TH_LOG("cannot starve the sampling thread: %s",
+				 strerror(-ret));
+	ASSERT_EQ(0, h.ret) TH_LOG("STOP then START: %s", strerror(-h.ret));
+	/* Long enough for the thread to have run, and sampled strokes. */
+	sleep_ns(50000000);
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_STATE_RUNNING, st.state);
+	EXPECT_EQ(disables + 1, sim_state(TB_ID, "drive_disables"));
+	EXPECT_EQ(1, sim_state(TB_ID, "drive"));
+	EXPECT_EQ(1, sim_state(TB_ID, "regulator"));
+	if (pen_on_stroke_thread(TB_ID)) {
+		EXPECT_LT(off_ns, sim_state(TB_ID, "regulator_off_ns"));
+	} else {
+		EXPECT_EQ(off_ns, sim_state(TB_ID, "regulator_off_ns"));
+	}
+	ASSERT_EQ(0, ioctl(self->fd, PEN_IOC_STOP));
+	st = pen_status_of(self->fd);
+	EXPECT_EQ(PEN_STOP_REQUEST, st.stop_reason);
+	ASSERT_LT(3, st.run_strokes);
+	/* Every stroke of the run after the START measured at its depth. */
+	n = sim_strokes(TB_ID, &rec);
+	ASSERT_LT(3, n);
+	EXPECT_EQ(600, rec[n - 2].reached_um);
+	EXPECT_NE(0, rec[n - 2].reach_ns);
+	free(rec);
+	expect_all_off(_metadata);
 }
 
 TEST_F(bench, a_position_sensor_stuck_at_rest_is_a_stall)

@@ -8,6 +8,7 @@
  *   over_depth UM | short UM | stall N | stuck UM | late US | reset
  *   pwm_fail N | adc_fail N | position_fail N | supply_fail N
  *   supply_stuck N | eeprom_fail N | gpio_fail N | retract_fail N
+ *   task_stroke_fail N
  *   overcurrent MA | overtemp MDEGC
  *   cartridge_insert ID BUDGET | cartridge_bad ID BUDGET | cartridge_remove
  *   cartridge_swap ID BUDGET | cartridge_bounce | footswitch_bounce
@@ -40,6 +41,8 @@ static_assert(sizeof_field(struct pen_tb, hw.inj_supply_stuck) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_eeprom_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_gpio_fail) == sizeof(u32));
 static_assert(sizeof_field(struct pen_tb, hw.inj_retract_fail) == sizeof(u32));
+static_assert(sizeof_field(struct pen_tb, hw.inj_task_stroke_fail) ==
+	      sizeof(u32));
 
 static int pen_tb_inject_reset(void *data, unsigned int what, const u64 *arg)
 {
@@ -152,6 +155,8 @@ static const struct pen_simbus_inject pen_tb_inject_cmds[] = {
 	PEN_TB_SET("gpio_fail", 1000, inj_gpio_fail, false),
 	/* PWM applies that retract a driven needle. */
 	PEN_TB_SET("retract_fail", 1000, inj_retract_fail, false),
+	/* PWM applies that start a stroke from a task, not a hard irq. */
+	PEN_TB_SET("task_stroke_fail", 1000, inj_task_stroke_fail, false),
 	{ "reset", 0, { }, pen_tb_inject_reset },
 	{ "cartridge_insert", 2, { U64_MAX, U32_MAX },
 	  pen_tb_inject_cartridge, PEN_TB_EEPROM_MAGIC },

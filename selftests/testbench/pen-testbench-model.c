@@ -165,6 +165,7 @@ void pen_tb_injections_reset(struct pen_tb *tb)
 	tb->hw.inj_eeprom_fail = 0;
 	tb->hw.inj_gpio_fail = 0;
 	tb->hw.inj_retract_fail = 0;
+	tb->hw.inj_task_stroke_fail = 0;
 }
 
 /*
@@ -232,6 +233,11 @@ static int pen_tb_pwm_apply(struct pwm_chip *chip, struct pwm_device *pwm,
 		   tb->hw.inj_retract_fail && tb->hw.pwm_enabled &&
 		   tb->hw.pwm_duty_ns) {
 		tb->hw.inj_retract_fail--;
+		ret = -EIO;
+	} else if (state->enabled && state->duty_cycle && !in_hardirq() &&
+		   tb->hw.inj_task_stroke_fail) {
+		/* Where pen_vcm's hard-irq path strokes from its thread. */
+		tb->hw.inj_task_stroke_fail--;
 		ret = -EIO;
 	}
 	if (ret)

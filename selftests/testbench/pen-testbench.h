@@ -224,6 +224,9 @@ struct pen_tb_stroke {
  *	(-EIO)
  * @inj_retract_fail: injected: this many more PWM applies that retract
  *	a driven needle (duty to 0, enabled) fail (-EIO) and change nothing
+ * @inj_task_stroke_fail: injected: this many more PWM applies that start
+ *	a stroke from a task, not from a hard interrupt, fail (-EIO) and
+ *	change nothing
  * @inject_ns: when the last injection was written
  * @eeprom: the cartridge EEPROM's contents; blank while no cartridge is in
  * @rec_count: strokes ever recorded; rec[rec_count % size] is next
@@ -265,6 +268,7 @@ struct pen_tb_hw {
 	u32 inj_eeprom_fail;
 	u32 inj_gpio_fail;
 	u32 inj_retract_fail;
+	u32 inj_task_stroke_fail;
 	u64 inject_ns;
 	u8 eeprom[PEN_TB_EEPROM_SIZE];
 	u64 rec_count;
