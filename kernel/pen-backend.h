@@ -111,6 +111,8 @@ struct pen_device *devm_pen_register(struct device *parent, const char *driver,
 
 void *pen_get_drvdata(struct pen_device *pen);
 struct device *pen_to_dev(struct pen_device *pen);
+/* A backend's own real-time thread starts (docs/hardware.md); process. */
+void pen_note_thread_preemption(struct device *dev);
 
 /* Callbacks into the core; any context. */
 void pen_report_stroke(struct pen_device *pen, u64 seq, u32 reached_um);

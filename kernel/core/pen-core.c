@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/pm.h>
 #include <linux/reboot.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -215,6 +216,30 @@ struct device *pen_to_dev(struct pen_device *pen)
 	return &pen->dev;
 }
 EXPORT_SYMBOL_GPL(pen_to_dev);
+
+/**
+ * pen_note_thread_preemption() - say once that a pen's thread can wait
+ * @dev: the device whose real-time thread is starting
+ *
+ * Without full preemption (Debian's stock kernels have voluntary
+ * preemption) a woken thread waits until the kernel code holding its
+ * CPU reaches a preemption point, however high its priority: khugepaged
+ * was seen holding it for 3-5 ms. The stroke timer's hard-irq callback
+ * does not wait; the core's stroke thread does, and so does a backend's
+ * thread that measures the strokes. Said once, as it is the kernel's,
+ * with the remedy this kernel offers. Context: any.
+ */
+void pen_note_thread_preemption(struct device *dev)
+{
+	if (preempt_model_preemptible())
+		return;
+	dev_notice_once(dev,
+			"real-time thread without full preemption: a stroke or its measurement can wait milliseconds for other kernel code; %s\n",
+			IS_ENABLED(CONFIG_PREEMPT_DYNAMIC) ?
+			"boot with preempt=full or use PREEMPT_RT" :
+			"use a kernel with CONFIG_PREEMPT or PREEMPT_RT");
+}
+EXPORT_SYMBOL_GPL(pen_note_thread_preemption);
 
 /*
  * The needle never runs through a suspend: it stops, and stays stopped

@@ -342,20 +342,7 @@ static int pen_stroke_thread_start(struct pen_device *pen)
 	t = kthread_create(pen_stroke_thread_fn, pen, "pen%d-stroke", pen->id);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	/*
-	 * Without full preemption (Debian's stock kernels have voluntary
-	 * preemption) a woken thread waits until the kernel code holding
-	 * its CPU reaches a preemption point, however high its priority:
-	 * khugepaged was seen holding it for 3-5 ms. The timer's hard-irq
-	 * path does not wait. Said once, as it is the kernel's, with the
-	 * remedy this kernel offers.
-	 */
-	if (!preempt_model_preemptible())
-		dev_notice_once(&pen->dev,
-				"stroke thread without full preemption: a stroke can wait milliseconds for other kernel code; %s\n",
-				IS_ENABLED(CONFIG_PREEMPT_DYNAMIC) ?
-				"boot with preempt=full or use PREEMPT_RT" :
-				"use a kernel with CONFIG_PREEMPT or PREEMPT_RT");
+	pen_note_thread_preemption(&pen->dev);
 	/* The priority the kernel gives interrupt threads: above any task. */
 	sched_set_fifo(t);
 	pen->thread = t;

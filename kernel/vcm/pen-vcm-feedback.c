@@ -290,6 +290,7 @@ int pen_vcm_feedback_init(struct pen_vcm *vcm)
 	 * as the strokes themselves, so real-time like the core's thread.
 	 */
 	sched_set_fifo(vcm->worker->task);
+	pen_note_thread_preemption(dev);
 	ret = devm_add_action_or_reset(dev, pen_vcm_worker_destroy,
 				       vcm->worker);
 	if (ret)
