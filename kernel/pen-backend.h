@@ -111,7 +111,7 @@ struct pen_device *devm_pen_register(struct device *parent, const char *driver,
 
 void *pen_get_drvdata(struct pen_device *pen);
 struct device *pen_to_dev(struct pen_device *pen);
-/* A backend's own real-time thread starts (docs/hardware.md); process. */
+/* A backend's own real-time thread starts (docs/hardware.md); any context. */
 void pen_note_thread_preemption(struct device *dev);
 
 /* Callbacks into the core; any context. */
